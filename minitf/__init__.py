@@ -1,0 +1,54 @@
+"""minitf: TensorFlow 1.x's graph-mode programming model on numpy. ``import minitf as tf``."""
+
+from minitf.framework import dtypes as _dtypes
+from minitf.framework import errors
+from minitf.framework.dtypes import (DType, as_dtype, bfloat16, bool, complex64, complex128, double, float16,
+                                     float32, float64, half, int8, int16, int32, int64, resource, string,
+                                     uint8, uint16, uint32, uint64, variant)
+from minitf.framework.op_registry import RegisterGradient
+from minitf.framework.ops import (Graph, GraphKeys, Operation, Tensor, add_to_collection, add_to_collections,
+                                  control_dependencies, convert_to_tensor, device, get_collection,
+                                  get_collection_ref, get_default_graph, name_scope, register_tensor_conversion_function,
+                                  reset_default_graph)
+from minitf.framework.random_seed import set_random_seed
+from minitf.framework.tensor_shape import Dimension, TensorShape
+from minitf.client.session import InteractiveSession, Session, get_default_session
+from minitf.ops.constant_op import constant
+from minitf.ops.math_ops import (abs, add, add_n, argmax, argmin, cast, ceil, cos, count_nonzero, div, divide,
+                                 equal, exp, expm1, floor, floordiv, floormod, greater, greater_equal, is_finite,
+                                 is_inf, is_nan, less, less_equal, log, log1p, logical_and, logical_not,
+                                 logical_or, logical_xor, matmul, maximum, minimum, mod, multiply, negative,
+                                 not_equal, pow, reciprocal, reduce_all, reduce_any, reduce_logsumexp, reduce_max,
+                                 reduce_mean, reduce_min, reduce_prod, reduce_sum, round, rint, rsqrt, saturate_cast,
+                                 scalar_mul, sigmoid, sign, sin, sqrt, square, squared_difference, subtract, tan,
+                                 tanh, to_double, to_float, to_int32, to_int64, truediv, truncatediv, truncatemod)
+from minitf.ops.array_ops import (boolean_mask, broadcast_to, check_numerics, concat, dynamic_stitch, expand_dims,
+                                  fill, gather, identity, identity_n, matrix_transpose, newaxis, one_hot, ones,
+                                  ones_like, pad, placeholder, placeholder_with_default, range, rank, reshape, shape,
+                                  size, slice, split, squeeze, stack, stop_gradient, strided_slice, tile,
+                                  transpose, unsorted_segment_sum, unstack, where, where_v2, zeros, zeros_like)
+from minitf.ops.control_flow_ops import group, no_op, tuple, with_dependencies
+from minitf.ops.gradients import gradients, hessians
+from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
+                                 ones_initializer, random_normal_initializer, random_uniform_initializer,
+                                 truncated_normal_initializer, uniform_unit_scaling_initializer,
+                                 variance_scaling_initializer, zeros_initializer)
+from minitf.ops.random_ops import random_normal, random_uniform, truncated_normal
+from minitf.ops.state_ops import assign, assign_add, assign_sub, count_up_to, scatter_add, scatter_sub, scatter_update
+from minitf.ops.variable_scope import (AUTO_REUSE, VariableScope, get_local_variable, get_variable,
+                                       get_variable_scope, no_regularizer, variable_op_scope, variable_scope)
+from minitf.ops.variables import (Variable, all_variables, assert_variables_initialized, global_variables,
+                                  global_variables_initializer, initialize_all_variables,
+                                  initialize_local_variables, initialize_variables, is_variable_initialized,
+                                  local_variables, local_variables_initializer, model_variables,
+                                  moving_average_variables, report_uninitialized_variables, trainable_variables,
+                                  variables_initializer)
+from minitf import train
+
+pack = stack
+unpack = unstack
+mul = multiply
+sub = subtract
+neg = negative
+
+__version__ = "0.1.0"

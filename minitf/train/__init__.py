@@ -1,0 +1,7 @@
+"""``tf.train``: optimizers, the global step and (in ``saver``) checkpoints."""
+
+from minitf.train.optimizer import Optimizer
+from minitf.train.optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, GradientDescentOptimizer,
+                                     MomentumOptimizer, RMSPropOptimizer)
+from minitf.train.training_util import (create_global_step, get_global_step, get_or_create_global_step,
+                                        global_step)

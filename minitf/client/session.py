@@ -1,0 +1,379 @@
+"""``tf.Session``: runs the part of a graph that fetches need, from a cached execution plan.
+
+A plan is built once per (fetches, feeds) signature: the graph is pruned to what the fetches need, ordered (op
+creation order is a valid topological order), constant subgraphs are folded, each op's kernel is bound to this
+session's state, and every intermediate value is released after its last consumer. Later runs only call kernels.
+"""
+
+import collections
+import threading
+
+import numpy as np
+
+from minitf.client import fetches as fetch_lib
+from minitf.client.state import SessionState, VariableCell
+from minitf.framework import dtypes, errors, ops
+
+
+class _Step:
+    __slots__ = ("fn", "ins", "out", "frees", "op")
+
+    def __init__(self, fn, ins, out, frees, op):
+        self.fn, self.ins, self.out, self.frees, self.op = fn, ins, out, frees, op
+
+
+class _Plan:
+    """An ordered list of kernel calls over a list of value slots."""
+
+    __slots__ = ("template", "steps", "feed_slots", "fetch_slots")
+
+    def __init__(self, template, steps, feed_slots, fetch_slots):
+        self.template = template
+        self.steps = steps
+        self.feed_slots = feed_slots
+        self.fetch_slots = fetch_slots
+
+
+def _deref_adapter(fn, ref_positions):
+    """Wraps a kernel so that variable cells at ``ref_positions`` are read (snapshotted) when it runs."""
+    if ref_positions == (0,):
+        def call_first(cell, *rest):
+            return fn(cell.read(), *rest)
+        return call_first
+
+    def call(*args):
+        args = list(args)
+        for i in ref_positions:
+            args[i] = args[i].read()
+        return fn(*args)
+    return call
+
+
+class _PlanBuilder:
+    def __init__(self, session, fetch_tensors, target_ops, feed_tensors):
+        self.session = session
+        self.fetch_tensors = fetch_tensors
+        self.target_ops = target_ops
+        self.feed_tensors = feed_tensors
+
+    def needed_ops(self):
+        fed = set(self.feed_tensors)
+        needed = set()
+        stack = [t.op for t in self.fetch_tensors if t not in fed] + list(self.target_ops)
+        while stack:
+            op = stack.pop()
+            if op in needed:
+                continue
+            needed.add(op)
+            for t in op._inputs:
+                if t not in fed and t._op not in needed:
+                    stack.append(t._op)
+            for c in op._control_inputs:
+                if c not in needed:
+                    stack.append(c)
+        return sorted(needed, key=lambda op: op._id)
+
+    def build(self):
+        state = self.session._state
+        slot_of = {}
+        template = []
+        constant = set()
+
+        def new_slot(tensor, value=None, is_constant=False):
+            slot_of[tensor] = len(template)
+            template.append(value)
+            if is_constant:
+                constant.add(slot_of[tensor])
+            return slot_of[tensor]
+
+        feed_slots = [new_slot(t) for t in self.feed_tensors]
+        raw_steps = []
+        for op in self.needed_ops():
+            op_def = op._op_def
+            if op._type == "NoOp":
+                continue
+            if op._type == "Identity" and not op._inputs[0].dtype.is_ref_dtype:
+                slot_of[op._outputs[0]] = slot_of[op._inputs[0]]
+                continue
+            fn = op_def.kernel(op, state)
+            ins = tuple(slot_of[t] for t in op._inputs)
+            deref = tuple(i for i, t in enumerate(op._inputs)
+                          if t.dtype.is_ref_dtype and i not in op_def.ref_inputs)
+            if deref:
+                fn = _deref_adapter(fn, deref)
+            foldable = (not op_def.stateful and not deref and all(i in constant for i in ins))
+            if foldable:
+                value = fn(*[template[i] for i in ins])
+                values = value if len(op._outputs) != 1 else (value,)
+                for t, v in zip(op._outputs, values):
+                    new_slot(t, _readonly(v), is_constant=True)
+                continue
+            outs = tuple(new_slot(t) for t in op._outputs)
+            raw_steps.append((fn, ins, outs[0] if len(outs) == 1 else outs, op))
+        fetch_slots = [slot_of[t] for t in self.fetch_tensors]
+        steps = self._with_frees(raw_steps, set(fetch_slots) | set(feed_slots) | constant)
+        return _Plan(template, steps, feed_slots, fetch_slots)
+
+    @staticmethod
+    def _with_frees(raw_steps, keep):
+        last_use = {}
+        for index, (_, ins, _, _) in enumerate(raw_steps):
+            for i in ins:
+                last_use[i] = index
+        frees_at = collections.defaultdict(list)
+        for slot, index in last_use.items():
+            if slot not in keep:
+                frees_at[index].append(slot)
+        return [_Step(fn, ins, out, tuple(frees_at.get(index, ())), op)
+                for index, (fn, ins, out, op) in enumerate(raw_steps)]
+
+
+def _readonly(value):
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    return value
+
+
+def _op_error(exc, op):
+    """Turns a kernel failure into TensorFlow's error class, naming the op and where the user created it."""
+    where = f"\n\t [[node {op.name} (defined at {ops.format_frame(op._traceback)}) ]]"
+    if isinstance(exc, errors.OpError):
+        if exc.op is None:
+            return type(exc)(None, op, exc.message + where)
+        return exc
+    message = str(exc) or type(exc).__name__
+    return errors.InvalidArgumentError(None, op, message + where)
+
+
+class BaseSession:
+    def __init__(self, target="", graph=None, config=None):
+        self._graph = graph if graph is not None else ops.get_default_graph()
+        if not isinstance(self._graph, ops.Graph):
+            raise TypeError(f"graph must be a tf.Graph, but got {type(self._graph)}")
+        self._target = target
+        self._config = config
+        self._state = SessionState(self._graph)
+        self._plans = {}
+        self._closed = False
+        self._lock = threading.Lock()
+        self._default_session_context = None
+
+    @property
+    def graph(self):
+        return self._graph
+
+    @property
+    def graph_def(self):
+        return self._graph.as_graph_def()
+
+    @property
+    def sess_str(self):
+        return self._target
+
+    def close(self):
+        self._closed = True
+        self._plans.clear()
+
+    def as_default(self):
+        return _DefaultSessionContext(self)
+
+    def list_devices(self):
+        return [_Device("/job:localhost/replica:0/task:0/device:CPU:0", "CPU")]
+
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        fetch_handler = fetch_lib.FetchHandler(self._graph, fetches)
+        feed_tensors, feed_values = self._feeds(feed_dict)
+        elements = fetch_handler.elements
+        fetch_tensors = tuple(e for e in elements if isinstance(e, ops.Tensor))
+        target_ops = tuple(e for e in elements if isinstance(e, ops.Operation))
+        key = (fetch_tensors, target_ops, feed_tensors)
+        plan = self._plans.get(key)
+        if plan is None:
+            self._check_fetchable(fetch_tensors, feed_tensors)
+            plan = _PlanBuilder(self, fetch_tensors, target_ops, feed_tensors).build()
+            self._plans[key] = plan
+        trace = run_metadata is not None and options is not None and getattr(options, "trace_level", 0)
+        values = self._execute(plan, feed_values, run_metadata if trace else None)
+        by_element = {}
+        for t, v in zip(fetch_tensors, values):
+            by_element[t] = v
+        return fetch_handler.build_results(by_element)
+
+    def _execute(self, plan, feed_values, run_metadata):
+        slots = plan.template.copy()
+        for slot, value in zip(plan.feed_slots, feed_values):
+            slots[slot] = value
+        if run_metadata is not None:
+            from minitf.client import tracing
+            tracing.run_traced(plan, slots, run_metadata, _op_error)
+        else:
+            step = None
+            try:
+                for step in plan.steps:
+                    out = step.out
+                    if type(out) is int:
+                        slots[out] = step.fn(*[slots[i] for i in step.ins])
+                    else:
+                        for o, v in zip(out, step.fn(*[slots[i] for i in step.ins])):
+                            slots[o] = v
+                    for i in step.frees:
+                        slots[i] = None
+            except Exception as exc:  # noqa: BLE001 -- every kernel failure becomes a tf.errors class
+                if step is None:
+                    raise
+                raise _op_error(exc, step.op) from exc
+        return [_fetch_value(slots[i]) for i in plan.fetch_slots]
+
+    def _feeds(self, feed_dict):
+        if not feed_dict:
+            return (), ()
+        tensors, values = [], []
+        for key, value in feed_dict.items():
+            try:
+                tensor = self._graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
+            except (KeyError, ValueError) as e:
+                raise TypeError(f"Cannot interpret feed_dict key as Tensor: {e}") from None
+            if isinstance(value, ops.Tensor):
+                raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
+                                "Python scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, "
+                                f"the tensor object was {value} which was passed to the argument `feed_dict` with "
+                                f"key {tensor}.")
+            dtype = tensor.dtype.base_dtype
+            try:
+                array = _as_feed_array(value, dtype)
+            except (TypeError, ValueError) as e:
+                raise ValueError(f"Cannot feed value of type {type(value).__name__} for Tensor {tensor.name}, "
+                                 f"which has dtype {dtype.name}: {e}") from None
+            if not tensor.shape.is_compatible_with(array.shape):
+                raise ValueError(f"Cannot feed value of shape {array.shape} for Tensor {tensor.name}, which has "
+                                 f"shape {_shape_str(tensor.shape)}")
+            tensors.append(tensor)
+            values.append(array)
+        return tuple(tensors), tuple(values)
+
+    def _check_fetchable(self, fetch_tensors, feed_tensors):
+        for t in fetch_tensors:
+            if t.graph is not self._graph:
+                raise ValueError(f"Tensor {t} is not an element of this graph.")
+
+    def __enter__(self):
+        if self._default_session_context is None:
+            self._default_session_context = self.as_default()
+        self._default_session_context.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._default_session_context.__exit__(*exc)
+        self._default_session_context = None
+        self.close()
+        return False
+
+    def __del__(self):
+        self._closed = True
+
+
+class Session(BaseSession):
+    """``tf.Session(target='', graph=None, config=None)``."""
+
+    @staticmethod
+    def reset(target, containers=None, config=None):
+        pass
+
+
+class InteractiveSession(BaseSession):
+    """A Session that installs itself as the default session when created."""
+
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        self._default_session_context = self.as_default()
+        self._default_session_context.__enter__()
+
+    def close(self):
+        super().close()
+        if self._default_session_context is not None:
+            self._default_session_context.__exit__(None, None, None)
+            self._default_session_context = None
+
+
+class _Device(collections.namedtuple("_Device", ["name", "device_type"])):
+    @property
+    def memory_limit_bytes(self):
+        return 268435456
+
+
+def _shape_str(shape):
+    if shape.ndims is None:
+        return "<unknown>"
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape.as_tuple()) + \
+        ("," if shape.ndims == 1 else "") + ")"
+
+
+def _as_feed_array(value, dtype):
+    if dtype == dtypes.string:
+        array = np.asarray(value, dtype=object)
+        if array.ndim == 0:
+            v = array.item()
+            return np.array(v.encode() if isinstance(v, str) else v, dtype=object)
+        return np.vectorize(lambda v: v.encode() if isinstance(v, str) else v, otypes=[object])(array)
+    np_dtype = dtype.as_numpy_dtype
+    if isinstance(value, np.ndarray) and value.dtype == np_dtype:
+        return value
+    return np.asarray(value, dtype=np_dtype)
+
+
+def _fetch_value(value):
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return value[()]
+        return value.copy()
+    if isinstance(value, VariableCell):
+        return value.read().copy()
+    return value
+
+
+# -- default session ----------------------------------------------------------------------------------------------
+
+_default_session_stack = []
+
+
+class _DefaultSessionContext:
+    def __init__(self, session):
+        self._session = session
+        self._graph_context = None
+
+    def __enter__(self):
+        _default_session_stack.append(self._session)
+        self._graph_context = self._session.graph.as_default()
+        self._graph_context.__enter__()
+        return self._session
+
+    def __exit__(self, *exc):
+        self._graph_context.__exit__(*exc)
+        if self._session in _default_session_stack:
+            _default_session_stack.remove(self._session)
+        return False
+
+
+def get_default_session():
+    return _default_session_stack[-1] if _default_session_stack else None
+
+
+def _clear_default_session():
+    _default_session_stack.clear()
+
+
+def run_with_default_session(fetches, feed_dict, graph, session=None):
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            raise ValueError("Cannot evaluate tensor using `eval()`: No default session is registered. Use "
+                             "`with sess.as_default()` or pass an explicit session to `eval(session=sess)`")
+        if session.graph is not graph:
+            raise ValueError("Cannot use the default session to evaluate tensor: the tensor's graph is different "
+                             "from the session's graph. Pass an explicit session to `eval(session=sess)`.")
+    elif session.graph is not graph:
+        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is different from "
+                         "the session's graph.")
+    return session.run(fetches, feed_dict)

@@ -1,0 +1,41 @@
+"""What a Session owns: variable values and random-stream positions. Nothing here is global."""
+
+from minitf.framework import errors
+
+
+class VariableCell:
+    """The storage of one variable in one session. ``value`` is None until the variable is initialised."""
+
+    __slots__ = ("name", "value")
+
+    def __init__(self, name):
+        self.name = name
+        self.value = None
+
+    def read(self):
+        value = self.value
+        if value is None:
+            raise errors.FailedPreconditionError(
+                None, None, f"Attempting to use uninitialized value {self.name}")
+        return value
+
+
+class SessionState:
+    def __init__(self, graph):
+        self.graph = graph
+        self.cells = {}
+        self.random_streams = {}
+
+    def cell(self, var_op):
+        """The storage of ``var_op``: variables sharing a ``shared_name`` share it, as in TensorFlow."""
+        key = var_op._attrs.get("shared_name") or var_op.name
+        cell = self.cells.get(key)
+        if cell is None:
+            cell = self.cells[key] = VariableCell(var_op.name)
+        return cell
+
+    def random_stream(self, op, make_stream):
+        stream = self.random_streams.get(op.name)
+        if stream is None:
+            stream = self.random_streams[op.name] = make_stream()
+        return stream

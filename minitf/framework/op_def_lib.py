@@ -1,0 +1,126 @@
+"""Helpers to define ops (shape functions, kernel factories) and to add them to a graph from Python wrappers."""
+
+import numpy as np
+
+from minitf.framework import dtypes, errors, ops, op_registry, tensor_shape
+
+TensorShape = tensor_shape.TensorShape
+
+
+def graph_of(values):
+    """The graph of the Tensors among ``values`` (else the default graph); they must all share it."""
+    graph = None
+    first = None
+    for v in values:
+        if isinstance(v, ops.Tensor) or hasattr(v, "_as_graph_element"):
+            g = v.graph
+            if graph is None:
+                graph, first = g, v
+            elif g is not graph:
+                raise ValueError(f"Tensor {v.name} must be from the same graph as Tensor {first.name}.")
+    return graph if graph is not None else ops.get_default_graph()
+
+
+def apply_op(op_type, inputs, attrs=None, name=None):
+    """Creates an op of ``op_type`` in the graph of ``inputs`` (or the default graph); returns the Operation.
+
+    ``name`` is the op wrapper's name (None means the op type). Inputs that are not Tensors are converted inside
+    the op's name scope and named after TensorFlow's argument names, as TensorFlow's op wrappers do.
+    """
+    graph = graph_of(inputs)
+    if all(type(t) is ops.Tensor for t in inputs):
+        return graph.create_op(op_type, inputs, attrs, name)
+    arg_names = op_registry.get(op_type).input_names
+    with graph.as_default(), graph.name_scope(name or op_type) as scope:
+        converted = [t if isinstance(t, ops.Tensor)
+                     else ops.convert_to_tensor(t, name=arg_names[i] if i < len(arg_names) else None)
+                     for i, t in enumerate(inputs)]
+        return graph.create_op(op_type, converted, attrs, scope)
+
+
+def apply_op_1(op_type, inputs, attrs=None, name=None):
+    """``apply_op`` for single-output ops: returns the output Tensor."""
+    return apply_op(op_type, inputs, attrs, name)._outputs[0]
+
+
+# -- shape functions --------------------------------------------------------------------------------------------
+
+def same_as_input(index=0):
+    def infer(op):
+        t = op.inputs[index]
+        return [(t.dtype.base_dtype, t.shape)]
+    return infer
+
+
+def broadcast_shapes(a, b):
+    """Static broadcast of two TensorShapes as TensorFlow's BroadcastBinaryOpShapeFn does."""
+    if a.ndims is None or b.ndims is None:
+        return tensor_shape.unknown_shape()
+    da, db = a.as_tuple(), b.as_tuple()
+    n = max(len(da), len(db))
+    da = (1,) * (n - len(da)) + da
+    db = (1,) * (n - len(db)) + db
+    out = []
+    for x, y in zip(da, db):
+        if x == 1:
+            out.append(y)
+        elif y == 1:
+            out.append(x)
+        elif x is None or y is None:
+            out.append(x if y is None else y)
+        elif x == y:
+            out.append(x)
+        else:
+            raise ValueError(f"Dimensions must be equal, but are {x} and {y}")
+    return TensorShape(out)
+
+
+def check_same_dtype(op):
+    first = op.inputs[0].dtype.base_dtype
+    for t in op.inputs[1:]:
+        if t.dtype.base_dtype != first:
+            raise TypeError(f"Input 'y' of '{op.type}' Op has type {t.dtype.base_dtype.name} that does not match "
+                            f"type {first.name} of argument 'x'.")
+    return first
+
+
+def binary_infer(out_dtype=None):
+    def infer(op):
+        dtype = check_same_dtype(op)
+        shape = broadcast_shapes(op.inputs[0].shape, op.inputs[1].shape)
+        return [(out_dtype or dtype, shape)]
+    return infer
+
+
+def fixed(dtype, shape):
+    shape = tensor_shape.as_shape(shape)
+    return lambda op: [(dtype, shape)]
+
+
+# -- kernels -----------------------------------------------------------------------------------------------------
+
+def pure(fn):
+    """A kernel factory for a stateless op whose kernel is ``fn(*inputs)``."""
+    return lambda op, state: fn
+
+
+def pure_with_attrs(make):
+    """A kernel factory for a stateless op whose kernel depends on attrs: ``make(op) -> fn(*inputs)``."""
+    return lambda op, state: make(op)
+
+
+def invalid_argument(message, op=None):
+    return errors.InvalidArgumentError(None, op, message)
+
+
+def as_int_list(value):
+    return [int(v) for v in np.asarray(value).reshape(-1)]
+
+
+def dtype_attr(op, name="T"):
+    return dtypes.as_dtype(op.get_attr(name))
+
+
+register = op_registry.register
+no_gradient = op_registry.no_gradient
+RegisterGradient = op_registry.RegisterGradient

@@ -1,0 +1,441 @@
+"""TensorFlow's V2 checkpoint format (the "tensor bundle"), both directions.
+
+A checkpoint with prefix ``p`` is two files (TensorFlow's ``util/tensor_bundle/tensor_bundle.cc``):
+
+- ``p.data-00000-of-00001``: the tensors' bytes, one after another in key order, without padding.
+  Numeric and bool tensors are their little-endian C-order bytes. A string tensor is the varint64 length of
+  every element, the masked CRC32C of those lengths (each as u32 LE, or u64 when over 2**32 - 1), then the
+  element bytes.
+- ``p.index``: an SSTable (see ``sstable.py``) mapping ``""`` to a BundleHeaderProto and each tensor name to a
+  BundleEntryProto (dtype, shape, shard, offset, size, masked CRC32C of the bytes as stored; for strings the
+  CRC runs over the u32/u64 lengths, the stored length checksum and the element bytes).
+
+The writer produces the same bytes as TensorFlow's ``BundleWriter`` and replaces files atomically. The reader
+treats files as untrusted: it checks every checksum, allocates nothing larger than the bytes that back it, and
+opens only the checkpoint's own data files.
+"""
+
+import math
+import os
+import random
+import struct
+
+import numpy as np
+from google.protobuf.message import DecodeError
+
+from minitf.framework import dtypes, errors
+from minitf.io import sstable
+from minitf.io.crc32c import crc32c, masked_crc32c, unmask_crc32c
+from minitf.proto import tensor_bundle_pb2
+
+TENSOR_BUNDLE_VERSION = 1  # kTensorBundleVersion: the producer version written, the consumer version read
+TENSOR_BUNDLE_MIN_PRODUCER = 0
+MAX_DIMENSIONS = 254  # TensorShape::kMaxDimensions
+_MAX_INT64 = 2**63 - 1
+_MAX_UINT32 = 2**32 - 1
+_BIG_ENDIAN = tensor_bundle_pb2.BundleHeaderProto.BIG
+
+# DataType enums TensorFlow defines (types.proto, TF 2.21) that cannot be restored as numpy arrays here:
+# qint8/quint8/qint32, bfloat16, qint16/quint16, resource, variant, float8 and 4-bit types.
+_KNOWN_DATA_TYPES = frozenset(range(1, 31))
+_NUMPY_DATA_TYPES = {
+    d.as_datatype_enum: d for d in (
+        dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64,
+        dtypes.uint8, dtypes.uint16, dtypes.uint32, dtypes.uint64, dtypes.bool, dtypes.complex64,
+        dtypes.complex128, dtypes.string)
+}
+
+
+def data_filename(prefix, shard_id=0, num_shards=1):
+    """``prefix.data-0000K-of-0000N`` (TensorFlow's ``DataFilename``)."""
+    return "%s.data-%05d-of-%05d" % (prefix, shard_id, num_shards)
+
+
+def index_filename(prefix):
+    """``prefix.index`` (TensorFlow's ``MetaFilename``)."""
+    return "%s.index" % prefix
+
+
+def _data_loss(message):
+    return errors.DataLossError(None, None, message)
+
+
+def _os_error(error, path):
+    """Converts an OSError raised while opening ``path`` into TensorFlow's error class for it."""
+    message = "%s; %s" % (path, error.strerror or error)
+    if isinstance(error, (FileNotFoundError, NotADirectoryError)):
+        return errors.NotFoundError(None, None, message)
+    if isinstance(error, PermissionError):
+        return errors.PermissionDeniedError(None, None, message)
+    return errors.UnknownError(None, None, message)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Writing
+
+
+def _u32_or_u64(lengths):
+    """The element lengths as TensorFlow checksums them: u32 LE each, or u64 LE for a length over 2**32 - 1."""
+    if all(length <= _MAX_UINT32 for length in lengths):
+        return np.asarray(lengths, dtype="<u4").tobytes()
+    return b"".join(struct.pack("<I" if n <= _MAX_UINT32 else "<Q", n) for n in lengths)
+
+
+def _string_payload(elements):
+    """Returns (stored bytes, masked entry CRC) of a string tensor given its elements as bytes."""
+    varints = bytearray()
+    for element in elements:
+        sstable.put_varint(varints, len(element))
+    lengths_crc = crc32c(_u32_or_u64([len(e) for e in elements]))
+    length_checksum = struct.pack("<I", masked_crc32c_of_crc(lengths_crc))
+    content = b"".join(elements)
+    entry_crc = crc32c(content, crc32c(length_checksum, lengths_crc))
+    return bytes(varints) + length_checksum + content, masked_crc32c_of_crc(entry_crc)
+
+
+def masked_crc32c_of_crc(crc):
+    """Masks an already computed CRC32C (the inverse of ``unmask_crc32c``)."""
+    rotated = ((crc >> 15) | (crc << 17)) & 0xFFFFFFFF
+    return (rotated + 0xA282EAD8) & 0xFFFFFFFF
+
+
+def _as_bytes_element(name, element):
+    if isinstance(element, bytes):
+        return element
+    if isinstance(element, str):
+        return element.encode("utf-8")
+    if isinstance(element, (bytearray, memoryview, np.bytes_)):
+        return bytes(element)
+    raise errors.InvalidArgumentError(
+        None, None, "Tensor %s: string tensors hold bytes or str, got %s" % (name, type(element).__name__))
+
+
+def _prepare(name, value):
+    """Returns (DataType enum, shape, payload, masked CRC) of one tensor; payload is a bytes-like object."""
+    array = np.asarray(value)
+    if array.dtype.kind in "OSU":
+        elements = [_as_bytes_element(name, e) for e in array.reshape(-1).tolist()]
+        payload, crc = _string_payload(elements)
+        return dtypes.string.as_datatype_enum, array.shape, payload, crc
+    try:
+        dtype = dtypes.as_dtype(array.dtype.newbyteorder("="))
+    except TypeError:
+        dtype = None
+    if dtype is None or dtype.as_datatype_enum not in _NUMPY_DATA_TYPES:
+        raise errors.InvalidArgumentError(
+            None, None, "Tensor %s: cannot save numpy dtype %s in a checkpoint" % (name, array.dtype))
+    payload = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).reshape(-1).view(np.uint8)
+    return dtype.as_datatype_enum, array.shape, payload, masked_crc32c(payload)
+
+
+def _header_bytes():
+    header = tensor_bundle_pb2.BundleHeaderProto(num_shards=1, endianness=tensor_bundle_pb2.BundleHeaderProto.LITTLE)
+    header.version.producer = TENSOR_BUNDLE_VERSION
+    return header.SerializeToString(deterministic=True)
+
+
+def _entry_bytes(dtype_enum, shape, offset, size, crc):
+    entry = tensor_bundle_pb2.BundleEntryProto(dtype=dtype_enum, shard_id=0, offset=offset, size=size, crc32c=crc)
+    entry.shape.SetInParent()
+    for dim in shape:
+        entry.shape.dim.add(size=dim)
+    return entry.SerializeToString(deterministic=True)
+
+
+def _temp_name(final_path):
+    """TensorFlow's name for a file being written: ``final_path.tempstate<random u64>``."""
+    return "%s.tempstate%d" % (final_path, random.SystemRandom().getrandbits(64))
+
+
+def _write_temp_file(final_path, write_contents):
+    """Writes a new temporary file beside ``final_path`` with ``write_contents(file)``, fsynced; returns its path."""
+    temp_path = _temp_name(final_path)
+    fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write_contents(out)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        os.remove(temp_path)
+        raise
+    return temp_path
+
+
+def _link_aside(path):
+    """Gives an existing file at ``path`` a second (temporary) name and returns it, or None if there is no file.
+
+    While the old file keeps a name, replacing ``path`` does not free its blocks. Freeing the blocks of a large
+    file takes milliseconds, and doing it later keeps the two renames of a save microseconds apart.
+    """
+    aside = _temp_name(path)
+    try:
+        os.link(path, aside)
+    except OSError:  # no previous file, or a file system without hard links
+        return None
+    return aside
+
+
+def _fsync_directory(directory):
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_bundle(prefix, tensors):
+    """Saves ``tensors`` (a mapping of tensor name to array-like) as the checkpoint ``prefix``.
+
+    Writes ``prefix.data-00000-of-00001`` and ``prefix.index`` byte for byte as TensorFlow's ``SaveV2`` does
+    for key-sorted input. Both files are first written in full to temporary files beside their final names and
+    fsynced; then the data file and then the index are renamed into place, back to back, and the directory is
+    fsynced. A crash therefore never leaves a partly written file under a final name. Two files cannot be
+    replaced in one atomic step: a crash in the microseconds between the two renames leaves the new data file
+    beside the old index, which the reader reports as ``DataLossError`` (the new index is then complete in its
+    temporary file). A crash can also leave ``*.tempstate*`` files behind, as TensorFlow's writer does.
+    """
+    prefix = os.fspath(prefix)
+    names = sorted(tensors)
+    for name in names:
+        if not isinstance(name, str) or not name:
+            raise errors.InvalidArgumentError(
+                None, None, "Tensor names must be non-empty strings (\"\" holds the header), got %r" % (name,))
+    prepared = [_prepare(name, tensors[name]) for name in names]
+
+    entries = [(b"", _header_bytes())]
+    offset = 0
+    for name, (dtype_enum, shape, payload, crc) in zip(names, prepared):
+        size = len(payload) if isinstance(payload, bytes) else payload.nbytes
+        entries.append((name.encode("utf-8"), _entry_bytes(dtype_enum, shape, offset, size, crc)))
+        offset += size
+
+    def write_data(out):
+        for _, _, payload, _ in prepared:
+            out.write(payload)
+
+    directory = os.path.dirname(prefix) or "."
+    os.makedirs(directory, exist_ok=True)
+    data_path, index_path = data_filename(prefix), index_filename(prefix)
+    data_temp = _write_temp_file(data_path, write_data)
+    try:
+        index_temp = _write_temp_file(index_path, lambda out: sstable.write_table(out, entries))
+    except BaseException:
+        os.remove(data_temp)
+        raise
+    old_data = _link_aside(data_path)
+    os.replace(data_temp, data_path)
+    os.replace(index_temp, index_path)
+    if old_data is not None:
+        os.remove(old_data)
+    _fsync_directory(directory)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Reading
+
+
+def _check_versions(version):
+    """TensorFlow's ``CheckVersions`` for the bundle format."""
+    if version.producer < TENSOR_BUNDLE_MIN_PRODUCER:
+        raise errors.InvalidArgumentError(
+            None, None, "Checkpoint producer version %d below min producer %d supported by minitf.  Please "
+            "regenerate your checkpoint." % (version.producer, TENSOR_BUNDLE_MIN_PRODUCER))
+    if version.min_consumer > TENSOR_BUNDLE_VERSION:
+        raise errors.InvalidArgumentError(
+            None, None, "Checkpoint min consumer version %d above current version %d for minitf.  Please upgrade "
+            "minitf." % (version.min_consumer, TENSOR_BUNDLE_VERSION))
+    if TENSOR_BUNDLE_VERSION in version.bad_consumers:
+        raise errors.InvalidArgumentError(
+            None, None, "Checkpoint disallows consumer version %d." % TENSOR_BUNDLE_VERSION)
+
+
+def _valid_shape(shape_proto):
+    """The dims of a TensorShapeProto, or None where TensorFlow's ``TensorShape::IsValid`` rejects it."""
+    if shape_proto.unknown_rank or len(shape_proto.dim) > MAX_DIMENSIONS:
+        return None
+    dims = [dim.size for dim in shape_proto.dim]
+    num_elements = 1
+    for size in dims:
+        if size < 0:
+            return None
+        num_elements *= size
+        if num_elements > _MAX_INT64:
+            return None
+    return dims
+
+
+class BundleReader:
+    """Reads the checkpoint with prefix ``prefix`` (what ``tf.train.load_checkpoint`` returns for a V2 checkpoint).
+
+    The index is read and checked when the reader is made; each ``get_tensor`` reads and checks one tensor.
+    Missing files raise ``NotFoundError``; damaged files raise ``DataLossError``.
+    """
+
+    def __init__(self, prefix):
+        self._prefix = os.fspath(prefix)
+        index_path = index_filename(self._prefix)
+        try:
+            with open(index_path, "rb") as index_file:
+                table = sstable.TableReader(index_file.read())
+        except FileNotFoundError:
+            raise errors.NotFoundError(
+                None, None, "Unsuccessful TensorSliceReader constructor: Failed to find any matching files for "
+                + self._prefix) from None
+        except OSError as error:
+            raise _os_error(error, index_path) from None
+        items = iter(table)
+        header_key, header_bytes = next(items, (None, None))
+        if header_key != b"":
+            raise _data_loss("Unable to read file (%s): failed to seek to header entry" % index_path)
+        try:
+            header = tensor_bundle_pb2.BundleHeaderProto.FromString(header_bytes)
+        except DecodeError:
+            raise _data_loss("Unable to read file (%s): unable to parse header" % index_path) from None
+        if header.num_shards < 1:
+            raise _data_loss("Unable to read file (%s): bad number of shards %d" % (index_path, header.num_shards))
+        if header.endianness == _BIG_ENDIAN:
+            raise errors.UnimplementedError(None, None, "Big-endian checkpoint %s is not supported" % self._prefix)
+        _check_versions(header.version)
+        self._num_shards = header.num_shards
+        self._entries = {}
+        for key, value in items:
+            self._entries[self._parse_name(key)] = self._parse_entry(key, value)
+
+    @staticmethod
+    def _parse_name(key):
+        try:
+            return key.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _data_loss("Tensor name %r is not valid UTF-8" % key) from None
+
+    def _parse_entry(self, key, value):
+        """Parses and checks one BundleEntryProto; returns (entry, dims)."""
+        try:
+            entry = tensor_bundle_pb2.BundleEntryProto.FromString(value)
+        except DecodeError:
+            raise _data_loss("Entry for key %s not parseable." % key.decode("utf-8", "replace")) from None
+        dims = _valid_shape(entry.shape)
+        if dims is None:
+            raise _data_loss("Invalid tensor shape: %s" % key.decode("utf-8", "replace"))
+        if entry.dtype not in _KNOWN_DATA_TYPES:
+            raise _data_loss("Invalid dtype %d for key %s" % (entry.dtype, key.decode("utf-8", "replace")))
+        if not 0 <= entry.shard_id < self._num_shards or entry.offset < 0 or entry.size < 0:
+            raise _data_loss("Invalid shard, offset or size in bundle entry for key %s"
+                             % key.decode("utf-8", "replace"))
+        return entry, dims
+
+    def _lookup(self, name):
+        try:
+            return self._entries[name]
+        except (KeyError, TypeError):
+            raise errors.NotFoundError(None, None, "Key %s not found in checkpoint" % name) from None
+
+    @staticmethod
+    def _dtype(entry):
+        try:
+            return dtypes.as_dtype(entry.dtype)
+        except TypeError:
+            raise errors.UnimplementedError(None, None, "DataType %d is not supported by minitf" % entry.dtype) \
+                from None
+
+    def keys(self):
+        """The tensor names, sorted."""
+        return list(self._entries)
+
+    def has_tensor(self, name):
+        return name in self._entries
+
+    def dtype_and_shape(self, name):
+        """(DType, list of dims) of tensor ``name``."""
+        entry, dims = self._lookup(name)
+        return self._dtype(entry), list(dims)
+
+    def variable_to_shape_map(self):
+        return {name: list(dims) for name, (_, dims) in self._entries.items()}
+
+    def variable_to_dtype_map(self):
+        return {name: self._dtype(entry) for name, (entry, _) in self._entries.items()}
+
+    def get_tensor(self, name):
+        """Reads tensor ``name``, checking its CRC.
+
+        Like TensorFlow's reader: a numpy array (an object array of bytes for strings), and for a 0-d tensor a
+        numpy scalar (``bytes`` for a string).
+        """
+        entry, dims = self._lookup(name)
+        if len(entry.slices):
+            raise errors.UnimplementedError(None, None, "Partitioned tensor %s is not supported" % name)
+        dtype = _NUMPY_DATA_TYPES.get(entry.dtype)
+        if dtype is None:
+            raise errors.UnimplementedError(
+                None, None, "Cannot restore tensor %s of DataType %d as a numpy array" % (name, entry.dtype))
+        num_elements = math.prod(dims)
+        if dtype == dtypes.string:
+            if entry.size < num_elements:  # every element takes at least its one-byte length
+                raise _data_loss("Invalid size in bundle entry: key %s; stored size %d; expected size is at least %d"
+                                 % (name, entry.size, num_elements))
+        else:
+            expected = num_elements * np.dtype(dtype.as_numpy_dtype).itemsize
+            if entry.size != expected:
+                raise _data_loss("Invalid size in bundle entry: key %s; stored size %d; expected size %d"
+                                 % (name, entry.size, expected))
+        stored = self._read_stored_bytes(name, entry)
+        if dtype == dtypes.string:
+            values = self._decode_strings(name, entry, stored, num_elements).reshape(dims)
+        else:
+            if crc32c(stored) != unmask_crc32c(entry.crc32c):
+                raise self._checksum_error(entry)
+            values = stored.view(np.dtype(dtype.as_numpy_dtype).newbyteorder("<")).reshape(dims)
+            if dtype == dtypes.bool:
+                values = values != 0  # a stored byte other than 0 or 1 still yields a proper numpy bool
+            values = values.astype(values.dtype.newbyteorder("="), copy=False)
+        return values if dims else values[()]
+
+    def _read_stored_bytes(self, name, entry):
+        """The ``entry.size`` bytes at ``entry.offset`` of the entry's data file, as a uint8 array."""
+        path = data_filename(self._prefix, entry.shard_id, self._num_shards)
+        try:
+            data_file = open(path, "rb")
+        except OSError as error:
+            raise _os_error(error, path) from None
+        with data_file:
+            file_size = os.fstat(data_file.fileno()).st_size
+            if entry.offset + entry.size > file_size:
+                raise _data_loss("Tensor %s: bytes [%d, %d) lie beyond the end of %s (%d bytes); the file is "
+                                 "truncated" % (name, entry.offset, entry.offset + entry.size, path, file_size))
+            stored = np.empty(entry.size, dtype=np.uint8)
+            data_file.seek(entry.offset)
+            if data_file.readinto(stored) != entry.size:
+                raise _data_loss("Tensor %s: read less bytes than requested from %s" % (name, path))
+        return stored
+
+    def _checksum_error(self, entry):
+        return _data_loss("TensorBundle at %s shard %d (%d bytes): Checksum does not match"
+                          % (self._prefix, entry.shard_id, entry.size))
+
+    def _decode_strings(self, name, entry, stored, num_elements):
+        elements = np.empty(num_elements, dtype=object)
+        if entry.size == 0:  # TensorFlow accepts an empty string tensor stored without its length checksum
+            return elements
+        stored = stored.tobytes()
+        lengths = []
+        pos = 0
+        for _ in range(num_elements):
+            length, pos = sstable.get_varint(stored, pos, len(stored), 64)
+            lengths.append(length)
+        if pos + 4 > len(stored) or sum(lengths) != len(stored) - pos - 4:
+            raise _data_loss("Tensor %s: string lengths disagree with the stored size %d" % (name, entry.size))
+        lengths_crc = crc32c(_u32_or_u64(lengths))
+        (length_checksum,) = struct.unpack_from("<I", stored, pos)
+        if unmask_crc32c(length_checksum) != lengths_crc:
+            raise _data_loss("Tensor %s: the length checksum does not match" % name)
+        if crc32c(stored[pos + 4:], crc32c(stored[pos:pos + 4], lengths_crc)) != unmask_crc32c(entry.crc32c):
+            raise self._checksum_error(entry)
+        pos += 4
+        for i, length in enumerate(lengths):
+            elements[i] = stored[pos:pos + length]
+            pos += length
+        return elements
