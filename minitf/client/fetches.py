@@ -14,17 +14,17 @@ class FetchHandler:
 
     def _element(self, fetch):
         if fetch is None:
-            raise TypeError(f"Fetch argument None has invalid type {type(None)}")
+            raise TypeError('Argument `fetch` = None has invalid type "NoneType". Cannot be None')
         try:
             element = self._graph.as_graph_element(fetch, allow_tensor=True, allow_operation=True)
         except TypeError:
-            raise TypeError(f"Fetch argument {fetch!r} has invalid type {type(fetch)}, must be a string or Tensor. "
-                            "(Can not convert a {0} into a Tensor or Operation.)".format(type(fetch).__name__)) \
-                from None
+            raise TypeError(f"Argument `fetch` = {fetch!r} has invalid type \"{type(fetch).__name__}\", must be a "
+                            f"string or Tensor. (Can not convert a {type(fetch).__name__} into a Tensor or "
+                            "Operation.)") from None
         except ValueError as e:
-            raise ValueError(f"Fetch argument {fetch!r} cannot be interpreted as a Tensor. ({e})") from None
+            raise ValueError(f"Argument `fetch` = {fetch} cannot be interpreted as a Tensor. ({e})") from None
         except KeyError as e:
-            raise ValueError(f"Fetch argument {fetch!r} cannot be interpreted as a Tensor. ({e.args[0]})") \
+            raise ValueError(f"Argument `fetch` = {fetch} cannot be interpreted as a Tensor. ({e.args[0]})") \
                 from None
         return element
 

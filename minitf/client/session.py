@@ -306,7 +306,7 @@ class _Device(collections.namedtuple("_Device", ["name", "device_type"])):
 def _shape_str(shape):
     if shape.ndims is None:
         return "<unknown>"
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape.as_tuple()) + \
+    return "(" + ", ".join("?" if d is None else str(d) for d in shape.as_tuple()) + \
         ("," if shape.ndims == 1 else "") + ")"
 
 

@@ -455,7 +455,8 @@ class Graph:
         try:
             specs = op_def.infer(op)
         except ValueError as e:
-            raise ValueError(f"{e} for '{{{{node {op_name}}}}} = {op_type}[...]' with input shapes: "
+            node = f"{op_type}[{_attr_summary(op._attrs)}]({', '.join(t.op.name for t in inputs)})"
+            raise ValueError(f"{e} for '{{{{node {op_name}}}}} = {node}' with input shapes: "
                              + ", ".join(f"[{','.join('?' if d is None else str(d) for d in t.shape.as_tuple())}]"
                                          if t.shape.as_tuple() is not None else "?" for t in inputs)
                              + ".") from None
@@ -576,6 +577,23 @@ class Graph:
     def _repr_svg_(self):
         from minitf.tools import graphviz_export
         return graphviz_export.to_svg(self)
+
+
+def _attr_summary(attrs):
+    """Attrs as TensorFlow prints them in shape errors: ``T=DT_FLOAT, transpose_a=false``."""
+    parts = []
+    for key in sorted(attrs):
+        value = attrs[key]
+        if isinstance(value, dtypes.DType):
+            text = "DT_" + {"float32": "FLOAT", "float64": "DOUBLE"}.get(value.name, value.name.upper())
+        elif isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, (int, float, str)):
+            text = str(value)
+        else:
+            continue
+        parts.append(f"{key}={text}")
+    return ", ".join(parts)
 
 
 # -- the default graph -----------------------------------------------------------------------------------------

@@ -355,8 +355,9 @@ def _promote_pair(x, y, name_y="y"):
             x = convert_to_tensor(x, dtype=y.dtype.base_dtype, name="x")
             return x, y
         x = convert_to_tensor(x, name="x")
-    y = convert_to_tensor(y, dtype=x.dtype.base_dtype, name=name_y)
-    return x, y
+    if isinstance(y, ops.Tensor) or ops.is_tensor_like(y):
+        return x, convert_to_tensor(y, name=name_y)
+    return x, convert_to_tensor(y, dtype=x.dtype.base_dtype, name=name_y)
 
 
 def _binary_wrapper(op_type, default_name):
@@ -734,6 +735,11 @@ def _reflected_binary(op_type, default_name):
     return wrapper
 
 
+def _matmul_operator(x, y):
+    with ops.name_scope(None, "matmul", [x, y]) as scope:
+        return matmul(x, y, name=scope)
+
+
 def _add_operators():
     plain = {"__add__": ("AddV2", "add"), "__sub__": ("Sub", "sub"), "__mul__": ("Mul", "mul"),
              "__floordiv__": ("FloorDiv", "floordiv"), "__mod__": ("FloorMod", "mod"), "__pow__": ("Pow", "pow"),
@@ -744,8 +750,8 @@ def _add_operators():
     setattr(ops.Tensor, "__truediv__", _operator(truediv))
     setattr(ops.Tensor, "__rtruediv__", _reflected_binary("RealDiv", "truediv"))
     setattr(ops.Tensor, "__div__", _operator(div))
-    setattr(ops.Tensor, "__matmul__", _operator(matmul))
-    setattr(ops.Tensor, "__rmatmul__", _operator(matmul, reflected=True))
+    setattr(ops.Tensor, "__matmul__", _operator(_matmul_operator))
+    setattr(ops.Tensor, "__rmatmul__", _operator(_matmul_operator, reflected=True))
     setattr(ops.Tensor, "__lt__", _operator(less))
     setattr(ops.Tensor, "__le__", _operator(less_equal))
     setattr(ops.Tensor, "__gt__", _operator(greater))

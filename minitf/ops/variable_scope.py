@@ -345,11 +345,7 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
                                           constraint=constraint) as vs:
                     yield vs
                 return
-            if isinstance(name_or_scope, VariableScope):
-                scope_context = ops.name_scope(name_or_scope.original_name_scope)
-            else:
-                scope_context = ops.name_scope(name_scope_name)
-            with scope_context as current_name_scope:
+            with ops.name_scope(name_scope_name) as current_name_scope:
                 old_name_scope = current_name_scope if isinstance(name_or_scope, str) else \
                     name_or_scope.original_name_scope
                 with _pure_variable_scope(name_or_scope, reuse=reuse, initializer=initializer,
