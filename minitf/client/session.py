@@ -15,15 +15,11 @@ from minitf.client.state import SessionState, VariableCell
 from minitf.framework import dtypes, errors, ops
 
 
-class _Step:
-    __slots__ = ("fn", "ins", "out", "frees", "op")
-
-    def __init__(self, fn, ins, out, frees, op):
-        self.fn, self.ins, self.out, self.frees, self.op = fn, ins, out, frees, op
-
-
 class _Plan:
-    """An ordered list of kernel calls over a list of value slots."""
+    """An ordered list of kernel calls over a list of value slots.
+
+    Each step is a tuple ``(kernel, input_slots, output_slot_or_slots, slots_to_free, op)``.
+    """
 
     __slots__ = ("template", "steps", "feed_slots", "fetch_slots")
 
@@ -78,6 +74,7 @@ class _PlanBuilder:
         slot_of = {}
         template = []
         constant = set()
+        pinned = set()
 
         def new_slot(tensor, value=None, is_constant=False):
             slot_of[tensor] = len(template)
@@ -96,6 +93,10 @@ class _PlanBuilder:
                 slot_of[op._outputs[0]] = slot_of[op._inputs[0]]
                 continue
             fn = op_def.kernel(op, state)
+            if op_def.per_session:
+                for t, v in zip(op._outputs, _as_tuple(fn(), len(op._outputs))):
+                    pinned.add(new_slot(t, v))
+                continue
             ins = tuple(slot_of[t] for t in op._inputs)
             deref = tuple(i for i, t in enumerate(op._inputs)
                           if t.dtype.is_ref_dtype and i not in op_def.ref_inputs)
@@ -103,15 +104,13 @@ class _PlanBuilder:
                 fn = _deref_adapter(fn, deref)
             foldable = (not op_def.stateful and not deref and all(i in constant for i in ins))
             if foldable:
-                value = fn(*[template[i] for i in ins])
-                values = value if len(op._outputs) != 1 else (value,)
-                for t, v in zip(op._outputs, values):
+                for t, v in zip(op._outputs, _as_tuple(fn(*[template[i] for i in ins]), len(op._outputs))):
                     new_slot(t, _readonly(v), is_constant=True)
                 continue
             outs = tuple(new_slot(t) for t in op._outputs)
             raw_steps.append((fn, ins, outs[0] if len(outs) == 1 else outs, op))
         fetch_slots = [slot_of[t] for t in self.fetch_tensors]
-        steps = self._with_frees(raw_steps, set(fetch_slots) | set(feed_slots) | constant)
+        steps = self._with_frees(raw_steps, set(fetch_slots) | set(feed_slots) | constant | pinned)
         return _Plan(template, steps, feed_slots, fetch_slots)
 
     @staticmethod
@@ -124,8 +123,12 @@ class _PlanBuilder:
         for slot, index in last_use.items():
             if slot not in keep:
                 frees_at[index].append(slot)
-        return [_Step(fn, ins, out, tuple(frees_at.get(index, ())), op)
+        return [(fn, ins, out, tuple(frees_at.get(index, ())), op)
                 for index, (fn, ins, out, op) in enumerate(raw_steps)]
+
+
+def _as_tuple(value, n_outputs):
+    return (value,) if n_outputs == 1 else value
 
 
 def _readonly(value):
@@ -209,21 +212,20 @@ class BaseSession:
             from minitf.client import tracing
             tracing.run_traced(plan, slots, run_metadata, _op_error)
         else:
-            step = None
+            op = None
             try:
-                for step in plan.steps:
-                    out = step.out
+                for fn, ins, out, frees, op in plan.steps:
                     if type(out) is int:
-                        slots[out] = step.fn(*[slots[i] for i in step.ins])
+                        slots[out] = fn(*[slots[i] for i in ins])
                     else:
-                        for o, v in zip(out, step.fn(*[slots[i] for i in step.ins])):
+                        for o, v in zip(out, fn(*[slots[i] for i in ins])):
                             slots[o] = v
-                    for i in step.frees:
+                    for i in frees:
                         slots[i] = None
             except Exception as exc:  # noqa: BLE001 -- every kernel failure becomes a tf.errors class
-                if step is None:
+                if op is None:
                     raise
-                raise _op_error(exc, step.op) from exc
+                raise _op_error(exc, op) from exc
         return [_fetch_value(slots[i]) for i in plan.fetch_slots]
 
     def _feeds(self, feed_dict):

@@ -15,18 +15,23 @@ class OpDef:
       (variables, random streams). Pure ops ignore it.
     - ``ref_inputs``: input positions that receive a variable's storage cell instead of its value (Assign, ...).
     - ``stateful``: the op must not be constant-folded or merged (variables, random ops, assignments).
+    - ``per_session``: the op has no inputs and its kernel's result stays the same for the life of a session
+      (a variable's storage cell), so the executor calls it once per plan instead of on every run.
     - ``input_names``: TensorFlow's argument names; a Python value passed for one becomes a Const named
       ``<op>/<argument>`` (``Reshape/shape``, ``Sum/reduction_indices``), as in TensorFlow.
     - ``attr_defaults``: attrs TensorFlow's OpDef declares with defaults, filled in on GraphDef import.
     """
 
-    __slots__ = ("name", "infer", "kernel", "stateful", "ref_inputs", "input_names", "attr_defaults")
+    __slots__ = ("name", "infer", "kernel", "stateful", "per_session", "ref_inputs", "input_names",
+                 "attr_defaults")
 
-    def __init__(self, name, infer, kernel, stateful=False, ref_inputs=(), input_names=(), attr_defaults=None):
+    def __init__(self, name, infer, kernel, stateful=False, per_session=False, ref_inputs=(), input_names=(),
+                 attr_defaults=None):
         self.name = name
         self.infer = infer
         self.kernel = kernel
         self.stateful = stateful
+        self.per_session = per_session
         self.ref_inputs = tuple(ref_inputs)
         self.input_names = tuple(input_names)
         self.attr_defaults = attr_defaults or {}

@@ -215,7 +215,21 @@ def _reshape_kernel(x, shape):
                                f"{'values' if -1 not in shape else 'elements'}: {list(shape)}") from None
 
 
-register("Reshape", _reshape_infer, pure(_reshape_kernel), input_names=("tensor", "shape"))
+def _make_reshape_kernel(op):
+    static_shape = _static(op.inputs[1])
+    if static_shape is None:
+        return _reshape_kernel
+    target = [int(d) for d in static_shape]
+
+    def static_kernel(x, shape):
+        try:
+            return x.reshape(target)
+        except ValueError:
+            return _reshape_kernel(x, shape)
+    return static_kernel
+
+
+register("Reshape", _reshape_infer, pure_with_attrs(_make_reshape_kernel), input_names=("tensor", "shape"))
 
 
 @RegisterGradient("Reshape")

@@ -227,15 +227,21 @@ _REDUCERS = {
 def _reduction_kernel(reduce):
     def make(op):
         keep = op.get_attr("keep_dims")
+        static_axes = tensor_util.constant_value(op.inputs[1])
+        rank = op.inputs[0].shape.ndims
+        if static_axes is not None and rank is not None:
+            static_axis = _reduction_axes(static_axes, rank)
+
+            def static_kernel(x, axes):
+                return np.asarray(reduce(x, static_axis, keep), dtype=x.dtype)
+            return static_kernel
 
         def kernel(x, axes):
-            rank = x.ndim
             try:
-                axis = _reduction_axes(axes, rank)
+                axis = _reduction_axes(axes, x.ndim)
             except ValueError as e:
                 raise invalid_argument(str(e)) from None
-            result = reduce(x, axis, keep)
-            return np.asarray(result, dtype=x.dtype)
+            return np.asarray(reduce(x, axis, keep), dtype=x.dtype)
         return kernel
     return pure_with_attrs(make)
 

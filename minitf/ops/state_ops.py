@@ -23,7 +23,7 @@ def _variable_kernel(op, state):
     return lambda: cell
 
 
-register("VariableV2", _variable_infer, _variable_kernel, stateful=True,
+register("VariableV2", _variable_infer, _variable_kernel, stateful=True, per_session=True,
          attr_defaults={"container": b"", "shared_name": b""})
 no_gradient("VariableV2")
 
