@@ -27,6 +27,7 @@ from minitf.ops.array_ops import (boolean_mask, broadcast_to, check_numerics, co
                                   ones_like, pad, placeholder, placeholder_with_default, range, rank, reshape, shape,
                                   size, slice, split, squeeze, stack, stop_gradient, strided_slice, tile,
                                   transpose, unsorted_segment_sum, unstack, where, where_v2, zeros, zeros_like)
+from minitf.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm
 from minitf.ops.control_flow_ops import group, no_op, tuple, with_dependencies
 from minitf.ops.gradients import gradients, hessians
 from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,

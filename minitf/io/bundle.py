@@ -35,9 +35,10 @@ _MAX_INT64 = 2**63 - 1
 _MAX_UINT32 = 2**32 - 1
 _BIG_ENDIAN = tensor_bundle_pb2.BundleHeaderProto.BIG
 
-# DataType enums TensorFlow defines (types.proto, TF 2.21) that cannot be restored as numpy arrays here:
-# qint8/quint8/qint32, bfloat16, qint16/quint16, resource, variant, float8 and 4-bit types.
-_KNOWN_DATA_TYPES = frozenset(range(1, 31))
+# The DataType numbers of TensorFlow 2.21 (types.proto: DT_FLOAT = 1 ... DT_FLOAT4_E2M1FN = 33). Those missing
+# from _NUMPY_DATA_TYPES (quantized, bfloat16, resource, variant, float8, 4- and 2-bit types) are listed by the
+# reader but not restored.
+_KNOWN_DATA_TYPES = frozenset(range(1, 34))
 _NUMPY_DATA_TYPES = {
     d.as_datatype_enum: d for d in (
         dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64,
@@ -111,7 +112,7 @@ def _as_bytes_element(name, element):
 
 
 def _prepare(name, value):
-    """Returns (DataType enum, shape, payload, masked CRC) of one tensor; payload is a bytes-like object."""
+    """Returns (DataType enum, shape, payload, masked CRC) of one tensor; payload is bytes or a 1-D uint8 array."""
     array = np.asarray(value)
     if array.dtype.kind in "OSU":
         elements = [_as_bytes_element(name, e) for e in array.reshape(-1).tolist()]
@@ -198,19 +199,18 @@ def write_bundle(prefix, tensors):
     temporary file). A crash can also leave ``*.tempstate*`` files behind, as TensorFlow's writer does.
     """
     prefix = os.fspath(prefix)
-    names = sorted(tensors)
-    for name in names:
+    for name in tensors:
         if not isinstance(name, str) or not name:
             raise errors.InvalidArgumentError(
                 None, None, "Tensor names must be non-empty strings (\"\" holds the header), got %r" % (name,))
+    names = sorted(tensors)  # code point order, which is the byte order of the UTF-8 keys
     prepared = [_prepare(name, tensors[name]) for name in names]
 
     entries = [(b"", _header_bytes())]
     offset = 0
     for name, (dtype_enum, shape, payload, crc) in zip(names, prepared):
-        size = len(payload) if isinstance(payload, bytes) else payload.nbytes
-        entries.append((name.encode("utf-8"), _entry_bytes(dtype_enum, shape, offset, size, crc)))
-        offset += size
+        entries.append((name.encode("utf-8"), _entry_bytes(dtype_enum, shape, offset, len(payload), crc)))
+        offset += len(payload)
 
     def write_data(out):
         for _, _, payload, _ in prepared:

@@ -60,7 +60,7 @@ def _bool_of_input(op):
 register("IsNan", _bool_of_input, pure(np.isnan), input_names=("x",))
 register("IsInf", _bool_of_input, pure(np.isinf), input_names=("x",))
 register("IsFinite", _bool_of_input, pure(np.isfinite), input_names=("x",))
-for _op_type in ("Sign", "Floor", "Ceil", "Round", "Rint", "IsNan", "IsInf", "IsFinite", "LogicalNot"):
+for _op_type in ("Floor", "Ceil", "Round", "Rint", "IsNan", "IsInf", "IsFinite", "LogicalNot"):
     no_gradient(_op_type)
 
 
@@ -133,7 +133,7 @@ for _op_type, _fn in _COMPARISONS:
 for _op_type, _fn in [("LogicalAnd", np.logical_and), ("LogicalOr", np.logical_or)]:
     register(_op_type, binary_infer(dtypes.bool), pure(_fn), input_names=("x", "y"))
     no_gradient(_op_type)
-for _op_type in ("FloorDiv", "FloorMod", "TruncateDiv", "TruncateMod", "Div"):
+for _op_type in ("FloorDiv", "TruncateDiv", "TruncateMod", "Div"):
     no_gradient(_op_type)
 
 
@@ -219,8 +219,8 @@ _REDUCERS = {
     "Mean": _mean,
     "Max": _empty_guard(np.max, "Max"),
     "Min": _empty_guard(np.min, "Min"),
-    "Any": np.any,
-    "All": np.all,
+    "Any": lambda x, axis, keepdims: np.any(x, axis=axis, keepdims=keepdims),
+    "All": lambda x, axis, keepdims: np.all(x, axis=axis, keepdims=keepdims),
 }
 
 
@@ -938,6 +938,24 @@ def _xdivy_grad(op, grad):
     gx = _gen("Xdivy", grad, y)
     gy = grad * _gen("Xdivy", _gen("Xdivy", -x, y), y)
     return _reduce_gradient_args(x, y, gx, gy)
+
+
+@RegisterGradient("FloorMod")
+def _floor_mod_grad(op, grad):
+    from minitf.ops import array_ops
+    x, y = conj(op.inputs[0]), conj(op.inputs[1])
+    sx, sy = array_ops.shape(x), array_ops.shape(y)
+    rx, ry = apply_op("BroadcastGradientArgs", [sx, sy], {"T": dtypes.int32}).outputs
+    floor_xy = floordiv(x, y)
+    gx = array_ops.reshape(reduce_sum(grad, rx), sx)
+    gy = array_ops.reshape(reduce_sum(grad * negative(floor_xy), ry), sy)
+    return gx, gy
+
+
+@RegisterGradient("Sign")
+def _sign_grad(op, grad):
+    from minitf.ops import array_ops
+    return array_ops.zeros_like(op.inputs[0])
 
 
 @RegisterGradient("AddN")

@@ -1,0 +1,59 @@
+"""``tf.clip_by_value``, ``clip_by_norm``, ``global_norm`` and ``clip_by_global_norm``, composed as in TensorFlow."""
+
+from minitf.framework import ops
+from minitf.ops import array_ops, math_ops
+
+
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    with ops.name_scope(name, "clip_by_value", [t, clip_value_min, clip_value_max]) as scope:
+        values = ops.convert_to_tensor(t, name="t")
+        t_min = math_ops.minimum(values, clip_value_max)
+        values.shape.assert_is_compatible_with(t_min.shape)
+        t_max = math_ops.maximum(t_min, clip_value_min, name=scope)
+        values.shape.assert_is_compatible_with(t_max.shape)
+        return t_max
+
+
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    with ops.name_scope(name, "clip_by_norm", [t, clip_norm]) as scope:
+        values = ops.convert_to_tensor(t, name="t")
+        l2sum = math_ops.reduce_sum(values * values, axes, keepdims=True)
+        pred = l2sum > 0
+        l2sum_safe = array_ops.where(pred, l2sum, array_ops.ones_like(l2sum))
+        l2norm = array_ops.where(pred, math_ops.sqrt(l2sum_safe), l2sum)
+        intermediate = values * clip_norm
+        values_clip = array_ops.identity(
+            intermediate / math_ops.maximum(l2norm, clip_norm), name=scope)
+        return values_clip
+
+
+def global_norm(t_list, name=None):
+    with ops.name_scope(name, "global_norm", t_list) as scope:
+        values = [ops.convert_to_tensor(t) for t in t_list if t is not None]
+        half_squared_norms = []
+        for v in values:
+            with ops.name_scope(None, "L2Loss"):
+                half_squared_norms.append(_l2_loss(v))
+        half_squared_norm = math_ops.reduce_sum(array_ops.stack(half_squared_norms))
+        return math_ops.sqrt(half_squared_norm * 2.0, name=scope)
+
+
+def _l2_loss(t):
+    return math_ops.reduce_sum(math_ops.square(t)) * 0.5
+
+
+def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
+    if not isinstance(t_list, (list, tuple)):
+        raise TypeError("`t_list` should be a sequence of tensors.")
+    t_list = list(t_list)
+    if use_norm is None:
+        use_norm = global_norm(t_list, name)
+    with ops.name_scope(name, "clip_by_global_norm", t_list + [clip_norm]) as scope:
+        scale = clip_norm * math_ops.minimum(1.0 / use_norm, 1.0 / clip_norm)
+        clipped = []
+        for i, t in enumerate(t_list):
+            if t is None:
+                clipped.append(None)
+                continue
+            clipped.append(array_ops.identity(t * scale, name=f"{scope}_{i}"))
+        return clipped, use_norm
