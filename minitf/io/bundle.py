@@ -25,7 +25,7 @@ from google.protobuf.message import DecodeError
 
 from minitf.framework import dtypes, errors
 from minitf.io import sstable
-from minitf.io.crc32c import crc32c, masked_crc32c, unmask_crc32c
+from minitf.io.crc32c import crc32c, mask_crc32c, masked_crc32c, unmask_crc32c
 from minitf.proto import tensor_bundle_pb2
 
 TENSOR_BUNDLE_VERSION = 1  # kTensorBundleVersion: the producer version written, the consumer version read
@@ -88,16 +88,10 @@ def _string_payload(elements):
     for element in elements:
         sstable.put_varint(varints, len(element))
     lengths_crc = crc32c(_u32_or_u64([len(e) for e in elements]))
-    length_checksum = struct.pack("<I", masked_crc32c_of_crc(lengths_crc))
+    length_checksum = struct.pack("<I", mask_crc32c(lengths_crc))
     content = b"".join(elements)
     entry_crc = crc32c(content, crc32c(length_checksum, lengths_crc))
-    return bytes(varints) + length_checksum + content, masked_crc32c_of_crc(entry_crc)
-
-
-def masked_crc32c_of_crc(crc):
-    """Masks an already computed CRC32C (the inverse of ``unmask_crc32c``)."""
-    rotated = ((crc >> 15) | (crc << 17)) & 0xFFFFFFFF
-    return (rotated + 0xA282EAD8) & 0xFFFFFFFF
+    return bytes(varints) + length_checksum + content, mask_crc32c(entry_crc)
 
 
 def _as_bytes_element(name, element):
