@@ -8,7 +8,7 @@ from minitf.framework import dtypes, ops, tensor_shape, tensor_util
 from minitf.framework.op_def_lib import (RegisterGradient, apply_op, apply_op_1, binary_infer, broadcast_shapes,
                                          check_same_dtype, invalid_argument, no_gradient, pure, pure_with_attrs,
                                          register, same_as_input)
-from minitf.ops import constant_op
+from minitf.ops import constant_op, eigen_sum
 
 TensorShape = tensor_shape.TensorShape
 convert_to_tensor = ops.convert_to_tensor
@@ -197,12 +197,20 @@ def _reduction_infer(out_dtype=None):
     return infer
 
 
+def _sum(x, axis, keepdims):
+    if eigen_sum.packet_lanes(x.dtype) is None:
+        return np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+    total = eigen_sum.reduce_sum(x, axis)
+    return total.reshape([1 if i in axis else d for i, d in enumerate(x.shape)]) if keepdims else total
+
+
 def _mean(x, axis, keepdims):
+    """TensorFlow's Mean: the sum divided by the count (integers truncate)."""
+    count = int(np.prod([x.shape[a] for a in axis])) if axis else 1
+    total = _sum(x, axis, keepdims)
     if x.dtype.kind in "iu":
-        count = int(np.prod([x.shape[a] for a in axis])) if axis else 1
-        total = np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
         return (np.trunc(total / max(count, 1))).astype(x.dtype)
-    return np.mean(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+    return total / x.dtype.type(count)
 
 
 def _empty_guard(fn, name):
@@ -214,7 +222,7 @@ def _empty_guard(fn, name):
 
 
 _REDUCERS = {
-    "Sum": lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype),
+    "Sum": _sum,
     "Prod": lambda x, axis, keepdims: np.prod(x, axis=axis, keepdims=keepdims, dtype=x.dtype),
     "Mean": _mean,
     "Max": _empty_guard(np.max, "Max"),

@@ -14,7 +14,22 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "core.json")
 golden = {}
 
 
-def linear_regression(global_step=False):
+def kernels_only_config():
+    """A session config that turns off the grappler passes which reassociate float arithmetic.
+
+    With them on (TensorFlow's default), constant folding and the arithmetic optimizer rewrite, for example,
+    ``(w * x + b) - y`` as ``(w * x - y) + b`` and fold constant factors of the gradient together, which changes
+    the last bits. minitf runs the graph as written, like TensorFlow with these passes off.
+    """
+    from tensorflow.core.protobuf import rewriter_config_pb2
+    config = tf.ConfigProto()
+    rewrites = config.graph_options.rewrite_options
+    rewrites.constant_folding = rewriter_config_pb2.RewriterConfig.OFF
+    rewrites.arithmetic_optimization = rewriter_config_pb2.RewriterConfig.OFF
+    return config
+
+
+def linear_regression(global_step=False, config=None):
     """seeds/000's first listing with a fixed data set and initial weight (no randomness)."""
     tf.reset_default_graph()
     x_data = np.linspace(0, 1, 100).astype(np.float32)
@@ -27,7 +42,7 @@ def linear_regression(global_step=False):
     step = tf.Variable(0, dtype=tf.int32, trainable=False, name="global_step") if global_step else None
     training = optimizer.minimize(loss, global_step=step)
     rows = []
-    with tf.Session() as sess:
+    with tf.Session(config=config) as sess:
         sess.run(tf.global_variables_initializer())
         for i in range(101):
             sess.run(training)
@@ -41,6 +56,7 @@ def linear_regression(global_step=False):
 
 golden["linear_regression"] = linear_regression()
 golden["linear_regression_global_step"] = linear_regression(global_step=True)
+golden["linear_regression_kernels_only"] = linear_regression(global_step=True, config=kernels_only_config())
 
 
 def scoped_graph_nodes():
