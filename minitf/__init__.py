@@ -53,3 +53,36 @@ sub = subtract
 neg = negative
 
 __version__ = "0.1.0"
+
+# Protocol-buffer classes TensorFlow 1.x exposes at the top level (``tf.GraphDef``, ``tf.RunOptions``, ...),
+# loaded on first use so that ``import minitf`` stays fast.
+_LAZY_NAMES = {
+    "AttrValue": "minitf.proto.attr_value_pb2",
+    "ConfigProto": "minitf.proto.config_pb2",
+    "Event": "minitf.proto.event_pb2",
+    "GPUOptions": "minitf.proto.config_pb2",
+    "GraphDef": "minitf.proto.graph_pb2",
+    "GraphOptions": "minitf.proto.config_pb2",
+    "HistogramProto": "minitf.proto.summary_pb2",
+    "LogMessage": "minitf.proto.event_pb2",
+    "MetaGraphDef": "minitf.proto.meta_graph_pb2",
+    "NameAttrList": "minitf.proto.attr_value_pb2",
+    "NodeDef": "minitf.proto.node_def_pb2",
+    "OptimizerOptions": "minitf.proto.config_pb2",
+    "RunMetadata": "minitf.proto.config_pb2",
+    "RunOptions": "minitf.proto.config_pb2",
+    "SessionLog": "minitf.proto.event_pb2",
+    "Summary": "minitf.proto.summary_pb2",
+    "SummaryMetadata": "minitf.proto.summary_pb2",
+    "TensorInfo": "minitf.proto.meta_graph_pb2",
+}
+
+
+def __getattr__(name):
+    module = _LAZY_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'minitf' has no attribute '{name}'")
+    import importlib
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
