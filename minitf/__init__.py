@@ -45,6 +45,8 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
 from minitf import train
+from minitf.platform import app, flags, gfile
+from minitf.platform import tf_logging as logging
 
 pack = stack
 unpack = unstack
