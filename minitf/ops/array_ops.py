@@ -129,7 +129,11 @@ register("Size", lambda op: [(op.get_attr("out_type"), TensorShape([]))],
          input_names=("input",))
 register("Rank", lambda op: [(dtypes.int32, TensorShape([]))], pure(lambda x: np.array(x.ndim, dtype=np.int32)),
          input_names=("input",))
-for _op_type in ("Shape", "Size", "Rank"):
+register("ShapeN", lambda op: [(op.get_attr("out_type"), TensorShape([t.shape.ndims])) for t in op.inputs],
+         pure_with_attrs(lambda op: lambda *xs: tuple(np.array(x.shape, dtype=op.get_attr("out_type").as_numpy_dtype)
+                                                     for x in xs)),
+         input_names=("input",))
+for _op_type in ("Shape", "ShapeN", "Size", "Rank"):
     no_gradient(_op_type)
 
 
@@ -141,6 +145,14 @@ def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
         if x.shape.is_fully_defined():
             return constant_op.constant(x.shape.as_list(), dtype=out_type, name=scope)
         return apply_op_1("Shape", [x], {"T": x.dtype.base_dtype, "out_type": out_type}, scope)
+
+
+def shape_n(input, out_type=dtypes.int32, name=None):  # noqa: A002
+    """``tf.shape_n``: the shapes of several tensors, from one ShapeN op."""
+    xs = [convert_to_tensor(x) for x in input]
+    op = apply_op("ShapeN", xs, {"N": len(xs), "T": xs[0].dtype.base_dtype, "out_type": dtypes.as_dtype(out_type)},
+                  name)
+    return list(op.outputs)
 
 
 def shape_internal(input, name=None, optimize=True, out_type=dtypes.int32):  # noqa: A002

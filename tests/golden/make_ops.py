@@ -1,7 +1,10 @@
 """Records TensorFlow 2.21's values, dtypes, static shapes and gradients for tests/op_cases.py.
 
-Run with the reference venv:  ~/tfref/bin/python tests/golden/make_ops.py   (writes tests/golden/ops.npz)
+Run with the reference venv:
+    ~/tfref/bin/python tests/golden/make_ops.py                 # tests/op_cases.py -> tests/golden/ops.{npz,json}
+    ~/tfref/bin/python tests/golden/make_ops.py nn_cases nn     # tests/nn_cases.py -> tests/golden/nn.{npz,json}
 """
+import importlib
 import json
 import os
 import sys
@@ -12,7 +15,10 @@ import tensorflow.compat.v1 as tf
 tf.disable_v2_behavior()
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from op_cases import CASES, data  # noqa: E402
+from op_cases import data  # noqa: E402
+
+MODULE, STEM = sys.argv[1:3] if len(sys.argv) > 2 else ("op_cases", "ops")
+CASES = importlib.import_module(MODULE).CASES
 
 arrays, meta = {}, {}
 for name, case in CASES.items():
@@ -31,7 +37,7 @@ for name, case in CASES.items():
         arrays[f"{name}/grad{i}"] = g
     meta[name] = {"dtype": out.dtype.name, "shape": out.shape.as_list() if out.shape.ndims is not None else None,
                   "grads": [g is not None for g in grads]}
-np.savez_compressed(os.path.join(HERE, "ops.npz"), **arrays)
-with open(os.path.join(HERE, "ops.json"), "w") as f:
+np.savez_compressed(os.path.join(HERE, STEM + ".npz"), **arrays)
+with open(os.path.join(HERE, STEM + ".json"), "w") as f:
     json.dump(meta, f, indent=1, sort_keys=True)
 print("recorded", len(meta), "cases")

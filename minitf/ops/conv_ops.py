@@ -1,0 +1,572 @@
+"""Convolution and pooling ops (NHWC): Conv2D, DepthwiseConv2dNative, MaxPool, AvgPool, LRN, BiasAdd.
+
+Each op is TensorFlow's (op type, attrs, gradient ops). Kernels gather each output pixel's receptive field
+with a strided view of the padded input ("im2col") and do the arithmetic in one matrix product or one
+reduction; the backward kernels scatter with one vectorised addition per kernel position ("col2im").
+Padding follows TensorFlow: VALID uses no padding; SAME gives ``ceil(in / stride)`` outputs and pads
+``total = max((out - 1) * stride + (k - 1) * dilation + 1 - in, 0)``, ``total // 2`` before and the rest after.
+"""
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from minitf.framework import dtypes, ops, tensor_shape, tensor_util
+from minitf.framework.op_def_lib import (RegisterGradient, apply_op, apply_op_1, as_int_list, invalid_argument,
+                                         pure_with_attrs, register, same_as_input)
+from minitf.ops import array_ops
+
+TensorShape = tensor_shape.TensorShape
+
+
+# -- geometry ------------------------------------------------------------------------------------------------------
+
+def _padding_mode(padding):
+    mode = padding.decode() if isinstance(padding, bytes) else padding
+    if mode not in ("SAME", "VALID"):
+        raise ValueError(f"padding must be 'SAME' or 'VALID', got {padding!r}")
+    return mode
+
+
+def _output_and_padding(size, kernel, stride, dilation, padding):
+    """(output size, pad before, pad after) along one spatial axis, as TensorFlow's GetWindowedOutputSize."""
+    effective = (kernel - 1) * dilation + 1
+    if padding == "VALID":
+        out = (size - effective + stride) // stride
+        return out, 0, 0
+    out = (size + stride - 1) // stride
+    total = max((out - 1) * stride + effective - size, 0)
+    return out, total // 2, total - total // 2
+
+
+class _Window:
+    """The geometry of a 2-D window sliding over NHWC input: sizes, strides, dilations, padding."""
+
+    def __init__(self, input_hw, kernel_hw, strides, dilations, padding):
+        self.kernel = kernel_hw
+        self.strides = strides
+        self.dilations = dilations
+        (self.out_h, self.pad_top, self.pad_bottom) = _output_and_padding(
+            input_hw[0], kernel_hw[0], strides[0], dilations[0], padding)
+        (self.out_w, self.pad_left, self.pad_right) = _output_and_padding(
+            input_hw[1], kernel_hw[1], strides[1], dilations[1], padding)
+
+    def pad(self, x, value=0.0):
+        if not (self.pad_top or self.pad_bottom or self.pad_left or self.pad_right):
+            return x
+        widths = ((0, 0), (self.pad_top, self.pad_bottom), (self.pad_left, self.pad_right), (0, 0))
+        return np.pad(x, widths, constant_values=value)
+
+    def patches(self, padded):
+        """A read-only view ``[N, OH, OW, KH, KW, C]`` of each output pixel's receptive field."""
+        n, _, _, c = padded.shape
+        sn, sh, sw, sc = padded.strides
+        return as_strided(padded, (n, self.out_h, self.out_w, self.kernel[0], self.kernel[1], c),
+                          (sn, sh * self.strides[0], sw * self.strides[1], sh * self.dilations[0],
+                           sw * self.dilations[1], sc), writeable=False)
+
+    def scatter(self, columns, padded_shape):
+        """col2im: adds ``columns`` ``[N, OH, OW, KH, KW, C]`` back onto a zero padded input; returns it unpadded."""
+        out = np.zeros(padded_shape, columns.dtype)
+        rows = (self.out_h - 1) * self.strides[0] + 1
+        cols = (self.out_w - 1) * self.strides[1] + 1
+        for i in range(self.kernel[0]):
+            for j in range(self.kernel[1]):
+                top, left = i * self.dilations[0], j * self.dilations[1]
+                out[:, top:top + rows:self.strides[0], left:left + cols:self.strides[1]] += columns[:, :, :, i, j]
+        return out[:, self.pad_top:padded_shape[1] - self.pad_bottom, self.pad_left:padded_shape[2] - self.pad_right]
+
+
+def _spatial(values, name):
+    values = as_int_list(values)
+    if len(values) != 4:
+        raise ValueError(f"{name} must have 4 elements (NHWC), got {values}")
+    if values[0] != 1 or values[3] != 1:
+        raise ValueError(f"Current implementation does not yet support {name} in the batch and depth dimensions.")
+    return values[1], values[2]
+
+
+def _window_of(op, input_shape, kernel_hw):
+    strides = _spatial(op.get_attr("strides"), "strides")
+    dilations = _spatial(op.get_attr("dilations"), "dilations") if "dilations" in op._attrs else (1, 1)
+    return _Window(input_shape[1:3], kernel_hw, strides, dilations, _padding_mode(op.get_attr("padding")))
+
+
+def _check_nhwc(op):
+    fmt = op.get_attr("data_format") if "data_format" in op._attrs else b"NHWC"
+    if (fmt.decode() if isinstance(fmt, bytes) else fmt) != "NHWC":
+        raise ValueError("minitf implements the NHWC data format only")
+
+
+def _static_output_shape(op, input_shape, kernel_hw, out_channels):
+    """The static NHWC output shape (unknown dimensions stay unknown)."""
+    dims = input_shape.as_tuple() if input_shape.ndims is not None else (None,) * 4
+    if len(dims) != 4:
+        raise ValueError(f"Shape must be rank 4 but is rank {len(dims)} for '{op.name}' (op: '{op.type}')")
+    strides = _spatial(op.get_attr("strides"), "strides")
+    dilations = _spatial(op.get_attr("dilations"), "dilations") if "dilations" in op._attrs else (1, 1)
+    padding = _padding_mode(op.get_attr("padding"))
+    spatial = []
+    for axis in (0, 1):
+        size = dims[1 + axis]
+        if size is None or kernel_hw[axis] is None:
+            spatial.append(None)
+            continue
+        out, _, _ = _output_and_padding(size, kernel_hw[axis], strides[axis], dilations[axis], padding)
+        if out <= 0:
+            raise ValueError(f"Negative dimension size caused by subtracting {kernel_hw[axis]} from {size} for "
+                             f"'{op.name}' (op: '{op.type}') with input shapes: {input_shape}")
+        spatial.append(out)
+    return TensorShape([dims[0]] + spatial + [out_channels])
+
+
+# -- Conv2D ----------------------------------------------------------------------------------------------------------
+
+def _conv_infer(op):
+    _check_nhwc(op)
+    x, w = op.inputs
+    w_dims = w.shape.as_tuple() if w.shape.ndims is not None else (None,) * 4
+    if len(w_dims) != 4:
+        raise ValueError(f"Shape must be rank 4 but is rank {len(w_dims)} for '{op.name}' (op: 'Conv2D')")
+    x_channels = x.shape.as_tuple()[3] if x.shape.ndims == 4 else None
+    if x_channels is not None and w_dims[2] is not None and x_channels % w_dims[2]:
+        raise ValueError(f"Depth of input ({x_channels}) is not a multiple of input depth of filter ({w_dims[2]}) "
+                         f"for '{op.name}' (op: 'Conv2D') with input shapes: {x.shape}, {w.shape}.")
+    if x_channels is not None and w_dims[2] is not None and x_channels != w_dims[2]:
+        raise ValueError("minitf implements Conv2D without groups: the filter's input depth must equal the input's")
+    return [(x.dtype.base_dtype, _static_output_shape(op, x.shape, w_dims[:2], w_dims[3]))]
+
+
+def _conv_columns(window, x):
+    """The im2col matrix ``[N * OH * OW, KH * KW * C]`` of ``x`` (a copy, laid out for one matmul)."""
+    patches = window.patches(window.pad(x))
+    return patches.reshape(-1, patches.shape[3] * patches.shape[4] * patches.shape[5])
+
+
+def _conv_kernel(op):
+    def conv2d(x, w):
+        window = _window_of(op, x.shape, w.shape[:2])
+        if x.shape[3] != w.shape[2]:
+            raise invalid_argument(f"input depth must be evenly divisible by filter depth: {x.shape[3]} vs {w.shape[2]}")
+        out = _conv_columns(window, x) @ w.reshape(-1, w.shape[3])
+        return out.reshape(x.shape[0], window.out_h, window.out_w, w.shape[3])
+    return conv2d
+
+
+def _shape_from_value(value_tensor, rank=4):
+    value = tensor_util.constant_value(value_tensor)
+    if value is None:
+        return TensorShape([None] * rank)
+    return TensorShape([int(v) for v in value])
+
+
+def _backprop_input_infer(op):
+    sizes, w, dy = op.inputs
+    return [(dy.dtype.base_dtype, _shape_from_value(sizes))]
+
+
+def _backprop_input_kernel(op):
+    def conv2d_backprop_input(sizes, w, dy):
+        shape = tuple(int(s) for s in sizes)
+        window = _window_of(op, shape, w.shape[:2])
+        columns = dy.reshape(-1, w.shape[3]) @ w.reshape(-1, w.shape[3]).T
+        columns = columns.reshape(dy.shape[:3] + w.shape[:3])
+        padded = (shape[0], shape[1] + window.pad_top + window.pad_bottom,
+                  shape[2] + window.pad_left + window.pad_right, shape[3])
+        return window.scatter(columns, padded)
+    return conv2d_backprop_input
+
+
+def _backprop_filter_infer(op):
+    x, sizes, dy = op.inputs
+    return [(dy.dtype.base_dtype, _shape_from_value(sizes))]
+
+
+def _backprop_filter_kernel(op):
+    def conv2d_backprop_filter(x, sizes, dy):
+        shape = tuple(int(s) for s in sizes)
+        window = _window_of(op, x.shape, shape[:2])
+        return (_conv_columns(window, x).T @ dy.reshape(-1, shape[3])).reshape(shape)
+    return conv2d_backprop_filter
+
+
+_CONV_ATTRS = {"use_cudnn_on_gpu": True, "explicit_paddings": [], "data_format": b"NHWC", "dilations": [1, 1, 1, 1]}
+register("Conv2D", _conv_infer, pure_with_attrs(_conv_kernel), input_names=("input", "filter"),
+         attr_defaults=_CONV_ATTRS)
+register("Conv2DBackpropInput", _backprop_input_infer, pure_with_attrs(_backprop_input_kernel),
+         input_names=("input_sizes", "filter", "out_backprop"), attr_defaults=_CONV_ATTRS)
+register("Conv2DBackpropFilter", _backprop_filter_infer, pure_with_attrs(_backprop_filter_kernel),
+         input_names=("input", "filter_sizes", "out_backprop"), attr_defaults=_CONV_ATTRS)
+
+
+def _conv_attrs(op):
+    return {k: op.get_attr(k) for k in ("T", "strides", "use_cudnn_on_gpu", "padding", "explicit_paddings",
+                                        "data_format", "dilations")}
+
+
+@RegisterGradient("Conv2D")
+def _conv2d_grad(op, grad):
+    shape_0, shape_1 = array_ops.shape_n([op.inputs[0], op.inputs[1]])
+    attrs = _conv_attrs(op)
+    return [apply_op_1("Conv2DBackpropInput", [shape_0, op.inputs[1], grad], attrs),
+            apply_op_1("Conv2DBackpropFilter", [op.inputs[0], shape_1, grad], attrs)]
+
+
+@RegisterGradient("Conv2DBackpropInput")
+def _conv2d_backprop_input_grad(op, grad):
+    attrs = _conv_attrs(op)
+    return [None,
+            apply_op_1("Conv2DBackpropFilter", [grad, array_ops.shape(op.inputs[1]), op.inputs[2]], attrs),
+            apply_op_1("Conv2D", [grad, op.inputs[1]], attrs)]
+
+
+def _conv_op_attrs(x, strides, padding, dilations, data_format="NHWC", use_cudnn_on_gpu=True):
+    return {"T": x.dtype.base_dtype, "strides": [int(s) for s in strides], "use_cudnn_on_gpu": bool(use_cudnn_on_gpu),
+            "padding": padding.encode() if isinstance(padding, str) else padding, "explicit_paddings": [],
+            "data_format": data_format.encode() if isinstance(data_format, str) else data_format,
+            "dilations": [int(d) for d in dilations]}
+
+
+def _as_4(values, name):
+    values = [values] if isinstance(values, int) else list(values)
+    if len(values) == 1:
+        return [1, values[0], values[0], 1]
+    if len(values) == 2:
+        return [1, values[0], values[1], 1]
+    if len(values) != 4:
+        raise ValueError(f"{name} should be of length 1, 2 or 4. Received: {name}={values}")
+    return values
+
+
+def conv2d(input=None, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True,  # noqa: A002 (TF names)
+           data_format="NHWC", dilations=(1, 1, 1, 1), name=None, filters=None):
+    """``tf.nn.conv2d``: 2-D convolution of NHWC ``input`` with ``filter`` ``[KH, KW, C, OC]``."""
+    filter = filters if filter is None else filter  # noqa: A001
+    with ops.name_scope(name, "Conv2D", [input, filter]) as scope:
+        x = ops.convert_to_tensor(input, name="input")
+        w = ops.convert_to_tensor(filter, name="filter", dtype=x.dtype.base_dtype)
+        attrs = _conv_op_attrs(x, _as_4(strides, "strides"), padding, _as_4(dilations, "dilations"), data_format,
+                               use_cudnn_on_gpu)
+        return apply_op_1("Conv2D", [x, w], attrs, scope)
+
+
+def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None, padding="SAME",  # noqa: A002
+                     data_format="NHWC", name=None, input=None, filters=None, dilations=None):  # noqa: A002
+    """``tf.nn.conv2d_transpose``: the gradient of conv2d with respect to its input."""
+    value = input if value is None else value
+    filter = filters if filter is None else filter  # noqa: A001
+    with ops.name_scope(name, "conv2d_transpose", [value, filter, output_shape]) as scope:
+        dy = ops.convert_to_tensor(value, name="value")
+        w = ops.convert_to_tensor(filter, name="filter", dtype=dy.dtype.base_dtype)
+        sizes = ops.convert_to_tensor(output_shape, name="output_shape", dtype=dtypes.int32)
+        attrs = _conv_op_attrs(dy, _as_4(strides, "strides"), padding, _as_4(dilations or 1, "dilations"),
+                               data_format)
+        return apply_op_1("Conv2DBackpropInput", [sizes, w, dy], attrs, scope)
+
+
+# -- depthwise ---------------------------------------------------------------------------------------------------
+
+def _depthwise_infer(op):
+    _check_nhwc(op)
+    x, w = op.inputs
+    w_dims = w.shape.as_tuple() if w.shape.ndims is not None else (None,) * 4
+    channels = None if None in w_dims[2:] else w_dims[2] * w_dims[3]
+    return [(x.dtype.base_dtype, _static_output_shape(op, x.shape, w_dims[:2], channels))]
+
+
+def _depthwise_patches(op, x, w_shape):
+    window = _window_of(op, x.shape, w_shape[:2])
+    return window, window.patches(window.pad(x))
+
+
+def _depthwise_kernel(op):
+    def depthwise(x, w):
+        window, patches = _depthwise_patches(op, x, w.shape)
+        out = np.einsum("nhwijc,ijcm->nhwcm", patches, w, optimize=True)
+        return out.reshape(out.shape[:3] + (-1,)).astype(x.dtype, copy=False)
+    return depthwise
+
+
+def _depthwise_input_kernel(op):
+    def depthwise_backprop_input(sizes, w, dy):
+        shape = tuple(int(s) for s in sizes)
+        window = _window_of(op, shape, w.shape[:2])
+        grad = dy.reshape(dy.shape[:3] + w.shape[2:])
+        columns = np.einsum("nhwcm,ijcm->nhwijc", grad, w, optimize=True).astype(dy.dtype, copy=False)
+        padded = (shape[0], shape[1] + window.pad_top + window.pad_bottom,
+                  shape[2] + window.pad_left + window.pad_right, shape[3])
+        return window.scatter(columns, padded)
+    return depthwise_backprop_input
+
+
+def _depthwise_filter_kernel(op):
+    def depthwise_backprop_filter(x, sizes, dy):
+        shape = tuple(int(s) for s in sizes)
+        _, patches = _depthwise_patches(op, x, shape)
+        grad = dy.reshape(dy.shape[:3] + shape[2:])
+        return np.einsum("nhwijc,nhwcm->ijcm", patches, grad, optimize=True).astype(x.dtype, copy=False)
+    return depthwise_backprop_filter
+
+
+_DEPTHWISE_ATTRS = {"explicit_paddings": [], "data_format": b"NHWC", "dilations": [1, 1, 1, 1]}
+register("DepthwiseConv2dNative", _depthwise_infer, pure_with_attrs(_depthwise_kernel),
+         input_names=("input", "filter"), attr_defaults=_DEPTHWISE_ATTRS)
+register("DepthwiseConv2dNativeBackpropInput", _backprop_input_infer, pure_with_attrs(_depthwise_input_kernel),
+         input_names=("input_sizes", "filter", "out_backprop"), attr_defaults=_DEPTHWISE_ATTRS)
+register("DepthwiseConv2dNativeBackpropFilter", _backprop_filter_infer, pure_with_attrs(_depthwise_filter_kernel),
+         input_names=("input", "filter_sizes", "out_backprop"), attr_defaults=_DEPTHWISE_ATTRS)
+
+
+def _depthwise_attrs(op):
+    return {k: op.get_attr(k) for k in ("T", "strides", "padding", "explicit_paddings", "data_format", "dilations")}
+
+
+@RegisterGradient("DepthwiseConv2dNative")
+def _depthwise_grad(op, grad):
+    attrs = _depthwise_attrs(op)
+    return [apply_op_1("DepthwiseConv2dNativeBackpropInput", [array_ops.shape(op.inputs[0]), op.inputs[1], grad],
+                       attrs),
+            apply_op_1("DepthwiseConv2dNativeBackpropFilter", [op.inputs[0], array_ops.shape(op.inputs[1]), grad],
+                       attrs)]
+
+
+def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None, data_format=None,  # noqa: A002
+                     dilations=None):
+    """``tf.nn.depthwise_conv2d``: each input channel convolved with its own ``channel_multiplier`` filters."""
+    with ops.name_scope(name, "depthwise", [input, filter]) as scope:
+        x = ops.convert_to_tensor(input, name="input")
+        w = ops.convert_to_tensor(filter, name="filter", dtype=x.dtype.base_dtype)
+        rate = dilations if rate is None else rate
+        attrs = {"T": x.dtype.base_dtype, "strides": [int(s) for s in strides],
+                 "padding": padding.encode() if isinstance(padding, str) else padding, "explicit_paddings": [],
+                 "data_format": b"NHWC", "dilations": _as_4(list(rate) if rate is not None else 1, "dilations")}
+        return apply_op_1("DepthwiseConv2dNative", [x, w], attrs, scope)
+
+
+# -- pooling -------------------------------------------------------------------------------------------------------
+
+def _pool_infer(op):
+    _check_nhwc(op)
+    x = op.inputs[0]
+    ksize = _spatial(op.get_attr("ksize"), "ksize")
+    channels = x.shape.as_tuple()[3] if x.shape.ndims == 4 else None
+    return [(x.dtype.base_dtype, _static_output_shape(op, x.shape, ksize, channels))]
+
+
+def _pool_window(op, shape):
+    return _window_of(op, shape, _spatial(op.get_attr("ksize"), "ksize"))
+
+
+def _max_pool_kernel(op):
+    def max_pool(x):
+        window = _pool_window(op, x.shape)
+        return window.patches(window.pad(x, -np.inf)).max(axis=(3, 4))
+    return max_pool
+
+
+def _max_pool_grad_kernel(op):
+    def max_pool_grad(x, y, dy):
+        """Each output's gradient goes to the first maximum of its window in row-major order, as TF's CPU kernel."""
+        window = _pool_window(op, x.shape)
+        padded = window.pad(x, -np.inf)
+        patches = window.patches(padded)
+        kh, kw = window.kernel
+        flat = patches.reshape(patches.shape[:3] + (kh * kw, patches.shape[5]))
+        winner = flat.argmax(axis=3)
+        columns = np.zeros(patches.shape, dy.dtype)
+        for k in range(kh * kw):
+            columns[:, :, :, k // kw, k % kw] = np.where(winner == k, dy, 0)
+        return window.scatter(columns, padded.shape)
+    return max_pool_grad
+
+
+def _avg_pool_counts(window, shape):
+    """How many real (unpadded) input pixels each output window covers."""
+    ones = window.pad(np.ones((1,) + tuple(shape[1:3]) + (1,), np.float32))
+    return window.patches(ones).sum(axis=(3, 4))
+
+
+def _avg_pool_kernel(op):
+    def avg_pool(x):
+        window = _pool_window(op, x.shape)
+        sums = window.patches(window.pad(x)).sum(axis=(3, 4))
+        return (sums / _avg_pool_counts(window, x.shape).astype(x.dtype)).astype(x.dtype, copy=False)
+    return avg_pool
+
+
+def _avg_pool_grad_kernel(op):
+    def avg_pool_grad(shape, dy):
+        shape = tuple(int(s) for s in shape)
+        window = _pool_window(op, shape)
+        share = (dy / _avg_pool_counts(window, shape).astype(dy.dtype)).astype(dy.dtype, copy=False)
+        kh, kw = window.kernel
+        columns = np.broadcast_to(share[:, :, :, None, None, :], share.shape[:3] + (kh, kw, share.shape[3]))
+        padded = (shape[0], shape[1] + window.pad_top + window.pad_bottom,
+                  shape[2] + window.pad_left + window.pad_right, shape[3])
+        return window.scatter(columns, padded)
+    return avg_pool_grad
+
+
+def _avg_pool_grad_infer(op):
+    return [(op.inputs[1].dtype.base_dtype, _shape_from_value(op.inputs[0]))]
+
+
+_POOL_ATTRS = {"data_format": b"NHWC"}
+register("MaxPool", _pool_infer, pure_with_attrs(_max_pool_kernel), input_names=("input",),
+         attr_defaults={"data_format": b"NHWC", "explicit_paddings": []})
+register("MaxPoolGrad", same_as_input(), pure_with_attrs(_max_pool_grad_kernel),
+         input_names=("orig_input", "orig_output", "grad"), attr_defaults={"data_format": b"NHWC",
+                                                                            "explicit_paddings": []})
+register("AvgPool", _pool_infer, pure_with_attrs(_avg_pool_kernel), input_names=("value",), attr_defaults=_POOL_ATTRS)
+register("AvgPoolGrad", _avg_pool_grad_infer, pure_with_attrs(_avg_pool_grad_kernel),
+         input_names=("orig_input_shape", "grad"), attr_defaults=_POOL_ATTRS)
+
+
+@RegisterGradient("MaxPool")
+def _max_pool_grad(op, grad):
+    attrs = {k: op.get_attr(k) for k in ("T", "ksize", "strides", "padding", "explicit_paddings", "data_format")}
+    return apply_op_1("MaxPoolGrad", [op.inputs[0], op.outputs[0], grad], attrs)
+
+
+@RegisterGradient("AvgPool")
+def _avg_pool_grad(op, grad):
+    attrs = {k: op.get_attr(k) for k in ("T", "ksize", "strides", "padding", "data_format")}
+    return apply_op_1("AvgPoolGrad", [array_ops.shape(op.inputs[0]), grad], attrs)
+
+
+def _pool(op_type, default_name, value, ksize, strides, padding, data_format, name, extra=None):
+    with ops.name_scope(name, default_name, [value]) as scope:
+        x = ops.convert_to_tensor(value, name="input")
+        attrs = {"T": x.dtype.base_dtype, "ksize": _as_4(ksize, "ksize"), "strides": _as_4(strides, "strides"),
+                 "padding": padding.encode() if isinstance(padding, str) else padding,
+                 "data_format": data_format.encode() if isinstance(data_format, str) else data_format}
+        attrs.update(extra or {})
+        return apply_op_1(op_type, [x], attrs, scope)
+
+
+def max_pool(value=None, ksize=None, strides=None, padding=None, data_format="NHWC", name=None,
+             input=None):  # noqa: A002
+    """``tf.nn.max_pool``."""
+    return _pool("MaxPool", "MaxPool", input if value is None else value, ksize, strides, padding, data_format,
+                 name, {"explicit_paddings": []})
+
+
+def avg_pool(value=None, ksize=None, strides=None, padding=None, data_format="NHWC", name=None,
+             input=None):  # noqa: A002
+    """``tf.nn.avg_pool``."""
+    return _pool("AvgPool", "AvgPool", input if value is None else value, ksize, strides, padding, data_format,
+                 name)
+
+
+# -- local response normalization ------------------------------------------------------------------------------
+
+def _channel_window_sum(x, radius):
+    """Sum over channels ``c - radius .. c + radius`` (clipped at the edges) of the last axis."""
+    padded = np.concatenate([np.zeros(x.shape[:-1] + (1,), x.dtype), np.cumsum(x, axis=-1, dtype=x.dtype)], axis=-1)
+    depth = x.shape[-1]
+    top = np.minimum(np.arange(depth) + radius + 1, depth)
+    bottom = np.maximum(np.arange(depth) - radius, 0)
+    return padded[..., top] - padded[..., bottom]
+
+
+def _lrn_attrs(op):
+    return (op.get_attr("depth_radius"), op.get_attr("bias"), op.get_attr("alpha"), op.get_attr("beta"))
+
+
+def _lrn_kernel(op):
+    radius, bias, alpha, beta = _lrn_attrs(op)
+
+    def lrn(x):
+        # TF's CPU kernel sums the squares with a band matrix product: exact order differs from a running sum.
+        squares = np.square(x, dtype=np.float64)
+        norm = (bias + alpha * _channel_window_sum(squares, radius)).astype(x.dtype)
+        return (x * np.exp(np.log(norm) * -np.asarray(beta, x.dtype))).astype(x.dtype, copy=False)
+    return lrn
+
+
+def _lrn_grad_kernel(op):
+    radius, bias, alpha, beta = _lrn_attrs(op)
+
+    def lrn_grad(dy, x, y):
+        """TF's LRNGrad: dx_k = dy_k * norm_k^-beta - 2 alpha beta x_k * sum_j dy_j y_j / norm_j."""
+        x64, dy64, y64 = (a.astype(np.float64) for a in (x, dy, y))
+        norm = bias + alpha * _channel_window_sum(np.square(x64), radius)
+        cross = _channel_window_sum(dy64 * y64 / norm, radius)
+        return (dy64 * norm ** -beta - 2.0 * alpha * beta * x64 * cross).astype(x.dtype)
+    return lrn_grad
+
+
+_LRN_ATTRS = {"depth_radius": 5, "bias": 1.0, "alpha": 1.0, "beta": 0.5}
+register("LRN", same_as_input(), pure_with_attrs(_lrn_kernel), input_names=("input",), attr_defaults=_LRN_ATTRS)
+register("LRNGrad", lambda op: [(op.inputs[0].dtype.base_dtype, op.inputs[1].shape)],
+         pure_with_attrs(_lrn_grad_kernel), input_names=("input_grads", "input_image", "output_image"),
+         attr_defaults=_LRN_ATTRS)
+
+
+@RegisterGradient("LRN")
+def _lrn_grad(op, grad):
+    attrs = {k: op.get_attr(k) for k in ("T", "depth_radius", "bias", "alpha", "beta")}
+    return apply_op_1("LRNGrad", [grad, op.inputs[0], op.outputs[0]], attrs)
+
+
+def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.5, name=None):  # noqa: A002
+    """``tf.nn.lrn``: ``input / (bias + alpha * sqr_sum) ** beta`` over ``depth_radius`` neighbouring channels."""
+    with ops.name_scope(name, "LRN", [input]) as scope:
+        x = ops.convert_to_tensor(input, name="input")
+        if x.shape.ndims not in (None, 4):
+            raise ValueError(f"Shape must be rank 4 but is rank {x.shape.ndims} for '{scope[:-1]}' (op: 'LRN')")
+        attrs = {"T": x.dtype.base_dtype, "depth_radius": int(depth_radius), "bias": float(bias),
+                 "alpha": float(alpha), "beta": float(beta)}
+        return apply_op_1("LRN", [x], attrs, scope)
+
+
+lrn = local_response_normalization
+
+
+# -- bias ----------------------------------------------------------------------------------------------------------
+
+def _bias_add_infer(op):
+    x, b = op.inputs
+    if b.shape.ndims not in (None, 1):
+        raise ValueError(f"Shape must be rank 1 but is rank {b.shape.ndims} for '{op.name}' (op: 'BiasAdd')")
+    if x.shape.ndims is not None and x.shape.ndims < 2:
+        raise ValueError(f"Shape must be at least rank 2 but is rank {x.shape.ndims} for '{op.name}' (op: 'BiasAdd')")
+    if x.shape.ndims is not None:
+        channels, bias_size = x.shape.as_tuple()[-1], b.shape.as_tuple()[0] if b.shape.ndims == 1 else None
+        if channels is not None and bias_size is not None and channels != bias_size:
+            raise ValueError(f"Dimensions must be equal, but are {channels} and {bias_size} for '{op.name}' "
+                             f"(op: 'BiasAdd') with input shapes: {x.shape}, {b.shape}.")
+    return [(x.dtype.base_dtype, x.shape)]
+
+
+def _bias_add_kernel(x, b):
+    if x.shape[-1] != b.shape[0]:
+        raise invalid_argument(f"Must provide as many biases as the last dimension of the input tensor: "
+                               f"{list(b.shape)} vs. {list(x.shape)}")
+    return x + b
+
+
+def _bias_add_grad_infer(op):
+    g = op.inputs[0]
+    last = g.shape.as_tuple()[-1] if g.shape.ndims else None
+    return [(g.dtype.base_dtype, TensorShape([last]))]
+
+
+register("BiasAdd", _bias_add_infer, lambda op, state: _bias_add_kernel, input_names=("value", "bias"),
+         attr_defaults={"data_format": b"NHWC"})
+register("BiasAddGrad", _bias_add_grad_infer,
+         lambda op, state: lambda g: g.reshape(-1, g.shape[-1]).sum(axis=0, dtype=g.dtype),
+         input_names=("out_backprop",), attr_defaults={"data_format": b"NHWC"})
+
+
+@RegisterGradient("BiasAdd")
+def _bias_add_grad(op, received_grad):
+    attrs = {"T": op.get_attr("T"), "data_format": op.get_attr("data_format")}
+    return received_grad, apply_op_1("BiasAddGrad", [received_grad], attrs)
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """``tf.nn.bias_add``: adds the 1-D ``bias`` along the last axis of ``value``."""
+    with ops.name_scope(name, "BiasAdd", [value, bias]) as scope:
+        x = ops.convert_to_tensor(value, name="input")
+        b = ops.convert_to_tensor(bias, dtype=x.dtype.base_dtype, name="bias")
+        return apply_op_1("BiasAdd", [x, b], {"T": x.dtype.base_dtype, "data_format": b"NHWC"}, scope)

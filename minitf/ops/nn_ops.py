@@ -1,0 +1,515 @@
+"""Neural-network ops other than convolutions: activations, softmax and cross-entropies, top-k, L2 loss,
+moments and batch normalization — TensorFlow's op types, attrs and gradients, and its Python compositions."""
+
+import numpy as np
+
+from minitf.framework import dtypes, ops, tensor_shape, tensor_util
+from minitf.framework.op_def_lib import (RegisterGradient, apply_op, apply_op_1, invalid_argument, no_gradient, pure,
+                                         pure_with_attrs, register, same_as_input)
+from minitf.ops import array_ops, math_ops
+
+TensorShape = tensor_shape.TensorShape
+
+
+def _features_op(op_type, x, name, attrs=None):
+    with ops.name_scope(name, op_type, [x]) as scope:
+        x = ops.convert_to_tensor(x, name="features")
+        return apply_op_1(op_type, [x], dict({"T": x.dtype.base_dtype}, **(attrs or {})), scope)
+
+
+# -- activations -------------------------------------------------------------------------------------------------
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _elu(x):
+    with np.errstate(over="ignore"):
+        return np.where(x < 0, np.expm1(np.minimum(x, 0)), x).astype(x.dtype, copy=False)
+
+
+def _softplus(x):
+    with np.errstate(over="ignore"):
+        return (np.logaddexp(x, np.zeros_like(x))).astype(x.dtype, copy=False)
+
+
+_ACTIVATIONS = {
+    # op type: (forward(x, attrs), backward(dy, x or y, attrs), does the grad op take the output y?)
+    "Relu": (lambda x, a: np.maximum(x, 0).astype(x.dtype, copy=False),
+             lambda dy, x, a: np.where(x > 0, dy, 0).astype(dy.dtype, copy=False), False),
+    "Relu6": (lambda x, a: np.clip(x, 0, 6).astype(x.dtype, copy=False),
+              lambda dy, x, a: np.where((x > 0) & (x < 6), dy, 0).astype(dy.dtype, copy=False), False),
+    "Elu": (lambda x, a: _elu(x),
+            lambda dy, y, a: np.where(y < 0, dy * (y + 1), dy).astype(dy.dtype, copy=False), True),
+    "Selu": (lambda x, a: (_SELU_SCALE * np.where(x < 0, _SELU_ALPHA * np.expm1(np.minimum(x, 0)), x)).astype(x.dtype),
+             lambda dy, y, a: np.where(y < 0, dy * (y + _SELU_ALPHA * _SELU_SCALE),
+                                       dy * _SELU_SCALE).astype(dy.dtype), True),
+    "LeakyRelu": (lambda x, a: np.where(x > 0, x, x * np.asarray(a["alpha"], x.dtype)).astype(x.dtype, copy=False),
+                  lambda dy, x, a: np.where(x > 0, dy, dy * np.asarray(a["alpha"], dy.dtype)).astype(dy.dtype), False),
+    "Softplus": (lambda x, a: _softplus(x),
+                 lambda dy, x, a: (dy / (1 + np.exp(-x.astype(np.float64)))).astype(dy.dtype), False),
+    "Softsign": (lambda x, a: (x / (1 + np.abs(x))).astype(x.dtype, copy=False),
+                 lambda dy, x, a: (dy / np.square(1 + np.abs(x))).astype(dy.dtype, copy=False), False),
+}
+
+
+def _register_activation(op_type, forward, backward, uses_output):
+    attr_defaults = {"alpha": 0.2} if op_type == "LeakyRelu" else {}
+    grad_type = op_type + "Grad"
+
+    def attrs_of(op):
+        return {k: op.get_attr(k) for k in attr_defaults}
+
+    def forward_kernel(op):
+        a = attrs_of(op)
+        return lambda x: forward(x, a)
+
+    def backward_kernel(op):
+        a = attrs_of(op)
+        return lambda dy, z: backward(dy, z, a)
+
+    register(op_type, same_as_input(), pure_with_attrs(forward_kernel), input_names=("features",),
+             attr_defaults=attr_defaults)
+    register(grad_type, same_as_input(), pure_with_attrs(backward_kernel),
+             input_names=("gradients", "outputs" if uses_output else "features"), attr_defaults=attr_defaults)
+
+    @RegisterGradient(op_type)
+    def _grad(op, grad):
+        attrs = dict({"T": op.get_attr("T")}, **attrs_of(op))
+        return apply_op_1(grad_type, [grad, op.outputs[0] if uses_output else op.inputs[0]], attrs)
+
+
+for _op_type, (_forward, _backward, _uses_output) in _ACTIVATIONS.items():
+    _register_activation(_op_type, _forward, _backward, _uses_output)
+
+
+def relu(features, name=None):
+    return _features_op("Relu", features, name)
+
+
+def relu6(features, name=None):
+    return _features_op("Relu6", features, name)
+
+
+def elu(features, name=None):
+    return _features_op("Elu", features, name)
+
+
+def selu(features, name=None):
+    return _features_op("Selu", features, name)
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    return _features_op("LeakyRelu", features, name, {"alpha": float(alpha)})
+
+
+def softplus(features, name=None):
+    return _features_op("Softplus", features, name)
+
+
+def softsign(features, name=None):
+    return _features_op("Softsign", features, name)
+
+
+# -- softmax -------------------------------------------------------------------------------------------------------
+
+def _softmax_kernel(x):
+    shifted = x - x.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    return (e / e.sum(axis=-1, keepdims=True)).astype(x.dtype, copy=False)
+
+
+def _log_softmax_kernel(x):
+    shifted = x - x.max(axis=-1, keepdims=True)
+    return (shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))).astype(x.dtype, copy=False)
+
+
+def _softmax_infer(op):
+    x = op.inputs[0]
+    if x.shape.ndims is not None and x.shape.ndims < 1:
+        raise ValueError(f"Shape must be at least rank 1 but is rank 0 for '{op.name}' (op: '{op.type}')")
+    return [(x.dtype.base_dtype, x.shape)]
+
+
+register("Softmax", _softmax_infer, pure(_softmax_kernel), input_names=("logits",))
+register("LogSoftmax", _softmax_infer, pure(_log_softmax_kernel), input_names=("logits",))
+
+
+@RegisterGradient("Softmax")
+def _softmax_grad(op, grad_softmax):
+    softmax = op.outputs[0]
+    sum_channels = math_ops.reduce_sum(grad_softmax * softmax, -1, keepdims=True)
+    return (grad_softmax - sum_channels) * softmax
+
+
+@RegisterGradient("LogSoftmax")
+def _log_softmax_grad(op, grad):
+    softmax = math_ops.exp(op.outputs[0])
+    return grad - math_ops.reduce_sum(grad, -1, keepdims=True) * softmax
+
+
+def _last_axis_op(op_type, logits, axis, name):
+    """Softmax and LogSoftmax act on the last axis; another axis is swapped to the end and back, as in TF."""
+    logits = ops.convert_to_tensor(logits)
+    rank = logits.shape.ndims
+    if axis is None or axis == -1 or (rank is not None and axis == rank - 1):
+        with ops.name_scope(name, op_type, [logits]) as scope:
+            return apply_op_1(op_type, [logits], {"T": logits.dtype.base_dtype}, scope)
+    if rank is None:
+        raise ValueError("minitf needs the rank of logits to apply softmax along a non-last axis")
+    axis %= rank
+    perm = list(range(rank))
+    perm[axis], perm[-1] = perm[-1], perm[axis]
+    swapped = array_ops.transpose(logits, perm)
+    out = apply_op_1(op_type, [swapped], {"T": logits.dtype.base_dtype})
+    return array_ops.transpose(out, perm, name=name)
+
+
+def softmax(logits, axis=None, name=None, dim=None):
+    """``tf.nn.softmax``."""
+    return _last_axis_op("Softmax", logits, dim if axis is None else axis, name)
+
+
+def log_softmax(logits, axis=None, name=None, dim=None):
+    """``tf.nn.log_softmax``."""
+    return _last_axis_op("LogSoftmax", logits, dim if axis is None else axis, name)
+
+
+# -- cross-entropies ---------------------------------------------------------------------------------------------
+
+def _xent_infer(op):
+    logits = op.inputs[0]
+    dtype = logits.dtype.base_dtype
+    batch = logits.shape.as_tuple()[0] if logits.shape.ndims else None
+    return [(dtype, TensorShape([batch])), (dtype, logits.shape)]
+
+
+def _softmax_xent_kernel(logits, labels):
+    if logits.shape != labels.shape:
+        raise invalid_argument(f"logits and labels must be broadcastable: logits_size={list(logits.shape)} "
+                               f"labels_size={list(labels.shape)}")
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_sum = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = (labels * (log_sum - shifted)).sum(axis=1)
+    backprop = np.exp(shifted - log_sum) - labels
+    return loss.astype(logits.dtype, copy=False), backprop.astype(logits.dtype, copy=False)
+
+
+def _sparse_xent_kernel(logits, labels):
+    classes = logits.shape[1]
+    bad = (labels < 0) | (labels >= classes)
+    if bad.any():
+        raise invalid_argument(f"Received a label value of {labels[bad][0]} which is outside the valid range of "
+                               f"[0, {classes}).  Label values: {' '.join(str(int(v)) for v in labels)}")
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_sum = np.log(np.exp(shifted).sum(axis=1))
+    rows = np.arange(len(labels))
+    loss = log_sum - shifted[rows, labels]
+    backprop = np.exp(shifted - log_sum[:, None])
+    backprop[rows, labels] -= 1
+    return loss.astype(logits.dtype, copy=False), backprop.astype(logits.dtype, copy=False)
+
+
+register("SoftmaxCrossEntropyWithLogits", _xent_infer, pure(_softmax_xent_kernel), input_names=("features", "labels"))
+register("SparseSoftmaxCrossEntropyWithLogits", _xent_infer, pure(_sparse_xent_kernel),
+         input_names=("features", "labels"))
+register("PreventGradient", same_as_input(), pure(lambda x: x), input_names=("input",), attr_defaults={"message": b""})
+
+
+@RegisterGradient("PreventGradient")
+def _prevent_gradient_grad(op, _):
+    raise LookupError(f"Gradient explicitly disabled. Reason: {op.get_attr('message').decode()}")
+
+
+def _prevent_gradient(x, message):
+    return apply_op_1("PreventGradient", [x], {"T": x.dtype.base_dtype, "message": message.encode()})
+
+
+def _broadcast_mul(vec, mat):
+    return array_ops.expand_dims(vec, -1) * mat
+
+
+@RegisterGradient("SoftmaxCrossEntropyWithLogits")
+def _softmax_xent_grad(op, grad_loss, grad_grad):
+    softmax_grad = op.outputs[1]
+    grad = _broadcast_mul(grad_loss, softmax_grad)
+    logits = op.inputs[0]
+    if grad_grad is not None and not getattr(grad_grad, "_is_zeros_tensor", False):
+        softmax = apply_op_1("Softmax", [logits], {"T": logits.dtype.base_dtype})
+        grad += ((grad_grad - array_ops.squeeze(
+            math_ops.matmul(array_ops.expand_dims(grad_grad, 1), array_ops.expand_dims(softmax, 2)), axis=1))
+                 * softmax)
+    return grad, _broadcast_mul(grad_loss, -apply_op_1("LogSoftmax", [logits], {"T": logits.dtype.base_dtype}))
+
+
+@RegisterGradient("SparseSoftmaxCrossEntropyWithLogits")
+def _sparse_softmax_xent_grad(op, grad_loss, grad_grad):
+    message = ("Currently there is no way to take the second derivative of sparse_softmax_cross_entropy_with_logits "
+               "due to the fused implementation's interaction with tf.gradients()")
+    sparse_grad = _prevent_gradient(op.outputs[1], message)
+    return _broadcast_mul(grad_loss, sparse_grad), None
+
+
+def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim=None):
+    """``tf.nn.softmax_cross_entropy_with_logits_v2``: gradients flow into both labels and logits."""
+    axis = dim if dim is not None else axis
+    with ops.name_scope(name, "softmax_cross_entropy_with_logits", [logits, labels]) as scope:
+        logits = ops.convert_to_tensor(logits, name="logits")
+        labels = ops.convert_to_tensor(labels, name="labels", dtype=logits.dtype.base_dtype)
+        rank = logits.shape.ndims
+        if rank is not None and axis % rank != rank - 1:
+            raise ValueError("minitf supports softmax_cross_entropy_with_logits on the last axis only")
+        shape = logits.shape
+        if rank is not None and rank != 2:
+            logits = array_ops.reshape(logits, [-1, shape.as_tuple()[-1] or -1])
+            labels = array_ops.reshape(labels, [-1, shape.as_tuple()[-1] or -1])
+        op = apply_op("SoftmaxCrossEntropyWithLogits", [logits, labels], {"T": logits.dtype.base_dtype}, scope)
+        cost = op.outputs[0]
+        if rank is not None and rank != 2:
+            cost = array_ops.reshape(cost, [d if d is not None else -1 for d in shape.as_tuple()[:-1]])
+        return cost
+
+
+def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None):
+    """``tf.nn.softmax_cross_entropy_with_logits`` (TF1): like v2, but no gradient flows into ``labels``."""
+    if _sentinel is not None:
+        raise ValueError("Only call `softmax_cross_entropy_with_logits` with named arguments (labels=..., logits=..., ...)")
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+    with ops.name_scope(name, "softmax_cross_entropy_with_logits_sg", [logits, labels]) as scope:
+        labels = array_ops.stop_gradient(labels, name="labels_stop_gradient")
+    return softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits, axis=dim if axis is None else axis,
+                                                name=scope)
+
+
+def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
+    """``tf.nn.sparse_softmax_cross_entropy_with_logits``: ``labels`` are class indices."""
+    if _sentinel is not None:
+        raise ValueError("Only call `sparse_softmax_cross_entropy_with_logits` with named arguments "
+                         "(labels=..., logits=..., ...)")
+    with ops.name_scope(name, "SparseSoftmaxCrossEntropyWithLogits", [labels, logits]):
+        labels = ops.convert_to_tensor(labels)
+        logits = ops.convert_to_tensor(logits)
+        labels_rank, logits_rank = labels.shape.ndims, logits.shape.ndims
+        if logits_rank == 0:
+            raise ValueError(f"Logits cannot be scalars - received shape {logits.shape}.")
+        if labels_rank is not None and logits_rank is not None and labels_rank != logits_rank - 1:
+            raise ValueError(f"Rank mismatch: Rank of labels (received {labels_rank}) should equal rank of logits "
+                             f"minus 1 (received {logits_rank}).")
+        if labels_rank is not None and logits_rank is not None:
+            for a, b in zip(labels.shape.as_tuple(), logits.shape.as_tuple()[:-1]):
+                if a is not None and b is not None and a != b:
+                    raise ValueError(f"Shape mismatch: The shape of labels (received {labels.shape}) should equal "
+                                     f"the shape of logits except for the last dimension (received {logits.shape}).")
+        attrs = {"T": logits.dtype.base_dtype, "Tlabels": labels.dtype.base_dtype}
+        if logits_rank == 2:
+            return apply_op("SparseSoftmaxCrossEntropyWithLogits", [logits, labels], attrs, name).outputs[0]
+        classes = logits.shape.as_tuple()[-1] if logits_rank is not None else None
+        flat_logits = array_ops.reshape(logits, [-1, classes if classes is not None else -1])
+        flat_labels = array_ops.reshape(labels, [-1])
+        cost = apply_op("SparseSoftmaxCrossEntropyWithLogits", [flat_logits, flat_labels], attrs).outputs[0]
+        return array_ops.reshape(cost, array_ops.shape(labels), name=name)
+
+
+def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
+    """``tf.nn.sigmoid_cross_entropy_with_logits``: ``max(x, 0) - x * z + log(1 + exp(-|x|))``."""
+    if _sentinel is not None:
+        raise ValueError("Only call `sigmoid_cross_entropy_with_logits` with named arguments "
+                         "(labels=..., logits=..., ...)")
+    with ops.name_scope(name, "logistic_loss", [logits, labels]) as scope:
+        logits = ops.convert_to_tensor(logits, name="logits")
+        labels = ops.convert_to_tensor(labels, name="labels", dtype=logits.dtype.base_dtype)
+        if not logits.shape.is_compatible_with(labels.shape):
+            raise ValueError(f"logits and labels must have the same shape ({logits.shape} vs {labels.shape})")
+        zeros = array_ops.zeros_like(logits, dtype=logits.dtype)
+        cond = logits >= zeros
+        relu_logits = array_ops.where(cond, logits, zeros)
+        neg_abs_logits = array_ops.where(cond, -logits, logits)
+        return math_ops.add(relu_logits - logits * labels, math_ops.log1p(math_ops.exp(neg_abs_logits)), name=scope)
+
+
+def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None, name=None, targets=None):
+    """``tf.nn.weighted_cross_entropy_with_logits``: the sigmoid cross-entropy with positives weighted."""
+    labels = targets if labels is None else labels
+    with ops.name_scope(name, "logistic_loss", [logits, labels]) as scope:
+        logits = ops.convert_to_tensor(logits, name="logits")
+        labels = ops.convert_to_tensor(labels, name="labels", dtype=logits.dtype.base_dtype)
+        log_weight = 1 + (pos_weight - 1) * labels
+        return math_ops.add((1 - labels) * logits,
+                            log_weight * (math_ops.log1p(math_ops.exp(-math_ops.abs(logits))) + relu(-logits)),
+                            name=scope)
+
+
+# -- top-k -------------------------------------------------------------------------------------------------------
+
+def _top_k_infer(op):
+    x, k = op.inputs
+    k_value = tensor_util.constant_value(k)
+    if x.shape.ndims is None:
+        shape = tensor_shape.unknown_shape()
+    else:
+        dims = list(x.shape.as_tuple())
+        if k_value is not None and dims[-1] is not None and int(k_value) > dims[-1]:
+            raise ValueError(f"input must have at least k columns. Had {dims[-1]}, needed {int(k_value)} for "
+                             f"'{op.name}' (op: 'TopKV2')")
+        shape = TensorShape(dims[:-1] + [int(k_value) if k_value is not None else None])
+    return [(x.dtype.base_dtype, shape), (op.get_attr("index_type"), shape)]
+
+
+def _top_k_kernel(op):
+    index_type = op.get_attr("index_type").as_numpy_dtype
+
+    def top_k_values_and_indices(x, k):
+        k = int(k)
+        if k > x.shape[-1]:
+            raise invalid_argument(f"input must have at least k columns. Had {x.shape[-1]}, needed {k}")
+        indices = np.argsort(-x, axis=-1, kind="stable")[..., :k]  # ties: the lower index first, as TF
+        return np.take_along_axis(x, indices, axis=-1), indices.astype(index_type)
+    return top_k_values_and_indices
+
+
+register("TopKV2", _top_k_infer, pure_with_attrs(_top_k_kernel), input_names=("input", "k"),
+         attr_defaults={"sorted": True, "index_type": dtypes.int32})
+
+
+@RegisterGradient("TopKV2")
+def _top_k_grad(op, grad, _):
+    """Scatters each gradient back to the input position its index names (TF uses ScatterNd; the indices of a
+    row are distinct, so a segment sum is the same)."""
+    in_shape = array_ops.shape(op.inputs[0])
+    indices = op.outputs[1]
+    in_lastdim = array_ops.gather(in_shape, array_ops.size(in_shape) - 1)
+    ind_2d = array_ops.reshape(indices, array_ops.stack([-1, array_ops.gather(array_ops.shape(indices),
+                                                                              array_ops.rank(indices) - 1)]))
+    outerdim = array_ops.gather(array_ops.shape(ind_2d), 0)
+    offsets = array_ops.expand_dims(array_ops.range(0, outerdim * in_lastdim, in_lastdim), -1)
+    ind = array_ops.reshape(ind_2d + offsets, [-1])
+    scattered = array_ops.unsorted_segment_sum(array_ops.reshape(grad, [-1]), ind, math_ops.reduce_prod(in_shape))
+    return [array_ops.reshape(scattered, in_shape), None]
+
+
+def top_k(input, k=1, sorted=True, name=None):  # noqa: A002
+    """``tf.nn.top_k``: the ``k`` largest entries of the last axis and their indices (ties: lower index first)."""
+    with ops.name_scope(name, "TopKV2", [input]) as scope:
+        x = ops.convert_to_tensor(input, name="input")
+        k = ops.convert_to_tensor(k, dtype=dtypes.int32, name="k")
+        op = apply_op("TopKV2", [x, k], {"T": x.dtype.base_dtype, "sorted": bool(sorted), "index_type": dtypes.int32},
+                      scope)
+        return op.outputs[0], op.outputs[1]
+
+
+def _in_top_k_kernel(predictions, targets, k):
+    k = int(k)
+    rows = np.arange(len(targets))
+    valid = (targets >= 0) & (targets < predictions.shape[1])
+    target_values = predictions[rows, np.where(valid, targets, 0)]
+    finite = np.isfinite(predictions).all(axis=1) & np.isfinite(target_values)
+    larger = (predictions > target_values[:, None]).sum(axis=1)
+    return valid & finite & (larger < k)
+
+
+register("InTopKV2", lambda op: [(dtypes.bool, TensorShape([op.inputs[1].shape.as_tuple()[0]
+                                                               if op.inputs[1].shape.ndims else None]))],
+         pure(_in_top_k_kernel), input_names=("predictions", "targets", "k"))
+no_gradient("InTopKV2")
+
+
+def in_top_k(predictions, targets, k, name=None):
+    """``tf.nn.in_top_k``: whether each target's prediction is among the ``k`` largest (ties count as in)."""
+    with ops.name_scope(name, "in_top_k") as scope:
+        predictions = ops.convert_to_tensor(predictions, name="predictions")
+        targets = ops.convert_to_tensor(targets, name="targets")
+        k = ops.convert_to_tensor(k, dtype=targets.dtype.base_dtype, name="k")
+        return apply_op_1("InTopKV2", [predictions, targets, k], {"T": targets.dtype.base_dtype}, scope)
+
+
+# -- losses and normalization ------------------------------------------------------------------------------------
+
+def _l2_loss_kernel(t):
+    return np.asarray((np.square(t) * t.dtype.type(0.5)).sum(dtype=t.dtype), dtype=t.dtype)
+
+
+register("L2Loss", lambda op: [(op.inputs[0].dtype.base_dtype, TensorShape([]))], pure(_l2_loss_kernel),
+         input_names=("t",))
+
+
+@RegisterGradient("L2Loss")
+def _l2_loss_grad(op, grad):
+    return op.inputs[0] * grad
+
+
+def l2_loss(t, name=None):
+    """``tf.nn.l2_loss``: ``sum(t ** 2) / 2``."""
+    with ops.name_scope(name, "L2Loss", [t]) as scope:
+        t = ops.convert_to_tensor(t, name="t")
+        return apply_op_1("L2Loss", [t], {"T": t.dtype.base_dtype}, scope)
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """``tf.nn.l2_normalize``: ``x / sqrt(max(sum(x ** 2), epsilon))`` along ``axis``."""
+    axis = dim if axis is None else axis
+    with ops.name_scope(name, "l2_normalize", [x]) as scope:
+        x = ops.convert_to_tensor(x, name="x")
+        square_sum = math_ops.reduce_sum(math_ops.square(x), axis, keepdims=True)
+        x_inv_norm = math_ops.rsqrt(math_ops.maximum(square_sum, epsilon))
+        return math_ops.multiply(x, x_inv_norm, name=scope)
+
+
+def zero_fraction(value, name=None):
+    """``tf.nn.zero_fraction``: the fraction of zeros in ``value``, as float32.
+
+    TensorFlow chooses between an int32 and an int64 count with ``tf.cond`` on the size; minitf has no ``cond``
+    and counts in int64 when the size is not statically known to fit int32.
+    """
+    with ops.name_scope(name, "zero_fraction", [value]):
+        value = ops.convert_to_tensor(value, name="value")
+        size = array_ops.size(value, out_type=dtypes.int64)
+        small = value.shape.is_fully_defined() and value.shape.num_elements() <= np.iinfo(np.int32).max
+        nonzero = math_ops.not_equal(value, math_ops.cast(0, value.dtype.base_dtype))
+        if small:
+            num_nonzero = math_ops.cast(math_ops.reduce_sum(math_ops.cast(nonzero, dtypes.int32)), dtypes.int64)
+        else:
+            num_nonzero = math_ops.reduce_sum(math_ops.cast(nonzero, dtypes.int64))
+        with ops.name_scope("counts_to_fraction"):
+            num_zero = size - num_nonzero
+            fraction = math_ops.cast(num_zero, dtypes.float32) / math_ops.cast(size, dtypes.float32)
+        return array_ops.identity(fraction, "fraction")
+
+
+def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
+    """``tf.nn.moments``: mean and variance of ``x`` over ``axes``."""
+    keep = bool(keepdims if keepdims is not None else keep_dims)
+    with ops.name_scope(name, "moments", [x, axes]):
+        y = ops.convert_to_tensor(x)
+        mean = math_ops.reduce_mean(y, axes, keepdims=True, name="mean")
+        variance = math_ops.reduce_mean(math_ops.squared_difference(y, array_ops.stop_gradient(mean)), axes,
+                                        keepdims=True, name="variance")
+        if not keep:
+            mean = array_ops.squeeze(mean, axes)
+            variance = array_ops.squeeze(variance, axes)
+        return mean, variance
+
+
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """``tf.nn.batch_normalization``: ``scale * (x - mean) / sqrt(variance + epsilon) + offset``."""
+    with ops.name_scope(name, "batchnorm", [x, mean, variance, scale, offset]):
+        inv = math_ops.rsqrt(variance + variance_epsilon)
+        if scale is not None:
+            inv *= scale
+        x = ops.convert_to_tensor(x)
+        return x * math_ops.cast(inv, x.dtype) + math_ops.cast(
+            offset - mean * inv if offset is not None else -mean * inv, x.dtype)
+
+
+def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_indices=True, max_norm=None):
+    """``tf.nn.embedding_lookup`` for one params tensor (or a list of one)."""
+    if isinstance(params, (list, tuple)):
+        if len(params) != 1:
+            raise NotImplementedError("minitf's embedding_lookup takes a single params tensor, not partitions")
+        params = params[0]
+    if max_norm is not None:
+        raise NotImplementedError("minitf's embedding_lookup does not implement max_norm")
+    with ops.name_scope(name, "embedding_lookup", [params, ids]) as scope:
+        params = ops.convert_to_tensor(params, name="params")
+        ids = ops.convert_to_tensor(ids, name="ids")
+        return array_ops.identity(array_ops.gather(params, ids, name=scope))
