@@ -87,6 +87,8 @@ def to_numpy(value, dtype=None):
     _check_compatible(value, inferred, dtype)
     if dtype == dtypes.string:
         raise TypeError(f"Expected string, got {_describe(value)} instead.")
+    if not isinstance(value, (np.ndarray, np.generic)):
+        return np.array(value, dtype=dtype.as_numpy_dtype)  # Python numbers go straight to the wanted precision
     return array.astype(dtype.as_numpy_dtype)
 
 

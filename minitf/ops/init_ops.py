@@ -1,11 +1,18 @@
-"""Variable initializers (TF1 ``tf.*_initializer``): callables ``(shape, dtype, partition_info) -> Tensor``."""
+"""Variable initializers (TF1 ``tf.*_initializer``): callables ``(shape, dtype, partition_info) -> Tensor``.
+
+The drawing initializers build the same random ops as TensorFlow's (same wrappers, same seeds), so with a seed they
+give TensorFlow's values bit for bit. The one exception is ``orthogonal_initializer``: its normal draw is exact, but
+its QR decomposition is LAPACK's (numpy) where TensorFlow's is Eigen's, so results agree within a few
+rounding steps (about 2e-7 in float32), not bitwise.
+"""
 
 import math
 
 import numpy as np
 
-from minitf.framework import dtypes
-from minitf.ops import array_ops, constant_op, random_ops
+from minitf.framework import dtypes, tensor_shape
+from minitf.framework.op_def_lib import apply_op, apply_op_1, invalid_argument, pure, register
+from minitf.ops import array_ops, constant_op, math_ops, random_ops
 
 
 class Initializer:
@@ -48,6 +55,18 @@ class Constant(Initializer):
         return constant_op.constant(self.value, dtype=dtype, shape=shape, verify_shape=verify)
 
 
+def _assert_float_dtype(dtype):
+    dtype = dtypes.as_dtype(dtype)
+    if not dtype.is_floating:
+        raise ValueError(f"Argument `dtype` is expected to be floating point. Received: {dtype}.")
+    return dtype
+
+
+def _scale_shape(shape, partition_info):
+    """The shape fans are computed from: the full variable's when this is one partition of it."""
+    return partition_info.full_shape if partition_info is not None else shape
+
+
 class RandomUniform(Initializer):
     def __init__(self, minval=0.0, maxval=None, seed=None, dtype=dtypes.float32):
         self.minval, self.maxval, self.seed = minval, maxval, seed
@@ -56,33 +75,46 @@ class RandomUniform(Initializer):
     def __call__(self, shape, dtype=None, partition_info=None):
         return random_ops.random_uniform(shape, self.minval, self.maxval, dtype or self.dtype, seed=self.seed)
 
+    def get_config(self):
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed, "dtype": self.dtype.name}
+
 
 class RandomNormal(Initializer):
     def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32):
         self.mean, self.stddev, self.seed = mean, stddev, seed
-        self.dtype = dtypes.as_dtype(dtype)
+        self.dtype = _assert_float_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
         return random_ops.random_normal(shape, self.mean, self.stddev, dtype or self.dtype, seed=self.seed)
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed, "dtype": self.dtype.name}
 
 
 class TruncatedNormal(Initializer):
     def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32):
         self.mean, self.stddev, self.seed = mean, stddev, seed
-        self.dtype = dtypes.as_dtype(dtype)
+        self.dtype = _assert_float_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
         return random_ops.truncated_normal(shape, self.mean, self.stddev, dtype or self.dtype, seed=self.seed)
 
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed, "dtype": self.dtype.name}
+
 
 def _compute_fans(shape):
+    """(fan_in, fan_out) of a weight shape; for rank > 2, ``(..., in_depth, out_depth)`` convolution kernels."""
+    shape = [int(d) for d in shape]
     if len(shape) < 1:
         return 1, 1
     if len(shape) == 1:
         return shape[0], shape[0]
     if len(shape) == 2:
         return shape[0], shape[1]
-    receptive = int(np.prod(shape[:-2]))
+    receptive = 1
+    for dim in shape[:-2]:
+        receptive *= dim
     return shape[-2] * receptive, shape[-1] * receptive
 
 
@@ -99,12 +131,11 @@ class VarianceScaling(Initializer):
         if distribution not in {"normal", "uniform", "truncated_normal", "untruncated_normal"}:
             raise ValueError(f"Invalid `distribution` argument: {distribution}")
         self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
-        self.dtype = dtypes.as_dtype(dtype)
+        self.dtype = _assert_float_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
         dtype = dtype or self.dtype
-        shape = list(shape)
-        fan_in, fan_out = _compute_fans(shape)
+        fan_in, fan_out = _compute_fans(_scale_shape(shape, partition_info))
         scale = self.scale
         if self.mode == "fan_in":
             scale /= max(1.0, fan_in)
@@ -113,6 +144,7 @@ class VarianceScaling(Initializer):
         else:
             scale /= max(1.0, (fan_in + fan_out) / 2.0)
         if self.distribution in ("normal", "truncated_normal"):
+            # the standard deviation of a unit normal truncated to (-2, 2), so the result has stddev sqrt(scale)
             stddev = math.sqrt(scale) / 0.87962566103423978
             return random_ops.truncated_normal(shape, 0.0, stddev, dtype, seed=self.seed)
         if self.distribution == "untruncated_normal":
@@ -120,30 +152,155 @@ class VarianceScaling(Initializer):
         limit = math.sqrt(3.0 * scale)
         return random_ops.random_uniform(shape, -limit, limit, dtype, seed=self.seed)
 
+    def get_config(self):
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed,
+                "dtype": self.dtype.name}
+
 
 class GlorotUniform(VarianceScaling):
+    """Uniform in ``[-limit, limit]``, ``limit = sqrt(6 / (fan_in + fan_out))``."""
+
     def __init__(self, seed=None, dtype=dtypes.float32):
-        super().__init__(scale=1.0, mode="fan_avg", distribution="uniform", seed=seed, dtype=dtype)
+        # TensorFlow drops ``dtype`` here: the default stays float32 (``__call__``'s dtype still wins).
+        super().__init__(scale=1.0, mode="fan_avg", distribution="uniform", seed=seed)
+
+    def get_config(self):
+        return {"seed": self.seed, "dtype": self.dtype.name}
 
 
 class GlorotNormal(VarianceScaling):
+    """Truncated normal with stddev ``sqrt(2 / (fan_in + fan_out))`` after truncation."""
+
     def __init__(self, seed=None, dtype=dtypes.float32):
-        super().__init__(scale=1.0, mode="fan_avg", distribution="truncated_normal", seed=seed, dtype=dtype)
+        super().__init__(scale=1.0, mode="fan_avg", distribution="truncated_normal", seed=seed)
+
+    def get_config(self):
+        return {"seed": self.seed, "dtype": self.dtype.name}
+
+
+def lecun_normal(seed=None):
+    """Truncated normal with stddev ``sqrt(1 / fan_in)``."""
+    return VarianceScaling(scale=1.0, mode="fan_in", distribution="truncated_normal", seed=seed)
+
+
+def lecun_uniform(seed=None):
+    """Uniform in ``[-sqrt(3 / fan_in), sqrt(3 / fan_in)]``."""
+    return VarianceScaling(scale=1.0, mode="fan_in", distribution="uniform", seed=seed)
+
+
+def he_normal(seed=None):
+    """Truncated normal with stddev ``sqrt(2 / fan_in)``."""
+    return VarianceScaling(scale=2.0, mode="fan_in", distribution="truncated_normal", seed=seed)
+
+
+def he_uniform(seed=None):
+    """Uniform in ``[-sqrt(6 / fan_in), sqrt(6 / fan_in)]``."""
+    return VarianceScaling(scale=2.0, mode="fan_in", distribution="uniform", seed=seed)
 
 
 class UniformUnitScaling(Initializer):
+    """Uniform in ``[-m, m]``, ``m = factor * sqrt(3 / input_size)``.
+
+    ``input_size`` is the product of all dims but the last (of the full variable when partitioned).
+    """
+
     def __init__(self, factor=1.0, seed=None, dtype=dtypes.float32):
         self.factor, self.seed = factor, seed
-        self.dtype = dtypes.as_dtype(dtype)
+        self.dtype = _assert_float_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
         dtype = dtype or self.dtype
         input_size = 1.0
-        for dim in list(shape)[:-1]:
+        for dim in list(_scale_shape(shape, partition_info))[:-1]:
             input_size *= float(dim)
         input_size = max(input_size, 1.0)
         max_val = math.sqrt(3 / input_size) * self.factor
         return random_ops.random_uniform(shape, -max_val, max_val, dtype, seed=self.seed)
+
+    def get_config(self):
+        return {"factor": self.factor, "seed": self.seed, "dtype": self.dtype.name}
+
+
+class Orthogonal(Initializer):
+    """An orthogonal matrix (rows or columns, whichever are fewer) from the QR decomposition of normal draws.
+
+    Shapes of rank > 2 are treated as ``(prod(shape[:-1]), shape[-1])`` matrices. The normal draw is
+    TensorFlow's bit for bit; the QR step (numpy's LAPACK, TensorFlow's Eigen) agrees to rounding only.
+    """
+
+    def __init__(self, gain=1.0, seed=None, dtype=dtypes.float32):
+        self.gain, self.seed = gain, seed
+        self.dtype = _assert_float_dtype(dtype)
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dtype = dtype or self.dtype
+        if len(shape) < 2:
+            raise ValueError("The tensor to initialize, specified by argument `shape` must be at least "
+                             f"two-dimensional. Received shape={shape}")
+        num_rows = 1
+        for dim in shape[:-1]:
+            num_rows *= dim
+        num_rows, num_cols = int(num_rows), int(shape[-1])
+        flat_shape = (num_cols, num_rows) if num_rows < num_cols else (num_rows, num_cols)
+        a = random_ops.random_normal(flat_shape, dtype=dtype, seed=self.seed)
+        q, r = apply_op("Qr", [a], {"full_matrices": False, "T": a.dtype}).outputs
+        d = apply_op_1("DiagPart", [r], {"T": r.dtype})
+        q *= math_ops.sign(d)
+        if num_rows < num_cols:
+            q = array_ops.matrix_transpose(q)
+        return self.gain * array_ops.reshape(q, shape)
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed, "dtype": self.dtype.name}
+
+
+# Linear-algebra ops used by Orthogonal. (They belong with other linalg ops once minitf has a linalg module.)
+
+def _qr_infer(op):
+    shape = op.inputs[0].shape
+    if shape.ndims is None:
+        return [(op.inputs[0].dtype, tensor_shape.unknown_shape())] * 2
+    if shape.ndims < 2:
+        raise ValueError(f"Shape must be at least rank 2 but is rank {shape.ndims} for '{op.name}' (op: 'Qr')")
+    *batch, rows, cols = shape.as_list()
+    small = None if rows is None or cols is None else min(rows, cols)
+    full = op.get_attr("full_matrices")
+    q_cols, r_rows = (rows, rows) if full else (small, small)
+    return [(op.inputs[0].dtype, tensor_shape.TensorShape(batch + [rows, q_cols])),
+            (op.inputs[0].dtype, tensor_shape.TensorShape(batch + [r_rows, cols]))]
+
+
+def _qr_kernel(op):
+    mode = "complete" if op.get_attr("full_matrices") else "reduced"
+
+    def qr(x):
+        q, r = np.linalg.qr(x, mode=mode)
+        return q.astype(x.dtype, copy=False), r.astype(x.dtype, copy=False)
+    return qr
+
+
+def _diag_part_infer(op):
+    shape = op.inputs[0].shape
+    if shape.ndims is None:
+        return [(op.inputs[0].dtype, tensor_shape.unknown_shape())]
+    if shape.ndims % 2:
+        raise ValueError(f"Input must have even rank <= 6, input rank is {shape.ndims} for '{op.name}' "
+                         "(op: 'DiagPart')")
+    half = shape.ndims // 2
+    dims = [a if a is not None else b for a, b in zip(shape.as_list()[:half], shape.as_list()[half:])]
+    return [(op.inputs[0].dtype, tensor_shape.TensorShape(dims))]
+
+
+def _diag_part(x):
+    half = x.ndim // 2
+    if x.shape[:half] != x.shape[half:]:
+        raise invalid_argument(f"Invalid shape {list(x.shape)}: dimensions i and i + rank/2 must be equal")
+    size = int(np.prod(x.shape[:half], dtype=np.int64))
+    return x.reshape(size, size).diagonal().reshape(x.shape[:half]).copy()
+
+
+register("Qr", _qr_infer, lambda op, state: _qr_kernel(op), input_names=("input",))
+register("DiagPart", _diag_part_infer, pure(_diag_part), input_names=("input",))
 
 
 zeros_initializer = Zeros
@@ -156,3 +313,4 @@ variance_scaling_initializer = VarianceScaling
 glorot_uniform_initializer = GlorotUniform
 glorot_normal_initializer = GlorotNormal
 uniform_unit_scaling_initializer = UniformUnitScaling
+orthogonal_initializer = Orthogonal
