@@ -32,9 +32,11 @@ from minitf.ops.control_flow_ops import group, no_op, tuple, with_dependencies
 from minitf.ops.gradients import gradients, hessians
 from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
                                  ones_initializer, random_normal_initializer, random_uniform_initializer,
-                                 truncated_normal_initializer, uniform_unit_scaling_initializer,
+                                 orthogonal_initializer, truncated_normal_initializer,
+                                 uniform_unit_scaling_initializer,
                                  variance_scaling_initializer, zeros_initializer)
-from minitf.ops.random_ops import random_normal, random_uniform, truncated_normal
+from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
+                                   random_uniform, truncated_normal)
 from minitf.ops.state_ops import assign, assign_add, assign_sub, count_up_to, scatter_add, scatter_sub, scatter_update
 from minitf.ops.variable_scope import (AUTO_REUSE, VariableScope, get_local_variable, get_variable,
                                        get_variable_scope, no_regularizer, variable_op_scope, variable_scope)
@@ -44,7 +46,7 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import nn, train
+from minitf import initializers, nn, random, train
 from minitf.platform import app, flags, gfile
 from minitf.platform import tf_logging as logging
 

@@ -10,29 +10,19 @@ covered by tests/test_philox.py.
 import contextlib
 import hashlib
 import json
-import types
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import minitf
-from minitf import random as tf_random
 from minitf.framework import errors, random_seed
-from minitf.ops import init_ops, random_kernels, random_ops
+from minitf.ops import random_kernels
 from random_cases import CASES, SHARDED_MULTINOMIAL, multinomial_logits, run_case
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "random.json").read_text())
 
-# minitf as ``tf``, with the names this change adds before minitf/__init__.py exports them.
-tf = types.SimpleNamespace(**vars(minitf))
-tf.random = tf_random
-tf.nn = types.SimpleNamespace(dropout=random_ops.dropout)
-tf.initializers = types.SimpleNamespace(he_normal=init_ops.he_normal, he_uniform=init_ops.he_uniform,
-                                        lecun_normal=init_ops.lecun_normal, lecun_uniform=init_ops.lecun_uniform)
-for _name in ("random_shuffle", "multinomial", "random_gamma", "random_poisson"):
-    setattr(tf, _name, getattr(random_ops, _name))
-tf.orthogonal_initializer = init_ops.orthogonal_initializer
+tf = minitf
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from minitf.framework import dtypes, ops, tensor_shape, tensor_util
-from minitf.framework.op_def_lib import (RegisterGradient, apply_op, apply_op_1, as_int_list, invalid_argument,
+from minitf.framework.op_def_lib import (RegisterGradient, apply_op_1, as_int_list, invalid_argument,
                                          pure_with_attrs, register, same_as_input)
 from minitf.ops import array_ops
 
