@@ -10,6 +10,7 @@ from minitf.framework.ops import (Graph, GraphKeys, Operation, Tensor, add_to_co
                                   control_dependencies, convert_to_tensor, device, get_collection,
                                   get_collection_ref, get_default_graph, name_scope, register_tensor_conversion_function,
                                   reset_default_graph)
+from minitf.framework.graph_io import import_graph_def
 from minitf.framework.random_seed import set_random_seed
 from minitf.framework.tensor_shape import Dimension, TensorShape
 from minitf.client.session import InteractiveSession, Session, get_default_session
