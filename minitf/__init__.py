@@ -11,6 +11,8 @@ from minitf.framework.ops import (Graph, GraphKeys, Operation, Tensor, add_to_co
                                   get_collection_ref, get_default_graph, name_scope, register_tensor_conversion_function,
                                   reset_default_graph)
 from minitf.framework.graph_io import import_graph_def
+from minitf.framework.tensor_util import MakeNdarray as make_ndarray
+from minitf.framework.tensor_util import make_tensor_proto
 from minitf.framework.random_seed import set_random_seed
 from minitf.framework.tensor_shape import Dimension, TensorShape
 from minitf.client.session import InteractiveSession, Session, get_default_session
@@ -47,7 +49,7 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import initializers, nn, random, train
+from minitf import initializers, nn, random, summary, train
 from minitf.platform import app, flags, gfile
 from minitf.platform import tf_logging as logging
 

@@ -8,3 +8,4 @@ from minitf.train.training_util import (create_global_step, get_global_step, get
 from minitf.train.learning_rate_decay import (exponential_decay, inverse_time_decay, natural_exp_decay,
                                              piecewise_constant, polynomial_decay)
 from minitf.train.moving_averages import ExponentialMovingAverage
+from minitf.summary.writer import summary_iterator
