@@ -64,16 +64,21 @@ class _Window:
                           (sn, sh * self.strides[0], sw * self.strides[1], sh * self.dilations[0],
                            sw * self.dilations[1], sc), writeable=False)
 
-    def scatter(self, columns, padded_shape):
-        """col2im: adds ``columns`` ``[N, OH, OW, KH, KW, C]`` back onto a zero padded input; returns it unpadded."""
-        out = np.zeros(padded_shape, columns.dtype)
+    def scatter(self, column, padded_shape, dtype):
+        """col2im: adds ``column(i, j)`` (``[N, OH, OW, C]``, the part for kernel position i, j) back onto a zero
+        padded input; returns the unpadded sum."""
+        out = np.zeros(padded_shape, dtype)
         rows = (self.out_h - 1) * self.strides[0] + 1
         cols = (self.out_w - 1) * self.strides[1] + 1
         for i in range(self.kernel[0]):
             for j in range(self.kernel[1]):
                 top, left = i * self.dilations[0], j * self.dilations[1]
-                out[:, top:top + rows:self.strides[0], left:left + cols:self.strides[1]] += columns[:, :, :, i, j]
+                out[:, top:top + rows:self.strides[0], left:left + cols:self.strides[1]] += column(i, j)
         return out[:, self.pad_top:padded_shape[1] - self.pad_bottom, self.pad_left:padded_shape[2] - self.pad_right]
+
+    def padded_shape(self, shape):
+        return (shape[0], shape[1] + self.pad_top + self.pad_bottom, shape[2] + self.pad_left + self.pad_right,
+                shape[3])
 
 
 def _spatial(values, name):
@@ -164,15 +169,40 @@ def _backprop_input_infer(op):
     return [(dy.dtype.base_dtype, _shape_from_value(sizes))]
 
 
+def _backprop_input_by_scatter(window, shape, w, dy):
+    """col2im: each output pixel's gradient spread over its receptive field (cheap when input channels are few)."""
+    columns = dy.reshape(-1, w.shape[3]) @ w.reshape(-1, w.shape[3]).T
+    columns = columns.reshape(dy.shape[:3] + w.shape[:3]).transpose(3, 4, 0, 1, 2, 5).copy()
+    return window.scatter(lambda i, j: columns[i, j], window.padded_shape(shape), dy.dtype)
+
+
+def _backprop_input_by_gather(window, shape, w, dy):
+    """The input gradient as one convolution: ``dy`` spread out by the strides, padded, and correlated with the
+    filter turned by 180 degrees, input and output channels swapped (cheap when input channels are many)."""
+    (stride_h, stride_w), (dil_h, dil_w) = window.strides, window.dilations
+    spread = np.zeros((dy.shape[0], (dy.shape[1] - 1) * stride_h + 1, (dy.shape[2] - 1) * stride_w + 1,
+                       dy.shape[3]), dy.dtype)
+    spread[:, ::stride_h, ::stride_w] = dy
+    before_h = (w.shape[0] - 1) * dil_h - window.pad_top
+    before_w = (w.shape[1] - 1) * dil_w - window.pad_left
+    padded = np.pad(spread, ((0, 0), (before_h, shape[1] + window.pad_top - spread.shape[1]),
+                             (before_w, shape[2] + window.pad_left - spread.shape[2]), (0, 0)))
+    turned = np.ascontiguousarray(w[::-1, ::-1].transpose(0, 1, 3, 2))
+    full = _Window(padded.shape[1:3], w.shape[:2], (1, 1), window.dilations, "VALID")
+    patches = full.patches(padded)
+    out = patches.reshape(-1, turned.shape[0] * turned.shape[1] * turned.shape[2]) @ turned.reshape(-1, shape[3])
+    return out.reshape(shape)
+
+
 def _backprop_input_kernel(op):
     def conv2d_backprop_input(sizes, w, dy):
         shape = tuple(int(s) for s in sizes)
         window = _window_of(op, shape, w.shape[:2])
-        columns = dy.reshape(-1, w.shape[3]) @ w.reshape(-1, w.shape[3]).T
-        columns = columns.reshape(dy.shape[:3] + w.shape[:3])
-        padded = (shape[0], shape[1] + window.pad_top + window.pad_bottom,
-                  shape[2] + window.pad_left + window.pad_right, shape[3])
-        return window.scatter(columns, padded)
+        gather_size = shape[0] * shape[1] * shape[2] * dy.shape[3]  # elements per kernel position, either way
+        scatter_size = dy.shape[0] * dy.shape[1] * dy.shape[2] * shape[3]
+        if scatter_size < gather_size:
+            return _backprop_input_by_scatter(window, shape, w, dy)
+        return _backprop_input_by_gather(window, shape, w, dy)
     return conv2d_backprop_input
 
 
@@ -291,10 +321,8 @@ def _depthwise_input_kernel(op):
         shape = tuple(int(s) for s in sizes)
         window = _window_of(op, shape, w.shape[:2])
         grad = dy.reshape(dy.shape[:3] + w.shape[2:])
-        columns = np.einsum("nhwcm,ijcm->nhwijc", grad, w, optimize=True).astype(dy.dtype, copy=False)
-        padded = (shape[0], shape[1] + window.pad_top + window.pad_bottom,
-                  shape[2] + window.pad_left + window.pad_right, shape[3])
-        return window.scatter(columns, padded)
+        columns = np.einsum("nhwcm,ijcm->ijnhwc", grad, w, optimize=True).astype(dy.dtype, copy=False)
+        return window.scatter(lambda i, j: columns[i, j], window.padded_shape(shape), dy.dtype)
     return depthwise_backprop_input
 
 
@@ -370,12 +398,21 @@ def _max_pool_grad_kernel(op):
         padded = window.pad(x, -np.inf)
         patches = window.patches(padded)
         kh, kw = window.kernel
-        flat = patches.reshape(patches.shape[:3] + (kh * kw, patches.shape[5]))
-        winner = flat.argmax(axis=3)
-        columns = np.zeros(patches.shape, dy.dtype)
+        best = patches[:, :, :, 0, 0]
+        winner = np.zeros(best.shape, np.int8 if kh * kw < 128 else np.int32)
+        for k in range(1, kh * kw):
+            candidate = patches[:, :, :, k // kw, k % kw]
+            better = candidate > best
+            best = np.where(better, candidate, best)
+            winner[better] = k
+        out = np.zeros(padded.shape, dy.dtype)
+        rows = (window.out_h - 1) * window.strides[0] + 1
+        cols = (window.out_w - 1) * window.strides[1] + 1
         for k in range(kh * kw):
-            columns[:, :, :, k // kw, k % kw] = np.where(winner == k, dy, 0)
-        return window.scatter(columns, padded.shape)
+            i, j = k // kw, k % kw
+            out[:, i:i + rows:window.strides[0], j:j + cols:window.strides[1]] += np.where(winner == k, dy, 0)
+        return out[:, window.pad_top:padded.shape[1] - window.pad_bottom,
+                   window.pad_left:padded.shape[2] - window.pad_right]
     return max_pool_grad
 
 
@@ -398,11 +435,7 @@ def _avg_pool_grad_kernel(op):
         shape = tuple(int(s) for s in shape)
         window = _pool_window(op, shape)
         share = (dy / _avg_pool_counts(window, shape).astype(dy.dtype)).astype(dy.dtype, copy=False)
-        kh, kw = window.kernel
-        columns = np.broadcast_to(share[:, :, :, None, None, :], share.shape[:3] + (kh, kw, share.shape[3]))
-        padded = (shape[0], shape[1] + window.pad_top + window.pad_bottom,
-                  shape[2] + window.pad_left + window.pad_right, shape[3])
-        return window.scatter(columns, padded)
+        return window.scatter(lambda i, j: share, window.padded_shape(shape), dy.dtype)
     return avg_pool_grad
 
 
@@ -459,27 +492,29 @@ def avg_pool(value=None, ksize=None, strides=None, padding=None, data_format="NH
 
 # -- local response normalization ------------------------------------------------------------------------------
 
-def _channel_window_sum(x, radius):
-    """Sum over channels ``c - radius .. c + radius`` (clipped at the edges) of the last axis."""
-    padded = np.concatenate([np.zeros(x.shape[:-1] + (1,), x.dtype), np.cumsum(x, axis=-1, dtype=x.dtype)], axis=-1)
-    depth = x.shape[-1]
-    top = np.minimum(np.arange(depth) + radius + 1, depth)
-    bottom = np.maximum(np.arange(depth) - radius, 0)
-    return padded[..., top] - padded[..., bottom]
+def _band(depth, radius, dtype):
+    """The ``[depth, depth]`` 0/1 matrix summing channels ``c - radius .. c + radius`` (TF's GetBandMatrix)."""
+    index = np.arange(depth)
+    return (np.abs(index[:, None] - index[None, :]) <= radius).astype(dtype)
 
 
 def _lrn_attrs(op):
     return (op.get_attr("depth_radius"), op.get_attr("bias"), op.get_attr("alpha"), op.get_attr("beta"))
 
 
+def _lrn_norm(x, radius, bias, alpha):
+    """``bias + alpha * sum of squares`` over neighbouring channels, by one matrix product as TF's CPU kernel."""
+    flat = x.reshape(-1, x.shape[-1])
+    squares = np.square(flat) @ _band(x.shape[-1], radius, x.dtype)
+    return (squares * x.dtype.type(alpha) + x.dtype.type(bias)).reshape(x.shape)
+
+
 def _lrn_kernel(op):
     radius, bias, alpha, beta = _lrn_attrs(op)
 
     def lrn(x):
-        # TF's CPU kernel sums the squares with a band matrix product: exact order differs from a running sum.
-        squares = np.square(x, dtype=np.float64)
-        norm = (bias + alpha * _channel_window_sum(squares, radius)).astype(x.dtype)
-        return (x * np.exp(np.log(norm) * -np.asarray(beta, x.dtype))).astype(x.dtype, copy=False)
+        norm = _lrn_norm(x, radius, bias, alpha)
+        return x * np.exp(np.log(norm) * x.dtype.type(-beta))
     return lrn
 
 
@@ -487,11 +522,11 @@ def _lrn_grad_kernel(op):
     radius, bias, alpha, beta = _lrn_attrs(op)
 
     def lrn_grad(dy, x, y):
-        """TF's LRNGrad: dx_k = dy_k * norm_k^-beta - 2 alpha beta x_k * sum_j dy_j y_j / norm_j."""
-        x64, dy64, y64 = (a.astype(np.float64) for a in (x, dy, y))
-        norm = bias + alpha * _channel_window_sum(np.square(x64), radius)
-        cross = _channel_window_sum(dy64 * y64 / norm, radius)
-        return (dy64 * norm ** -beta - 2.0 * alpha * beta * x64 * cross).astype(x.dtype)
+        """TF's LRNGrad: dx_k = dy_k * norm_k^-beta - 2 alpha beta x_k * sum_j dy_j y_j / norm_j (j near k)."""
+        norm = _lrn_norm(x, radius, bias, alpha)
+        depth = x.shape[-1]
+        cross = ((dy * y / norm).reshape(-1, depth) @ _band(depth, radius, x.dtype)).reshape(x.shape)
+        return dy * np.exp(np.log(norm) * x.dtype.type(-beta)) - x.dtype.type(2 * alpha * beta) * x * cross
     return lrn_grad
 
 
