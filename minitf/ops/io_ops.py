@@ -1,0 +1,137 @@
+"""Checkpoint ops: ``SaveV2`` and ``RestoreV2``, TensorFlow's V2 (tensor bundle) save and restore kernels.
+
+The kernels read and write the files through ``minitf.io.bundle``: a save is atomic per file and a restore checks
+every checksum. String tensors are numpy object arrays of ``bytes``, as everywhere in minitf.
+"""
+
+import numpy as np
+
+from minitf.framework import dtypes, errors, ops, tensor_shape
+from minitf.framework.op_def_lib import apply_op, invalid_argument, no_gradient, register
+from minitf.io.bundle import BundleReader, write_bundle
+
+# TensorFlow's DataTypeString, as its kernels print dtypes in error messages.
+_TF_DTYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
+
+
+def dtype_string(dtype):
+    """TensorFlow's name of ``dtype`` in kernel messages (``float``, ``double``, ``int32``, ...)."""
+    return _TF_DTYPE_NAMES.get(dtype.name, dtype.name)
+
+
+def _as_text(value):
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _check_rank(op, index, rank):
+    shape = op.inputs[index].shape
+    if shape.ndims is not None and shape.ndims != rank:
+        raise ValueError(f"Shape must be rank {rank} but is rank {shape.ndims}")
+
+
+def _check_names_and_slices(op, count):
+    """Static checks TensorFlow's shape functions make on ``tensor_names`` and ``shape_and_slices``."""
+    _check_rank(op, 0, 0)
+    _check_rank(op, 1, 1)
+    _check_rank(op, 2, 1)
+    for index in (1, 2):
+        size = op.inputs[index].shape.as_tuple()
+        if size is not None and size[0] is not None and size[0] != count:
+            raise ValueError(f"Dimension 0 in both shapes must be equal, but are {size[0]} and {count}")
+
+
+def _prefix_text(prefix):
+    prefix = np.asarray(prefix, dtype=object)
+    if prefix.size != 1:
+        raise invalid_argument(f"Input prefix should have a single element, got {prefix.size} instead.")
+    return _as_text(prefix.reshape(-1)[0])
+
+
+def _check_run_inputs(names, slices, count):
+    """The run-time checks of TensorFlow's ``ValidateInputs`` (save_restore_v2_ops.cc)."""
+    if names.ndim != 1 or names.size != count:
+        raise invalid_argument(f"tensor_names must be a 1-D tensor with {count} elements, got shape "
+                               f"{list(names.shape)}")
+    if slices.shape != names.shape:
+        raise invalid_argument(f"Expected {names.size} elements in shapes_and_slices, but got {slices.size}")
+    partitioned = [_as_text(s) for s in slices.reshape(-1).tolist() if s]
+    if partitioned:
+        raise errors.UnimplementedError(
+            None, None, f"Partitioned (sliced) variables are not supported by minitf: shape_and_slice "
+            f"'{partitioned[0]}'")
+    return [_as_text(name) for name in names.reshape(-1).tolist()]
+
+
+# -- SaveV2 --------------------------------------------------------------------------------------------------------
+
+def _save_v2_infer(op):
+    _check_names_and_slices(op, len(op.inputs) - 3)
+    return []
+
+
+def _save_v2_kernel(op, state):
+    def kernel(prefix, names, slices, *tensors):
+        keys = _check_run_inputs(names, slices, len(tensors))
+        if len(set(keys)) != len(keys):
+            duplicate = next(k for k in keys if keys.count(k) > 1)
+            raise invalid_argument(f"Adding duplicate key: {duplicate}")
+        write_bundle(_prefix_text(prefix), dict(zip(keys, tensors)))
+        return ()
+    return kernel
+
+
+register("SaveV2", _save_v2_infer, _save_v2_kernel, stateful=True,
+         input_names=("prefix", "tensor_names", "shape_and_slices", "tensors"))
+no_gradient("SaveV2")
+
+
+def save_v2(prefix, tensor_names, shape_and_slices, tensors, name=None):
+    """Adds a ``SaveV2`` op writing ``tensors`` under ``tensor_names`` to the checkpoint ``prefix``."""
+    tensors = [ops.convert_to_tensor(t, as_ref=True) if not isinstance(t, ops.Tensor) else t for t in tensors]
+    attrs = {"dtypes": [t.dtype.base_dtype for t in tensors]}
+    return apply_op("SaveV2", [prefix, list(tensor_names), list(shape_and_slices)] + tensors, attrs, name)
+
+
+# -- RestoreV2 -----------------------------------------------------------------------------------------------------
+
+def _restore_v2_infer(op):
+    restored_dtypes = op.get_attr("dtypes")
+    _check_names_and_slices(op, len(restored_dtypes))
+    return [(dtype, tensor_shape.unknown_shape()) for dtype in restored_dtypes]
+
+
+def _as_array(value, dtype):
+    """A restored tensor as an ndarray (the reader gives numpy scalars, or ``bytes``, for 0-d tensors)."""
+    if dtype == dtypes.string and not isinstance(value, np.ndarray):
+        array = np.empty((), dtype=object)
+        array[()] = value
+        return array
+    return np.asarray(value)
+
+
+def _restore_v2_kernel(op, state):
+    restored_dtypes = op.get_attr("dtypes")
+
+    def kernel(prefix, names, slices):
+        keys = _check_run_inputs(names, slices, len(restored_dtypes))
+        reader = BundleReader(_prefix_text(prefix))
+        values = []
+        for key, dtype in zip(keys, restored_dtypes):
+            stored_dtype, _ = reader.dtype_and_shape(key)
+            if stored_dtype != dtype:
+                raise invalid_argument(f"tensor_name = {key}; expected dtype {dtype_string(dtype)} does not equal "
+                                       f"original dtype {dtype_string(stored_dtype)}")
+            values.append(_as_array(reader.get_tensor(key), dtype))
+        return values[0] if len(values) == 1 else tuple(values)
+    return kernel
+
+
+register("RestoreV2", _restore_v2_infer, _restore_v2_kernel, stateful=True,
+         input_names=("prefix", "tensor_names", "shape_and_slices"))
+no_gradient("RestoreV2")
+
+
+def restore_v2(prefix, tensor_names, shape_and_slices, dtypes_list, name=None):
+    """Adds a ``RestoreV2`` op reading ``tensor_names`` from the checkpoint ``prefix``; returns its outputs."""
+    attrs = {"dtypes": [dtypes.as_dtype(d).base_dtype for d in dtypes_list]}
+    return apply_op("RestoreV2", [prefix, list(tensor_names), list(shape_and_slices)], attrs, name).outputs
