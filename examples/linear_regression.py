@@ -1,29 +1,62 @@
-"""seeds/000's first listing: fit y = 0.1 x + 0.3 by gradient descent. Only the import differs from TF1.
+"""seeds/000's listings in one program: fit y = 0.1 x + 0.3 by gradient descent under name scopes, watch it in
+TensorBoard, checkpoint it, restore it, and export its graph. Apart from the output paths, the code is TF1's.
 
-Run:  python examples/linear_regression.py
+Run:  python examples/linear_regression.py [OUTPUT_DIR]      (default: runs/linear_regression)
+Then: tensorboard --logdir runs/linear_regression/tb
 """
+import os
+import sys
+
 import numpy as np
 
 import minitf as tf
 
-x_data = np.random.rand(100).astype(np.float32)
-y_data = x_data * 0.1 + 0.3
+out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join("runs", "linear_regression")
+tb_dir = os.path.join(out_dir, "tb")
+ckpt_dir = os.path.join(out_dir, "checkpoint")
 
-weight = tf.Variable(tf.random_uniform(shape=[1], minval=-1.0, maxval=1.0), dtype=np.float32, name='weight')
-bias = tf.Variable(tf.zeros(shape=[1]), dtype=np.float32, name='bias')
-y = weight * x_data + bias
+graph = tf.Graph()
+with graph.as_default():
+    tf.set_random_seed(1)  # with this seed TensorFlow draws the same initial weight, so the rounds print alike
+    x_data = np.linspace(0, 1, 100).astype(np.float32)
+    y_data = x_data * 0.1 + 0.3
 
-loss = tf.reduce_mean(tf.square(y - y_data))
-optimizer = tf.train.GradientDescentOptimizer(0.5)
-training = optimizer.minimize(loss)
+    with tf.name_scope('linear'):
+        weight = tf.Variable(tf.random_uniform(shape=[1], minval=-1.0, maxval=1.0),
+                             dtype=np.float32, name='weight')
+        tf.summary.histogram('linear_weight', weight)
+        bias = tf.Variable(tf.zeros(shape=[1]), dtype=np.float32, name='bias')
+        tf.summary.histogram('linear_bias', bias)
+        y = weight * x_data + bias
 
-sess = tf.Session()
-init = tf.global_variables_initializer()
-sess.run(init)
+    with tf.name_scope('gradient_descent'):
+        loss = tf.reduce_mean(tf.square(y - y_data), name='loss')
+        tf.summary.scalar('linear_loss', loss)
+        optimizer = tf.train.GradientDescentOptimizer(0.5)
+        training = optimizer.minimize(loss)
 
-for step in range(101):
-    sess.run(training)
-    if step % 10 == 0:
-        print('Round {}, weight: {}, bias: {}'.format(step, sess.run(weight[0]), sess.run(bias[0])))
+    init = tf.global_variables_initializer()
+    merge = tf.summary.merge_all()
+    saver = tf.train.Saver(max_to_keep=2)
 
-sess.close()
+with tf.Session(graph=graph) as sess:
+    writer = tf.summary.FileWriter(tb_dir, graph)
+    sess.run(init)
+    for step in range(101):
+        if step % 2 == 0:
+            writer.add_summary(sess.run(merge), step)
+        sess.run(training)
+        if step % 20 == 0:
+            print('Round {}, weight: {}, bias: {}'.format(step, sess.run(weight[0]), sess.run(bias[0])))
+            saver.save(sess, os.path.join(ckpt_dir, 'linear.ckpt'), global_step=step)
+    writer.close()
+
+# A new session starts from the last checkpoint (max_to_keep=2 left only the last two on disk).
+with tf.Session(graph=graph) as sess:
+    latest = tf.train.latest_checkpoint(ckpt_dir)
+    saver.restore(sess, latest)
+    print('Restored {}: weight {}, bias {}'.format(os.path.basename(latest), sess.run(weight[0]), sess.run(bias[0])))
+
+print('Checkpoint files:', ' '.join(sorted(os.listdir(ckpt_dir))))
+print('Graph (pbtxt):', tf.train.write_graph(graph, out_dir, 'graph.pbtxt'))
+print('TensorBoard logs:', tb_dir)

@@ -12,7 +12,7 @@ def write_graph(graph_or_graph_def, logdir, name, as_text=True):
     graph_def = graph_or_graph_def.as_graph_def() if isinstance(graph_or_graph_def, ops.Graph) else graph_or_graph_def
     os.makedirs(logdir, exist_ok=True)
     path = os.path.join(logdir, name)
-    contents = (text_format.MessageToString(graph_def, float_format="") if as_text
+    contents = (text_format.MessageToString(graph_def) if as_text
                 else graph_def.SerializeToString(deterministic=True))
     atomic_write(path, contents)
     return path
