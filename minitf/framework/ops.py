@@ -575,8 +575,12 @@ class Graph:
         return graph_io.graph_to_graph_def(self, add_shapes=add_shapes)
 
     def _repr_svg_(self):
-        from minitf.tools import graphviz_export
-        return graphviz_export.to_svg(self)
+        """Jupyter shows a Graph as its graphviz picture (None without graphviz's ``dot``: the text repr is used)."""
+        from minitf.tools import graph_export
+        try:
+            return graph_export.to_dot(self).pipe(format="svg").decode("utf-8")
+        except Exception:  # noqa: BLE001 -- no dot program, or it failed: let Jupyter fall back to repr()
+            return None
 
 
 def _attr_summary(attrs):

@@ -1,0 +1,211 @@
+"""The ``minitf`` command: draw graphs, inspect checkpoints, summarise event files.
+
+    minitf graph PATH -o OUT [--depth N] [--collapse SCOPE ...] [--no-aux]
+    minitf inspect CHECKPOINT [--tensor NAME] [--values] [--stats]
+    minitf events LOGDIR
+
+PATH is a .meta, .pb or .pbtxt file, or a log directory holding event files with a graph. OUT's suffix picks the
+format (.dot, .svg, .png, .pdf). Errors print one line and exit with status 1.
+"""
+
+import argparse
+import os
+import sys
+
+import numpy as np
+
+
+class CommandError(Exception):
+    """A problem with the user's input, reported as one line."""
+
+
+# -- loading graphs ------------------------------------------------------------------------------------------------
+
+def _parse(message_type, data, path):
+    from google.protobuf import message, text_format
+    proto = message_type()
+    try:
+        proto.ParseFromString(data)
+        return proto
+    except message.DecodeError:
+        pass
+    try:
+        return text_format.Parse(data.decode("utf-8"), message_type())
+    except (UnicodeDecodeError, text_format.ParseError):
+        raise CommandError(f"{path}: not a {message_type.DESCRIPTOR.name} (binary or text)") from None
+
+
+def _graph_from_events(logdir):
+    from minitf.proto import graph_pb2, meta_graph_pb2
+    from minitf.summary.writer import summary_iterator
+    found = None
+    for path in _event_files(logdir):
+        for event in summary_iterator(path):
+            if event.HasField("graph_def"):
+                found = graph_pb2.GraphDef.FromString(event.graph_def)
+            elif event.HasField("meta_graph_def") and found is None:
+                found = meta_graph_pb2.MetaGraphDef.FromString(event.meta_graph_def).graph_def
+    if found is None:
+        raise CommandError(f"{logdir}: no event file with a graph")
+    return found
+
+
+def load_graph(path):
+    """The GraphDef in a .meta, .pb or .pbtxt file, or in the event files of a log directory."""
+    from minitf.proto import graph_pb2, meta_graph_pb2
+    if os.path.isdir(path):
+        return _graph_from_events(path)
+    if not os.path.exists(path):
+        raise CommandError(f"{path}: no such file or directory")
+    with open(path, "rb") as f:
+        data = f.read()
+    if path.endswith(".meta"):
+        return _parse(meta_graph_pb2.MetaGraphDef, data, path).graph_def
+    if path.endswith(".pbtxt") and data.lstrip().startswith((b"meta_info_def", b"graph_def")):
+        return _parse(meta_graph_pb2.MetaGraphDef, data, path).graph_def
+    return _parse(graph_pb2.GraphDef, data, path)
+
+
+def _graph(args):
+    from minitf.tools import graph_export
+    graph_def = load_graph(args.path)
+    try:
+        graph_export.render(graph_def, args.output, collapse=args.collapse, depth=args.depth, show_aux=not args.no_aux)
+    except graph_export.GraphvizNotFoundError as e:
+        raise CommandError(str(e)) from None
+    print(f"{args.output}: {len(graph_def.node)} ops")
+
+
+# -- checkpoints -----------------------------------------------------------------------------------------------------
+
+def _checkpoint_prefix(path):
+    from minitf.train import checkpoint_management
+    if os.path.isdir(path):
+        prefix = checkpoint_management.latest_checkpoint(path)
+        if prefix is None:
+            raise CommandError(f"{path}: no 'checkpoint' state file naming a checkpoint")
+        return prefix
+    for suffix in (".index", ".meta"):
+        if path.endswith(suffix):
+            path = path[:-len(suffix)]
+    if ".data-" in path:
+        path = path[:path.index(".data-")]
+    if not os.path.exists(path + ".index"):
+        raise CommandError(f"{path}: not a checkpoint (no {os.path.basename(path)}.index)")
+    return path
+
+
+def _statistics(value):
+    if value.dtype.kind in "biuf" and value.size:
+        v = value.astype(np.float64)
+        return f" min={v.min():.6g} max={v.max():.6g} mean={v.mean():.6g} std={v.std():.6g}"
+    return ""
+
+
+def _inspect(args):
+    from minitf.train import checkpoint_utils
+    prefix = _checkpoint_prefix(args.checkpoint)
+    reader = checkpoint_utils.NewCheckpointReader(prefix)
+    shapes = reader.get_variable_to_shape_map()
+    dtypes = reader.get_variable_to_dtype_map()
+    names = [args.tensor] if args.tensor else sorted(shapes)
+    if args.tensor and args.tensor not in shapes:
+        raise CommandError(f"{prefix}: no tensor named '{args.tensor}'")
+    print(f"checkpoint {prefix}: {len(shapes)} tensors")
+    for name in names:
+        line = f"{name}  {dtypes[name].name}  {list(shapes[name])}"
+        if args.stats or args.values:
+            value = np.asarray(reader.get_tensor(name))
+            if args.stats:
+                line += _statistics(value)
+            print(line)
+            if args.values:
+                print(np.array2string(value, threshold=1000, edgeitems=5))
+        else:
+            print(line)
+
+
+# -- event files -----------------------------------------------------------------------------------------------------
+
+def _event_files(logdir):
+    if not os.path.isdir(logdir):
+        raise CommandError(f"{logdir}: not a directory")
+    files = []
+    for root, _, names in os.walk(logdir):
+        files.extend(os.path.join(root, n) for n in sorted(names) if "tfevents" in n)
+    return sorted(files)
+
+
+def _value_kind(value):
+    kind = value.WhichOneof("value")
+    if kind == "tensor" and value.metadata.plugin_data.plugin_name:
+        return value.metadata.plugin_data.plugin_name
+    return {"simple_value": "scalar", "histo": "histogram"}.get(kind, kind)
+
+
+def _events(args):
+    from minitf.summary.writer import summary_iterator
+    files = _event_files(args.logdir)
+    if not files:
+        raise CommandError(f"{args.logdir}: no event files")
+    runs = {}
+    for path in files:
+        run = os.path.relpath(os.path.dirname(path), args.logdir)
+        tags = runs.setdefault(run, {})
+        for event in summary_iterator(path):
+            if event.HasField("graph_def") or event.HasField("meta_graph_def"):
+                tags.setdefault(("graph", "graph"), []).append((event.step, None))
+            elif event.HasField("tagged_run_metadata"):
+                tags.setdefault((event.tagged_run_metadata.tag, "run_metadata"), []).append((event.step, None))
+            for value in event.summary.value:
+                last = value.simple_value if value.WhichOneof("value") == "simple_value" else None
+                tags.setdefault((value.tag, _value_kind(value)), []).append((event.step, last))
+    for run, tags in sorted(runs.items()):
+        print(f"run {run}")
+        for (tag, kind), points in sorted(tags.items()):
+            steps = [s for s, _ in points]
+            line = f"  {kind:<12} {tag}  count={len(points)} steps={min(steps)}..{max(steps)}"
+            if points[-1][1] is not None:
+                line += f" last={points[-1][1]:.6g}"
+            print(line)
+
+
+# -- entry point -----------------------------------------------------------------------------------------------------
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="minitf", description="Draw graphs, inspect checkpoints and event files.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    graph = commands.add_parser("graph", help="draw a graph (.meta, .pb, .pbtxt or a log directory)")
+    graph.add_argument("path")
+    graph.add_argument("-o", "--output", required=True, help="output file: .dot, .svg, .png or .pdf")
+    graph.add_argument("--depth", type=int, default=None, help="collapse name scopes nested deeper than this")
+    graph.add_argument("--collapse", nargs="*", default=[], metavar="SCOPE", help="name scopes drawn as one node")
+    graph.add_argument("--no-aux", action="store_true", help="leave out init, save, gradients and summaries")
+    graph.set_defaults(run=_graph)
+    inspect = commands.add_parser("inspect", help="list a checkpoint's tensors (like inspect_checkpoint)")
+    inspect.add_argument("checkpoint", help="checkpoint prefix, or a directory with a 'checkpoint' file")
+    inspect.add_argument("--tensor", help="only this tensor")
+    inspect.add_argument("--values", action="store_true", help="print values")
+    inspect.add_argument("--stats", action="store_true", help="print min, max, mean and std")
+    inspect.set_defaults(run=_inspect)
+    events = commands.add_parser("events", help="summarise the event files under a log directory")
+    events.add_argument("logdir")
+    events.set_defaults(run=_events)
+    return parser
+
+
+def main(argv=None):
+    from minitf.framework import errors
+    args = _parser().parse_args(argv)
+    try:
+        args.run(args)
+    except (CommandError, OSError, ValueError, errors.OpError) as e:
+        message = e.message if isinstance(e, errors.OpError) else str(e)
+        print(f"minitf {args.command}: error: {message.splitlines()[0] if message else type(e).__name__}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,254 @@
+"""Pictures and networks of a graph: graphviz drawings grouped by name scope, and networkx graphs.
+
+Accepts a ``Graph``, a ``GraphDef`` or a ``MetaGraphDef``. Name scopes become nested clusters, as TensorBoard's
+GRAPHS panel groups them; a scope can be collapsed to one node. Variables, constants and placeholders have their
+own shapes and colours; control edges are dashed; data edges carry the tensor's dtype and shape; the bookkeeping
+parts of a graph (initialisation, saving, gradients, summaries) are drawn grey and dashed. With the RunMetadata of
+a traced run, nodes are coloured by compute time or memory.
+"""
+
+import html
+import os
+import re
+import shutil
+
+from minitf.framework import dtypes, ops
+
+_VARIABLE_OPS = {"VariableV2", "Variable", "VarHandleOp"}
+_PLACEHOLDER_OPS = {"Placeholder", "PlaceholderWithDefault"}
+_AUX_SCOPES = {"save", "gradients", "report_uninitialized_variables", "Merge"}
+_AUX_NAMES = {"init", "init_1", "init_all_tables"}
+_SUMMARY_OPS = {"ScalarSummary", "HistogramSummary", "ImageSummary", "AudioSummaryV2", "TensorSummaryV2",
+                "MergeSummary"}
+_INPUT = re.compile(r"^(\^)?([^:]+)(?::(\d+))?$")
+
+
+class GraphvizNotFoundError(RuntimeError):
+    """graphviz's ``dot`` program is needed to render SVG, PNG or PDF."""
+
+
+def graph_def_of(graph_like):
+    """The GraphDef of a Graph (with output shapes), a GraphDef, or a MetaGraphDef."""
+    if isinstance(graph_like, ops.Graph):
+        return graph_like.as_graph_def(add_shapes=True)
+    if hasattr(graph_like, "graph_def"):
+        return graph_like.graph_def
+    if hasattr(graph_like, "node"):
+        return graph_like
+    raise TypeError(f"Expected a Graph, GraphDef or MetaGraphDef, got {type(graph_like).__name__}")
+
+
+class _Node:
+    """What the exporters need of one NodeDef."""
+
+    def __init__(self, node_def):
+        self.name = node_def.name
+        self.op = node_def.op
+        self.device = node_def.device
+        self.attrs = node_def.attr
+        self.data_inputs, self.control_inputs = [], []
+        for text in node_def.input:
+            match = _INPUT.match(text)
+            if match.group(1):
+                self.control_inputs.append(match.group(2))
+            else:
+                self.data_inputs.append((match.group(2), int(match.group(3) or 0)))
+
+    @property
+    def scope(self):
+        return self.name.rsplit("/", 1)[0] if "/" in self.name else ""
+
+    def output_label(self, index):
+        """``dtype shape`` of output ``index`` from the node's attrs (shapes need ``add_shapes``)."""
+        parts = []
+        for key in ("T", "dtype", "out_type", "DstT"):
+            if key in self.attrs and self.attrs[key].WhichOneof("value") == "type":
+                parts.append(dtypes.as_dtype(self.attrs[key].type).name)
+                break
+        shapes = self.attrs["_output_shapes"].list.shape if "_output_shapes" in self.attrs else []
+        if index < len(shapes):
+            shape = shapes[index]
+            parts.append("?" if shape.unknown_rank else "(" + ", ".join(
+                "?" if d.size < 0 else str(d.size) for d in shape.dim) + ")")
+        return " ".join(parts)
+
+    def is_aux(self):
+        return _is_aux_scope(self.name) or self.name.rsplit("/", 1)[-1] in _AUX_NAMES or self.op in _SUMMARY_OPS
+
+
+def _is_aux_scope(path):
+    """Whether a name lies in a scope of bookkeeping (saving, gradients, summary merging)."""
+    return any(part in _AUX_SCOPES for part in path.split("/")[:-1]) or path in _AUX_SCOPES
+
+
+def _nodes(graph_like):
+    return [_Node(n) for n in graph_def_of(graph_like).node]
+
+
+def _style(node):
+    if node.op in _VARIABLE_OPS:
+        return {"shape": "cylinder", "style": "filled", "fillcolor": "#cfe2f3"}
+    if node.op == "Const":
+        return {"shape": "circle", "style": "filled", "fillcolor": "#eeeeee", "fixedsize": "true", "width": "0.35",
+                "fontsize": "8"}
+    if node.op in _PLACEHOLDER_OPS:
+        return {"shape": "invhouse", "style": "filled", "fillcolor": "#fff2cc"}
+    return {"shape": "box", "style": "rounded,filled", "fillcolor": "white"}
+
+
+def _step_costs(run_metadata, overlay):
+    costs = {}
+    for device in run_metadata.step_stats.dev_stats:
+        for stats in device.node_stats:
+            if overlay == "memory":
+                value = sum(m.total_bytes for m in stats.memory)
+            else:
+                value = stats.all_end_rel_micros
+            costs[stats.node_name] = costs.get(stats.node_name, 0) + value
+    return costs
+
+
+def _heat(value, top):
+    """White (no cost) to red (the most expensive node)."""
+    share = value / top if top else 0.0
+    level = int(255 - 200 * share)
+    return "#ff%02x%02x" % (level, level)
+
+
+def _group(name, collapse, depth):
+    """The collapsed scope ``name`` is drawn inside, or None when it is drawn as itself."""
+    parts = name.split("/")[:-1]
+    for i in range(1, len(parts) + 1):
+        prefix = "/".join(parts[:i])
+        if prefix in collapse or (depth is not None and i > depth):
+            return prefix
+    return None
+
+
+def to_dot(graph_like, collapse=(), depth=None, run_metadata=None, overlay="time", show_aux=True,
+           edge_labels=True):
+    """A ``graphviz.Digraph`` of the graph.
+
+    ``collapse``: scopes drawn as a single node; ``depth``: collapse every scope nested deeper than this;
+    ``run_metadata`` / ``overlay``: colour nodes by ``"time"`` or ``"memory"`` of a traced run;
+    ``show_aux=False`` leaves out initialisation, saving, gradient and summary nodes.
+    """
+    import graphviz
+    nodes = [n for n in _nodes(graph_like) if show_aux or not n.is_aux()]
+    collapse = set(collapse or ())
+    costs = _step_costs(run_metadata, overlay) if run_metadata is not None else {}
+    top = max(costs.values(), default=0)
+    by_name = {n.name: n for n in nodes}
+
+    def vertex(name):
+        group = _group(name, collapse, depth)
+        return (group + "/") if group else name  # no op name ends with "/"
+
+    dot = graphviz.Digraph(name="G", graph_attr={"rankdir": "BT", "compound": "true", "fontname": "Helvetica"},
+                           node_attr={"fontname": "Helvetica", "fontsize": "10"},
+                           edge_attr={"fontname": "Helvetica", "fontsize": "8"})
+    clusters = {"": dot}
+    nested = []  # (parent, cluster) pairs, parents first; attached bottom-up once filled
+    members = {}
+    for node in nodes:
+        members.setdefault(_group(node.name, collapse, depth) or node.scope, []).append(node)
+
+    def cluster(scope):
+        if scope in clusters:
+            return clusters[scope]
+        parent = cluster(scope.rsplit("/", 1)[0] if "/" in scope else "")
+        aux = _is_aux_scope(scope + "/")
+        sub = graphviz.Digraph(name="cluster_" + scope, graph_attr={
+            "label": scope.rsplit("/", 1)[-1], "style": "dashed,rounded" if aux else "rounded",
+            "color": "#999999" if aux else "#4a86e8", "fontcolor": "#999999" if aux else "black"})
+        clusters[scope] = sub
+        nested.append((parent, sub))
+        return sub
+
+    collapsed_done = set()
+    for scope, scope_nodes in members.items():
+        for node in scope_nodes:
+            group = _group(node.name, collapse, depth)
+            if group:
+                if group in collapsed_done:
+                    continue
+                collapsed_done.add(group)
+                parent = cluster(group.rsplit("/", 1)[0]) if "/" in group else dot
+                count = len(members[group])
+                aux = _is_aux_scope(group + "/")
+                parent.node(group + "/", label=f"{group.rsplit('/', 1)[-1]}\n({count} ops)", shape="box3d",
+                            style="filled,dashed" if aux else "filled", fillcolor="#eeeeee" if aux else "#d9ead3",
+                            tooltip=html.escape(f"{group} ({count} ops)"))
+                continue
+            target = cluster(node.scope) if node.scope else dot
+            attrs = _style(node)
+            if node.is_aux():
+                attrs.update({"color": "#999999", "fontcolor": "#777777"})
+            if node.name in costs:
+                attrs["fillcolor"] = _heat(costs[node.name], top)
+            label = node.name.rsplit("/", 1)[-1] if node.op == "Const" else \
+                f"{node.name.rsplit('/', 1)[-1]}\n{node.op}"
+            tooltip = html.escape(f"{node.name} ({node.op})" + (f" {costs[node.name]}" if node.name in costs else ""))
+            target.node(node.name, label=label if node.op != "Const" else "", xlabel=label if node.op == "Const"
+                        else None, tooltip=tooltip, **attrs)
+    for parent, sub in reversed(nested):
+        parent.subgraph(sub)
+
+    seen_edges = set()
+    for node in nodes:
+        head = vertex(node.name)
+        for source, index in node.data_inputs:
+            if source not in by_name:
+                continue
+            tail = vertex(source)
+            if tail == head or (tail, head, "data") in seen_edges:
+                continue
+            seen_edges.add((tail, head, "data"))
+            label = by_name[source].output_label(index) if edge_labels and not tail.endswith("/") else None
+            dot.edge(tail, head, label=label)
+        for source in node.control_inputs:
+            if source not in by_name:
+                continue
+            tail = vertex(source)
+            if tail == head or (tail, head, "control") in seen_edges:
+                continue
+            seen_edges.add((tail, head, "control"))
+            dot.edge(tail, head, style="dashed", color="#999999", arrowhead="odot")
+    return dot
+
+
+def render(graph_like, path, **options):
+    """Writes the drawing to ``path``; its suffix picks the format (.dot, .gv, .svg, .png, .pdf). Returns path."""
+    dot = to_dot(graph_like, **options)
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    if suffix in ("dot", "gv"):
+        with open(path, "w") as f:
+            f.write(dot.source)
+        return path
+    if suffix not in ("svg", "png", "pdf"):
+        raise ValueError(f"Unknown output format '.{suffix}': use .dot, .svg, .png or .pdf")
+    if shutil.which("dot") is None:
+        raise GraphvizNotFoundError("graphviz's 'dot' program was not found on PATH; install graphviz "
+                                    "(e.g. apt-get install graphviz) or write .dot instead")
+    with open(path, "wb") as f:
+        f.write(dot.pipe(format=suffix))
+    return path
+
+
+def to_networkx(graph_like):
+    """A ``networkx.MultiDiGraph``: one node per op (``op``, ``device``, ``attrs``, ``output_shapes``) and one edge
+    per data input (``kind='data'``, ``output``, ``input``) or control input (``kind='control'``)."""
+    import networkx as nx
+    from minitf.framework import graph_io
+    result = nx.MultiDiGraph()
+    nodes = _nodes(graph_like)
+    for node in nodes:
+        attrs = {k: graph_io.attr_from_proto(v) for k, v in node.attrs.items() if k != "_output_shapes"}
+        shapes = graph_io.attr_from_proto(node.attrs["_output_shapes"]) if "_output_shapes" in node.attrs else None
+        result.add_node(node.name, op=node.op, device=node.device, attrs=attrs, output_shapes=shapes)
+    for node in nodes:
+        for position, (source, index) in enumerate(node.data_inputs):
+            result.add_edge(source, node.name, kind="data", output=index, input=position)
+        for source in node.control_inputs:
+            result.add_edge(source, node.name, kind="control")
+    return result

@@ -1,0 +1,73 @@
+"""Writes TensorFlow 2.21 graphs for tests/test_graph_io.py, tests/test_export.py and tests/test_cli.py.
+
+Run with the reference venv:  ~/tfref/bin/python tests/golden/make_graph_fixtures.py
+Writes tests/fixtures/graphs/: seed000.pb and seed000.pbtxt (seeds/000's scoped linear regression, GraphDef with
+output shapes), seed000.meta (its MetaGraphDef with a Saver), logs/ (an event file with the graph and 3 scalars),
+and expected.json (the values TensorFlow computes from the imported graph, and its node names and types).
+"""
+import json
+import os
+import shutil
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+tf.disable_v2_behavior()
+OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures", "graphs")
+
+
+def seed000_graph():
+    graph = tf.Graph()
+    with graph.as_default():
+        x_data = np.linspace(0, 1, 100).astype(np.float32)
+        y_data = x_data * 0.1 + 0.3
+        with tf.name_scope("linear"):
+            weight = tf.Variable(tf.constant([-0.4]), dtype=np.float32, name="weight")
+            bias = tf.Variable(tf.zeros(shape=[1]), dtype=np.float32, name="bias")
+            y = weight * x_data + bias
+        with tf.name_scope("gradient_descent"):
+            loss = tf.reduce_mean(tf.square(y - y_data), name="loss")
+            tf.summary.scalar("linear_loss", loss)
+            training = tf.train.GradientDescentOptimizer(0.5).minimize(loss, name="train")
+        tf.global_variables_initializer()
+        tf.train.Saver()
+    return graph
+
+
+def main():
+    if os.path.exists(OUT):
+        shutil.rmtree(OUT)
+    os.makedirs(OUT)
+    graph = seed000_graph()
+    graph_def = graph.as_graph_def(add_shapes=True)
+    tf.train.write_graph(graph_def, OUT, "seed000.pb", as_text=False)
+    tf.train.write_graph(graph_def, OUT, "seed000.pbtxt", as_text=True)
+    with graph.as_default():
+        tf.train.export_meta_graph(os.path.join(OUT, "seed000.meta"))
+        merged = tf.summary.merge_all()
+        with tf.Session() as sess:
+            writer = tf.summary.FileWriter(os.path.join(OUT, "logs"), graph)
+            sess.run("init")
+            losses = []
+            for step in range(3):
+                summary, loss, _ = sess.run([merged, "gradient_descent/loss:0", "gradient_descent/train"])
+                writer.add_summary(summary, step)
+                losses.append(float(loss))
+            writer.close()
+    # Import the GraphDef into a fresh graph, as minitf's test will, and record what TensorFlow computes.
+    with tf.Graph().as_default():
+        tf.import_graph_def(graph_def, name="")
+        with tf.Session() as sess:
+            sess.run("init")
+            for _ in range(5):
+                sess.run("gradient_descent/train")
+            values = sess.run(["linear/weight:0", "linear/bias:0", "gradient_descent/loss:0"])
+    expected = {"nodes": [[n.name, n.op] for n in graph_def.node], "losses": losses,
+                "after_5_steps": [float(values[0][0]), float(values[1][0]), float(values[2])]}
+    with open(os.path.join(OUT, "expected.json"), "w") as f:
+        json.dump(expected, f, indent=0)
+    print("wrote", OUT)
+
+
+if __name__ == "__main__":
+    main()
