@@ -1,10 +1,12 @@
 """seeds/000's listings in one program: fit y = 0.1 x + 0.3 by gradient descent under name scopes, watch it in
-TensorBoard, checkpoint it, restore it, and export its graph. Apart from the output paths, the code is TF1's.
+TensorBoard, checkpoint it, restore it, and export its graph. The code is TF1's, except the last lines, which
+draw the graph with minitf's exporter (name scopes as clusters).
 
 Run:  python examples/linear_regression.py [OUTPUT_DIR]      (default: runs/linear_regression)
 Then: tensorboard --logdir runs/linear_regression/tb
 """
 import os
+import shutil
 import sys
 
 import numpy as np
@@ -60,3 +62,8 @@ with tf.Session(graph=graph) as sess:
 print('Checkpoint files:', ' '.join(sorted(os.listdir(ckpt_dir))))
 print('Graph (pbtxt):', tf.train.write_graph(graph, out_dir, 'graph.pbtxt'))
 print('TensorBoard logs:', tb_dir)
+
+from minitf.tools import graph_export  # noqa: E402 -- minitf's own addition
+
+picture = os.path.join(out_dir, 'graph.svg' if shutil.which('dot') else 'graph.dot')  # SVG needs graphviz's dot
+print('Graph picture:', graph_export.render(graph, picture, collapse=['gradient_descent/gradients']))
