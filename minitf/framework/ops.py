@@ -583,6 +583,13 @@ class Graph:
             return None
 
 
+def _float_text(value):
+    """A float attr as TensorFlow prints it: 6 significant digits, or 9 when 6 do not give the float32 back."""
+    single = np.float32(value)
+    text = "%.6g" % single
+    return text if np.float32(text) == single else "%.9g" % single
+
+
 def _attr_summary(attrs):
     """Attrs as TensorFlow prints them in shape errors: ``T=DT_FLOAT, transpose_a=false``."""
     parts = []
@@ -592,8 +599,14 @@ def _attr_summary(attrs):
             text = "DT_" + {"float32": "FLOAT", "float64": "DOUBLE"}.get(value.name, value.name.upper())
         elif isinstance(value, bool):
             text = "true" if value else "false"
-        elif isinstance(value, (int, float, str)):
+        elif isinstance(value, float):
+            text = _float_text(value)
+        elif isinstance(value, (int, str)):
             text = str(value)
+        elif isinstance(value, bytes):
+            text = '"' + value.decode(errors="replace") + '"'
+        elif isinstance(value, (list, tuple)) and all(type(v) is int for v in value):
+            text = "[" + ", ".join(str(v) for v in value) + "]"
         else:
             continue
         parts.append(f"{key}={text}")

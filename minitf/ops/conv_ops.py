@@ -1,8 +1,11 @@
 """Convolution and pooling ops (NHWC): Conv2D, DepthwiseConv2dNative, MaxPool, AvgPool, LRN, BiasAdd.
 
 Each op is TensorFlow's (op type, attrs, gradient ops). Kernels gather each output pixel's receptive field
-with a strided view of the padded input ("im2col") and do the arithmetic in one matrix product or one
-reduction; the backward kernels scatter with one vectorised addition per kernel position ("col2im").
+with a strided view of the padded input ("im2col") and do the arithmetic in matrix products or reductions; the
+backward kernels scatter with one vectorised addition per kernel position ("col2im"). Convolutions copy the
+im2col columns a block of images at a time into one reused buffer that is still in cache when its matrix product
+reads it (a whole batch of columns would be a hundred megabytes streamed through memory twice); pooling works on
+blocks of images for the same reason.
 Padding follows TensorFlow: VALID uses no padding; SAME gives ``ceil(in / stride)`` outputs and pads
 ``total = max((out - 1) * stride + (k - 1) * dilation + 1 - in, 0)``, ``total // 2`` before and the rest after.
 """
@@ -64,21 +67,70 @@ class _Window:
                           (sn, sh * self.strides[0], sw * self.strides[1], sh * self.dilations[0],
                            sw * self.dilations[1], sc), writeable=False)
 
+    def position(self, i, j):
+        """Selects kernel position ``(i, j)`` of every window: ``padded[(..., *position)]`` is ``[..., OH, OW, C]``
+        for NHWC, ``[..., OH, OW]`` for a channels-first array."""
+        (sh, sw), (dh, dw) = self.strides, self.dilations
+        return (slice(i * dh, i * dh + (self.out_h - 1) * sh + 1, sh),
+                slice(j * dw, j * dw + (self.out_w - 1) * sw + 1, sw))
+
     def scatter(self, column, padded_shape, dtype):
         """col2im: adds ``column(i, j)`` (``[N, OH, OW, C]``, the part for kernel position i, j) back onto a zero
         padded input; returns the unpadded sum."""
         out = np.zeros(padded_shape, dtype)
-        rows = (self.out_h - 1) * self.strides[0] + 1
-        cols = (self.out_w - 1) * self.strides[1] + 1
         for i in range(self.kernel[0]):
             for j in range(self.kernel[1]):
-                top, left = i * self.dilations[0], j * self.dilations[1]
-                out[:, top:top + rows:self.strides[0], left:left + cols:self.strides[1]] += column(i, j)
+                out[(slice(None),) + self.position(i, j)] += column(i, j)
         return out[:, self.pad_top:padded_shape[1] - self.pad_bottom, self.pad_left:padded_shape[2] - self.pad_right]
 
     def padded_shape(self, shape):
         return (shape[0], shape[1] + self.pad_top + self.pad_bottom, shape[2] + self.pad_left + self.pad_right,
                 shape[3])
+
+
+# im2col columns per block. Smaller blocks stay in cache better, but every block is one BLAS call, and a
+# multi-threaded BLAS call waits for its slowest thread: on a machine where another process holds a core, 4 MiB
+# blocks made the CIFAR-10 model's second convolution five times slower than one big product, 8 MiB blocks twice.
+_COLUMN_BLOCK_BYTES = 1 << 23
+_POOL_BLOCK_BYTES = 1 << 21  # padded input (and companions) per pooling block: stays in cache between passes
+
+
+def _blocks(images, rows, bytes_per_row, budget):
+    """``(image slice, row slice)`` pairs covering ``images`` x ``rows`` output rows, about ``budget`` bytes each:
+    whole images when one fits, else bands of rows of one image. Each slice of an NHWC array is contiguous."""
+    if images == 0 or rows == 0:
+        return []
+    per_block = max(1, budget // max(1, bytes_per_row))
+    if per_block >= rows:
+        step = per_block // rows
+        return [(slice(n, min(n + step, images)), slice(0, rows)) for n in range(0, images, step)]
+    return [(slice(n, n + 1), slice(r, min(r + per_block, rows)))
+            for n in range(images) for r in range(0, rows, per_block)]
+
+
+def _column_blocks(window, padded):
+    """Yields ``(images, rows, columns)``: the im2col matrix ``[pixels, KH * KW * C]`` of one block of output pixels,
+    copied into a buffer that the next block overwrites."""
+    patches = window.patches(padded)
+    n, out_h, out_w, kh, kw, c = patches.shape
+    depth = kh * kw * c
+    buffer = None
+    for images, rows in _blocks(n, out_h, out_w * depth * padded.itemsize, _COLUMN_BLOCK_BYTES):
+        block = patches[images, rows]
+        if buffer is None:  # the first block is the largest
+            buffer = np.empty(block.size, padded.dtype)
+        columns = buffer[:block.size].reshape(block.shape)
+        np.copyto(columns, block)
+        yield images, rows, columns.reshape(-1, depth)
+
+
+def _correlate(window, padded, matrix):
+    """``out[n, oh, ow] = receptive_field(n, oh, ow).reshape(-1) @ matrix``: a convolution by im2col blocks."""
+    channels = matrix.shape[1]
+    out = np.empty((padded.shape[0], window.out_h, window.out_w, channels), padded.dtype)
+    for images, rows, columns in _column_blocks(window, padded):
+        np.matmul(columns, matrix, out=out[images, rows].reshape(-1, channels))
+    return out
 
 
 def _spatial(values, name):
@@ -106,7 +158,7 @@ def _static_output_shape(op, input_shape, kernel_hw, out_channels):
     """The static NHWC output shape (unknown dimensions stay unknown)."""
     dims = input_shape.as_tuple() if input_shape.ndims is not None else (None,) * 4
     if len(dims) != 4:
-        raise ValueError(f"Shape must be rank 4 but is rank {len(dims)} for '{op.name}' (op: '{op.type}')")
+        raise ValueError(f"Shape must be rank 4 but is rank {len(dims)}")
     strides = _spatial(op.get_attr("strides"), "strides")
     dilations = _spatial(op.get_attr("dilations"), "dilations") if "dilations" in op._attrs else (1, 1)
     padding = _padding_mode(op.get_attr("padding"))
@@ -118,8 +170,7 @@ def _static_output_shape(op, input_shape, kernel_hw, out_channels):
             continue
         out, _, _ = _output_and_padding(size, kernel_hw[axis], strides[axis], dilations[axis], padding)
         if out <= 0:
-            raise ValueError(f"Negative dimension size caused by subtracting {kernel_hw[axis]} from {size} for "
-                             f"'{op.name}' (op: '{op.type}') with input shapes: {input_shape}")
+            raise ValueError(f"Negative dimension size caused by subtracting {kernel_hw[axis]} from {size}")
         spatial.append(out)
     return TensorShape([dims[0]] + spatial + [out_channels])
 
@@ -131,20 +182,13 @@ def _conv_infer(op):
     x, w = op.inputs
     w_dims = w.shape.as_tuple() if w.shape.ndims is not None else (None,) * 4
     if len(w_dims) != 4:
-        raise ValueError(f"Shape must be rank 4 but is rank {len(w_dims)} for '{op.name}' (op: 'Conv2D')")
+        raise ValueError(f"Shape must be rank 4 but is rank {len(w_dims)}")
     x_channels = x.shape.as_tuple()[3] if x.shape.ndims == 4 else None
     if x_channels is not None and w_dims[2] is not None and x_channels % w_dims[2]:
-        raise ValueError(f"Depth of input ({x_channels}) is not a multiple of input depth of filter ({w_dims[2]}) "
-                         f"for '{op.name}' (op: 'Conv2D') with input shapes: {x.shape}, {w.shape}.")
+        raise ValueError(f"Depth of input ({x_channels}) is not a multiple of input depth of filter ({w_dims[2]})")
     if x_channels is not None and w_dims[2] is not None and x_channels != w_dims[2]:
         raise ValueError("minitf implements Conv2D without groups: the filter's input depth must equal the input's")
     return [(x.dtype.base_dtype, _static_output_shape(op, x.shape, w_dims[:2], w_dims[3]))]
-
-
-def _conv_columns(window, x):
-    """The im2col matrix ``[N * OH * OW, KH * KW * C]`` of ``x`` (a copy, laid out for one matmul)."""
-    patches = window.patches(window.pad(x))
-    return patches.reshape(-1, patches.shape[3] * patches.shape[4] * patches.shape[5])
 
 
 def _conv_kernel(op):
@@ -152,8 +196,7 @@ def _conv_kernel(op):
         window = _window_of(op, x.shape, w.shape[:2])
         if x.shape[3] != w.shape[2]:
             raise invalid_argument(f"input depth must be evenly divisible by filter depth: {x.shape[3]} vs {w.shape[2]}")
-        out = _conv_columns(window, x) @ w.reshape(-1, w.shape[3])
-        return out.reshape(x.shape[0], window.out_h, window.out_w, w.shape[3])
+        return _correlate(window, window.pad(x), w.reshape(-1, w.shape[3]))
     return conv2d
 
 
@@ -170,28 +213,36 @@ def _backprop_input_infer(op):
 
 
 def _backprop_input_by_scatter(window, shape, w, dy):
-    """col2im: each output pixel's gradient spread over its receptive field (cheap when input channels are few)."""
-    columns = dy.reshape(-1, w.shape[3]) @ w.reshape(-1, w.shape[3]).T
-    columns = columns.reshape(dy.shape[:3] + w.shape[:3]).transpose(3, 4, 0, 1, 2, 5).copy()
-    return window.scatter(lambda i, j: columns[i, j], window.padded_shape(shape), dy.dtype)
+    """col2im: each output pixel's gradient spread over its receptive field (cheap when input channels are few).
+    Works channels-first, ``[C, N, H, W]``, so that each addition runs along image rows, not along a few channels."""
+    kh, kw, channels, out_channels = w.shape
+    columns = w.reshape(-1, out_channels) @ dy.reshape(-1, out_channels).T
+    columns = columns.reshape((kh, kw, channels) + dy.shape[:3])
+    padded_shape = window.padded_shape(shape)
+    out = np.zeros((channels, shape[0], padded_shape[1], padded_shape[2]), dy.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            out[(slice(None), slice(None)) + window.position(i, j)] += columns[i, j]
+    out = out[:, :, window.pad_top:window.pad_top + shape[1], window.pad_left:window.pad_left + shape[2]]
+    return np.ascontiguousarray(out.transpose(1, 2, 3, 0))
 
 
 def _backprop_input_by_gather(window, shape, w, dy):
     """The input gradient as one convolution: ``dy`` spread out by the strides, padded, and correlated with the
     filter turned by 180 degrees, input and output channels swapped (cheap when input channels are many)."""
     (stride_h, stride_w), (dil_h, dil_w) = window.strides, window.dilations
-    spread = np.zeros((dy.shape[0], (dy.shape[1] - 1) * stride_h + 1, (dy.shape[2] - 1) * stride_w + 1,
-                       dy.shape[3]), dy.dtype)
-    spread[:, ::stride_h, ::stride_w] = dy
+    spread = dy
+    if stride_h > 1 or stride_w > 1:
+        spread = np.zeros((dy.shape[0], (dy.shape[1] - 1) * stride_h + 1, (dy.shape[2] - 1) * stride_w + 1,
+                           dy.shape[3]), dy.dtype)
+        spread[:, ::stride_h, ::stride_w] = dy
     before_h = (w.shape[0] - 1) * dil_h - window.pad_top
     before_w = (w.shape[1] - 1) * dil_w - window.pad_left
     padded = np.pad(spread, ((0, 0), (before_h, shape[1] + window.pad_top - spread.shape[1]),
                              (before_w, shape[2] + window.pad_left - spread.shape[2]), (0, 0)))
     turned = np.ascontiguousarray(w[::-1, ::-1].transpose(0, 1, 3, 2))
     full = _Window(padded.shape[1:3], w.shape[:2], (1, 1), window.dilations, "VALID")
-    patches = full.patches(padded)
-    out = patches.reshape(-1, turned.shape[0] * turned.shape[1] * turned.shape[2]) @ turned.reshape(-1, shape[3])
-    return out.reshape(shape)
+    return _correlate(full, padded, turned.reshape(-1, shape[3]))
 
 
 def _backprop_input_kernel(op):
@@ -211,11 +262,22 @@ def _backprop_filter_infer(op):
     return [(dy.dtype.base_dtype, _shape_from_value(sizes))]
 
 
+def _filter_gradient(window, padded, dy, filter_shape):
+    """``sum over pixels of columnsᵀ · dy``, accumulated block by block of im2col columns."""
+    channels = dy.shape[3]
+    transposed = np.zeros((channels, int(np.prod(filter_shape[:3]))), dy.dtype)
+    partial = np.empty_like(transposed)
+    for images, rows, columns in _column_blocks(window, padded):
+        np.matmul(dy[images, rows].reshape(-1, channels).T, columns, out=partial)
+        transposed += partial
+    return np.ascontiguousarray(transposed.T).reshape(filter_shape)
+
+
 def _backprop_filter_kernel(op):
     def conv2d_backprop_filter(x, sizes, dy):
         shape = tuple(int(s) for s in sizes)
         window = _window_of(op, x.shape, shape[:2])
-        return (_conv_columns(window, x).T @ dy.reshape(-1, shape[3])).reshape(shape)
+        return _filter_gradient(window, window.pad(x), dy, shape)
     return conv2d_backprop_filter
 
 
@@ -299,6 +361,8 @@ def _depthwise_infer(op):
     _check_nhwc(op)
     x, w = op.inputs
     w_dims = w.shape.as_tuple() if w.shape.ndims is not None else (None,) * 4
+    if len(w_dims) != 4:
+        raise ValueError(f"Shape must be rank 4 but is rank {len(w_dims)}")
     channels = None if None in w_dims[2:] else w_dims[2] * w_dims[3]
     return [(x.dtype.base_dtype, _static_output_shape(op, x.shape, w_dims[:2], channels))]
 
@@ -384,35 +448,80 @@ def _pool_window(op, shape):
     return _window_of(op, shape, _spatial(op.get_attr("ksize"), "ksize"))
 
 
+def _pool_max(window, padded, maximum):
+    """Each window's maximum by ``maximum`` (np.fmax skips NaN): over the window's rows, then its columns."""
+    (kh, kw), (sh, sw) = window.kernel, window.strides
+    rows_span, cols_span = (window.out_h - 1) * sh + 1, (window.out_w - 1) * sw + 1
+    rows = padded[:, 0:rows_span:sh].copy()
+    for i in range(1, kh):
+        maximum(rows, padded[:, i:i + rows_span:sh], out=rows)
+    out = rows[:, :, 0:cols_span:sw].copy()
+    for j in range(1, kw):
+        maximum(out, rows[:, :, j:j + cols_span:sw], out=out)
+    return out
+
+
+def _padded_blocks(window, x, fill, arrays_per_image=1):
+    """Yields ``(images, padded)``: a few whole images of ``x`` at a time, padded with ``fill`` in one reused
+    buffer (its border is written once), sized so that the block and ``arrays_per_image`` - 1 companions stay in
+    cache."""
+    n, h, w, c = x.shape
+    shape = window.padded_shape(x.shape)
+    per_image = shape[1] * shape[2] * c * x.itemsize * arrays_per_image
+    buffer = None
+    for images, _ in _blocks(n, 1, per_image, _POOL_BLOCK_BYTES):
+        count = images.stop - images.start
+        if buffer is None:  # the first block is the largest
+            buffer = np.full((count,) + shape[1:], fill, x.dtype)
+        padded = buffer[:count]
+        padded[:, window.pad_top:window.pad_top + h, window.pad_left:window.pad_left + w] = x[images]
+        yield images, padded
+
+
+def _lowest(dtype):
+    """The padding for max pooling: NaN, equal to nothing and skipped by fmax (the lowest integer for integers)."""
+    return np.iinfo(dtype).min if np.issubdtype(dtype, np.integer) else np.nan
+
+
 def _max_pool_kernel(op):
     def max_pool(x):
+        """As TensorFlow's oneDNN kernel: the largest value that is not NaN, and at least the dtype's lowest finite
+        value (a window of -inf and NaN gives -3.4e38 in float32)."""
         window = _pool_window(op, x.shape)
-        return window.patches(window.pad(x, -np.inf)).max(axis=(3, 4))
+        out = np.empty((x.shape[0], window.out_h, window.out_w, x.shape[3]), x.dtype)
+        lowest = np.iinfo(x.dtype).min if np.issubdtype(x.dtype, np.integer) else np.finfo(x.dtype).min
+        for images, padded in _padded_blocks(window, x, _lowest(x.dtype)):
+            out[images] = np.fmax(_pool_max(window, padded, np.fmax), lowest)
+        return out
     return max_pool
 
 
 def _max_pool_grad_kernel(op):
     def max_pool_grad(x, y, dy):
-        """Each output's gradient goes to the first maximum of its window in row-major order, as TF's CPU kernel."""
+        """Each output's gradient goes to the first maximum of its window in row-major order, as TF's CPU kernel,
+        which also recomputes the maxima from ``x`` rather than trusting ``y``. Padding is NaN, skipped by fmax and
+        equal to nothing, so it never takes a gradient (TF never visits padding)."""
         window = _pool_window(op, x.shape)
-        padded = window.pad(x, -np.inf)
-        patches = window.patches(padded)
-        kh, kw = window.kernel
-        best = patches[:, :, :, 0, 0]
-        winner = np.zeros(best.shape, np.int8 if kh * kw < 128 else np.int32)
-        for k in range(1, kh * kw):
-            candidate = patches[:, :, :, k // kw, k % kw]
-            better = candidate > best
-            best = np.where(better, candidate, best)
-            winner[better] = k
-        out = np.zeros(padded.shape, dy.dtype)
-        rows = (window.out_h - 1) * window.strides[0] + 1
-        cols = (window.out_w - 1) * window.strides[1] + 1
-        for k in range(kh * kw):
-            i, j = k // kw, k % kw
-            out[:, i:i + rows:window.strides[0], j:j + cols:window.strides[1]] += np.where(winner == k, dy, 0)
-        return out[:, window.pad_top:padded.shape[1] - window.pad_bottom,
-                   window.pad_left:padded.shape[2] - window.pad_right]
+        out = np.empty(x.shape, dy.dtype)
+        bottom, right = window.pad_top + x.shape[1], window.pad_left + x.shape[2]
+        for images, block in _padded_blocks(window, x, _lowest(x.dtype), arrays_per_image=2):
+            best = _pool_max(window, block, np.fmax)
+            grad = dy[images]
+            routed = np.zeros(block.shape, dy.dtype)
+            pending = np.ones(best.shape, bool)  # outputs whose maximum is not found yet
+            hit = np.empty(best.shape, bool)
+            share = np.empty(best.shape, dy.dtype)
+            for i in range(window.kernel[0]):
+                for j in range(window.kernel[1]):
+                    where = (slice(None),) + window.position(i, j)
+                    np.equal(block[where], best, out=hit)
+                    np.logical_and(hit, pending, out=hit)
+                    np.logical_xor(pending, hit, out=pending)
+                    np.multiply(grad, hit, out=share)
+                    target = routed[where]
+                    np.add(target, share, out=target)
+            out[images] = routed[:, window.pad_top:bottom, window.pad_left:right]
+        return out
     return max_pool_grad
 
 
@@ -530,8 +639,15 @@ def _lrn_grad_kernel(op):
     return lrn_grad
 
 
+def _lrn_infer(op):
+    x = op.inputs[0]
+    if x.shape.ndims not in (None, 4):
+        raise ValueError(f"Shape must be rank 4 but is rank {x.shape.ndims}")
+    return [(x.dtype.base_dtype, x.shape)]
+
+
 _LRN_ATTRS = {"depth_radius": 5, "bias": 1.0, "alpha": 1.0, "beta": 0.5}
-register("LRN", same_as_input(), pure_with_attrs(_lrn_kernel), input_names=("input",), attr_defaults=_LRN_ATTRS)
+register("LRN", _lrn_infer, pure_with_attrs(_lrn_kernel), input_names=("input",), attr_defaults=_LRN_ATTRS)
 register("LRNGrad", lambda op: [(op.inputs[0].dtype.base_dtype, op.inputs[1].shape)],
          pure_with_attrs(_lrn_grad_kernel), input_names=("input_grads", "input_image", "output_image"),
          attr_defaults=_LRN_ATTRS)
@@ -547,8 +663,6 @@ def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.
     """``tf.nn.lrn``: ``input / (bias + alpha * sqr_sum) ** beta`` over ``depth_radius`` neighbouring channels."""
     with ops.name_scope(name, "LRN", [input]) as scope:
         x = ops.convert_to_tensor(input, name="input")
-        if x.shape.ndims not in (None, 4):
-            raise ValueError(f"Shape must be rank 4 but is rank {x.shape.ndims} for '{scope[:-1]}' (op: 'LRN')")
         attrs = {"T": x.dtype.base_dtype, "depth_radius": int(depth_radius), "bias": float(bias),
                  "alpha": float(alpha), "beta": float(beta)}
         return apply_op_1("LRN", [x], attrs, scope)
@@ -562,14 +676,13 @@ lrn = local_response_normalization
 def _bias_add_infer(op):
     x, b = op.inputs
     if b.shape.ndims not in (None, 1):
-        raise ValueError(f"Shape must be rank 1 but is rank {b.shape.ndims} for '{op.name}' (op: 'BiasAdd')")
+        raise ValueError(f"Shape must be rank 1 but is rank {b.shape.ndims}")
     if x.shape.ndims is not None and x.shape.ndims < 2:
-        raise ValueError(f"Shape must be at least rank 2 but is rank {x.shape.ndims} for '{op.name}' (op: 'BiasAdd')")
+        raise ValueError(f"Shape must be at least rank 2 but is rank {x.shape.ndims}")
     if x.shape.ndims is not None:
         channels, bias_size = x.shape.as_tuple()[-1], b.shape.as_tuple()[0] if b.shape.ndims == 1 else None
         if channels is not None and bias_size is not None and channels != bias_size:
-            raise ValueError(f"Dimensions must be equal, but are {channels} and {bias_size} for '{op.name}' "
-                             f"(op: 'BiasAdd') with input shapes: {x.shape}, {b.shape}.")
+            raise ValueError(f"Dimensions must be equal, but are {channels} and {bias_size}")
     return [(x.dtype.base_dtype, x.shape)]
 
 

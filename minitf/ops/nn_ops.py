@@ -36,7 +36,7 @@ def _softplus(x):
 _ACTIVATIONS = {
     # op type: (forward(x, attrs), backward(dy, x or y, attrs), does the grad op take the output y?)
     "Relu": (lambda x, a: np.maximum(x, 0).astype(x.dtype, copy=False),
-             lambda dy, x, a: np.where(x > 0, dy, 0).astype(dy.dtype, copy=False), False),
+             lambda dy, x, a: dy * (x > 0), False),  # TF's ReluGrad multiplies: NaN or inf dy stays NaN
     "Relu6": (lambda x, a: np.clip(x, 0, 6).astype(x.dtype, copy=False),
               lambda dy, x, a: np.where((x > 0) & (x < 6), dy, 0).astype(dy.dtype, copy=False), False),
     "Elu": (lambda x, a: _elu(x),
