@@ -1,12 +1,16 @@
 """Byte-exact encoders behind the summary ops: TensorFlow's histogram buckets, its PNG (libpng 1.6 settings)
 and its WAV files (``../shared/reference/tf_formats.md`` §4.4-4.6)."""
 
+import math
 import struct
 import zlib
 
 import numpy as np
 
 _DBL_MAX = np.finfo(np.float64).max
+_DBL_MIN = np.finfo(np.float64).tiny  # the smallest normal double
+_SQRT_DBL_MIN = 2.0 ** -511
+_FLT_MIN = np.finfo(np.float32).tiny
 
 
 def _default_bucket_limits():
@@ -20,37 +24,113 @@ def _default_bucket_limits():
 
 
 _BUCKET_LIMITS = _default_bucket_limits()
+_HALF = (len(_BUCKET_LIMITS) - 1) // 2  # limits below zero (and above it, DBL_MAX included)
+_PADDED_LIMITS = np.concatenate([[-np.inf], _BUCKET_LIMITS, [np.inf]])
+_LOG_FIRST, _LOG_RATIO = np.log(1e-12), np.log(1.1)
+
+
+def _bucket_indices(x):
+    """``np.searchsorted(_BUCKET_LIMITS, x, side="right")`` (TensorFlow's ``std::upper_bound``) for finite float64
+    ``x``: the index guessed from ``log|x|`` (the positive limits grow by 1.1 from 1e-12) and corrected against the
+    exact limits: about 4x faster than a binary search per value."""
+    guess = np.abs(x)
+    np.maximum(guess, 1e-13, out=guess)  # below the first limit all guesses are alike; log(0) is slow
+    np.log(guess, out=guess)
+    guess -= _LOG_FIRST
+    guess /= _LOG_RATIO
+    np.clip(guess, -1, _HALF - 1, out=guess)
+    guess += 1
+    np.copysign(guess, x, out=guess)
+    guess += _HALF + 1
+    index = guess.astype(np.intp)
+    while True:
+        too_low = _PADDED_LIMITS.take(index + 1) <= x
+        index += too_low
+        too_high = _PADDED_LIMITS.take(index) > x
+        index -= too_high
+        if not (too_low.any() or too_high.any()):
+            return index
+
+
+def _has_tiny(x, threshold):
+    """Whether ``x`` holds a nonzero value of magnitude below ``threshold``."""
+    magnitude = np.abs(x)
+    if not magnitude.size or magnitude.min() >= threshold:
+        return False
+    return bool(((magnitude < threshold) & (magnitude > 0)).any())
+
+
+def _flush(x, smallest_normal):
+    """``x`` as a CPU that flushes denormals sees it (DAZ): magnitudes below ``smallest_normal`` become signed
+    zeros."""
+    return np.where(np.abs(x) < smallest_normal, np.copysign(np.zeros((), x.dtype), x), x)
+
+
+def _running_sum_flushing_denormals(values, vectorized_restarts=8):
+    """``sum = 0; for v in values: sum += v`` with every result below DBL_MIN flushed to a signed zero (FTZ).
+
+    A cumsum restarts after each flush; past ``vectorized_restarts`` flushes the rest is added in a Python loop, so
+    an adversarial input costs linear time."""
+    total, start = 0.0, 0
+    for _ in range(vectorized_restarts):
+        running = np.cumsum(np.concatenate(([total], values[start:])))
+        flushed = np.flatnonzero((np.abs(running) < _DBL_MIN) & (running != 0))
+        if not flushed.size:
+            return float(running[-1])
+        total, start = float(np.copysign(0.0, running[flushed[0]])), start + int(flushed[0])
+    for value in values[start:].tolist():
+        total += value
+        if abs(total) < _DBL_MIN:
+            total = math.copysign(0.0, total)
+    return total
+
+
+def _sums(x, flush_to_zero):
+    """Sum and sum of squares added one value at a time, in order, from +0.0, in double (not numpy's pairwise
+    sum); past DBL_MAX they are inf, as in TensorFlow. ``flush_to_zero``: results below DBL_MIN become 0."""
+    if not x.size:
+        return 0.0, 0.0
+    with np.errstate(over="ignore"):
+        if not flush_to_zero:  # a cumsum over complex numbers runs both sums at once
+            running = np.empty(x.size, np.complex128)
+            running.real = x
+            np.multiply(x, x, out=running.imag)
+            np.cumsum(running, out=running)
+            return float(running[-1].real + 0.0), float(running[-1].imag)
+        squares = x * x
+        squares[squares < _DBL_MIN] = 0.0
+        # Non-negative terms: no running sum of squares is a denormal.
+        return _running_sum_flushing_denormals(x), float(np.cumsum(squares)[-1])
 
 
 def histogram(values, proto):
-    """Fills ``proto`` (a HistogramProto) as TensorFlow's ``histogram::Histogram::EncodeToProto`` does."""
-    x = np.asarray(values, dtype=np.float64).reshape(-1)
-    counts = np.bincount(np.searchsorted(_BUCKET_LIMITS, x, side="right"), minlength=len(_BUCKET_LIMITS) + 1)
-    counts = counts[:len(_BUCKET_LIMITS)]  # only +inf would land past the last limit, and it is rejected earlier
-    proto.min = float(x.min()) if x.size else _DBL_MAX
-    proto.max = float(x.max()) if x.size else -_DBL_MAX
+    """Fills ``proto`` (a HistogramProto) as TensorFlow's ``histogram::Histogram::EncodeToProto`` does.
+
+    TensorFlow's kernels run with denormals flushed to zero (FTZ and DAZ), and so does this: a float32 subnormal
+    converts to a signed zero; a float64 subnormal counts in the bucket of 0, compares as 0 for the minimum and
+    maximum (which still report the first extreme value's own bits) and adds nothing; squares and running sums
+    below DBL_MIN become 0. A value equal to +DBL_MAX is left out of the buckets (TensorFlow's kernel writes it
+    one past the end of its bucket array).
+    """
+    values = np.asarray(values).reshape(-1)
+    if values.dtype == np.float32 and _has_tiny(values, _FLT_MIN):
+        values = _flush(values, _FLT_MIN)
+    x = values.astype(np.float64, copy=False)
+    # Whether a square or a running sum may fall below DBL_MIN: only float64 holds values that small.
+    flush_to_zero = values.dtype == np.float64 and _has_tiny(x, _SQRT_DBL_MIN)
+    seen = _flush(x, _DBL_MIN) if flush_to_zero else x  # as the kernel's comparisons and additions see them
+    counts = np.bincount(_bucket_indices(seen), minlength=len(_BUCKET_LIMITS) + 1)[:len(_BUCKET_LIMITS)]
+    proto.min = float(x[seen.argmin()]) if x.size else _DBL_MAX  # the first of equal minima (`min_ > value`)
+    proto.max = float(x[seen.argmax()]) if x.size else -_DBL_MAX
     proto.num = float(x.size)
-    proto.sum = float(np.cumsum(x)[-1]) if x.size else 0.0  # one value at a time, in order, in double
-    proto.sum_squares = float(np.cumsum(x * x)[-1]) if x.size else 0.0
-    limits, buckets = [], []
-    empty_run_end = None
-    for i in range(len(counts)):
-        if counts[i]:
-            if empty_run_end is not None:
-                limits.append(_BUCKET_LIMITS[empty_run_end])
-                buckets.append(0.0)
-                empty_run_end = None
-            limits.append(_BUCKET_LIMITS[i])
-            buckets.append(float(counts[i]))
-        else:
-            empty_run_end = i
-    if empty_run_end is not None:
-        limits.append(_BUCKET_LIMITS[empty_run_end])
-        buckets.append(0.0)
-    if not limits:
-        limits, buckets = [_DBL_MAX], [0.0]
-    proto.bucket_limit.extend(float(v) for v in limits)
-    proto.bucket.extend(buckets)
+    proto.sum, proto.sum_squares = _sums(seen, flush_to_zero)
+    # Every non-empty bucket, and each run of empty buckets collapsed into its last one.
+    empty = counts == 0
+    kept = ~empty
+    kept[:-1] |= empty[:-1] & ~empty[1:]
+    kept[-1] = True
+    proto.bucket_limit.extend(_BUCKET_LIMITS[kept].tolist())
+    proto.bucket.extend(counts[kept].astype(np.float64).tolist())
     return proto
 
 
