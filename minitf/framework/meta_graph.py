@@ -60,9 +60,7 @@ def _prepend_scope(name, scope):
 
 
 def _kind_of(value):
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
+    if isinstance(value, int):  # bools too, stored as 0 and 1 as TensorFlow does
         return "int64_list"
     if isinstance(value, float):
         return "float_list"
@@ -127,6 +125,8 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
     if clear_devices:
         for node in meta_graph_def.graph_def.node:
             node.device = ""
+    if strip_default_attrs:
+        _strip_default_attrs(meta_graph_def)
     if saver_def is not None:
         meta_graph_def.saver_def.CopyFrom(saver_def)
     keys = graph.get_all_collection_keys() if collection_list is None else collection_list
@@ -137,6 +137,19 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
     if filename:
         _write(filename, meta_graph_def, as_text)
     return meta_graph_def
+
+
+def _strip_default_attrs(meta_graph_def):
+    """Removes attrs equal to their op's registered default and says so in meta_info_def, as TensorFlow does."""
+    from minitf.framework import op_registry
+    for node in meta_graph_def.graph_def.node:
+        try:
+            defaults = op_registry.get(node.op).attr_defaults
+        except ValueError:  # an op minitf does not know: kept as it is
+            continue
+        for key in [k for k in node.attr if k in defaults and node.attr[k] == graph_io.attr_value(defaults[k])]:
+            del node.attr[key]
+    meta_graph_def.meta_info_def.stripped_default_attrs = True
 
 
 def _write(filename, meta_graph_def, as_text):
@@ -203,7 +216,11 @@ def import_scoped_meta_graph(meta_graph_or_file, clear_devices=False, graph=None
                     member = rebuilt.get(value) if key in _VARIABLE_COLLECTIONS else None
                     if member is None:
                         proto = proto_loader()()
-                        proto.ParseFromString(value)
+                        try:
+                            proto.ParseFromString(value)
+                        except message.DecodeError as e:
+                            raise errors.DataLossError(None, None, f"Cannot parse a member of collection "
+                                                                   f"'{key}': {e}") from None
                         member = from_proto(proto, import_scope=scope)
                         rebuilt[value] = member
                     graph.add_to_collection(key, member)

@@ -114,7 +114,8 @@ def _xdivy(x, y):
 
 _BINARY = [
     ("AddV2", np.add), ("Add", np.add), ("Sub", np.subtract), ("Mul", np.multiply),
-    ("RealDiv", _guarded(np.true_divide)), ("Div", _int_div_guard(np.floor_divide)),
+    ("RealDiv", _guarded(np.true_divide)),
+    ("Div", _int_div_guard(lambda x, y: np.true_divide(x, y) if x.dtype.kind in "fc" else _truncate_div(x, y))),
     ("FloorDiv", _int_div_guard(np.floor_divide)), ("FloorMod", _int_div_guard(np.mod)),
     ("TruncateDiv", _int_div_guard(_truncate_div)), ("TruncateMod", _int_div_guard(np.fmod)),
     ("Pow", _pow), ("Maximum", np.maximum), ("Minimum", np.minimum),

@@ -35,9 +35,12 @@ def seed000_graph():
 
 
 def main():
-    if os.path.exists(OUT):
-        shutil.rmtree(OUT)
-    os.makedirs(OUT)
+    # Only this script's files: tests/fixtures/graphs/graph_io/ belongs to make_graph_io.py.
+    for name in ("seed000.pb", "seed000.pbtxt", "seed000.meta", "expected.json"):
+        if os.path.exists(os.path.join(OUT, name)):
+            os.remove(os.path.join(OUT, name))
+    shutil.rmtree(os.path.join(OUT, "logs"), ignore_errors=True)
+    os.makedirs(OUT, exist_ok=True)
     graph = seed000_graph()
     graph_def = graph.as_graph_def(add_shapes=True)
     tf.train.write_graph(graph_def, OUT, "seed000.pb", as_text=False)

@@ -1,0 +1,314 @@
+"""Programs whose GraphDefs and MetaGraphDefs tests/test_graph_io.py compares with TensorFlow's.
+
+Shared by tests/golden/make_graph_io.py (run under TensorFlow, writes tests/fixtures/graphs/graph_io/) and
+tests/test_graph_io.py (minitf). ``build(tf)`` builds a program in the default graph and returns a ``Run``: what to
+execute on the graph (or on an imported copy of it) to get values both libraries must agree on.
+
+``CASE_SETS`` are the op cases of tests/op_cases.py, nn_cases.py and conv_cases.py, built by ``case_graph`` as
+tests/golden/make_ops.py and make_conv.py build them (the output and its weighted-sum gradients).
+"""
+import numpy as np
+
+import conv_cases
+import nn_cases
+import op_cases
+
+
+class Run:
+    """``init`` once, then ``steps`` runs of ``train``, then ``fetches``; every run gets ``feeds`` (name -> value)."""
+
+    def __init__(self, fetches, init=None, train=None, steps=0, feeds=None):
+        self.fetches, self.init, self.train, self.steps = fetches, init, train, steps
+        self.feeds = feeds or {}
+
+    def execute(self, sess):
+        if self.init:
+            sess.run(self.init)
+        for _ in range(self.steps):
+            sess.run(self.train, self.feeds)
+        return [np.asarray(v) for v in sess.run(self.fetches, self.feeds)]
+
+
+def _rng_data(shape, seed, low=-1.0, high=1.0, dtype=np.float32):
+    return np.random.default_rng(seed).uniform(low, high, size=shape).astype(dtype)
+
+
+def small(tf):
+    """Placeholders, constants, a matmul and a reduction: no variables, no gradients."""
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    w = tf.constant(_rng_data([3, 2], 1), name="w")
+    y = tf.nn.relu(tf.matmul(x, w) + 0.5, name="y")
+    tf.reduce_sum(y, axis=1, keepdims=True, name="total")
+    return Run(["y:0", "total:0"], feeds={"x:0": _rng_data([4, 3], 2)})
+
+
+def seed000(tf):
+    """seeds/000's scoped linear regression (random initial weight under a graph seed) with a Saver."""
+    tf.set_random_seed(1234)
+    x_data = _rng_data([100], 3, 0.0, 1.0)
+    y_data = x_data * 0.1 + 0.3
+    with tf.name_scope("linear"):
+        weight = tf.Variable(tf.random_uniform(shape=[1], minval=-1.0, maxval=1.0), dtype=np.float32, name="weight")
+        bias = tf.Variable(tf.zeros(shape=[1]), dtype=np.float32, name="bias")
+        y = weight * x_data + bias
+    with tf.name_scope("gradient_descent"):
+        loss = tf.reduce_mean(tf.square(y - y_data), name="loss")
+        optimizer = tf.train.GradientDescentOptimizer(0.5)
+        optimizer.minimize(loss)
+        tf.global_variables_initializer()
+    tf.summary.scalar("loss", loss)
+    tf.train.Saver(max_to_keep=2)
+    return Run(["linear/weight:0", "linear/bias:0", "gradient_descent/loss:0"], init="gradient_descent/init",
+               train="gradient_descent/GradientDescent", steps=5)
+
+
+def variable_scopes(tf):
+    """get_variable under variable scopes (initializers, reuse, a name scope inside), a plain Variable."""
+    tf.set_random_seed(7)
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    with tf.variable_scope("layer1"):
+        w = tf.get_variable("w", [3, 4])
+        b = tf.get_variable("b", [4], initializer=tf.zeros_initializer())
+        hidden = tf.nn.relu(tf.matmul(x, w) + b)
+    with tf.variable_scope("layer2"):
+        w2 = tf.get_variable("w", [4, 2], initializer=tf.truncated_normal_initializer(stddev=0.1))
+        b2 = tf.get_variable("b", [2], initializer=tf.constant_initializer(0.1))
+        with tf.name_scope("inner"):
+            scale = tf.Variable(2.0, name="scale")
+        out = tf.matmul(hidden, w2) * scale + b2
+    with tf.variable_scope("layer1", reuse=True):
+        penalty = tf.nn.l2_loss(tf.get_variable("w"))
+    counter = tf.get_variable("counter", [], dtype=tf.int32, initializer=tf.zeros_initializer(), trainable=False)
+    tf.add(tf.reduce_sum(out), penalty, name="total")
+    tf.assign_add(counter, 1, name="tick")
+    tf.global_variables_initializer()
+    return Run(["layer2/add:0", "total:0", "counter:0"], init="init", train="tick", steps=2,
+               feeds={"x:0": _rng_data([5, 3], 4)})
+
+
+def adam_mlp(tf):
+    """A two-layer classifier trained with Adam: global step, clipped gradients, summaries, a Saver."""
+    tf.set_random_seed(3)
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    labels = tf.placeholder(tf.int32, [None], name="labels")
+    global_step = tf.train.get_or_create_global_step()
+    with tf.variable_scope("mlp"):
+        w1 = tf.get_variable("w1", [4, 8], initializer=tf.random_normal_initializer(stddev=0.5))
+        b1 = tf.get_variable("b1", [8], initializer=tf.zeros_initializer())
+        hidden = tf.nn.relu(tf.matmul(x, w1) + b1)
+        w2 = tf.get_variable("w2", [8, 3])
+        logits = tf.matmul(hidden, w2, name="logits")
+    with tf.name_scope("loss"):
+        xent = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+        loss = tf.reduce_mean(xent, name="mean")
+        tf.add_to_collection(tf.GraphKeys.LOSSES, loss)
+    tf.summary.scalar("loss", loss)
+    tf.summary.histogram("w1", w1)
+    tf.summary.merge_all()
+    optimizer = tf.train.AdamOptimizer(0.05)
+    grads_and_vars = optimizer.compute_gradients(loss)
+    clipped = [(tf.clip_by_norm(g, 1.0), v) for g, v in grads_and_vars]
+    train = optimizer.apply_gradients(clipped, global_step=global_step, name="train")
+    with tf.control_dependencies([train]):
+        tf.identity(loss, name="loss_after_step")
+    tf.global_variables_initializer()
+    tf.train.Saver()
+    feeds = {"x:0": _rng_data([6, 4], 5), "labels:0": np.array([0, 1, 2, 1, 0, 2], np.int32)}
+    return Run(["mlp/w1:0", "mlp/w2:0", "loss/mean:0", "global_step:0"], init="init", train="train", steps=4,
+               feeds=feeds)
+
+
+def training_nodes(tf):
+    """CheckNumerics, StopGradient and Identity nodes, some in control edges, for remove_training_nodes."""
+    x = tf.placeholder(tf.float32, [2], name="x")
+    check = tf.check_numerics(x, "bad value", name="checked")
+    kept = tf.identity(x * 2.0, name="kept")
+    stopped = tf.stop_gradient(kept + 1.0, name="stopped")
+    with tf.control_dependencies([check]):
+        gated = tf.identity(stopped, name="gated")
+    with tf.control_dependencies([kept]):
+        tf.identity(gated * 3.0, name="output")
+    return Run(["output:0", "gated:0"], feeds={"x:0": np.array([1.5, -2.0], np.float32)})
+
+
+def assorted_ops(tf):
+    """Ops the other programs and the op cases leave out: element-wise and shape ops on an unknown shape, seeded
+    random ops, variable updates, image/audio/tensor summaries."""
+    tf.set_random_seed(11)
+    x = tf.placeholder(tf.float32, None, name="x")
+    a, b = tf.constant([[3.0, -2.0], [0.5, -7.0]]), tf.constant([[2.0, 3.0], [-1.5, 2.0]])
+    i, j = tf.constant([7, -7, 9]), tf.constant([2, 2, -4])
+    elementwise = [tf.div(a, b), tf.is_inf(a / 0.0), tf.is_nan(a - a), tf.less(a, b), tf.rint(a * 0.75),
+                   tf.tan(b * 0.25), tf.truncatediv(i, j), tf.truncatemod(i, j),
+                   tf.reduce_all(tf.logical_or(a > 0.0, b > 0.0), axis=1), tf.pad(a, [[1, 0], [0, 2]],
+                                                                                  constant_values=1.5)]
+    shapes = [tf.rank(x), tf.size(x), tf.ones_like(x), tf.where(x > 0.0)]
+    constants = [tf.constant([True, False, True], name="bools"),
+                 tf.constant(np.array([1 + 2j, -3j], np.complex64), name="complex"),
+                 tf.constant(np.array([[1, 2], [3, 65535]], np.uint16), name="uint16"),
+                 tf.constant(np.float16([0.5, -2.0]), name="half")]
+    pair = tf.identity_n([a, i], name="pair")
+    random = [tf.random_shuffle(tf.range(6), seed=1), tf.multinomial(tf.log([[0.2, 0.3, 0.5]]), 4, seed=2),
+              tf.random_uniform([3], 0, 10, dtype=tf.int32, seed=3), tf.random_poisson(3.0, [4], seed=4),
+              tf.random_gamma([2], 2.0, seed=5)]
+    tables = [tf.Variable([1.0, 2.0, 3.0, 4.0], name="table") for _ in range(4)]  # one per update: one run
+    updates = [tf.count_up_to(tf.Variable(0, name="counter"), 5), tf.is_variable_initialized(tables[0]),
+               tf.assign_sub(tables[0], [0.5] * 4), tf.scatter_add(tables[1], [0, 2], [10.0, 20.0]),
+               tf.scatter_sub(tables[2], [1], [5.0]), tf.scatter_update(tables[3], [3], [-1.0])]
+    images = tf.constant(np.arange(2 * 3 * 4 * 3).reshape([2, 3, 4, 3]) % 255, tf.uint8, name="images")
+    summaries = [tf.summary.image("pictures", images), tf.summary.audio("sound", tf.sin(tf.range(8.0))[None, :],
+                                                                         8000), tf.summary.tensor_summary("t", a)]
+    tf.global_variables_initializer()
+    fetches = [t.name for t in elementwise + shapes + constants + pair + random + summaries + updates]
+    return Run(fetches, init="init", feeds={"x:0": np.array([[1.0, -2.0, 0.0], [4.0, 5.0, -6.0]], np.float32)})
+
+
+def optimizers(tf):
+    """One variable trained by each of Momentum, Adagrad, Adadelta, RMSProp and centered RMSProp."""
+    tf.set_random_seed(5)
+    x = tf.constant(_rng_data([4, 3], 6))
+    trainers = {"momentum": tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
+                "adagrad": tf.train.AdagradOptimizer(0.1), "adadelta": tf.train.AdadeltaOptimizer(1.0),
+                "rmsprop": tf.train.RMSPropOptimizer(0.01, momentum=0.5),
+                "centered": tf.train.RMSPropOptimizer(0.01, centered=True)}
+    steps = []
+    for name, optimizer in trainers.items():
+        with tf.variable_scope(name):
+            w = tf.get_variable("w", [3, 2], initializer=tf.truncated_normal_initializer(seed=8))
+            loss = tf.reduce_sum(tf.square(tf.matmul(x, w) - 1.0))
+            steps.append(optimizer.minimize(loss, name="step"))
+    tf.group(*steps, name="train")
+    tf.global_variables_initializer()
+    return Run([f"{name}/w:0" for name in trainers], init="init", train="train", steps=3)
+
+
+PROGRAMS = {"small": small, "seed000": seed000, "variable_scopes": variable_scopes, "adam_mlp": adam_mlp,
+            "training_nodes": training_nodes, "assorted_ops": assorted_ops, "optimizers": optimizers}
+
+
+CASE_SETS = {"ops": op_cases.CASES, "nn": nn_cases.CASES, "conv": conv_cases.CASES}
+
+
+def case_graph(tf, case):
+    """Builds an op case with the gradients its golden records; returns (output, [gradient or None, ...])."""
+    out, xs = case(tf)
+    if not xs:
+        return out, []
+    weights = op_cases.data(*out.shape.as_list(), seed=99, low=0.5, high=1.5).astype(out.dtype.as_numpy_dtype)
+    grads = tf.gradients(tf.reduce_sum(out * tf.constant(weights)), xs)
+    return out, [None if g is None else tf.convert_to_tensor(g) for g in grads]
+
+
+# -- import_graph_def and graph_util behaviour on TensorFlow-written GraphDefs -----------------------------------
+
+_CONST = ('node { name: "c" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } } '
+          'attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape {} float_val: 1 } } } } ')
+_IDENTITY = 'op: "Identity" attr { key: "T" value { type: DT_FLOAT } } '
+# Malformed GraphDefs (text format) TensorFlow's importer rejects with a ValueError.
+ERROR_GRAPHS = {
+    "unknown_input": 'node { name: "a" input: "b" ' + _IDENTITY + '}',
+    "unknown_control_input": _CONST + 'node { name: "a" op: "NoOp" input: "^b" }',
+    "invalid_output": _CONST + 'node { name: "a" input: "c:1" ' + _IDENTITY + '}',
+    "cycle": 'node { name: "a" input: "b" ' + _IDENTITY + '} node { name: "b" input: "a" ' + _IDENTITY + '}',
+    "duplicate": _CONST + _CONST,
+    "control_before_data": _CONST + 'node { name: "a" input: "^c" input: "c" ' + _IDENTITY + '}',
+    "invalid_name": 'node { name: "a b" op: "NoOp" }',
+    "inconsistent_output_shapes": ('node { name: "p" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } '
+                                   'attr { key: "shape" value { shape { dim { size: -1 } dim { size: 3 } } } } '
+                                   'attr { key: "_output_shapes" value { list { shape { dim { size: 2 } '
+                                   'dim { size: 4 } } } } } }'),
+    "too_few_output_shapes": ('node { name: "p" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } '
+                              'attr { key: "shape" value { shape { unknown_rank: true } } } '
+                              'attr { key: "_output_shapes" value { list { } } } }'),
+    "unknown_colocation": ('node { name: "a" op: "NoOp" attr { key: "_class" value { list { s: "loc:@nowhere" } } } '
+                           '}'),
+}
+
+
+def graph_summary(graph):
+    """[name, op, inputs, device, colocation] of every node, as the graph's GraphDef lists them."""
+    return [[n.name, n.op, list(n.input), n.device,
+             [v.decode() for v in n.attr["_class"].list.s] if "_class" in n.attr else []]
+            for n in graph.as_graph_def().node]
+
+
+def _error(fn):
+    try:
+        fn()
+    except (ValueError, TypeError) as e:
+        return [type(e).__name__, str(e)]
+    return None
+
+
+def import_scenarios(tf, graph_defs):
+    """What ``tf.import_graph_def`` does with the GraphDefs of ``graph_defs`` (program name -> GraphDef written
+    by TensorFlow): names, prefixes and clashes, input maps, return elements, control dependencies and devices,
+    import order of an unsorted GraphDef, and error messages. Returns JSON-able values."""
+    from google.protobuf import text_format
+    small, seed = graph_defs["small"], graph_defs["seed000"]
+    results = {}
+    with tf.Graph().as_default() as graph:
+        for name in (None, None, "pre", "", "", "pre/"):
+            tf.import_graph_def(small, name=name)
+        results["prefixes_and_clashes"] = graph_summary(graph)
+    with tf.Graph().as_default() as graph:
+        tf.import_graph_def(seed, name="")
+        tf.import_graph_def(seed, name="")
+        results["imported_twice"] = graph_summary(graph)[len(seed.node):]
+    with tf.Graph().as_default() as graph:
+        weight = tf.constant([0.25], name="weight_value")
+        gate = tf.identity(weight, name="gate")
+        elements = tf.import_graph_def(
+            seed, input_map={"linear/weight/read:0": weight, "^linear/bias/Assign": gate},
+            return_elements=["linear/weight/read:0", "gradient_descent/loss:0", "gradient_descent/init", "linear/add"])
+        results["input_map"] = {"returned": [e.name for e in elements], "graph": graph_summary(graph)}
+    with tf.Graph().as_default() as graph:
+        y, total = tf.import_graph_def(small, input_map={"x": [[1.0, 2.0, 3.0]]}, return_elements=["y:0", "total:0"],
+                                       name="fed")
+        with tf.Session() as sess:
+            results["input_map_values"] = [v.tolist() for v in sess.run([y, total])]
+        results["input_map_values_graph"] = graph_summary(graph)
+    with tf.Graph().as_default() as graph:
+        first = tf.no_op(name="first")
+        with tf.control_dependencies([first]), tf.device("/device:CPU:0"):
+            tf.import_graph_def(small, name="a")
+        tf.identity(graph.get_tensor_by_name("a/y:0"), name="after")
+        results["control_dependencies_and_device"] = graph_summary(graph)
+    unsorted = type(seed)()
+    unsorted.CopyFrom(seed)
+    del unsorted.node[:]
+    unsorted.node.extend(reversed(seed.node))
+    with tf.Graph().as_default() as graph:
+        tf.import_graph_def(unsorted, name="")
+        results["unsorted"] = [node[0] for node in graph_summary(graph)]
+    for name, text in ERROR_GRAPHS.items():
+        with tf.Graph().as_default():
+            results["error/" + name] = _error(lambda: tf.import_graph_def(text_format.Parse(text, tf.GraphDef())))
+    bad_calls = {"return_node": dict(return_elements=["nope"]), "return_tensor": dict(return_elements=["nope:0"]),
+                 "return_output": dict(return_elements=["y:3"]), "unused_input": dict(input_map={"nope:0": 1.0}),
+                 "empty_name_with_values": dict(input_map={"x:0": 1.0}, name=""),
+                 "input_map_keys": dict(input_map={1: 1.0}), "not_a_graph_def": dict(graph_def="x")}
+    for name, kwargs in bad_calls.items():
+        with tf.Graph().as_default():
+            kwargs = dict(kwargs)
+            graph_def = kwargs.pop("graph_def", small)
+            results["error/" + name] = _error(lambda: tf.import_graph_def(graph_def, **kwargs))
+    return results
+
+
+def graph_util_outputs(tf, graph_defs):
+    """GraphDefs tf.graph_util makes from TensorFlow-written GraphDefs (name -> GraphDef)."""
+    scopes, training = graph_defs["variable_scopes"], graph_defs["training_nodes"]
+    out = {"extract_total": tf.graph_util.extract_sub_graph(scopes, ["total"]),
+           "extract_two": tf.graph_util.extract_sub_graph(scopes, ["layer2/add", "tick"]),
+           "remove_training_nodes": tf.graph_util.remove_training_nodes(training),
+           "remove_training_nodes_protected": tf.graph_util.remove_training_nodes(training, ["kept", "gated"])}
+    with tf.Graph().as_default():
+        tf.import_graph_def(scopes, name="")
+        with tf.Session() as sess:
+            sess.run("init")
+            sess.run("tick")
+            convert = tf.graph_util.convert_variables_to_constants
+            out["frozen"] = convert(sess, scopes, ["total", "tick"], variable_names_blacklist=["layer2/b"])
+            out["frozen_whitelist"] = convert(sess, scopes, ["layer2/add"], variable_names_whitelist=["layer1/w"])
+    return out
