@@ -39,8 +39,17 @@ def masked_crc32c(data):
 def crc32c(data, crc=0):
     """CRC32C of ``data`` (bytes-like). Pass the CRC of earlier bytes as ``crc`` to continue it over ``data``."""
     if _native is not None:
-        return _native.extend(crc, bytes(data))
+        return _native.extend(crc, _read_only(data))
     return _numpy_crc32c(memoryview(data).cast("B"), crc)
+
+
+def _read_only(data):
+    """``data`` as a buffer the native extension accepts (it takes only read-only ones) without copying it."""
+    if isinstance(data, bytes):
+        return data
+    view = np.frombuffer(data, np.uint8)
+    view.flags.writeable = False
+    return view
 
 
 # ---- fallback without the native package ---------------------------------------------------------------------
