@@ -133,7 +133,7 @@ def training_nodes(tf):
 
 def assorted_ops(tf):
     """Ops the other programs and the op cases leave out: element-wise and shape ops on an unknown shape, seeded
-    random ops, variable updates, image/audio/tensor summaries."""
+    random ops, variable updates, image/audio/tensor summaries, a fused batch norm and its gradient."""
     tf.set_random_seed(11)
     x = tf.placeholder(tf.float32, None, name="x")
     a, b = tf.constant([[3.0, -2.0], [0.5, -7.0]]), tf.constant([[2.0, 3.0], [-1.5, 2.0]])
@@ -158,9 +158,16 @@ def assorted_ops(tf):
     images = tf.constant(np.arange(2 * 3 * 4 * 3).reshape([2, 3, 4, 3]) % 255, tf.uint8, name="images")
     summaries = [tf.summary.image("pictures", images), tf.summary.audio("sound", tf.sin(tf.range(8.0))[None, :],
                                                                          8000), tf.summary.tensor_summary("t", a)]
+    bn_x = tf.placeholder(tf.float32, [None, 2, 2, 3], name="bn_x")  # fed: TF would constant-fold the batch norm
+    with tf.name_scope("batch_norm"):  # its own Const_<n> numbering
+        bn_scale, bn_offset = tf.constant([1.0, 0.5, 2.0]), tf.constant([0.0, 0.1, -0.2])
+        batch_norm = list(tf.nn.fused_batch_norm(bn_x, bn_scale, bn_offset, epsilon=1e-4))
+        batch_norm += tf.gradients(batch_norm[0] * tf.constant(_rng_data([2, 2, 2, 3], 13)),
+                                   [bn_x, bn_scale, bn_offset])
     tf.global_variables_initializer()
-    fetches = [t.name for t in elementwise + shapes + constants + pair + random + summaries + updates]
-    return Run(fetches, init="init", feeds={"x:0": np.array([[1.0, -2.0, 0.0], [4.0, 5.0, -6.0]], np.float32)})
+    fetches = [t.name for t in elementwise + shapes + constants + pair + random + summaries + batch_norm + updates]
+    return Run(fetches, init="init", feeds={"x:0": np.array([[1.0, -2.0, 0.0], [4.0, 5.0, -6.0]], np.float32),
+                                            "bn_x:0": _rng_data([2, 2, 2, 3], 12, -2.0, 3.0)})
 
 
 def optimizers(tf):

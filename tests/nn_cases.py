@@ -77,6 +77,24 @@ def _top_k(tf):
     return tf.nn.top_k(x, 3)[0], [x]
 
 
+def fused_bn(x_shape, data_format="NHWC", is_training=True, factor=1.0, epsilon=0.001, output=0):
+    """``tf.nn.fused_batch_norm`` output ``output`` (0: y, 1: running mean, 2: running variance); y is
+    differentiated wrt x, scale and offset (and mean and variance, which get no gradient, when they are inputs)."""
+    def case(tf):
+        channels = x_shape[1 if data_format.startswith("NC") else -1]
+        x = _v(tf, *x_shape, seed=1, low=-2.0, high=3.0)
+        scale, offset = _v(tf, channels, seed=2, low=0.5, high=1.5), _v(tf, channels, seed=3)
+        statistics = []
+        if not is_training or factor != 1.0:
+            statistics = [_v(tf, channels, seed=4), _v(tf, channels, seed=5, low=0.5, high=2.0)]
+        outputs = tf.nn.fused_batch_norm(x, scale, offset, *statistics, epsilon=epsilon, data_format=data_format,
+                                         is_training=is_training, exponential_avg_factor=factor)
+        if output:  # an Identity, so that TF's constant folding does not replace the fetched op by one Const
+            return tf.identity(outputs[output]), []
+        return outputs[0], [x, scale, offset] + statistics
+    return case
+
+
 CASES = {
     "conv_same_s1": conv((2, 5, 5, 3), (3, 3, 3, 4), (1, 1, 1, 1), "SAME"),
     "conv_valid_s2": conv((2, 7, 6, 3), (3, 2, 3, 2), (1, 2, 2, 1), "VALID"),
@@ -121,4 +139,20 @@ CASES = {
     "in_top_k": lambda tf: (tf.nn.in_top_k(_v(tf, 4, 5), tf.constant([0, 1, 2, 3]), 2), []),
     "top_k": _top_k,
     "embedding_lookup": lambda tf: (lambda p: (tf.nn.embedding_lookup(p, [[2, 0], [1, 2]]), [p]))(_v(tf, 3, 4)),
+    "fused_bn_train_nhwc": fused_bn((2, 3, 5, 4)),
+    "fused_bn_train_nhwc_mean": fused_bn((2, 3, 5, 4), output=1),
+    "fused_bn_train_nhwc_variance": fused_bn((2, 3, 5, 4), output=2),
+    "fused_bn_train_nchw": fused_bn((2, 3, 4, 5), "NCHW"),
+    "fused_bn_train_nchw_variance": fused_bn((2, 3, 4, 5), "NCHW", output=2),
+    "fused_bn_train_odd": fused_bn((3, 1, 7, 3), epsilon=1e-5),
+    "fused_bn_train_one_per_channel": fused_bn((1, 1, 1, 3)),
+    "fused_bn_train_one_per_channel_variance": fused_bn((1, 1, 1, 3), output=2),
+    "fused_bn_train_ncdhw": fused_bn((2, 3, 2, 3, 2), "NCDHW"),
+    "fused_bn_train_factor": fused_bn((2, 3, 3, 4), factor=0.25),
+    "fused_bn_train_factor_mean": fused_bn((2, 3, 3, 4), factor=0.25, output=1),
+    "fused_bn_train_factor_variance": fused_bn((2, 3, 3, 4), factor=0.25, output=2),
+    "fused_bn_infer_nhwc": fused_bn((2, 3, 5, 4), is_training=False),
+    "fused_bn_infer_nhwc_mean": fused_bn((2, 3, 5, 4), is_training=False, output=1),
+    "fused_bn_infer_nchw": fused_bn((2, 3, 4, 5), "NCHW", is_training=False),
+    "fused_bn_infer_odd": fused_bn((1, 5, 3, 7), "NCHW", is_training=False, epsilon=0.1),
 }

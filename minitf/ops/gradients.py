@@ -131,7 +131,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             if grad_fn is not None and has_grads:
                 for i, g in enumerate(out_grads):
                     if g is None and _is_trainable(op._outputs[i]):
-                        out_grads[i] = array_ops.zeros_like(op._outputs[i])
+                        out_grads[i] = array_ops.zeros_like(op._outputs[i], optimize=False)
                 with ops.name_scope(op.name + "_grad"):
                     in_grads = _as_list(grad_fn(op, *out_grads))
                     if len(in_grads) != len(op._inputs):

@@ -501,6 +501,182 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
             offset - mean * inv if offset is not None else -mean * inv, x.dtype)
 
 
+# -- fused batch normalization -----------------------------------------------------------------------------------
+
+def _channel_axis(data_format, rank):
+    return 1 if data_format in (b"NCHW", b"NCDHW") else rank - 1
+
+
+def _merged_channels(op, x_shape, vectors):
+    """TF's shape-function checks: ``x_shape`` has the data format's rank and every tensor of ``vectors`` is a
+    vector of its channel count. Returns (channel axis, channel count or None)."""
+    data_format = op.get_attr("data_format")
+    where = f"for '{op.name}' (op: '{op.type}')"
+    if x_shape.ndims is not None and x_shape.ndims != len(data_format):
+        raise ValueError(f"Shape must be rank {len(data_format)} but is rank {x_shape.ndims} {where}")
+    axis = _channel_axis(data_format, len(data_format))
+    channels = x_shape.as_tuple()[axis] if x_shape.ndims is not None else None
+    for t in vectors:
+        if t.shape.ndims not in (None, 1):
+            raise ValueError(f"Shape must be rank 1 but is rank {t.shape.ndims} {where}")
+        size = t.shape.as_tuple()[0] if t.shape.ndims == 1 else None
+        if channels is not None and size is not None and channels != size:
+            raise ValueError(f"Dimensions must be equal, but are {channels} and {size} {where}")
+        channels = size if channels is None else channels
+    return axis, channels
+
+
+def _with_channels(shape, axis, channels):
+    if shape.ndims is None:
+        return shape
+    dims = shape.as_tuple()
+    return TensorShape(dims[:axis] + (channels,) + dims[axis + 1:])
+
+
+def _fused_batch_norm_infer(op):
+    """TF's FusedBatchNormShape: scale and offset, and mean and variance when they are used (inference, or an
+    exponential_avg_factor other than 1), are vectors of x's channel count."""
+    x, scale = op.inputs[0], op.inputs[1]
+    uses_statistics = not op.get_attr("is_training") or op.get_attr("exponential_avg_factor") != 1.0
+    axis, channels = _merged_channels(op, x.shape, op.inputs[1:5 if uses_statistics else 3])
+    vector = (scale.dtype.base_dtype, TensorShape([channels]))
+    return ([(x.dtype.base_dtype, _with_channels(x.shape, axis, channels))] + [vector] * 4
+            + [(scale.dtype.base_dtype, tensor_shape.unknown_shape())])
+
+
+def _rest_by_depth(x, data_format):
+    """``x`` as a [rest, depth] matrix (TF's CPU kernels work on NHWC; NC* formats are transposed first)."""
+    axis = _channel_axis(data_format, x.ndim)
+    moved = np.moveaxis(x, axis, -1)
+    return moved.reshape(-1, x.shape[axis]), lambda flat: np.moveaxis(flat.reshape(moved.shape), -1, axis)
+
+
+def _fused_batch_norm_kernel(op):
+    epsilon = np.float32(op.get_attr("epsilon"))
+    factor = np.float32(op.get_attr("exponential_avg_factor"))
+    data_format, is_training = op.get_attr("data_format"), op.get_attr("is_training")
+
+    def fused_batch_norm(x, scale, offset, mean, variance):
+        u = scale.dtype
+        flat, restore = _rest_by_depth(x, data_format)
+        flat = flat.astype(u, copy=False)
+        rest = flat.shape[0]
+        if is_training:
+            batch_mean = flat.sum(axis=0, dtype=u) * u.type(1.0 / rest)
+            centered = flat - batch_mean
+            batch_var = np.square(centered).sum(axis=0, dtype=u) * u.type(1.0 / rest)
+            bessel = u.type(rest / max(rest - 1, 1))  # the running variance is the unbiased estimate
+            if factor == 1:
+                running_mean, running_var = batch_mean, batch_var * bessel
+            else:
+                keep = u.type(1) - factor
+                running_mean = keep * mean + factor * batch_mean
+                running_var = keep * variance + (factor * bessel) * batch_var
+        else:
+            centered = flat - mean
+            batch_mean, batch_var = mean, variance
+            running_mean, running_var = mean, variance
+        y = centered * (np.reciprocal(np.sqrt(batch_var + epsilon)) * scale) + offset
+        return (restore(y.astype(x.dtype, copy=False)), running_mean, running_var, batch_mean, batch_var,
+                np.zeros(0, u))
+    return fused_batch_norm
+
+
+def _fused_batch_norm_grad_infer(op):
+    """TF's FusedBatchNormGradShape: y_backprop and x share a shape; scale and the two saved statistics are
+    vectors of its channel count; the last two outputs are empty vectors."""
+    y_backprop, x, scale = op.inputs[:3]
+    if not x.shape.is_compatible_with(y_backprop.shape):
+        raise ValueError(f"Shapes {y_backprop.shape} and {x.shape} are incompatible for '{op.name}' "
+                         f"(op: '{op.type}')")
+    shape = y_backprop.shape.merge_with(x.shape)
+    axis, channels = _merged_channels(op, shape, op.inputs[2:5])
+    vector = (scale.dtype.base_dtype, TensorShape([channels]))
+    empty = (scale.dtype.base_dtype, TensorShape([0]))
+    return [(x.dtype.base_dtype, _with_channels(shape, axis, channels)), vector, vector, empty, empty]
+
+
+def _fused_batch_norm_grad_kernel(op):
+    epsilon = np.float32(op.get_attr("epsilon"))
+    data_format, is_training = op.get_attr("data_format"), op.get_attr("is_training")
+
+    def fused_batch_norm_grad(dy, x, scale, mean, variance, _reserve_space_3):
+        u = scale.dtype
+        flat_x, restore = _rest_by_depth(x, data_format)
+        flat_dy = _rest_by_depth(dy, data_format)[0].astype(u, copy=False)
+        rest = flat_x.shape[0]
+        inv_std = np.reciprocal(np.sqrt(variance + epsilon))
+        x_scaled = (flat_x.astype(u, copy=False) - mean) * inv_std
+        dy_sum = flat_dy.sum(axis=0, dtype=u)
+        scale_backprop = (flat_dy * x_scaled).sum(axis=0, dtype=u)
+        if is_training:
+            dx = (scale * inv_std) * (flat_dy - dy_sum * u.type(1.0 / rest)
+                                      - x_scaled * (scale_backprop * u.type(1.0 / rest)))
+        else:
+            dx = (scale * inv_std) * flat_dy
+        empty = np.zeros(0, u)
+        return restore(dx.astype(x.dtype, copy=False)), scale_backprop, dy_sum, empty, empty
+    return fused_batch_norm_grad
+
+
+_FUSED_BATCH_NORM_ATTRS = {"epsilon": 0.0001, "exponential_avg_factor": 1.0, "data_format": b"NHWC",
+                           "is_training": True}
+register("FusedBatchNormV3", _fused_batch_norm_infer, pure_with_attrs(_fused_batch_norm_kernel),
+         input_names=("x", "scale", "offset", "mean", "variance"), attr_defaults=_FUSED_BATCH_NORM_ATTRS)
+register("FusedBatchNormGradV3", _fused_batch_norm_grad_infer, pure_with_attrs(_fused_batch_norm_grad_kernel),
+         input_names=("y_backprop", "x", "scale", "reserve_space_1", "reserve_space_2", "reserve_space_3"),
+         attr_defaults={k: v for k, v in _FUSED_BATCH_NORM_ATTRS.items() if k != "exponential_avg_factor"})
+
+
+@RegisterGradient("FusedBatchNormV3")
+def _fused_batch_norm_grad(op, grad_y, *_):
+    """TF's ``_BaseFusedBatchNormGrad``: training mode differentiates through the batch statistics (outputs 3
+    and 4); inference mode uses the population statistics (inputs 3 and 4) in NHWC/NDHWC layout."""
+    x, scale = op.inputs[0], op.inputs[1]
+    data_format, is_training = op.get_attr("data_format"), op.get_attr("is_training")
+    attrs = {"T": op.get_attr("T"), "U": op.get_attr("U"), "epsilon": op.get_attr("epsilon"),
+             "data_format": data_format, "is_training": is_training}
+    if is_training:
+        inputs = [grad_y, x, scale, op.outputs[3], op.outputs[4], op.outputs[5]]
+        dx, dscale, doffset = apply_op("FusedBatchNormGradV3", inputs, attrs).outputs[:3]
+        return dx, dscale, doffset, None, None
+    to_last = {b"NCHW": [0, 2, 3, 1], b"NCDHW": [0, 2, 3, 4, 1]}.get(data_format)
+    if to_last is not None:
+        x, grad_y = array_ops.transpose(x, to_last), array_ops.transpose(grad_y, to_last)
+        attrs["data_format"] = b"NHWC" if data_format == b"NCHW" else b"NDHWC"
+    inputs = [grad_y, x, scale, op.inputs[3], op.inputs[4], op.outputs[5]]
+    dx, dscale, doffset = apply_op("FusedBatchNormGradV3", inputs, attrs).outputs[:3]
+    if to_last is not None:
+        dx = array_ops.transpose(dx, [0, len(to_last) - 1] + list(range(1, len(to_last) - 1)))
+    return dx, dscale, doffset, None, None
+
+
+def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001, data_format="NHWC",
+                     is_training=True, name=None, exponential_avg_factor=1.0):
+    """``tf.nn.fused_batch_norm``: one FusedBatchNormV3 op; returns ``(y, running_mean, running_var)``.
+
+    Training normalizes with the batch's statistics and returns the running mean and the unbiased running
+    variance (blended with ``mean``/``variance`` when ``exponential_avg_factor`` is not 1); inference normalizes
+    with ``mean`` and ``variance``.
+    """
+    if (not is_training or exponential_avg_factor != 1.0) and (mean is None or variance is None):
+        raise ValueError(f"Both `mean` and `variance` must be a 1D tensor when is_training is False or "
+                         f"exponential_avg_factor != 1.0. Received: `mean` {mean!r} and `variance` {variance!r}")
+    x = ops.convert_to_tensor(x, name="input")
+    scale = ops.convert_to_tensor(scale, name="scale")
+    offset = ops.convert_to_tensor(offset, name="offset")
+    if mean is None:
+        mean = ops.convert_to_tensor(np.zeros(0, np.float32))
+    if variance is None:
+        variance = ops.convert_to_tensor(np.zeros(0, np.float32))
+    data_format = data_format.encode() if isinstance(data_format, str) else data_format
+    attrs = {"T": x.dtype.base_dtype, "U": scale.dtype.base_dtype, "epsilon": float(epsilon),
+             "exponential_avg_factor": float(exponential_avg_factor), "data_format": data_format,
+             "is_training": bool(is_training)}
+    op = apply_op("FusedBatchNormV3", [x, scale, offset, mean, variance], attrs, name)
+    return op.outputs[0], op.outputs[1], op.outputs[2]
+
+
 def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_indices=True, max_norm=None):
     """``tf.nn.embedding_lookup`` for one params tensor (or a list of one)."""
     if isinstance(params, (list, tuple)):
