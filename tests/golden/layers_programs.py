@@ -1,0 +1,125 @@
+"""The ``tf.layers`` programs of tests/golden/make_layers.py (TensorFlow, tf_keras 2.21's legacy layers) and
+tests/test_layers.py (minitf). Each takes the library as ``tf``, builds a graph under a graph-level seed and returns
+(inputs, {name: output tensor}); the sum of the outputs is differentiated wrt the trainable variables and the
+inputs.
+"""
+import numpy as np
+
+
+def _data(shape, seed):
+    return np.random.default_rng(seed).uniform(-1.0, 1.0, size=shape).astype(np.float32)
+
+
+def dense_layers(tf):
+    """Dense layers: default names and their numbering, ``name=``, activation, use_bias, initializers,
+    regularizers, trainable, reuse by ``reuse=``, by a reusing variable scope and by AUTO_REUSE, a name scope around
+    a layer."""
+    tf.set_random_seed(7)
+    x = tf.constant(_data([5, 6], 1), name="x")
+    out = {"hidden": tf.layers.dense(x, 8, activation=tf.nn.relu)}
+    out["no_bias"] = tf.layers.dense(out["hidden"], 3, use_bias=False)
+    out["logits"] = tf.layers.dense(out["no_bias"], 4, name="logits", kernel_regularizer=tf.nn.l2_loss,
+                                    bias_regularizer=lambda b: tf.multiply(0.5, tf.reduce_sum(b), name="half_sum"),
+                                    bias_initializer=tf.constant_initializer(0.1))
+    out["reused"] = tf.layers.dense(x, 8, activation=tf.nn.relu, name="dense", reuse=True)
+    with tf.variable_scope("tower"):
+        out["tower"] = tf.layers.dense(x, 2, activation=tf.tanh)
+    with tf.variable_scope("tower", reuse=True):
+        out["tower_reused"] = tf.layers.dense(x, 2, activation=tf.tanh)
+    with tf.name_scope("ns"):
+        out["in_name_scope"] = tf.layers.dense(x, 2, kernel_regularizer=tf.nn.l2_loss)
+    out["frozen"] = tf.layers.dense(x, 3, trainable=False, name="frozen",
+                                    kernel_initializer=tf.truncated_normal_initializer(stddev=0.5))
+    out["activity"] = tf.layers.dense(x, 2, activity_regularizer=tf.nn.l2_loss, name="activity")
+    out["sigmoid"] = tf.layers.dense(x, 1, activation=tf.sigmoid)
+    for step in range(2):
+        with tf.variable_scope("shared", reuse=tf.AUTO_REUSE):
+            out[f"auto_reuse_{step}"] = tf.layers.dense(x, 2, name="fc", kernel_regularizer=tf.nn.l2_loss)
+    return [x], out
+
+
+def conv_layers(tf):
+    """conv2d, max_pooling2d, average_pooling2d, flatten and dropout (seeded, unseeded, noise_shape, training off)
+    on a batch of images."""
+    tf.set_random_seed(3)
+    x = tf.constant(_data([2, 9, 9, 3], 2), name="x")
+    out = {"conv_same": tf.layers.conv2d(x, 4, 3, padding="same", activation=tf.nn.relu)}
+    out["max_pool"] = tf.layers.max_pooling2d(out["conv_same"], 2, 2)
+    out["conv_valid"] = tf.layers.conv2d(out["max_pool"], 5, (2, 3), strides=(1, 2), padding="valid",
+                                         kernel_regularizer=tf.nn.l2_loss)
+    out["avg_pool_same"] = tf.layers.average_pooling2d(out["conv_same"], 3, 2, padding="same")
+    out["max_pool_same"] = tf.layers.max_pooling2d(out["conv_same"], (3, 2), (2, 1), padding="SAME")
+    out["avg_pool_valid"] = tf.layers.average_pooling2d(x, (2, 3), (2, 2), name="pool")
+    out["pointwise"] = tf.layers.conv2d(x, 2, 1, use_bias=False, name="pointwise")
+    out["conv_reused"] = tf.layers.conv2d(x, 4, 3, padding="same", activation=tf.nn.relu, name="conv2d", reuse=True)
+    out["strided"] = tf.layers.conv2d(x, 3, [3, 3], strides=2, padding="same", bias_initializer=tf.ones_initializer())
+    flat = tf.layers.flatten(out["avg_pool_same"])
+    out["flat"] = flat
+    out["flat_conv"] = tf.layers.flatten(out["conv_valid"])
+    out["dropout"] = tf.layers.dropout(flat, 0.4, training=True, seed=11)
+    out["dropout_off"] = tf.layers.dropout(flat, 0.4)
+    out["dropout_unseeded"] = tf.layers.dropout(flat, training=True)
+    out["dropout_noise_shape"] = tf.layers.dropout(flat, rate=0.25, noise_shape=[None, 1], training=True, seed=4,
+                                                   name="column_dropout")
+    out["dropout_zero_rate"] = tf.layers.dropout(flat, rate=0.0, training=True)
+    out["logits"] = tf.layers.dense(out["dropout"], 3)
+    return [x], out
+
+
+def flatten_shapes(tf):
+    """flatten of inputs whose batch size, or spatial size, or both, are known only at run time, and of a vector."""
+    images = tf.constant(_data([2, 3, 4, 2], 3), name="images")
+    inputs = [tf.placeholder_with_default(images, shape) for shape in ([None, 3, 4, 2], [2, None, None, 2],
+                                                                        [None, None, 4, 2])]
+    inputs.append(tf.constant(_data([2], 4), name="vector"))
+    out = {name: tf.layers.flatten(t) for name, t in zip(["unknown_batch", "unknown_spatial", "unknown_both",
+                                                           "vector"], inputs)}
+    return inputs, out
+
+
+def dense_rank3(tf):
+    """Dense on a rank-3 input: a tensordot over the last axis."""
+    tf.set_random_seed(5)
+    x = tf.constant(_data([2, 3, 4], 4), name="x")
+    return [x], {"sequence": tf.layers.dense(x, 5, activation=tf.nn.relu)}
+
+
+def graph_differs(tf):
+    """Layers minitf builds with other ops than TensorFlow (same values): dense on a rank-3 input of unknown batch
+    size (TensorFlow: a general tensordot graph) and a dilated conv2d (TensorFlow: SpaceToBatchND around it)."""
+    tf.set_random_seed(9)
+    x = tf.constant(_data([2, 7, 7, 3], 6), name="x")
+    sequences = tf.placeholder_with_default(tf.constant(_data([2, 7, 3], 7)), [None, 7, 3])
+    return [x, sequences], {"sequence": tf.layers.dense(sequences, 4),
+                            "dilated": tf.layers.conv2d(x, 2, 3, dilation_rate=2, padding="same")}
+
+
+PROGRAMS = {"dense_layers": dense_layers, "conv_layers": conv_layers, "flatten_shapes": flatten_shapes,
+            "dense_rank3": dense_rank3, "graph_differs": graph_differs}
+
+# Calls that raise a ValueError, evaluated with ``tf``, ``np`` and ``x`` (a [2, 4, 4, 3] float32 constant).
+ERRORS = {
+    "dense_unknown_last_dim": "tf.layers.dense(tf.placeholder(tf.float32, [None, None]), 2)",
+    "dense_twice": "tf.layers.dense(x, 2, name='fc'); tf.layers.dense(x, 2, name='fc')",
+    "dense_reuse_missing": "tf.layers.dense(x, 2, name='nothing', reuse=True)",
+    "conv_padding": "tf.layers.conv2d(x, 2, 3, padding='full')",
+    "conv_data_format": "tf.layers.conv2d(x, 2, 3, data_format='NHWC')",
+    "conv_kernel_size": "tf.layers.conv2d(x, 2, (3, 3, 3))",
+    "pool_strides": "tf.layers.max_pooling2d(x, 2, None)",
+    "pool_padding": "tf.layers.average_pooling2d(x, 2, 2, padding='full')",
+    "conv_causal": "tf.layers.conv2d(x, 2, 3, padding='causal')",
+    "conv_unknown_channels": "tf.layers.conv2d(tf.placeholder(tf.float32, [None, 4, 4, None]), 2, 3)",
+    "dropout_rate": "tf.layers.dropout(x, 1.5)",
+}
+
+
+def error_message(tf, statements):
+    """The message of the ValueError the statements raise in a fresh graph (None when they raise none); for an
+    existing variable, the message up to TensorFlow's traceback of where it was defined."""
+    with tf.Graph().as_default():
+        namespace = {"tf": tf, "np": np, "x": tf.constant(_data([2, 4, 4, 3], 5))}
+        try:
+            exec(statements, namespace)  # noqa: S102 - the fixed programs above
+        except ValueError as e:
+            return str(e).split(" Originally defined at:")[0]
+    return None
