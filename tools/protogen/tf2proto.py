@@ -1,5 +1,7 @@
 """Print minitf .proto files from TensorFlow 2.21's compiled descriptors (run with ~/tfref/bin/python).
 
+TensorBoard's projector_config.proto (installed with TensorFlow) is printed the same way.
+
 Each output file keeps TensorFlow's messages, field names/numbers/types, enums and declaration order; the package
 becomes `minitf`, imports are rooted at minitf/proto/, and optional trims drop messages or fields whose types
 live in files minitf does not carry.
@@ -61,6 +63,7 @@ FILES = [
      "// GraphOptions.rewrite_options (10), ConfigProto.rpc_options (13), ConfigProto.cluster_def (14),\n"
      "// ConfigProto.Experimental.coordination_config (23); and the messages TensorConnection, CallableOptions,\n"
      "// BatchingOptions. Bytes of dropped fields survive a parse/serialize round trip as unknown fields."),
+    ("tensorboard.plugins.projector.projector_config_pb2", "projector_config", None, {}, None),
 ]
 
 
@@ -87,7 +90,8 @@ class Printer:
     def type_ref(self, type_name, scope):
         """Name a referenced type relative to the current message scope (`.tensorflow.A.B` -> `B` inside A)."""
         self.used_types.add(type_name)
-        full = type_name[len(".tensorflow."):] if type_name.startswith(".tensorflow.") else type_name
+        package = "." + self.fd.package + "."
+        full = type_name[len(package):] if type_name.startswith(package) else type_name
         parts = scope.split(".") if scope else []
         while parts:
             prefix = ".".join(parts) + "."
@@ -165,7 +169,7 @@ class Printer:
                 raise SystemExit("unhandled message option " + desc.name)
         for nested in msg.nested_type:
             if nested.options.map_entry:
-                self.maps[".tensorflow.%s.%s" % (full, nested.name)] = (nested.field[0], nested.field[1])
+                self.maps[".%s.%s.%s" % (self.fd.package, full, nested.name)] = (nested.field[0], nested.field[1])
         self.emit(depth, "message %s {" % msg.name)
         if msg.options.deprecated:
             self.emit(depth + 1, "option deprecated = true;")
@@ -224,8 +228,9 @@ class Printer:
         defined = {}
         for dep in fd.dependency:
             defined[dep] = dep
-        header = ["// Generated from TensorFlow 2.21's %s (decoded from its compiled descriptor):" % fd.name,
-                  "// TensorFlow's messages, field names, numbers, types and enums; package renamed to minitf."]
+        project = "TensorBoard" if fd.name.startswith("tensorboard/") else "TensorFlow"
+        header = ["// Generated from %s 2.21's %s (decoded from its compiled descriptor):" % (project, fd.name),
+                  "// %s's messages, field names, numbers, types and enums; package renamed to minitf." % project]
         if note:
             header.append("// " + note)
         header += ["", 'syntax = "%s";' % (fd.syntax or "proto2"), "", "package minitf;", ""]
