@@ -141,8 +141,8 @@ def profile(tf, sess, train_op, feed):
 
 def matmul_floor(steps, repeat):
     """The step's matrix products alone, float32, with the shapes an im2col design multiplies. Not counted:
-    conv1's input gradient, which TensorFlow's grappler prunes but minitf computes (a control edge of the
-    gradient's ``tuple`` reaches it)."""
+    conv1's input gradient, which only a control edge of the gradients' ``tuple`` reaches, so that neither
+    TensorFlow (grappler turns it into a NoOp) nor minitf computes it."""
     rng = np.random.RandomState(0)
     a = lambda *shape: rng.standard_normal(shape).astype(np.float32)
     rows1, rows2, k1, k2 = BATCH * SIZE * SIZE, BATCH * (SIZE // 2) ** 2, 5 * 5 * 3, 5 * 5 * 64

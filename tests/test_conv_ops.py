@@ -52,10 +52,12 @@ def test_values_and_gradients(name):
 
 
 @pytest.mark.parametrize("name", ["conv_same_s3_odd", "conv_gather_s2", "conv_cifar_conv2_shape",
-                                  "conv_dilated_valid_many_channels", "max_pool_ties_overlap", "cifar_block"])
+                                  "conv_dilated_valid_many_channels", "max_pool_ties_overlap", "lrn_beta_half",
+                                  "cifar_block"])
 def test_tiny_blocks_change_nothing(name, monkeypatch):
     monkeypatch.setattr(conv_ops, "_COLUMN_BLOCK_BYTES", 64)  # bands of one output row
     monkeypatch.setattr(conv_ops, "_POOL_BLOCK_BYTES", 64)  # one image per block
+    monkeypatch.setattr(conv_ops, "_LRN_BLOCK_BYTES", 64)  # a few pixels per block
     _, value, grad_values = run_case(name)
     check_values(name, value, grad_values)
 
@@ -96,3 +98,59 @@ def test_conv_columns_are_copied_in_blocks_not_whole():
         tracemalloc.stop()
     assert not result.any()
     assert peak < 3 * result.nbytes + 2 * conv_ops._COLUMN_BLOCK_BYTES
+
+
+def _max_pool_grad(x, dy, ksize, strides, padding):
+    from minitf.framework.op_def_lib import apply_op_1
+    y = tf.nn.max_pool(tf.constant(x), ksize, strides, padding)
+    return apply_op_1("MaxPoolGrad", [tf.constant(x), y, tf.constant(dy)],
+                      {"T": tf.as_dtype(x.dtype), "ksize": ksize, "strides": strides, "padding": padding.encode(),
+                       "data_format": b"NHWC", "explicit_paddings": []})
+
+
+def test_max_pool_gradient_adds_overlapping_windows_in_output_order():
+    """The centre of a 5x5 image is the maximum of all four 3x3/2 windows; TensorFlow (oneDNN MaxPoolGrad) adds their
+    gradients one after the other in output order, so 2**24 + 1 + 1 + 1 stays 2**24 in float32 while the reverse
+    order gives 2**24 + 4 (values printed by TensorFlow 2.21 for these inputs)."""
+    tf.reset_default_graph()
+    x = np.zeros((1, 5, 5, 1), np.float32)
+    x[0, 2, 2, 0] = 1.0
+    dy = np.array([2.0 ** 24, 1, 1, 1], np.float32).reshape(1, 2, 2, 1)
+    grads = [_max_pool_grad(x, d, [1, 3, 3, 1], [1, 2, 2, 1], "VALID") for d in (dy, dy[:, ::-1, ::-1].copy())]
+    with tf.Session() as sess:
+        forward, backward = sess.run(grads)
+    assert forward[0, 2, 2, 0] == np.float32(16777216.0) and backward[0, 2, 2, 0] == np.float32(16777220.0)
+    assert forward.sum() == forward[0, 2, 2, 0]
+
+
+def test_max_pool_gradient_of_integers_skips_padding_equal_to_the_lowest_value():
+    """Integer padding is the dtype's lowest value; windows whose maximum is that value send their gradient to the
+    first such pixel inside the image, never to the padding (TensorFlow 2.21's gen_nn_ops.max_pool_grad output)."""
+    tf.reset_default_graph()
+    x = np.full((1, 4, 5, 1), np.iinfo(np.int32).min, np.int32)
+    x[0, 3, 1, 0] = 7
+    dy = np.arange(1, 21, dtype=np.int32).reshape(1, 4, 5, 1)
+    with tf.Session() as sess:
+        grad = sess.run(_max_pool_grad(x, dy, [1, 4, 4, 1], [1, 1, 1, 1], "SAME"))
+    assert grad[0, :, :, 0].tolist() == [[3, 3, 13, 15, 0], [0, 0, 14, 15, 0], [0, 0, 19, 20, 0], [0, 108, 0, 0, 0]]
+
+
+def test_training_skips_the_input_gradient_nothing_reads():
+    """minimize() gates each op's gradients with tf.tuple, so the gradient of conv2d with respect to its placeholder
+    input is reached only by a control edge. TensorFlow's grappler turns such stateless ops into NoOps (TF 2.21's
+    step stats for this graph: _MklNativeConv2DBackpropFilter but no Conv2DBackpropInput); minitf skips them too, and
+    still computes the gradient when it is fetched."""
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [2, 6, 6, 3])
+    w = tf.Variable(np.ones((3, 3, 3, 4), np.float32))
+    loss = tf.reduce_sum(tf.square(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")))
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    (input_grad,) = [op for op in tf.get_default_graph().get_operations() if op.type == "Conv2DBackpropInput"]
+    feed = {x: np.ones((2, 6, 6, 3), np.float32)}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        metadata = tf.RunMetadata()
+        sess.run(train, feed, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE), run_metadata=metadata)
+        ran = {node.node_name for device in metadata.step_stats.dev_stats for node in device.node_stats}
+        assert "gradients/Conv2D_grad/Conv2DBackpropFilter" in ran and input_grad.name not in ran
+        assert sess.run(input_grad.outputs[0], feed).shape == (2, 6, 6, 3)

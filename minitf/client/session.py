@@ -69,6 +69,22 @@ class _PlanBuilder:
                     stack.append(c)
         return sorted(needed, key=lambda op: op._id)
 
+    def _without_unused_values(self, needed):
+        """Drops the ops whose outputs nothing reads: stateless ops that only a control edge reaches (as the
+        gradient of a placeholder inside ``tf.tuple``), and then their inputs' producers if nothing else reads them.
+        TensorFlow's grappler does the same (its dependency optimizer turns such ops into NoOps), so results and
+        side effects are unchanged, and neither raises the error such an op would; CheckNumerics, stateful in
+        TensorFlow, stays."""
+        fetched = set(self.fetch_tensors)
+        read = set()
+        kept = []
+        for op in reversed(needed):
+            if (op._op_def.stateful or op._type == "CheckNumerics" or op in self.target_ops or not op._outputs
+                    or any(t in read or t in fetched for t in op._outputs)):
+                kept.append(op)
+                read.update(op._inputs)
+        return kept[::-1]
+
     def build(self):
         state = self.session._state
         slot_of = {}
@@ -85,7 +101,7 @@ class _PlanBuilder:
 
         feed_slots = [new_slot(t) for t in self.feed_tensors]
         raw_steps = []
-        for op in self.needed_ops():
+        for op in self._without_unused_values(self.needed_ops()):
             op_def = op._op_def
             if op._type == "NoOp":
                 continue

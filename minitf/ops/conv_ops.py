@@ -2,10 +2,11 @@
 
 Each op is TensorFlow's (op type, attrs, gradient ops). Kernels gather each output pixel's receptive field
 with a strided view of the padded input ("im2col") and do the arithmetic in matrix products or reductions; the
-backward kernels scatter with one vectorised addition per kernel position ("col2im"). Convolutions copy the
+backward kernels scatter with one vectorised addition per kernel position ("col2im"), except max pooling's, which
+adds each gradient at its window's maximum with ``np.add.at`` (in output order, as TensorFlow). Convolutions copy the
 im2col columns a block of images at a time into one reused buffer that is still in cache when its matrix product
-reads it (a whole batch of columns would be a hundred megabytes streamed through memory twice); pooling works on
-blocks of images for the same reason.
+reads it (a whole batch of columns would be a hundred megabytes streamed through memory twice); pooling and LRN work
+on blocks of images or pixels for the same reason.
 Padding follows TensorFlow: VALID uses no padding; SAME gives ``ceil(in / stride)`` outputs and pads
 ``total = max((out - 1) * stride + (k - 1) * dilation + 1 - in, 0)``, ``total // 2`` before and the rest after.
 """
@@ -448,16 +449,16 @@ def _pool_window(op, shape):
     return _window_of(op, shape, _spatial(op.get_attr("ksize"), "ksize"))
 
 
-def _pool_max(window, padded, maximum):
-    """Each window's maximum by ``maximum`` (np.fmax skips NaN): over the window's rows, then its columns."""
+def _pool_max(window, padded):
+    """Each window's maximum, skipping NaN (np.fmax): over the window's rows, then its columns."""
     (kh, kw), (sh, sw) = window.kernel, window.strides
     rows_span, cols_span = (window.out_h - 1) * sh + 1, (window.out_w - 1) * sw + 1
     rows = padded[:, 0:rows_span:sh].copy()
     for i in range(1, kh):
-        maximum(rows, padded[:, i:i + rows_span:sh], out=rows)
+        np.fmax(rows, padded[:, i:i + rows_span:sh], out=rows)
     out = rows[:, :, 0:cols_span:sw].copy()
     for j in range(1, kw):
-        maximum(out, rows[:, :, j:j + cols_span:sw], out=out)
+        np.fmax(out, rows[:, :, j:j + cols_span:sw], out=out)
     return out
 
 
@@ -491,36 +492,68 @@ def _max_pool_kernel(op):
         out = np.empty((x.shape[0], window.out_h, window.out_w, x.shape[3]), x.dtype)
         lowest = np.iinfo(x.dtype).min if np.issubdtype(x.dtype, np.integer) else np.finfo(x.dtype).min
         for images, padded in _padded_blocks(window, x, _lowest(x.dtype)):
-            out[images] = np.fmax(_pool_max(window, padded, np.fmax), lowest)
+            np.fmax(_pool_max(window, padded), lowest, out=out[images])
         return out
     return max_pool
+
+
+def _first_maximum(window, padded, best, inside):
+    """The kernel position ``i * KW + j`` of each window's first element equal to ``best`` in row-major order: the
+    number of positions before the first match (``KH * KW - 1`` when only the last matches, or none does: a window
+    of NaN). ``inside(position)``, when given, masks out positions in the padding (for integers, whose padding can
+    equal a value)."""
+    (kh, kw) = window.kernel
+    key = np.zeros(best.shape, np.uint8 if kh * kw <= 256 else np.intp)
+    missed = np.ones(best.shape, bool)  # no match yet
+    hit = np.empty(best.shape, bool)
+    for position in range(kh * kw - 1):
+        np.equal(padded[(slice(None),) + window.position(*divmod(position, kw))], best, out=hit)
+        if inside is not None:
+            hit &= inside(position)
+        np.greater(missed, hit, out=missed)  # missed and not hit
+        key += missed
+    return key
+
+
+def _inside_image(window, shape):
+    """``inside(position)``: whether kernel position ``i * KW + j`` of each window ``[OH, OW, 1]`` is in the image."""
+    rows = np.arange(window.out_h) * window.strides[0] - window.pad_top
+    cols = np.arange(window.out_w) * window.strides[1] - window.pad_left
+
+    def inside(position):
+        i, j = divmod(position, window.kernel[1])
+        row, col = rows + i * window.dilations[0], cols + j * window.dilations[1]
+        return (((row >= 0) & (row < shape[1]))[:, None] & ((col >= 0) & (col < shape[2]))[None, :])[:, :, None]
+    return inside
 
 
 def _max_pool_grad_kernel(op):
     def max_pool_grad(x, y, dy):
         """Each output's gradient goes to the first maximum of its window in row-major order, as TF's CPU kernel,
         which also recomputes the maxima from ``x`` rather than trusting ``y``. Padding is NaN, skipped by fmax and
-        equal to nothing, so it never takes a gradient (TF never visits padding)."""
+        equal to nothing, so it never takes a gradient (TF never visits padding). The gradients are added in output
+        order (``np.add.at`` adds one element after the other), so where windows overlap the float32 sums round
+        as TensorFlow's oneDNN kernel's do."""
         window = _pool_window(op, x.shape)
-        out = np.empty(x.shape, dy.dtype)
-        bottom, right = window.pad_top + x.shape[1], window.pad_left + x.shape[2]
+        _, h, w, c = x.shape
+        out = np.zeros(x.shape, dy.dtype)
+        # flat index into ``out`` of each output's window origin (padding may make it negative), and of each
+        # kernel position relative to it
+        rows = np.arange(window.out_h) * window.strides[0] - window.pad_top
+        cols = np.arange(window.out_w) * window.strides[1] - window.pad_left
+        origin = ((rows[:, None, None] * w + cols[None, :, None]) * c + np.arange(c)).astype(np.intp)
+        kh, kw = window.kernel
+        offsets = ((np.arange(kh)[:, None] * w + np.arange(kw)) * c).astype(np.intp).ravel()
+        inside = _inside_image(window, x.shape) if np.issubdtype(x.dtype, np.integer) else None
         for images, block in _padded_blocks(window, x, _lowest(x.dtype), arrays_per_image=2):
-            best = _pool_max(window, block, np.fmax)
+            best = _pool_max(window, block)
             grad = dy[images]
-            routed = np.zeros(block.shape, dy.dtype)
-            pending = np.ones(best.shape, bool)  # outputs whose maximum is not found yet
-            hit = np.empty(best.shape, bool)
-            share = np.empty(best.shape, dy.dtype)
-            for i in range(window.kernel[0]):
-                for j in range(window.kernel[1]):
-                    where = (slice(None),) + window.position(i, j)
-                    np.equal(block[where], best, out=hit)
-                    np.logical_and(hit, pending, out=hit)
-                    np.logical_xor(pending, hit, out=pending)
-                    np.multiply(grad, hit, out=share)
-                    target = routed[where]
-                    np.add(target, share, out=target)
-            out[images] = routed[:, window.pad_top:bottom, window.pad_left:right]
+            index = offsets.take(_first_maximum(window, block, best, inside))
+            index += origin + np.arange(images.start, images.stop).reshape(-1, 1, 1, 1) * (h * w * c)
+            if inside is None and np.isnan(best).any():  # windows of NaN pass no gradient on
+                found = best == best
+                index, grad = index[found], grad[found]
+            np.add.at(out.reshape(-1), index.reshape(-1), grad.reshape(-1))
         return out
     return max_pool_grad
 
@@ -611,19 +644,48 @@ def _lrn_attrs(op):
     return (op.get_attr("depth_radius"), op.get_attr("bias"), op.get_attr("alpha"), op.get_attr("beta"))
 
 
-def _lrn_norm(x, radius, bias, alpha):
+_LRN_BLOCK_BYTES = 1 << 20  # rows of one array per LRN block: the block's few temporaries stay in cache
+
+
+def _lrn_blocks(x, *arrays):
+    """Yields ``(blocks, scratch)``: the same rows of ``[pixels, depth]`` views of ``x`` and ``arrays`` (C-contiguous,
+    so that writes to an output's block land in it), and three reused ``[rows, depth]`` scratch buffers."""
+    depth = x.shape[-1]
+    flats = [a.reshape(-1, depth) for a in (x,) + arrays]
+    pixels = flats[0].shape[0]
+    per_block = max(1, _LRN_BLOCK_BYTES // max(1, depth * x.itemsize))
+    buffers = np.empty((3, min(per_block, pixels), depth), x.dtype)
+    for start in range(0, pixels, per_block):
+        rows = slice(start, min(start + per_block, pixels))
+        yield [f[rows] for f in flats], [b[:rows.stop - rows.start] for b in buffers]
+
+
+def _lrn_norm(block, band, bias, alpha, out, scratch):
     """``bias + alpha * sum of squares`` over neighbouring channels, by one matrix product as TF's CPU kernel."""
-    flat = x.reshape(-1, x.shape[-1])
-    squares = np.square(flat) @ _band(x.shape[-1], radius, x.dtype)
-    return (squares * x.dtype.type(alpha) + x.dtype.type(bias)).reshape(x.shape)
+    np.square(block, out=scratch)
+    np.matmul(scratch, band, out=out)
+    out *= block.dtype.type(alpha)
+    out += block.dtype.type(bias)
+    return out
+
+
+def _power_in_place(norm, beta):
+    """``norm ** -beta`` as TensorFlow's kernel computes it, ``exp(log(norm) * -beta)``."""
+    np.log(norm, out=norm)
+    norm *= norm.dtype.type(-beta)
+    return np.exp(norm, out=norm)
 
 
 def _lrn_kernel(op):
     radius, bias, alpha, beta = _lrn_attrs(op)
 
     def lrn(x):
-        norm = _lrn_norm(x, radius, bias, alpha)
-        return x * np.exp(np.log(norm) * x.dtype.type(-beta))
+        out = np.empty(x.shape, x.dtype)
+        band = _band(x.shape[-1], radius, x.dtype)
+        for (block, out_block), (norm, scratch, _) in _lrn_blocks(x, out):
+            scale = _power_in_place(_lrn_norm(block, band, bias, alpha, norm, scratch), beta)
+            np.multiply(block, scale, out=out_block)
+        return out
     return lrn
 
 
@@ -632,10 +694,19 @@ def _lrn_grad_kernel(op):
 
     def lrn_grad(dy, x, y):
         """TF's LRNGrad: dx_k = dy_k * norm_k^-beta - 2 alpha beta x_k * sum_j dy_j y_j / norm_j (j near k)."""
-        norm = _lrn_norm(x, radius, bias, alpha)
-        depth = x.shape[-1]
-        cross = ((dy * y / norm).reshape(-1, depth) @ _band(depth, radius, x.dtype)).reshape(x.shape)
-        return dy * np.exp(np.log(norm) * x.dtype.type(-beta)) - x.dtype.type(2 * alpha * beta) * x * cross
+        out = np.empty(x.shape, x.dtype)
+        band = _band(x.shape[-1], radius, x.dtype)
+        two_alpha_beta = x.dtype.type(2 * alpha * beta)
+        for (x_block, dy_block, y_block, out_block), (norm, scratch, cross) in _lrn_blocks(x, dy, y, out):
+            _lrn_norm(x_block, band, bias, alpha, norm, scratch)
+            np.multiply(dy_block, y_block, out=scratch)
+            scratch /= norm
+            np.matmul(scratch, band, out=cross)
+            np.multiply(dy_block, _power_in_place(norm, beta), out=out_block)
+            np.multiply(x_block, two_alpha_beta, out=scratch)
+            scratch *= cross
+            out_block -= scratch
+        return out
     return lrn_grad
 
 
