@@ -283,6 +283,21 @@ def test_unknown_op_type_is_a_clear_error():
         tf.import_graph_def(graph_def)
 
 
+def test_shape_arguments_are_int32_or_int64_as_in_tensorflow():
+    """An empty shape list converts to int32 (the Tshape attr's default), not float32: TensorFlow rejected minitf's
+    GraphDef of a scalar's reduce_sum gradient (its Reshape to ``[]``) before. An int64 shape sets Tshape to int64."""
+    with tf.Graph().as_default():
+        scalar = tf.constant(2.0)
+        (grad,) = tf.gradients(tf.reduce_sum(scalar), scalar)
+        reshapes = [op for op in tf.get_default_graph().get_operations() if op.type == "Reshape"]
+        wide = tf.reshape(tf.constant([3.0]), tf.constant([1], tf.int64))
+        tiled = tf.tile(scalar, [])
+        assert [(op.inputs[1].dtype, op.get_attr("Tshape")) for op in reshapes] == [(tf.int32, tf.int32)]
+        assert wide.op.get_attr("Tshape") == tf.int64 and tiled.op.inputs[1].dtype == tf.int32
+        with tf.Session() as sess:
+            assert sess.run([grad, wide, tiled]) == [1.0, [3.0], 2.0]
+
+
 def test_import_fills_default_attrs():
     graph_def = _tf_graph_def("small")
     for node in graph_def.node:

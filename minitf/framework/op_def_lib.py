@@ -21,26 +21,37 @@ def graph_of(values):
     return graph if graph is not None else ops.get_default_graph()
 
 
-def apply_op(op_type, inputs, attrs=None, name=None):
+def apply_op(op_type, inputs, attrs=None, name=None, index_attrs=None):
     """Creates an op of ``op_type`` in the graph of ``inputs`` (or the default graph); returns the Operation.
 
     ``name`` is the op wrapper's name (None means the op type). Inputs that are not Tensors are converted inside
     the op's name scope and named after TensorFlow's argument names, as TensorFlow's op wrappers do.
+    ``index_attrs`` maps the position of a shape, axis or multiples input to its type attr (``Tshape``, ``Tidx``...):
+    a Python value there becomes int32 as in TensorFlow (an empty list too, which alone would be float32), and the
+    attr is the input's dtype, int32 or int64.
     """
     graph = graph_of(inputs)
     if all(type(t) is ops.Tensor for t in inputs):
-        return graph.create_op(op_type, inputs, attrs, name)
+        return graph.create_op(op_type, inputs, _with_index_types(attrs, inputs, index_attrs), name)
     arg_names = op_registry.get(op_type).input_names
+    index_attrs = index_attrs or {}
     with graph.as_default(), graph.name_scope(name or op_type) as scope:
         converted = [t if isinstance(t, ops.Tensor)
-                     else ops.convert_to_tensor(t, name=arg_names[i] if i < len(arg_names) else None)
+                     else ops.convert_to_tensor(t, name=arg_names[i] if i < len(arg_names) else None,
+                                                preferred_dtype=dtypes.int32 if i in index_attrs else None)
                      for i, t in enumerate(inputs)]
-        return graph.create_op(op_type, converted, attrs, scope)
+        return graph.create_op(op_type, converted, _with_index_types(attrs, converted, index_attrs), scope)
 
 
-def apply_op_1(op_type, inputs, attrs=None, name=None):
+def _with_index_types(attrs, inputs, index_attrs):
+    if not index_attrs:
+        return attrs
+    return {**(attrs or {}), **{attr: inputs[i].dtype.base_dtype for i, attr in index_attrs.items()}}
+
+
+def apply_op_1(op_type, inputs, attrs=None, name=None, index_attrs=None):
     """``apply_op`` for single-output ops: returns the output Tensor."""
-    return apply_op(op_type, inputs, attrs, name)._outputs[0]
+    return apply_op(op_type, inputs, attrs, name, index_attrs)._outputs[0]
 
 
 # -- shape functions --------------------------------------------------------------------------------------------

@@ -251,7 +251,7 @@ def _reshape_grad(op, grad):
 
 def reshape(tensor, shape, name=None):  # noqa: F811 -- TensorFlow's argument name
     x = convert_to_tensor(tensor, name="tensor")
-    return apply_op_1("Reshape", [x, shape], {"T": x.dtype.base_dtype, "Tshape": dtypes.int32}, name)
+    return apply_op_1("Reshape", [x, shape], {"T": x.dtype.base_dtype}, name, index_attrs={1: "Tshape"})
 
 
 def _expand_dims_infer(op):
@@ -281,7 +281,7 @@ def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
     if axis is None:
         raise ValueError("Must specify an axis argument to tf.expand_dims()")
     x = convert_to_tensor(input, name="input")
-    return apply_op_1("ExpandDims", [x, axis], {"T": x.dtype.base_dtype, "Tdim": dtypes.int32}, name)
+    return apply_op_1("ExpandDims", [x, axis], {"T": x.dtype.base_dtype}, name, index_attrs={1: "Tdim"})
 
 
 def _squeeze_infer(op):
@@ -756,7 +756,7 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
             else:
                 r = rank(x)
                 perm = math_ops.subtract(math_ops.subtract(r, 1), range(0, r, 1))
-        return apply_op_1("Transpose", [x, perm], {"T": x.dtype.base_dtype, "Tperm": dtypes.int32}, scope)
+        return apply_op_1("Transpose", [x, perm], {"T": x.dtype.base_dtype}, scope, index_attrs={1: "Tperm"})
 
 
 def matrix_transpose(a, name="matrix_transpose", conjugate=False):
@@ -1149,7 +1149,7 @@ def _tile_grad(op, grad):
 
 def tile(input, multiples, name=None):  # noqa: A002
     x = convert_to_tensor(input, name="input")
-    return apply_op_1("Tile", [x, multiples], {"T": x.dtype.base_dtype, "Tmultiples": dtypes.int32}, name)
+    return apply_op_1("Tile", [x, multiples], {"T": x.dtype.base_dtype}, name, index_attrs={1: "Tmultiples"})
 
 
 def _pad_infer(op):
@@ -1344,7 +1344,7 @@ def _broadcast_to_grad(op, grad):
 
 def broadcast_to(input, shape, name=None):  # noqa: A002
     x = convert_to_tensor(input, name="input")
-    return apply_op_1("BroadcastTo", [x, shape], {"T": x.dtype.base_dtype, "Tidx": dtypes.int32}, name)
+    return apply_op_1("BroadcastTo", [x, shape], {"T": x.dtype.base_dtype}, name, index_attrs={1: "Tidx"})
 
 
 def _broadcast_gradient_args(sx, sy):
