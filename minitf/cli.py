@@ -71,7 +71,7 @@ def _graph(args):
     graph_def = load_graph(args.path)
     try:
         graph_export.render(graph_def, args.output, collapse=args.collapse, depth=args.depth, show_aux=not args.no_aux)
-    except graph_export.GraphvizNotFoundError as e:
+    except (graph_export.GraphvizNotFoundError, graph_export.RenderError) as e:
         raise CommandError(str(e)) from None
     print(f"{args.output}: {len(graph_def.node)} ops")
 

@@ -60,6 +60,27 @@ def test_collapse_and_depth():
     assert "gradients" not in without_aux and "init" not in without_aux
 
 
+def test_large_graphs_keep_edge_shapes_in_tooltips(monkeypatch):
+    """Past MAX_LABELLED_EDGES, dtype and shape move from edge labels (which make dot take minutes) to tooltips."""
+    graph = _seed000_scoped_graph()
+    edges = graph_export.to_dot(graph).source.count(" -> ")
+    monkeypatch.setattr(graph_export, "MAX_LABELLED_EDGES", edges // 2)
+    source = graph_export.to_dot(graph).source
+    assert 'label="float32 (100)"' not in source and 'tooltip="float32 (100)"' in source
+    assert 'label="float32 (100)"' in graph_export.to_dot(graph, edge_labels=True).source
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs graphviz's dot")
+def test_failed_render_is_one_clear_error_and_leaves_no_file(tmp_path, monkeypatch):
+    broken = graph_export.to_dot(_seed000_scoped_graph())
+    broken.body.append("{ unbalanced\n")
+    monkeypatch.setattr(graph_export, "to_dot", lambda graph_like, **options: broken)
+    out = tmp_path / "graph.svg"
+    with pytest.raises(graph_export.RenderError, match=r"^graphviz's dot failed: .*syntax error"):
+        graph_export.render(tf.Graph(), str(out))
+    assert not out.exists()
+
+
 def test_run_metadata_colours_nodes():
     graph = _seed000_scoped_graph()
     with graph.as_default(), tf.Session() as sess:
