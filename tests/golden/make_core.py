@@ -9,24 +9,11 @@ import os
 import numpy as np
 import tensorflow.compat.v1 as tf
 
+from tf_sessions import kernels_only_config
+
 tf.disable_v2_behavior()
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "core.json")
 golden = {}
-
-
-def kernels_only_config():
-    """A session config that turns off the grappler passes which reassociate float arithmetic.
-
-    With them on (TensorFlow's default), constant folding and the arithmetic optimizer rewrite, for example,
-    ``(w * x + b) - y`` as ``(w * x - y) + b`` and fold constant factors of the gradient together, which changes
-    the last bits. minitf runs the graph as written, like TensorFlow with these passes off.
-    """
-    from tensorflow.core.protobuf import rewriter_config_pb2
-    config = tf.ConfigProto()
-    rewrites = config.graph_options.rewrite_options
-    rewrites.constant_folding = rewriter_config_pb2.RewriterConfig.OFF
-    rewrites.arithmetic_optimization = rewriter_config_pb2.RewriterConfig.OFF
-    return config
 
 
 def linear_regression(global_step=False, config=None):

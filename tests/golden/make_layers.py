@@ -16,20 +16,12 @@ os.environ["TF_USE_LEGACY_KERAS"] = "1"  # tf.compat.v1.layers needs Keras 2 (tf
 
 import numpy as np  # noqa: E402
 import tensorflow.compat.v1 as tf  # noqa: E402
-from tensorflow.core.protobuf import rewriter_config_pb2  # noqa: E402
 
 import layers_programs as programs  # noqa: E402
+from tf_sessions import kernels_only_config  # noqa: E402
 
 tf.disable_v2_behavior()
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layers.json")
-
-
-def kernels_only_config():
-    config = tf.ConfigProto()
-    rewrites = config.graph_options.rewrite_options
-    rewrites.constant_folding = rewriter_config_pb2.RewriterConfig.OFF
-    rewrites.arithmetic_optimization = rewriter_config_pb2.RewriterConfig.OFF
-    return config
 
 
 def record(build):

@@ -15,20 +15,12 @@ import os
 
 import numpy as np
 import tensorflow.compat.v1 as tf
-from tensorflow.core.protobuf import rewriter_config_pb2
 
 import losses_programs as programs
+from tf_sessions import kernels_only_config
 
 tf.disable_v2_behavior()
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "losses.json")
-
-
-def kernels_only_config():
-    config = tf.ConfigProto()
-    rewrites = config.graph_options.rewrite_options
-    rewrites.constant_folding = rewriter_config_pb2.RewriterConfig.OFF
-    rewrites.arithmetic_optimization = rewriter_config_pb2.RewriterConfig.OFF
-    return config
 
 
 def record_variant(name):

@@ -10,7 +10,8 @@ import os
 
 import numpy as np
 import tensorflow.compat.v1 as tf
-from tensorflow.core.protobuf import rewriter_config_pb2
+
+from tf_sessions import kernels_only_config
 
 tf.disable_v2_behavior()
 
@@ -38,13 +39,6 @@ def model():
     return loss
 
 
-def config():
-    cfg = tf.ConfigProto()
-    cfg.graph_options.rewrite_options.constant_folding = rewriter_config_pb2.RewriterConfig.OFF
-    cfg.graph_options.rewrite_options.arithmetic_optimization = rewriter_config_pb2.RewriterConfig.OFF
-    return cfg
-
-
 def record(expression):
     tf.reset_default_graph()
     loss = model()
@@ -55,7 +49,7 @@ def record(expression):
            "update_ops": sorted(op.type for op in tf.get_default_graph().get_operations()
                                 if op.type.startswith("Apply") or op.type.startswith("ResourceApply")),
            "steps": []}
-    with tf.Session(config=config()) as sess:
+    with tf.Session(config=kernels_only_config()) as sess:
         sess.run(tf.global_variables_initializer())
         for _ in range(5):
             sess.run(train)
