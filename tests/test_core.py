@@ -269,3 +269,12 @@ def test_eval_and_interactive_session():
         assert c.eval() == 6.0
     finally:
         sess.close()
+
+
+def test_gradient_passes_through_placeholder_with_default():
+    """TensorFlow 2.21: d/dx sum(placeholder_with_default(x) * 3) is [3., 3.], the Mul_grad output itself."""
+    x = tf.constant([1.0, 2.0])
+    (grad,) = tf.gradients(tf.reduce_sum(tf.placeholder_with_default(x, [2]) * 3.0), x)
+    assert grad.name == "gradients/mul_grad/Mul:0"
+    with tf.Session() as sess:
+        assert sess.run(grad).tolist() == [3.0, 3.0]

@@ -76,7 +76,7 @@ def _placeholder_with_default_infer(op):
 
 
 register("PlaceholderWithDefault", _placeholder_with_default_infer, pure(_identity), input_names=("input",))
-RegisterGradient("PlaceholderWithDefault")(lambda op, grad: None)
+RegisterGradient("PlaceholderWithDefault")(lambda op, grad: grad)  # the gradient passes through, as in TensorFlow
 
 
 def placeholder(dtype, shape=None, name=None):
