@@ -11,28 +11,8 @@ unknown dimensions.
 """
 import numpy as np
 
+from nn_cases import conv, conv_transpose, depthwise
 from op_cases import _v, data
-
-
-def conv(x_shape, w_shape, strides, padding, dilations=(1, 1, 1, 1), x_low=-2.0):
-    def case(tf):
-        x, w = _v(tf, *x_shape, seed=1, low=x_low), _v(tf, *w_shape, seed=2)
-        return tf.nn.conv2d(x, w, list(strides), padding, dilations=list(dilations)), [x, w]
-    return case
-
-
-def conv_transpose(value_shape, w_shape, output_shape, strides, padding):
-    def case(tf):
-        value, w = _v(tf, *value_shape, seed=1), _v(tf, *w_shape, seed=2)
-        return tf.nn.conv2d_transpose(value, w, output_shape, list(strides), padding), [value, w]
-    return case
-
-
-def depthwise(x_shape, w_shape, strides, padding, rate=None):
-    def case(tf):
-        x, w = _v(tf, *x_shape, seed=1), _v(tf, *w_shape, seed=2)
-        return tf.nn.depthwise_conv2d(x, w, list(strides), padding, rate=rate), [x, w]
-    return case
 
 
 def pool(name, x_shape, ksize, strides, padding, ties=False):

@@ -5,9 +5,9 @@ Same contract as op_cases.py: ``fn(tf) -> (output_tensor, [inputs_to_differentia
 from op_cases import _v
 
 
-def conv(x_shape, w_shape, strides, padding, dilations=(1, 1, 1, 1)):
+def conv(x_shape, w_shape, strides, padding, dilations=(1, 1, 1, 1), x_low=-2.0):
     def case(tf):
-        x, w = _v(tf, *x_shape, seed=1), _v(tf, *w_shape, seed=2)
+        x, w = _v(tf, *x_shape, seed=1, low=x_low), _v(tf, *w_shape, seed=2)
         return tf.nn.conv2d(x, w, list(strides), padding, dilations=list(dilations)), [x, w]
     return case
 
@@ -19,10 +19,10 @@ def conv_transpose(value_shape, w_shape, output_shape, strides, padding):
     return case
 
 
-def depthwise(x_shape, w_shape, strides, padding):
+def depthwise(x_shape, w_shape, strides, padding, rate=None):
     def case(tf):
         x, w = _v(tf, *x_shape, seed=1), _v(tf, *w_shape, seed=2)
-        return tf.nn.depthwise_conv2d(x, w, list(strides), padding), [x, w]
+        return tf.nn.depthwise_conv2d(x, w, list(strides), padding, rate=rate), [x, w]
     return case
 
 
