@@ -16,12 +16,12 @@ Targets: minitf save within 1.5x of np.save, restore within 2x of np.load.
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import tempfile
-import time
 
 import numpy as np
+
+from timing import median_seconds
 
 NUM_ARRAYS = 25
 ARRAY_SIZE = 2**20
@@ -31,15 +31,6 @@ RUNS = 5
 def make_arrays():
     rng = np.random.default_rng(0)
     return {"layer_%02d/kernel" % i: rng.standard_normal(ARRAY_SIZE, dtype=np.float32) for i in range(NUM_ARRAYS)}
-
-
-def median_time(action, runs=RUNS):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def bench_numpy(arrays, directory, fsync):
@@ -56,7 +47,7 @@ def bench_numpy(arrays, directory, fsync):
     def restore():
         return {name: np.load(path) for name, path in paths.items()}
 
-    return {"save_s": median_time(save), "restore_s": median_time(restore)}
+    return {"save_s": median_seconds(save, RUNS), "restore_s": median_seconds(restore, RUNS)}
 
 
 def bench_minitf(arrays, directory):
@@ -68,45 +59,26 @@ def bench_minitf(arrays, directory):
         reader = BundleReader(prefix)
         return {name: reader.get_tensor(name) for name in reader.keys()}
 
-    result = {"save_s": median_time(lambda: write_bundle(prefix, arrays)), "restore_s": median_time(restore)}
+    result = {"save_s": median_seconds(lambda: write_bundle(prefix, arrays), RUNS), "restore_s": median_seconds(restore, RUNS)}
     restored = restore()
     assert all(np.array_equal(restored[name], array) for name, array in arrays.items())
     return result
 
 
-def bench_minitf_saver(arrays, directory):
-    """The same workload through tf.train.Saver: one variable per array, save() and restore() in a Session.
-
-    As in ``bench_tensorflow``: no meta graph (it would hold the 100 MiB of initial values), and a restore is
-    timed with the fetch of every variable.
-    """
-    import minitf as tf
-
+def bench_saver(tf, arrays, directory):
+    """The same workload through ``tf.train.Saver`` of ``tf`` (minitf, or TensorFlow's compat.v1): one variable
+    per array, save() and restore() in a Session. No meta graph (it would hold the 100 MiB of initial values), and
+    a restore is timed with the fetch of every variable, which must give the arrays back."""
     prefix = os.path.join(directory, "model_saver")
     with tf.Graph().as_default():
         variables = [tf.Variable(array, name=name.split("/")[0]) for name, array in arrays.items()]
         saver = tf.train.Saver()
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
-            save_s = median_time(lambda: saver.save(sess, prefix, write_meta_graph=False))
-            restore_s = median_time(lambda: (saver.restore(sess, prefix), sess.run(variables)))
+            save_s = median_seconds(lambda: saver.save(sess, prefix, write_meta_graph=False), RUNS)
+            restore_s = median_seconds(lambda: (saver.restore(sess, prefix), sess.run(variables)), RUNS)
             restored = sess.run(variables)
     assert all(np.array_equal(value, array) for value, array in zip(restored, arrays.values()))
-    return {"save_s": save_s, "restore_s": restore_s}
-
-
-def bench_tensorflow(arrays, directory):
-    import tensorflow.compat.v1 as tf
-
-    tf.disable_v2_behavior()
-    prefix = os.path.join(directory, "model")
-    with tf.Graph().as_default():
-        variables = [tf.Variable(array, name=name.split("/")[0]) for name, array in arrays.items()]
-        saver = tf.train.Saver()
-        with tf.Session() as sess:
-            sess.run(tf.global_variables_initializer())
-            save_s = median_time(lambda: saver.save(sess, prefix, write_meta_graph=False))
-            restore_s = median_time(lambda: (saver.restore(sess, prefix), sess.run(variables)))
     return {"save_s": save_s, "restore_s": restore_s}
 
 
@@ -121,11 +93,14 @@ def main():
                            "total_mib": NUM_ARRAYS * ARRAY_SIZE * 4 / 2**20, "runs": RUNS, "statistic": "median"}}
     with tempfile.TemporaryDirectory() as directory:
         if args.tf:
-            report["tensorflow"] = bench_tensorflow(arrays, directory)
+            import tensorflow.compat.v1 as tf
+            tf.disable_v2_behavior()
+            report["tensorflow"] = bench_saver(tf, arrays, directory)
             print(json.dumps(report, indent=1))
             return
         report["minitf"] = bench_minitf(arrays, directory)
-        report["minitf_saver"] = bench_minitf_saver(arrays, directory)
+        import minitf
+        report["minitf_saver"] = bench_saver(minitf, arrays, directory)
         report["numpy"] = bench_numpy(arrays, directory, fsync=False)
         report["numpy_fsync"] = bench_numpy(arrays, directory, fsync=True)
     minitf, numpy = report["minitf_saver"], report["numpy"]

@@ -15,13 +15,13 @@ TensorFlow has no graph exporter to compare with; TensorBoard draws graphs in th
 import argparse
 import json
 import shutil
-import statistics
 import subprocess
 import sys
 import time
 
 import minitf as tf
 from minitf.tools import graph_export
+from timing import median_seconds
 
 
 def build(ops):
@@ -35,15 +35,6 @@ def build(ops):
                 for _ in range(33):
                     x = tf.tanh(x * tf.constant(1.01, name="c"))
     return graph
-
-
-def timed(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def full_svg_seconds(ops, timeout):
@@ -67,11 +58,11 @@ def main():
     graph = build(args.ops)
     graph_def = graph.as_graph_def(add_shapes=True)
     result = {"ops": len(graph_def.node), "repeat": args.repeat, "statistic": "median",
-              "graph_def_s": timed(lambda: graph.as_graph_def(add_shapes=True), args.repeat),
-              "dot_source_s": timed(lambda: graph_export.to_dot(graph_def).source, args.repeat)}
+              "graph_def_s": median_seconds(lambda: graph.as_graph_def(add_shapes=True), args.repeat),
+              "dot_source_s": median_seconds(lambda: graph_export.to_dot(graph_def).source, args.repeat)}
     if shutil.which("dot"):
         collapsed = graph_export.to_dot(graph_def, depth=0)
-        result["svg_collapsed_s"] = timed(lambda: collapsed.pipe(format="svg"), args.repeat)
+        result["svg_collapsed_s"] = median_seconds(lambda: collapsed.pipe(format="svg"), args.repeat)
         result["svg_full_s"] = {}  # ops -> seconds, one run each (None: timed out)
         for ops in map(int, args.full_sizes.split(",")):
             result["svg_full_s"][ops] = full_svg_seconds(ops, args.svg_timeout)

@@ -19,12 +19,12 @@ warm-up run).
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
-import time
 
 import numpy as np
+
+from timing import median_seconds
 
 SIZE = 10_000_000
 RUNS = 5
@@ -38,17 +38,6 @@ MULTINOMIAL_SAMPLES = 100
 GAMMA_SHAPE, ALPHAS, RATES = [100_000], np.array([0.5, 2.0, 9.0], np.float32), np.array([0.5, 4.0, 25.0], np.float32)
 
 
-def median_time(action, runs=RUNS, warmup=WARMUP):
-    for _ in range(warmup):
-        action()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def bench_minitf():
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     from minitf.ops import random_kernels
@@ -58,7 +47,7 @@ def bench_minitf():
     for kernel in KERNELS:
         stream = PhiloxStream(SEED, SEED2)
         sample = getattr(stream, kernel)
-        report[kernel + "_s"] = median_time(lambda: sample(stream.reserve(SIZE), [SIZE], np.float32))
+        report[kernel + "_s"] = median_seconds(lambda: sample(stream.reserve(SIZE), [SIZE], np.float32), RUNS, WARMUP)
     stream = random_kernels.BlockStream(SEED, SEED2)
     vector = np.arange(SHUFFLE_SIZE, dtype=np.int32)
     threads = random_kernels.tensorflow_cpu_threads()
@@ -69,7 +58,7 @@ def bench_minitf():
         "poisson": lambda: random_kernels.random_poisson(stream, GAMMA_SHAPE, RATES, np.float32),
     }
     for name, action in extras.items():
-        report[name + "_s"] = median_time(action, runs=3, warmup=1)
+        report[name + "_s"] = median_seconds(action, 3, warmup=1)
     return report
 
 
@@ -92,9 +81,9 @@ def bench_tensorflow():
         }
         with tf.Session() as sess:
             for kernel in KERNELS:
-                report[kernel + "_s"] = median_time(lambda: sess.run(ops[kernel]))
+                report[kernel + "_s"] = median_seconds(lambda: sess.run(ops[kernel]), RUNS, WARMUP)
             for name in EXTRAS:
-                report[name + "_s"] = median_time(lambda: sess.run(extras[name]), runs=3, warmup=1)
+                report[name + "_s"] = median_seconds(lambda: sess.run(extras[name]), 3, warmup=1)
     return report
 
 

@@ -22,11 +22,11 @@ import argparse
 import hashlib
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+from timing import median_seconds
 
 SCALAR_EVENTS = 10_000
 HISTOGRAMS = 100
@@ -45,17 +45,6 @@ def import_framework(use_tensorflow):
     return tf
 
 
-def median_seconds(action):
-    """Median wall time of ``REPEATS`` calls of ``action`` after one warm-up call."""
-    action()
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def bench_scalars(tf, logdir):
     with tf.Graph().as_default():
         x = tf.placeholder(tf.float32, [], name="x")
@@ -67,7 +56,7 @@ def bench_scalars(tf, logdir):
                 for step in range(SCALAR_EVENTS):
                     writer.add_summary(sess.run(merged, {x: float(step)}), step)
                 writer.close()
-            seconds = median_seconds(loop)
+            seconds = median_seconds(loop, REPEATS, warmup=1)
     return {"us_per_event": seconds / SCALAR_EVENTS * 1e6, "events": SCALAR_EVENTS}
 
 
@@ -87,7 +76,7 @@ def bench_histograms(tf, logdir):
                     writer.add_summary(serialized, step)
                 writer.close()
                 last[:] = [serialized]
-            seconds = median_seconds(loop)
+            seconds = median_seconds(loop, REPEATS, warmup=1)
     return {"ms_per_histogram": seconds / HISTOGRAMS * 1e3, "histograms": HISTOGRAMS,
             "values_each": HISTOGRAM_SIZE, "summary_sha256": hashlib.sha256(last[0]).hexdigest()}
 
