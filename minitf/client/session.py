@@ -73,13 +73,13 @@ class _PlanBuilder:
         """Drops the ops whose outputs nothing reads: stateless ops that only a control edge reaches (as the
         gradient of a placeholder inside ``tf.tuple``), and then their inputs' producers if nothing else reads them.
         TensorFlow's grappler does the same (its dependency optimizer turns such ops into NoOps), so results and
-        side effects are unchanged, and neither raises the error such an op would; CheckNumerics, stateful in
-        TensorFlow, stays."""
+        side effects are unchanged, and neither raises the error such an op would (stateful ops such as
+        CheckNumerics always run)."""
         fetched = set(self.fetch_tensors)
         read = set()
         kept = []
         for op in reversed(needed):
-            if (op._op_def.stateful or op._type == "CheckNumerics" or op in self.target_ops or not op._outputs
+            if (op._op_def.stateful or op in self.target_ops or not op._outputs
                     or any(t in read or t in fetched for t in op._outputs)):
                 kept.append(op)
                 read.update(op._inputs)

@@ -1381,7 +1381,8 @@ def _check_numerics_kernel(op):
     return kernel
 
 
-register("CheckNumerics", same_as_input(), pure_with_attrs(_check_numerics_kernel), input_names=("tensor",))
+register("CheckNumerics", same_as_input(), pure_with_attrs(_check_numerics_kernel), stateful=True,  # as in TF
+         input_names=("tensor",))
 RegisterGradient("CheckNumerics")(lambda op, grad: grad)
 
 
