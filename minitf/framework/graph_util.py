@@ -7,6 +7,7 @@ import copy
 import re
 
 from minitf.framework import graph_io, tensor_util
+from minitf.framework.graph_io import import_graph_def  # noqa: F401 -- the same function as tf.import_graph_def
 
 _VARIABLE_OPS = ("Variable", "VariableV2", "VarHandleOp")
 _PASS_THROUGH_OPS = ("Enter", "Exit", "Identity", "NextIteration", "Switch", "_SwitchN")
@@ -136,9 +137,3 @@ def remove_training_nodes(input_graph, protected_nodes=None):
 def tensor_shape_from_node_def_name(graph, input_name):
     """The static shape of the tensor a NodeDef input string names (``'op'`` means ``'op:0'``)."""
     return graph.get_tensor_by_name(input_name if ":" in input_name else input_name + ":0").get_shape()
-
-
-def import_graph_def(graph_def, input_map=None, return_elements=None, name=None, op_dict=None,
-                     producer_op_list=None):
-    """``tf.graph_util.import_graph_def``: the same function as ``tf.import_graph_def``."""
-    return graph_io.import_graph_def(graph_def, input_map, return_elements, name, op_dict, producer_op_list)
