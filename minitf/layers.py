@@ -16,7 +16,7 @@ import numbers
 import numpy as np
 
 from minitf.framework import ops
-from minitf.ops import array_ops, constant_op, conv_ops, init_ops, math_ops, random_ops
+from minitf.ops import array_ops, conv_ops, init_ops, math_ops, random_ops
 from minitf.ops import variable_scope as vs
 
 __all__ = ["average_pooling2d", "conv2d", "dense", "dropout", "flatten", "max_pooling2d"]
@@ -69,14 +69,6 @@ def _finish(outputs, activation, activity_regularizer):
     if activity_regularizer is not None:
         _activity_regularization(activity_regularizer, outputs)
     return outputs
-
-
-def _packed(elements, name):
-    """What TensorFlow's ``convert_to_tensor`` makes of a list holding tensors (its auto-packing): a Pack named
-    ``name`` of the tensors and of Consts named by their index."""
-    with ops.name_scope(name) as scope:
-        return array_ops.stack([e if isinstance(e, ops.Tensor) else constant_op.constant(e, name=str(i))
-                                for i, e in enumerate(elements)], name=scope)
 
 
 # -- argument checks (tf_keras's conv_utils) ----------------------------------------------------------------------
@@ -216,9 +208,7 @@ def flatten(inputs, name=None, data_format="channels_last"):
         elif batch is not None:
             target = ops.convert_to_tensor([batch, -1])
         else:
-            batch = array_ops.shape(inputs)[0]
-            with ops.name_scope("Reshape") as scope:
-                return array_ops.reshape(inputs, _packed([batch, -1], "shape"), name=scope)
+            target = [array_ops.shape(inputs)[0], -1]
         return array_ops.reshape(inputs, target)
 
 
@@ -238,5 +228,5 @@ def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=
             return array_ops.identity(inputs)
         if noise_shape is not None:
             dims = array_ops.shape(inputs)
-            noise_shape = _packed([dims[i] if d is None else d for i, d in enumerate(noise_shape)], "packed")
+            noise_shape = ops.convert_to_tensor([dims[i] if d is None else d for i, d in enumerate(noise_shape)])
         return random_ops.dropout(inputs, rate=rate, noise_shape=noise_shape, seed=seed)

@@ -278,3 +278,29 @@ def test_gradient_passes_through_placeholder_with_default():
     assert grad.name == "gradients/mul_grad/Mul:0"
     with tf.Session() as sess:
         assert sess.run(grad).tolist() == [3.0, 3.0]
+
+
+def test_lists_holding_tensors_are_auto_packed_as_in_tensorflow():
+    """Node names and types TensorFlow 2.21 builds for these conversions (printed by it for the same program)."""
+    x = tf.placeholder(tf.float32, [None, 3])
+    batch = tf.shape(x)[0]
+    graph = tf.get_default_graph()
+
+    def last(n):
+        return [(op.name, op.type) for op in graph.get_operations()[-n:]]
+
+    flat = tf.reshape(x, [batch, -1])
+    assert last(3) == [("Reshape/shape/1", "Const"), ("Reshape/shape", "Pack"), ("Reshape", "Reshape")]
+    nested = tf.convert_to_tensor([[batch, 2], [3, batch]])
+    assert last(5) == [("packed/0/1", "Const"), ("packed/0", "Pack"), ("packed/1/0", "Const"), ("packed/1", "Pack"),
+                       ("packed", "Pack")]
+    cast = tf.convert_to_tensor([batch, tf.constant(2.0)], dtype=tf.float32)
+    assert last(3) == [("Const", "Const"), ("Cast", "Cast"), ("packed_1", "Pack")] and cast.dtype == tf.float32
+    noise = tf.random_uniform([batch, 4], seed=1)
+    assert last(3) == [("random_uniform/shape/1", "Const"), ("random_uniform/shape", "Pack"),
+                       ("random_uniform/RandomUniform", "RandomUniform")]
+    assert nested.shape.as_list() == [2, 2] and noise.shape.as_list() == [None, 4]
+    with tf.Session() as sess:
+        values = sess.run([flat, nested, cast, noise], {x: np.ones((2, 3), np.float32)})
+    assert values[0].shape == (2, 3) and values[1].tolist() == [[2, 2], [3, 2]] and values[2].tolist() == [2.0, 2.0]
+    assert values[3].shape == (2, 4)

@@ -704,14 +704,19 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, as_ref
             raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with dtype "
                              f"{value.dtype.name}: {value!r}")
         return value
-    for base_type, fn, _ in _conversion_functions:
-        if isinstance(value, base_type):
-            if dtype is None and preferred_dtype is not None:
-                try:
-                    return fn(value, dtype=dtypes.as_dtype(preferred_dtype), name=name, as_ref=as_ref)
-                except (TypeError, ValueError):
-                    pass
-            return fn(value, dtype=dtype, name=name, as_ref=as_ref)
+    for base_type, fn, _ in _conversion_functions:  # a function returns NotImplemented to pass to the next one
+        if not isinstance(value, base_type):
+            continue
+        if dtype is None and preferred_dtype is not None:
+            try:
+                result = fn(value, dtype=dtypes.as_dtype(preferred_dtype), name=name, as_ref=as_ref)
+            except (TypeError, ValueError):
+                result = NotImplemented
+            if result is not NotImplemented:
+                return result
+        result = fn(value, dtype=dtype, name=name, as_ref=as_ref)
+        if result is not NotImplemented:
+            return result
     from minitf.ops import constant_op
     if dtype is None and preferred_dtype is not None:
         try:

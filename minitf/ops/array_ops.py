@@ -592,6 +592,59 @@ def stack(values, axis=0, name="stack"):
         return apply_op_1("Pack", tensors, {"N": len(tensors), "T": dtype, "axis": axis}, scope)
 
 
+# -- auto-packing: lists that hold tensors ----------------------------------------------------------------------
+
+def _tensor_dtype_inside(elements):
+    """The dtype of the first Tensor in the nested lists ``elements``, or None when they hold none."""
+    for element in elements:
+        if isinstance(element, ops.Tensor):
+            return element.dtype.base_dtype
+        if isinstance(element, (list, tuple)):
+            inner = _tensor_dtype_inside(element)
+            if inner is not None:
+                return inner
+    return None
+
+
+def _cast_tensors_inside(elements, dtype):
+    return [math_ops.cast(e, dtype) if isinstance(e, ops.Tensor) and e.dtype.base_dtype != dtype
+            else _cast_tensors_inside(e, dtype) if isinstance(e, (list, tuple)) else e for e in elements]
+
+
+def _autopacked(elements, dtype, name):
+    """TensorFlow's ``_autopacking_helper``: in name scope ``name``, nested lists holding tensors are packed in
+    turn (named by their index); then, when anything was packed, a Pack of the tensors and of Consts (named by
+    their index) for the other elements. A list holding no tensor comes back as a list."""
+    converted, must_pack = [], False
+    with ops.name_scope(name) as scope:
+        for i, element in enumerate(elements):
+            if isinstance(element, (list, tuple)):
+                element = _autopacked(element, dtype, str(i))
+            must_pack = must_pack or isinstance(element, ops.Tensor)
+            converted.append(element)
+        if not must_pack:
+            return converted
+        tensors = [e if isinstance(e, ops.Tensor) else constant_op.constant(e, dtype=dtype, name=str(i))
+                   for i, e in enumerate(converted)]
+        return apply_op_1("Pack", tensors, {"N": len(tensors), "T": dtype, "axis": 0}, scope)
+
+
+def _autopacking_conversion(value, dtype=None, name=None, as_ref=False):
+    """Converts a (nested) list or tuple that holds Tensors into a Pack of them, as TensorFlow does (a Python
+    ``[tf.shape(x)[0], -1]`` becomes a shape tensor); NotImplemented for lists of plain values."""
+    inferred = _tensor_dtype_inside(value)
+    if inferred is None:
+        return NotImplemented
+    if dtype is None:
+        dtype = inferred
+    elif dtype != inferred:
+        value = _cast_tensors_inside(value, dtype)
+    return _autopacked(value, dtype, name or "packed")
+
+
+ops.register_tensor_conversion_function((list, tuple), _autopacking_conversion, 99)  # before constants (111)
+
+
 def _unpack_infer(op):
     x = op.inputs[0]
     num, axis = op.get_attr("num"), op.get_attr("axis")

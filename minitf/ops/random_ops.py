@@ -111,6 +111,8 @@ def _shape_tensor(shape):
 
 
 def _needs_int64(shape):
+    if isinstance(shape, (list, tuple)) and any(isinstance(d, ops.Tensor) for d in shape):
+        return False  # auto-packed with the tensors' dtype
     try:
         return any(int(d) >= 2**31 for d in np.asarray(shape).reshape(-1))
     except TypeError:
