@@ -43,24 +43,25 @@ class FetchHandler:
         return index
 
     def build_results(self, values_by_element):
-        elements = self.elements
+        return _build(self._structure, self.elements, values_by_element)
 
-        def build(node):
-            if isinstance(node, int):
-                element = elements[node]
-                return values_by_element.get(element) if isinstance(element, ops.Tensor) else None
-            if node[0] == "namedtuple":
-                return node[1](*[build(n) for n in node[2]])
-            if node[0] == "dict":
-                result = node[1]() if node[1] is not dict else {}
-                for k, n in node[2]:
-                    result[k] = build(n)
-                return result
-            container, children = node
-            values = [build(n) for n in children]
-            return values if container is list else container(values) if container is tuple else container(values)
 
-        return build(self._structure)
+def _build(node, elements, values_by_element):
+    """The fetch structure ``node`` with each element's value. A module-level function, not a closure: a recursive
+    closure is a reference cycle, which would keep every fetched array alive until the garbage collector runs."""
+    if isinstance(node, int):
+        element = elements[node]
+        return values_by_element.get(element) if isinstance(element, ops.Tensor) else None
+    if node[0] == "namedtuple":
+        return node[1](*[_build(n, elements, values_by_element) for n in node[2]])
+    if node[0] == "dict":
+        result = node[1]() if node[1] is not dict else {}
+        for k, n in node[2]:
+            result[k] = _build(n, elements, values_by_element)
+        return result
+    container, children = node
+    values = [_build(n, elements, values_by_element) for n in children]
+    return values if container is list else container(values)
 
 
 def _is_namedtuple(value):
