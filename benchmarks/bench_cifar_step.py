@@ -19,6 +19,14 @@ fastest run, a steadier figure on a shared machine):
     ~/tfref/bin/python benchmarks/bench_cifar_step.py --tf       # TensorFlow
     python benchmarks/bench_cifar_step.py --compare              # both, with the ratios
     python benchmarks/bench_cifar_step.py --compare --threads 1  # one BLAS / TensorFlow thread each
+
+On the 2-core VM this was measured on, minitf's step time is bimodal, per process and sometimes switching mid-run:
+about 0.15-0.18 s or about 0.26-0.30 s, while the same process's plain matrix products and TensorFlow's step do not
+change. After each matrix product OpenBLAS's worker thread spins (up to 2**28 cycles) waiting for the next one, and
+minitf's pooling, LRN and elementwise kernels run single-threaded in between: in the slow mode that spinning
+halves the main thread's speed (the step is then slower than with one BLAS thread, 0.21-0.24 s). Setting
+``OPENBLAS_THREAD_TIMEOUT=4`` before numpy is imported makes idle workers sleep at once and removed the slow mode
+in most runs (step 0.17-0.22 s). Compare interleaved runs, and quote the mode.
 """
 import argparse
 import collections
