@@ -49,7 +49,7 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import contrib, initializers, layers, losses, nn, random, summary, train
+from minitf import initializers, layers, losses, nn, random, summary, train
 from minitf.framework import graph_util
 from minitf.platform import app, flags, gfile
 from minitf.platform import tf_logging as logging
@@ -86,11 +86,17 @@ _LAZY_NAMES = {
 }
 
 
+# Submodules that load protobuf (``tf.contrib``'s projector config), imported on first use for the same reason.
+_LAZY_MODULES = {"contrib": "minitf.contrib"}
+
+
 def __getattr__(name):
-    module = _LAZY_NAMES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'minitf' has no attribute '{name}'")
     import importlib
-    value = getattr(importlib.import_module(module), name)
+    if name in _LAZY_MODULES:
+        value = importlib.import_module(_LAZY_MODULES[name])
+    elif name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
+    else:
+        raise AttributeError(f"module 'minitf' has no attribute '{name}'")
     globals()[name] = value
     return value
