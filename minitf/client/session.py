@@ -192,6 +192,7 @@ class BaseSession:
     def close(self):
         self._closed = True
         self._plans.clear()
+        self._state.close()
 
     def as_default(self):
         return _DefaultSessionContext(self)

@@ -1,4 +1,6 @@
-"""What a Session owns: variable values and random-stream positions. Nothing here is global."""
+"""What a Session owns: variable values, random-stream positions and resources. Nothing here is global."""
+
+import threading
 
 from minitf.framework import errors
 
@@ -25,6 +27,8 @@ class SessionState:
         self.graph = graph
         self.cells = {}
         self.random_streams = {}
+        self.resources = {}
+        self._resource_lock = threading.Lock()
 
     def cell(self, var_op):
         """The storage of ``var_op``: variables sharing a ``shared_name`` share it, as in TensorFlow."""
@@ -39,3 +43,20 @@ class SessionState:
         if stream is None:
             stream = self.random_streams[op.name] = make_stream()
         return stream
+
+    def resource(self, op, make):
+        """The per-session object behind a resource op (a queue, a reader, an iterator): made by ``make()`` on
+        first use and shared by the ops with the same ``shared_name``, as in TensorFlow. Safe across threads."""
+        key = op._attrs.get("shared_name") or op.name
+        with self._resource_lock:
+            resource = self.resources.get(key)
+            if resource is None:
+                resource = self.resources[key] = make()
+        return resource
+
+    def close(self):
+        """Closes the resources that can be closed, so that threads blocked on them (a queue's dequeue) wake."""
+        for resource in list(self.resources.values()):
+            close = getattr(resource, "close_for_session", None)
+            if close is not None:
+                close()
