@@ -15,9 +15,8 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from minitf.framework import dtypes, ops, tensor_shape, tensor_util
-from minitf.framework.op_def_lib import (RegisterGradient, apply_op_1, as_int_list, invalid_argument,
-                                         pure_with_attrs, register, same_as_input)
-from minitf.ops import array_ops
+from minitf.framework.op_def_lib import (apply_op_1, as_int_list, invalid_argument, pure_with_attrs, register,
+                                         same_as_input)
 
 TensorShape = tensor_shape.TensorShape
 
@@ -296,22 +295,6 @@ def _conv_attrs(op):
                                         "data_format", "dilations")}
 
 
-@RegisterGradient("Conv2D")
-def _conv2d_grad(op, grad):
-    shape_0, shape_1 = array_ops.shape_n([op.inputs[0], op.inputs[1]])
-    attrs = _conv_attrs(op)
-    return [apply_op_1("Conv2DBackpropInput", [shape_0, op.inputs[1], grad], attrs),
-            apply_op_1("Conv2DBackpropFilter", [op.inputs[0], shape_1, grad], attrs)]
-
-
-@RegisterGradient("Conv2DBackpropInput")
-def _conv2d_backprop_input_grad(op, grad):
-    attrs = _conv_attrs(op)
-    return [None,
-            apply_op_1("Conv2DBackpropFilter", [grad, array_ops.shape(op.inputs[1]), op.inputs[2]], attrs),
-            apply_op_1("Conv2D", [grad, op.inputs[1]], attrs)]
-
-
 def _conv_op_attrs(x, strides, padding, dilations, data_format="NHWC", use_cudnn_on_gpu=True):
     return {"T": x.dtype.base_dtype, "strides": [int(s) for s in strides], "use_cudnn_on_gpu": bool(use_cudnn_on_gpu),
             "padding": padding.encode() if isinstance(padding, str) else padding, "explicit_paddings": [],
@@ -411,15 +394,6 @@ register("DepthwiseConv2dNativeBackpropFilter", _backprop_filter_infer, pure_wit
 
 def _depthwise_attrs(op):
     return {k: op.get_attr(k) for k in ("T", "strides", "padding", "explicit_paddings", "data_format", "dilations")}
-
-
-@RegisterGradient("DepthwiseConv2dNative")
-def _depthwise_grad(op, grad):
-    attrs = _depthwise_attrs(op)
-    return [apply_op_1("DepthwiseConv2dNativeBackpropInput", [array_ops.shape(op.inputs[0]), op.inputs[1], grad],
-                       attrs),
-            apply_op_1("DepthwiseConv2dNativeBackpropFilter", [op.inputs[0], array_ops.shape(op.inputs[1]), grad],
-                       attrs)]
 
 
 def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None, data_format=None,  # noqa: A002
@@ -596,18 +570,6 @@ register("AvgPoolGrad", _avg_pool_grad_infer, pure_with_attrs(_avg_pool_grad_ker
          input_names=("orig_input_shape", "grad"), attr_defaults=_POOL_ATTRS)
 
 
-@RegisterGradient("MaxPool")
-def _max_pool_grad(op, grad):
-    attrs = {k: op.get_attr(k) for k in ("T", "ksize", "strides", "padding", "explicit_paddings", "data_format")}
-    return apply_op_1("MaxPoolGrad", [op.inputs[0], op.outputs[0], grad], attrs)
-
-
-@RegisterGradient("AvgPool")
-def _avg_pool_grad(op, grad):
-    attrs = {k: op.get_attr(k) for k in ("T", "ksize", "strides", "padding", "data_format")}
-    return apply_op_1("AvgPoolGrad", [array_ops.shape(op.inputs[0]), grad], attrs)
-
-
 def _pool(op_type, default_name, value, ksize, strides, padding, data_format, name, extra=None):
     with ops.name_scope(name, default_name, [value]) as scope:
         x = ops.convert_to_tensor(value, name="input")
@@ -724,12 +686,6 @@ register("LRNGrad", lambda op: [(op.inputs[0].dtype.base_dtype, op.inputs[1].sha
          attr_defaults=_LRN_ATTRS)
 
 
-@RegisterGradient("LRN")
-def _lrn_grad(op, grad):
-    attrs = {k: op.get_attr(k) for k in ("T", "depth_radius", "bias", "alpha", "beta")}
-    return apply_op_1("LRNGrad", [grad, op.inputs[0], op.outputs[0]], attrs)
-
-
 def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.5, name=None):  # noqa: A002
     """``tf.nn.lrn``: ``input / (bias + alpha * sqr_sum) ** beta`` over ``depth_radius`` neighbouring channels."""
     with ops.name_scope(name, "LRN", [input]) as scope:
@@ -775,12 +731,6 @@ register("BiasAdd", _bias_add_infer, lambda op, state: _bias_add_kernel, input_n
 register("BiasAddGrad", _bias_add_grad_infer,
          lambda op, state: lambda g: g.reshape(-1, g.shape[-1]).sum(axis=0, dtype=g.dtype),
          input_names=("out_backprop",), attr_defaults={"data_format": b"NHWC"})
-
-
-@RegisterGradient("BiasAdd")
-def _bias_add_grad(op, received_grad):
-    attrs = {"T": op.get_attr("T"), "data_format": op.get_attr("data_format")}
-    return received_grad, apply_op_1("BiasAddGrad", [received_grad], attrs)
 
 
 def bias_add(value, bias, data_format=None, name=None):
