@@ -103,9 +103,9 @@ class _PlanBuilder:
         raw_steps = []
         for op in self._without_unused_values(self.needed_ops()):
             op_def = op._op_def
-            if op._type == "NoOp":
+            if op_def.kernel is None:
                 continue
-            if op._type == "Identity" and not op._inputs[0].dtype.is_ref_dtype:
+            if op_def.forwards_input and not op._inputs[0].dtype.is_ref_dtype:
                 slot_of[op._outputs[0]] = slot_of[op._inputs[0]]
                 continue
             fn = op_def.kernel(op, state)

@@ -324,8 +324,13 @@ def _cast_kernel(op):
     return lambda x: x.astype(np_dtype)
 
 
+def _cast_static_value(op):
+    value = tensor_util.constant_value(op.inputs[0])
+    return None if value is None else value.astype(op.get_attr("DstT").as_numpy_dtype)
+
+
 register("Cast", lambda op: [(op.get_attr("DstT"), op.inputs[0].shape)], pure_with_attrs(_cast_kernel),
-         input_names=("x",))
+         input_names=("x",), static_value=_cast_static_value)
 
 
 def cast(x, dtype, name=None):

@@ -114,7 +114,24 @@ def _pack_kernel(op):
     return lambda *xs: np.stack(xs, axis=axis)
 
 
-register("Pack", _pack_infer, pure_with_attrs(_pack_kernel), input_names=("values",))
+def _pack_static_value(op):
+    parts = [tensor_util.constant_value(t) for t in op.inputs]
+    if any(p is None for p in parts):
+        return None
+    return np.stack(parts, axis=op.get_attr("axis"))
+
+
+def _pack_static_shape(op):
+    """The shape a packed list of scalars describes: ``[tf.shape(x)[0], 3]`` is ``[?, 3]``."""
+    dims = []
+    for t in op.inputs:
+        v = tensor_util.constant_value(t)
+        dims.append(None if v is None or int(v) < 0 else int(v))
+    return TensorShape(dims)
+
+
+register("Pack", _pack_infer, pure_with_attrs(_pack_kernel), input_names=("values",),
+         static_value=_pack_static_value, static_shape=_pack_static_shape)
 
 
 def stack(values, axis=0, name="stack"):

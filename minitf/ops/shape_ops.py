@@ -28,8 +28,13 @@ def _identity_infer(op):
     return [(t.dtype.base_dtype, t.shape)]
 
 
-register("Identity", _identity_infer, pure(_identity), input_names=("input",))
-register("StopGradient", _identity_infer, pure(_identity), input_names=("input",))
+def _input_static_value(op):
+    return tensor_util.constant_value(op.inputs[0])
+
+
+register("Identity", _identity_infer, pure(_identity), input_names=("input",), forwards_input=True,
+         static_value=_input_static_value)
+register("StopGradient", _identity_infer, pure(_identity), input_names=("input",), static_value=_input_static_value)
 register("Snapshot", _identity_infer, pure(np.copy), input_names=("input",))
 no_gradient("StopGradient")
 
@@ -109,7 +114,24 @@ def _shape_kernel(op):
     return lambda x: np.array(x.shape, dtype=out)
 
 
-register("Shape", _shape_infer, pure_with_attrs(_shape_kernel), input_names=("input",))
+def _shape_static_value(op):
+    shape = op.inputs[0].shape
+    if shape.is_fully_defined():
+        return np.array(shape.as_list(), dtype=op.get_attr("out_type").as_numpy_dtype)
+    return None
+
+
+def _shape_full_type(op, node):
+    """The ``experimental_type`` TensorFlow's type constructor gives a Shape node (the only one among minitf's ops)."""
+    from minitf.proto import full_type_pb2
+    element = {dtypes.int32: full_type_pb2.TFT_INT32, dtypes.int64: full_type_pb2.TFT_INT64}
+    shape_tensor = node.experimental_type.args.add(type_id=full_type_pb2.TFT_SHAPE_TENSOR)
+    shape_tensor.args.add(type_id=element[op._attrs.get("out_type", dtypes.int32)])
+    node.experimental_type.type_id = full_type_pb2.TFT_PRODUCT
+
+
+register("Shape", _shape_infer, pure_with_attrs(_shape_kernel), input_names=("input",),
+         static_value=_shape_static_value, static_shape=lambda op: op.inputs[0].shape, full_type=_shape_full_type)
 register("Size", lambda op: [(op.get_attr("out_type"), TensorShape([]))],
          pure_with_attrs(lambda op: lambda x: np.array(x.size, dtype=op.get_attr("out_type").as_numpy_dtype)),
          input_names=("input",))
