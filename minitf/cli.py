@@ -172,12 +172,8 @@ def _events(args):
 
 
 def _ops(args):
-    import minitf  # noqa: F401 -- registers every op
     from minitf.framework import op_registry
-    if not args.names:
-        print("\n".join(op_registry.registered_ops()))
-    for name in args.names:
-        print(op_registry.card(name))
+    op_registry.main(args.names)
 
 
 # -- entry point -----------------------------------------------------------------------------------------------------

@@ -352,9 +352,9 @@ def _fetch_value(value):
     return value
 
 
-# -- default session ----------------------------------------------------------------------------------------------
+# -- default session (the stack lives in framework/ops.py, which Tensor.eval reads) ---------------------------------
 
-_default_session_stack = []
+get_default_session = ops.get_default_session
 
 
 class _DefaultSessionContext:
@@ -363,36 +363,12 @@ class _DefaultSessionContext:
         self._graph_context = None
 
     def __enter__(self):
-        _default_session_stack.append(self._session)
+        ops._default_session_stack.push(self._session)
         self._graph_context = self._session.graph.as_default()
         self._graph_context.__enter__()
         return self._session
 
     def __exit__(self, *exc):
         self._graph_context.__exit__(*exc)
-        if self._session in _default_session_stack:
-            _default_session_stack.remove(self._session)
+        ops._default_session_stack.remove(self._session)
         return False
-
-
-def get_default_session():
-    return _default_session_stack[-1] if _default_session_stack else None
-
-
-def _clear_default_session():
-    _default_session_stack.clear()
-
-
-def run_with_default_session(fetches, feed_dict, graph, session=None):
-    if session is None:
-        session = get_default_session()
-        if session is None:
-            raise ValueError("Cannot evaluate tensor using `eval()`: No default session is registered. Use "
-                             "`with sess.as_default()` or pass an explicit session to `eval(session=sess)`")
-        if session.graph is not graph:
-            raise ValueError("Cannot use the default session to evaluate tensor: the tensor's graph is different "
-                             "from the session's graph. Pass an explicit session to `eval(session=sess)`.")
-    elif session.graph is not graph:
-        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is different from "
-                         "the session's graph.")
-    return session.run(fetches, feed_dict)

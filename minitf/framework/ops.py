@@ -12,7 +12,7 @@ import threading
 
 import numpy as np
 
-from minitf.framework import dtypes, op_registry, tensor_shape
+from minitf.framework import dtypes, op_registry, stack, tensor_shape
 
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
@@ -88,8 +88,7 @@ class Tensor:
         return [op for op in self._op._graph._nodes if self in op._inputs]
 
     def eval(self, feed_dict=None, session=None):
-        from minitf.client import session as session_lib
-        return session_lib.run_with_default_session(self, feed_dict, self.graph, session)
+        return _run_using_default_session(self, feed_dict, self.graph, session)
 
     def __repr__(self):
         return f"<tf.Tensor '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
@@ -109,14 +108,6 @@ class Tensor:
     def __bool__(self):
         raise TypeError("Using a `tf.Tensor` as a Python `bool` is not allowed in Graph execution. "
                         "Use Eager execution or decorate this function with @tf.function.")
-
-    def __iter__(self):
-        dims = self._shape.as_tuple()
-        if dims is None or not dims or dims[0] is None:
-            raise TypeError("Iterating over a symbolic `tf.Tensor` is not allowed: the first dimension of "
-                            f"{self.name} is not known.")
-        from minitf.ops import array_ops
-        return iter(array_ops.unstack(self, num=dims[0]))
 
     def __len__(self):
         raise TypeError(f"len is not well defined for a symbolic Tensor ({self.name}). "
@@ -205,8 +196,7 @@ class Operation:
             self._add_control_input(op)
 
     def run(self, feed_dict=None, session=None):
-        from minitf.client import session as session_lib
-        session_lib.run_with_default_session(self, feed_dict, self.graph, session)
+        _run_using_default_session(self, feed_dict, self.graph, session)
 
     def __repr__(self):
         return f"<tf.Operation '{self._name}' type={self._type}>"
@@ -634,8 +624,33 @@ def reset_default_graph():
         raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you need a cleared "
                              "graph, exit the nesting and create a new graph.")
     _global_default_graph = Graph()
-    from minitf.client import session as session_lib
-    session_lib._clear_default_session()
+    _default_session_stack.reset()
+
+
+# -- default session ----------------------------------------------------------------------------------------------
+
+_default_session_stack = stack.DefaultStack()  # client/session.py pushes a Session here in Session.as_default()
+
+
+def get_default_session():
+    """``tf.get_default_session``: the innermost session entered with ``as_default()`` (or ``with``), or None."""
+    return _default_session_stack.get_default()
+
+
+def _run_using_default_session(fetches, feed_dict, graph, session=None):
+    """``Tensor.eval()`` and ``Operation.run()``: ``session.run`` on the given or the default session."""
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            raise ValueError("Cannot evaluate tensor using `eval()`: No default session is registered. Use "
+                             "`with sess.as_default()` or pass an explicit session to `eval(session=sess)`")
+        if session.graph is not graph:
+            raise ValueError("Cannot use the default session to evaluate tensor: the tensor's graph is different "
+                             "from the session's graph. Pass an explicit session to `eval(session=sess)`.")
+    elif session.graph is not graph:
+        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is different from "
+                         "the session's graph.")
+    return session.run(fetches, feed_dict)
 
 
 def _graph_of(values):
@@ -717,13 +732,8 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, as_ref
         result = fn(value, dtype=dtype, name=name, as_ref=as_ref)
         if result is not NotImplemented:
             return result
-    from minitf.ops import constant_op
-    if dtype is None and preferred_dtype is not None:
-        try:
-            return constant_op.constant(value, dtype=preferred_dtype, name=name or "Const")
-        except (TypeError, ValueError):
-            pass
-    return constant_op.constant(value, dtype=dtype, name=name or "Const")
+    raise TypeError(f"Failed to convert object of type {type(value)} to Tensor. Contents: {value}. Consider "
+                    "casting elements to a supported type.")
 
 
 def convert_n_to_tensor(values, dtype=None, name=None):

@@ -234,6 +234,18 @@ def unstack(value, num=None, axis=0, name="unstack"):
     return apply_op("Unpack", [x], {"num": num, "T": x.dtype.base_dtype, "axis": axis}, name).outputs
 
 
+def _iterate(tensor):
+    """``iter(tensor)`` (``for row in x``, ``a, b = x``): the outputs of one Unpack along the first dimension."""
+    dims = tensor.shape.as_tuple()
+    if dims is None or not dims or dims[0] is None:
+        raise TypeError("Iterating over a symbolic `tf.Tensor` is not allowed: the first dimension of "
+                        f"{tensor.name} is not known.")
+    return iter(unstack(tensor, num=dims[0]))
+
+
+ops.Tensor.__iter__ = _iterate
+
+
 def _split_v_infer(op):
     x, sizes_t, axis_t = op.inputs
     n = op.get_attr("num_split")
