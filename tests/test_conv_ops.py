@@ -5,7 +5,6 @@ gradient graphs, static shapes and shape-error messages must be TensorFlow's exa
 of images; a second pass with tiny block budgets checks that splitting into many blocks and into bands of rows
 changes nothing.
 """
-import json
 import os
 
 import numpy as np
@@ -15,10 +14,11 @@ import conv_cases
 import minitf as tf
 from minitf.ops import conv_ops
 from op_cases import data
+from helpers import golden
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GOLDEN = np.load(os.path.join(HERE, "golden", "conv.npz"))
-META = json.load(open(os.path.join(HERE, "golden", "conv.json")))
+GOLDEN = golden("golden/conv.npz")
+META = golden("golden/conv.json")
 RTOL, ATOL = 2e-5, 2e-5
 
 

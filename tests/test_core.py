@@ -1,21 +1,15 @@
 """Core engine behaviour compared with TensorFlow 2.21 (golden values from tests/golden/make_core.py)."""
 
-import json
-import os
-
 import numpy as np
 import pytest
 
 import minitf as tf
+from helpers import golden
 
-GOLDEN = json.load(open(os.path.join(os.path.dirname(__file__), "golden", "core.json")))
+GOLDEN = golden("golden/core.json")
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
+pytestmark = pytest.mark.usefixtures("fresh_graph")  # tests/conftest.py
 
 
 def _linear_regression(global_step=False):

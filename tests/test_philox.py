@@ -8,16 +8,15 @@ TensorFlow's Box-Muller calls) on inputs where they are not correctly rounded, f
 """
 
 import hashlib
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from minitf.framework import errors
 from minitf.ops import philox
+from helpers import golden
 
-GOLDEN = json.loads((Path(__file__).parent / "golden" / "philox.json").read_text())
+GOLDEN = golden("golden/philox.json")
 KERNELS = {"RandomUniform": "uniform", "RandomUniformInt": "uniform_int", "RandomStandardNormal": "normal",
            "TruncatedNormal": "truncated_normal"}
 

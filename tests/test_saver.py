@@ -16,9 +16,10 @@ import pytest
 
 import saver_cases
 from minitf.framework import errors
+from helpers import golden
 
 FIXTURES = Path(__file__).parent / "fixtures" / "saver"
-GOLDEN = json.loads((FIXTURES / "golden.json").read_text())
+GOLDEN = golden("fixtures/saver/golden.json")
 
 
 tf = saver_cases.minitf_namespace()

@@ -5,7 +5,6 @@ TensorFlow's files are tests/fixtures/saver/ (tests/golden/make_saver_fixtures.p
 meta graphs is checked by tests/golden/check_saver_with_tf.py.
 """
 
-import json
 import shutil
 from pathlib import Path
 
@@ -18,9 +17,10 @@ from hypothesis import strategies as st
 import saver_cases
 from minitf.framework import errors
 from minitf.proto import meta_graph_pb2, saver_pb2
+from helpers import golden
 
 FIXTURES = Path(__file__).parent / "fixtures" / "saver"
-GOLDEN = json.loads((FIXTURES / "golden.json").read_text())
+GOLDEN = golden("fixtures/saver/golden.json")
 tf = saver_cases.minitf_namespace()
 
 
