@@ -12,7 +12,7 @@ import pytest
 
 import conv_cases
 import minitf as tf
-from minitf.ops import conv_ops
+from minitf.ops import conv_ops, pooling_ops
 from op_cases import data
 from helpers import golden
 
@@ -56,7 +56,7 @@ def test_values_and_gradients(name):
                                   "cifar_block"])
 def test_tiny_blocks_change_nothing(name, monkeypatch):
     monkeypatch.setattr(conv_ops, "_COLUMN_BLOCK_BYTES", 64)  # bands of one output row
-    monkeypatch.setattr(conv_ops, "_POOL_BLOCK_BYTES", 64)  # one image per block
+    monkeypatch.setattr(pooling_ops, "_POOL_BLOCK_BYTES", 64)  # one image per block
     monkeypatch.setattr(conv_ops, "_LRN_BLOCK_BYTES", 64)  # a few pixels per block
     _, value, grad_values = run_case(name)
     check_values(name, value, grad_values)

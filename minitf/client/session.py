@@ -12,7 +12,7 @@ import numpy as np
 
 from minitf.client import fetches as fetch_lib
 from minitf.client.state import SessionState, VariableCell
-from minitf.framework import dtypes, errors, ops
+from minitf.framework import dtypes, errors, messages, ops
 
 
 class _Plan:
@@ -155,7 +155,7 @@ def _readonly(value):
 
 def _op_error(exc, op):
     """Turns a kernel failure into TensorFlow's error class, naming the op and where the user created it."""
-    where = f"\n\t [[node {op.name} (defined at {ops.format_frame(op._traceback)}) ]]"
+    where = f"\n\t [[node {op.name} (defined at {messages.format_frame(op._traceback)}) ]]"
     if isinstance(exc, errors.OpError):
         if exc.op is None:
             return type(exc)(None, op, exc.message + where)

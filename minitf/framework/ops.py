@@ -5,33 +5,15 @@ case-insensitively, ops and name scopes share one namespace, and a scope name en
 """
 
 import contextlib
-import os
 import re
-import sys
 import threading
 
 import numpy as np
 
-from minitf.framework import dtypes, op_registry, stack, tensor_shape
+from minitf.framework import dtypes, messages, op_registry, stack, tensor_conversion_registry, tensor_shape
 
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
-_MINITF_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def user_frame():
-    """(filename, lineno, function) of the innermost stack frame outside minitf: where the user built the op."""
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_MINITF_DIR):
-        frame = frame.f_back
-    if frame is None:
-        return ("<unknown>", 0, "<unknown>")
-    return (frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
-
-
-def format_frame(frame):
-    filename, lineno, func = frame
-    return f'File "{filename}", line {lineno}, in {func}'
 
 
 class Tensor:
@@ -135,7 +117,7 @@ class Operation:
         self._control_inputs = list(control_inputs)
         self._device = device
         self._op_def = op_registry.get(op_type)
-        self._traceback = user_frame()
+        self._traceback = messages.user_frame()
         self._outputs = ()
         self._id = None
 
@@ -445,7 +427,7 @@ class Graph:
         try:
             specs = op_def.infer(op)
         except ValueError as e:
-            node = f"{op_type}[{_attr_summary(op._attrs)}]({', '.join(t.op.name for t in inputs)})"
+            node = f"{op_type}[{messages.attr_summary(op._attrs)}]({', '.join(t.op.name for t in inputs)})"
             raise ValueError(f"{e} for '{{{{node {op_name}}}}} = {node}' with input shapes: "
                              + ", ".join(f"[{','.join('?' if d is None else str(d) for d in t.shape.as_tuple())}]"
                                          if t.shape.as_tuple() is not None else "?" for t in inputs)
@@ -573,36 +555,6 @@ class Graph:
             return None
 
 
-def _float_text(value):
-    """A float attr as TensorFlow prints it: 6 significant digits, or 9 when 6 do not give the float32 back."""
-    single = np.float32(value)
-    text = "%.6g" % single
-    return text if np.float32(text) == single else "%.9g" % single
-
-
-def _attr_summary(attrs):
-    """Attrs as TensorFlow prints them in shape errors: ``T=DT_FLOAT, transpose_a=false``."""
-    parts = []
-    for key in sorted(attrs):
-        value = attrs[key]
-        if isinstance(value, dtypes.DType):
-            text = "DT_" + {"float32": "FLOAT", "float64": "DOUBLE"}.get(value.name, value.name.upper())
-        elif isinstance(value, bool):
-            text = "true" if value else "false"
-        elif isinstance(value, float):
-            text = _float_text(value)
-        elif isinstance(value, (int, str)):
-            text = str(value)
-        elif isinstance(value, bytes):
-            text = '"' + value.decode(errors="replace") + '"'
-        elif isinstance(value, (list, tuple)) and all(type(v) is int for v in value):
-            text = "[" + ", ".join(str(v) for v in value) + "]"
-        else:
-            continue
-        parts.append(f"{key}={text}")
-    return ", ".join(parts)
-
-
 # -- the default graph -----------------------------------------------------------------------------------------
 
 _default_graph_stack = []
@@ -700,14 +652,9 @@ def get_collection_ref(key):
     return get_default_graph().get_collection_ref(key)
 
 
-# -- conversion to tensors ---------------------------------------------------------------------------------------
+# -- conversion to tensors (the functions that convert other values: tensor_conversion_registry) -------------
 
-_conversion_functions = []  # (base_type, fn, priority), sorted by priority
-
-
-def register_tensor_conversion_function(base_type, conversion_func, priority=100):
-    _conversion_functions.append((base_type, conversion_func, priority))
-    _conversion_functions.sort(key=lambda entry: entry[2])
+register_tensor_conversion_function = tensor_conversion_registry.register_tensor_conversion_function
 
 
 def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, as_ref=False):
@@ -719,21 +666,7 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, as_ref
             raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with dtype "
                              f"{value.dtype.name}: {value!r}")
         return value
-    for base_type, fn, _ in _conversion_functions:  # a function returns NotImplemented to pass to the next one
-        if not isinstance(value, base_type):
-            continue
-        if dtype is None and preferred_dtype is not None:
-            try:
-                result = fn(value, dtype=dtypes.as_dtype(preferred_dtype), name=name, as_ref=as_ref)
-            except (TypeError, ValueError):
-                result = NotImplemented
-            if result is not NotImplemented:
-                return result
-        result = fn(value, dtype=dtype, name=name, as_ref=as_ref)
-        if result is not NotImplemented:
-            return result
-    raise TypeError(f"Failed to convert object of type {type(value)} to Tensor. Contents: {value}. Consider "
-                    "casting elements to a supported type.")
+    return tensor_conversion_registry.convert(value, dtype, name, preferred_dtype, as_ref)
 
 
 def convert_n_to_tensor(values, dtype=None, name=None):

@@ -1,9 +1,9 @@
 """Gradients of the neural-network ops (``nn_ops``: activations, softmax, cross-entropies, top-k, L2 loss, fused batch
-norm; ``conv_ops``: convolutions, pooling, LRN, bias), named like TensorFlow's ``python/ops/nn_grad.py``."""
+norm; ``conv_ops``: convolutions, LRN, bias; ``pooling_ops``), named like TensorFlow's ``python/ops/nn_grad.py``."""
 
 from minitf.framework import op_registry
 from minitf.framework.op_def_lib import RegisterGradient, apply_op, apply_op_1
-from minitf.ops import array_ops, conv_ops, math_ops, nn_ops
+from minitf.ops import array_ops, conv_ops, math_ops, nn_ops, pooling_ops  # noqa: F401 -- pooling's grad ops
 
 
 def _activation_grad(op, grad):
