@@ -6,31 +6,15 @@ from minitf.framework.op_def_lib import RegisterGradient, apply_op, apply_op_1
 from minitf.ops import array_ops, math_ops, slicing_ops
 
 
-@RegisterGradient("Identity")
-@RegisterGradient("Snapshot")
-def _identity_grad(op, grad):
-    return grad
+@RegisterGradient("Pack")
+def _pack_grad(op, grad):
+    return array_ops.unstack(grad, num=op.get_attr("N"), axis=op.get_attr("axis"))
 
 
-RegisterGradient("IdentityN")(lambda op, *grads: grads)
-
-
-RegisterGradient("PlaceholderWithDefault")(lambda op, grad: grad)  # the gradient passes through, as in TensorFlow
-
-
-@RegisterGradient("Reshape")
-def _reshape_grad(op, grad):
-    return array_ops.reshape(grad, array_ops.shape(op.inputs[0])), None
-
-
-@RegisterGradient("ExpandDims")
-def _expand_dims_grad(op, grad):
-    return array_ops.reshape(grad, array_ops.shape(op.inputs[0])), None
-
-
-@RegisterGradient("Squeeze")
-def _squeeze_grad(op, grad):
-    return array_ops.reshape(grad, array_ops.shape(op.inputs[0]))
+@RegisterGradient("Unpack")
+def _unpack_grad(op, *grads):
+    grads = [g if g is not None else array_ops.zeros_like(t) for g, t in zip(grads, op.outputs)]
+    return array_ops.stack(grads, axis=op.get_attr("axis"))
 
 
 @RegisterGradient("ConcatV2")
@@ -47,35 +31,6 @@ def _concat_grad(op, grad):
     shapes = [array_ops.shape(v) for v in values]
     offsets = apply_op("ConcatOffset", [axis] + shapes, {"N": len(values)}).outputs
     return [array_ops.slice(grad, off, s) for off, s in zip(offsets, shapes)] + [None]
-
-
-@RegisterGradient("Pack")
-def _pack_grad(op, grad):
-    return array_ops.unstack(grad, num=op.get_attr("N"), axis=op.get_attr("axis"))
-
-
-@RegisterGradient("Unpack")
-def _unpack_grad(op, *grads):
-    grads = [g if g is not None else array_ops.zeros_like(t) for g, t in zip(grads, op.outputs)]
-    return array_ops.stack(grads, axis=op.get_attr("axis"))
-
-
-@RegisterGradient("Split")
-def _split_grad(op, *grads):
-    grads = [g if g is not None else array_ops.zeros_like(t) for g, t in zip(grads, op.outputs)]
-    return None, array_ops.concat(grads, op.inputs[0])
-
-
-@RegisterGradient("SplitV")
-def _split_v_grad(op, *grads):
-    grads = [g if g is not None else array_ops.zeros_like(t) for g, t in zip(grads, op.outputs)]
-    return array_ops.concat(grads, op.inputs[2]), None, None
-
-
-@RegisterGradient("Transpose")
-def _transpose_grad(op, grad):
-    perm = op.inputs[1]
-    return array_ops.transpose(grad, apply_op_1("InvertPermutation", [perm], {"T": dtypes.int32})), None
 
 
 @RegisterGradient("Slice")
@@ -100,6 +55,23 @@ def _strided_slice_grad(op, grad):
     return apply_op_1("StridedSliceGrad", [x_shape, begin, end, strides, grad], attrs), None, None, None
 
 
+@RegisterGradient("Split")
+def _split_grad(op, *grads):
+    grads = [g if g is not None else array_ops.zeros_like(t) for g, t in zip(grads, op.outputs)]
+    return None, array_ops.concat(grads, op.inputs[0])
+
+
+@RegisterGradient("SplitV")
+def _split_v_grad(op, *grads):
+    grads = [g if g is not None else array_ops.zeros_like(t) for g, t in zip(grads, op.outputs)]
+    return array_ops.concat(grads, op.inputs[2]), None, None
+
+
+@RegisterGradient("Fill")
+def _fill_grad(op, grad):
+    return None, math_ops.reduce_sum(grad)
+
+
 @RegisterGradient("GatherV2")
 def _gather_grad(op, grad):
     params, indices, axis = op.inputs
@@ -115,9 +87,38 @@ def _gather_grad(op, grad):
     return array_ops.unsorted_segment_sum(values, flat_indices, n), None, None
 
 
-@RegisterGradient("UnsortedSegmentSum")
-def _unsorted_segment_sum_grad(op, grad):
-    return array_ops.gather(grad, op.inputs[1]), None, None
+@RegisterGradient("Identity")
+@RegisterGradient("Snapshot")
+def _identity_grad(op, grad):
+    return grad
+
+
+RegisterGradient("IdentityN")(lambda op, *grads: grads)
+RegisterGradient("PlaceholderWithDefault")(lambda op, grad: grad)  # the gradient passes through, as in TensorFlow
+
+
+RegisterGradient("CheckNumerics")(lambda op, grad: grad)
+
+
+@RegisterGradient("Reshape")
+def _reshape_grad(op, grad):
+    return array_ops.reshape(grad, array_ops.shape(op.inputs[0])), None
+
+
+@RegisterGradient("ExpandDims")
+def _expand_dims_grad(op, grad):
+    return array_ops.reshape(grad, array_ops.shape(op.inputs[0])), None
+
+
+@RegisterGradient("Squeeze")
+def _squeeze_grad(op, grad):
+    return array_ops.reshape(grad, array_ops.shape(op.inputs[0]))
+
+
+@RegisterGradient("Transpose")
+def _transpose_grad(op, grad):
+    perm = op.inputs[1]
+    return array_ops.transpose(grad, apply_op_1("InvertPermutation", [perm], {"T": dtypes.int32})), None
 
 
 @RegisterGradient("Tile")
@@ -147,9 +148,6 @@ def _broadcast_to_grad(op, grad):
     return array_ops.reshape(math_ops.reduce_sum(grad, rx, keepdims=True), input_shape), None
 
 
-RegisterGradient("CheckNumerics")(lambda op, grad: grad)
-
-
-@RegisterGradient("Fill")
-def _fill_grad(op, grad):
-    return None, math_ops.reduce_sum(grad)
+@RegisterGradient("UnsortedSegmentSum")
+def _unsorted_segment_sum_grad(op, grad):
+    return array_ops.gather(grad, op.inputs[1]), None, None
