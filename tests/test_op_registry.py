@@ -47,8 +47,8 @@ def test_every_op_has_a_complete_card(op_type):
     card = op_registry.card(op_type).splitlines()
     assert card[0] == op_type
     fields = dict(line.strip().split(":", 1) for line in card[1:])
-    assert set(fields) == {"registered", "inputs", "attr defaults", "shape function", "kernel", "gradient",
-                           "properties", "wrapper"}
+    assert set(fields) == {"registered", "inputs", "attrs", "shape function", "kernel", "gradient", "properties",
+                           "wrapper"}
     assert re.match(r" +minitf/\S+\.py:\d+$", fields["registered"])
     assert re.search(r"\.py:\d+ \(", fields["shape function"])
     assert fields["kernel"].strip()
@@ -61,4 +61,6 @@ def test_minitf_ops_prints_the_card_of_conv2d():
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == op_registry.card("Conv2D").splitlines()
     assert "  gradient:       minitf/ops/nn_grad.py:" in result.stdout
+    assert ("  attrs:          T, strides, use_cudnn_on_gpu=True, padding, explicit_paddings=[], "
+            "data_format=b'NHWC', dilations=[1, 1, 1, 1]") in result.stdout
     assert "  wrapper:        minitf/ops/conv_ops.py:" in result.stdout

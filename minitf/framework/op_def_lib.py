@@ -128,6 +128,11 @@ def as_int_list(value):
     return [int(v) for v in np.asarray(value).reshape(-1)]
 
 
+def declared_attrs(op):
+    """The op's values of the attrs its registration declares (``attrs=``), e.g. for its gradient op."""
+    return {k: op.get_attr(k) for k in op._op_def.attrs}
+
+
 def dtype_attr(op, name="T"):
     return dtypes.as_dtype(op.get_attr(name))
 

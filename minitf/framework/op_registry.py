@@ -26,6 +26,8 @@ class OpDef:
     - ``forwards_input``: the output is input 0's value unchanged (Identity), so the executor gives both one slot.
     - ``input_names``: TensorFlow's argument names; a Python value passed for one becomes a Const named
       ``<op>/<argument>`` (``Reshape/shape``, ``Sum/reduction_indices``), as in TensorFlow.
+    - ``attrs``: the names of the attrs TensorFlow's OpDef declares, in its order, where declared (the op's
+      gradient copies them to its gradient op with ``op_def_lib.declared_attrs``).
     - ``attr_defaults``: attrs TensorFlow's OpDef declares with defaults, filled in on GraphDef import.
     - ``static_value(op)``: the value of the op's output computed at graph construction, or None
       (``tensor_util.constant_value``); ``static_shape(op)``: the TensorShape that its 1-D int output describes,
@@ -35,12 +37,12 @@ class OpDef:
     - ``location``: ``(file, line)`` of the registration.
     """
 
-    __slots__ = ("name", "infer", "kernel", "stateful", "per_session", "ref_inputs", "input_names",
+    __slots__ = ("name", "infer", "kernel", "stateful", "per_session", "ref_inputs", "input_names", "attrs",
                  "attr_defaults", "forwards_input", "static_value", "static_shape", "full_type", "location")
 
     def __init__(self, name, infer, kernel, stateful=False, per_session=False, ref_inputs=(), input_names=(),
-                 attr_defaults=None, forwards_input=False, static_value=None, static_shape=None, full_type=None,
-                 location=None):
+                 attrs=(), attr_defaults=None, forwards_input=False, static_value=None, static_shape=None,
+                 full_type=None, location=None):
         self.name = name
         self.infer = infer
         self.kernel = kernel
@@ -48,6 +50,7 @@ class OpDef:
         self.per_session = per_session
         self.ref_inputs = tuple(ref_inputs)
         self.input_names = tuple(input_names)
+        self.attrs = tuple(attrs)
         self.attr_defaults = attr_defaults or {}
         self.forwards_input = forwards_input
         self.static_value = static_value
@@ -185,6 +188,14 @@ def _mentions(code, text):
     return any(c == text or (hasattr(c, "co_consts") and _mentions(c, text)) for c in code.co_consts)
 
 
+def _attrs_text(op_def):
+    """The declared attrs with their defaults (``padding, data_format=b'NHWC'``), else the defaults alone."""
+    names = list(op_def.attrs) + [k for k in op_def.attr_defaults if k not in op_def.attrs]
+    if not names:
+        return "(none declared)"
+    return ", ".join(f"{k}={op_def.attr_defaults[k]!r}" if k in op_def.attr_defaults else k for k in names)
+
+
 def card(op_type):
     """A text card: the op's inputs, attrs and where its registration, shape function, kernel, gradient and
     wrappers live."""
@@ -201,7 +212,7 @@ def card(op_type):
     lines = [op_type,
              f"  registered:     {_relative(op_def.location[0])}:{op_def.location[1]}",
              f"  inputs:         {', '.join(op_def.input_names) or '(none)'}",
-             f"  attr defaults:  {', '.join(f'{k}={v!r}' for k, v in op_def.attr_defaults.items()) or '(none)'}",
+             f"  attrs:          {_attrs_text(op_def)}",
              f"  shape function: {_where(op_def.infer)}",
              f"  kernel:         {_where(op_def.kernel) if op_def.kernel is not None else 'none (nothing to run)'}",
              f"  gradient:       {gradient}",

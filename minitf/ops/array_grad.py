@@ -2,8 +2,8 @@
 named and ordered like TensorFlow's ``python/ops/array_grad.py``."""
 
 from minitf.framework import dtypes, tensor_util
-from minitf.framework.op_def_lib import RegisterGradient, apply_op, apply_op_1
-from minitf.ops import array_ops, math_ops, slicing_ops
+from minitf.framework.op_def_lib import RegisterGradient, apply_op, apply_op_1, declared_attrs
+from minitf.ops import array_ops, math_ops
 
 
 @RegisterGradient("Pack")
@@ -50,7 +50,7 @@ def _strided_slice_grad(op, grad):
     x = op.inputs[0]
     begin, end, strides = op.inputs[1:]
     x_shape = array_ops.shape(x)
-    attrs = {k: op.get_attr(k) for k in slicing_ops.STRIDED_SLICE_MASKS}
+    attrs = declared_attrs(op)
     attrs.update({"T": grad.dtype.base_dtype, "Index": dtypes.int32})
     return apply_op_1("StridedSliceGrad", [x_shape, begin, end, strides, grad], attrs), None, None, None
 

@@ -280,18 +280,14 @@ def _backprop_filter_kernel(op):
     return conv2d_backprop_filter
 
 
-_CONV_ATTRS = {"use_cudnn_on_gpu": True, "explicit_paddings": [], "data_format": b"NHWC", "dilations": [1, 1, 1, 1]}
-register("Conv2D", _conv_infer, pure_with_attrs(_conv_kernel), input_names=("input", "filter"),
-         attr_defaults=_CONV_ATTRS)
+_CONV_ATTRS = ("T", "strides", "use_cudnn_on_gpu", "padding", "explicit_paddings", "data_format", "dilations")
+_CONV_DEFAULTS = {"use_cudnn_on_gpu": True, "explicit_paddings": [], "data_format": b"NHWC", "dilations": [1, 1, 1, 1]}
+register("Conv2D", _conv_infer, pure_with_attrs(_conv_kernel), input_names=("input", "filter"), attrs=_CONV_ATTRS,
+         attr_defaults=_CONV_DEFAULTS)
 register("Conv2DBackpropInput", _backprop_input_infer, pure_with_attrs(_backprop_input_kernel),
-         input_names=("input_sizes", "filter", "out_backprop"), attr_defaults=_CONV_ATTRS)
+         input_names=("input_sizes", "filter", "out_backprop"), attrs=_CONV_ATTRS, attr_defaults=_CONV_DEFAULTS)
 register("Conv2DBackpropFilter", _backprop_filter_infer, pure_with_attrs(_backprop_filter_kernel),
-         input_names=("input", "filter_sizes", "out_backprop"), attr_defaults=_CONV_ATTRS)
-
-
-def _conv_attrs(op):
-    return {k: op.get_attr(k) for k in ("T", "strides", "use_cudnn_on_gpu", "padding", "explicit_paddings",
-                                        "data_format", "dilations")}
+         input_names=("input", "filter_sizes", "out_backprop"), attrs=_CONV_ATTRS, attr_defaults=_CONV_DEFAULTS)
 
 
 def _conv_op_attrs(x, strides, padding, dilations, data_format="NHWC", use_cudnn_on_gpu=True):
@@ -382,17 +378,16 @@ def _depthwise_filter_kernel(op):
     return depthwise_backprop_filter
 
 
-_DEPTHWISE_ATTRS = {"explicit_paddings": [], "data_format": b"NHWC", "dilations": [1, 1, 1, 1]}
+_DEPTHWISE_ATTRS = ("T", "strides", "padding", "explicit_paddings", "data_format", "dilations")
+_DEPTHWISE_DEFAULTS = {"explicit_paddings": [], "data_format": b"NHWC", "dilations": [1, 1, 1, 1]}
 register("DepthwiseConv2dNative", _depthwise_infer, pure_with_attrs(_depthwise_kernel),
-         input_names=("input", "filter"), attr_defaults=_DEPTHWISE_ATTRS)
+         input_names=("input", "filter"), attrs=_DEPTHWISE_ATTRS, attr_defaults=_DEPTHWISE_DEFAULTS)
 register("DepthwiseConv2dNativeBackpropInput", _backprop_input_infer, pure_with_attrs(_depthwise_input_kernel),
-         input_names=("input_sizes", "filter", "out_backprop"), attr_defaults=_DEPTHWISE_ATTRS)
+         input_names=("input_sizes", "filter", "out_backprop"), attrs=_DEPTHWISE_ATTRS,
+         attr_defaults=_DEPTHWISE_DEFAULTS)
 register("DepthwiseConv2dNativeBackpropFilter", _backprop_filter_infer, pure_with_attrs(_depthwise_filter_kernel),
-         input_names=("input", "filter_sizes", "out_backprop"), attr_defaults=_DEPTHWISE_ATTRS)
-
-
-def _depthwise_attrs(op):
-    return {k: op.get_attr(k) for k in ("T", "strides", "padding", "explicit_paddings", "data_format", "dilations")}
+         input_names=("input", "filter_sizes", "out_backprop"), attrs=_DEPTHWISE_ATTRS,
+         attr_defaults=_DEPTHWISE_DEFAULTS)
 
 
 def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None, data_format=None,  # noqa: A002

@@ -39,7 +39,7 @@ def _matmul_kernel(op):
 
 
 register("MatMul", _matmul_infer, pure_with_attrs(_matmul_kernel), input_names=("a", "b"),
-         attr_defaults={"transpose_a": False, "transpose_b": False})
+         attrs=("transpose_a", "transpose_b", "T"), attr_defaults={"transpose_a": False, "transpose_b": False})
 
 
 def _batch_matmul_infer(op):

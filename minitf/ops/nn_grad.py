@@ -2,7 +2,7 @@
 norm; ``conv_ops``: convolutions, LRN, bias; ``pooling_ops``), named like TensorFlow's ``python/ops/nn_grad.py``."""
 
 from minitf.framework import op_registry
-from minitf.framework.op_def_lib import RegisterGradient, apply_op, apply_op_1
+from minitf.framework.op_def_lib import RegisterGradient, apply_op, apply_op_1, declared_attrs
 from minitf.ops import array_ops, conv_ops, math_ops, nn_ops, pooling_ops  # noqa: F401 -- pooling's grad ops
 
 
@@ -104,14 +104,14 @@ def _fused_batch_norm_grad(op, grad_y, *_):
 @RegisterGradient("Conv2D")
 def _conv2d_grad(op, grad):
     shape_0, shape_1 = array_ops.shape_n([op.inputs[0], op.inputs[1]])
-    attrs = conv_ops._conv_attrs(op)
+    attrs = declared_attrs(op)
     return [apply_op_1("Conv2DBackpropInput", [shape_0, op.inputs[1], grad], attrs),
             apply_op_1("Conv2DBackpropFilter", [op.inputs[0], shape_1, grad], attrs)]
 
 
 @RegisterGradient("Conv2DBackpropInput")
 def _conv2d_backprop_input_grad(op, grad):
-    attrs = conv_ops._conv_attrs(op)
+    attrs = declared_attrs(op)
     return [None,
             apply_op_1("Conv2DBackpropFilter", [grad, array_ops.shape(op.inputs[1]), op.inputs[2]], attrs),
             apply_op_1("Conv2D", [grad, op.inputs[1]], attrs)]
@@ -119,7 +119,7 @@ def _conv2d_backprop_input_grad(op, grad):
 
 @RegisterGradient("DepthwiseConv2dNative")
 def _depthwise_grad(op, grad):
-    attrs = conv_ops._depthwise_attrs(op)
+    attrs = declared_attrs(op)
     return [apply_op_1("DepthwiseConv2dNativeBackpropInput", [array_ops.shape(op.inputs[0]), op.inputs[1], grad],
                        attrs),
             apply_op_1("DepthwiseConv2dNativeBackpropFilter", [op.inputs[0], array_ops.shape(op.inputs[1]), grad],
@@ -128,13 +128,13 @@ def _depthwise_grad(op, grad):
 
 @RegisterGradient("MaxPool")
 def _max_pool_grad(op, grad):
-    attrs = {k: op.get_attr(k) for k in ("T", "ksize", "strides", "padding", "explicit_paddings", "data_format")}
+    attrs = declared_attrs(op)
     return apply_op_1("MaxPoolGrad", [op.inputs[0], op.outputs[0], grad], attrs)
 
 
 @RegisterGradient("AvgPool")
 def _avg_pool_grad(op, grad):
-    attrs = {k: op.get_attr(k) for k in ("T", "ksize", "strides", "padding", "data_format")}
+    attrs = declared_attrs(op)
     return apply_op_1("AvgPoolGrad", [array_ops.shape(op.inputs[0]), grad], attrs)
 
 

@@ -161,15 +161,18 @@ def _avg_pool_grad_infer(op):
     return [(op.inputs[1].dtype.base_dtype, _shape_from_value(op.inputs[0]))]
 
 
-_POOL_ATTRS = {"data_format": b"NHWC"}
-register("MaxPool", _pool_infer, pure_with_attrs(_max_pool_kernel), input_names=("input",),
-         attr_defaults={"data_format": b"NHWC", "explicit_paddings": []})
+_MAX_POOL_ATTRS = ("T", "ksize", "strides", "padding", "explicit_paddings", "data_format")
+_MAX_POOL_DEFAULTS = {"explicit_paddings": [], "data_format": b"NHWC"}
+register("MaxPool", _pool_infer, pure_with_attrs(_max_pool_kernel), input_names=("input",), attrs=_MAX_POOL_ATTRS,
+         attr_defaults=_MAX_POOL_DEFAULTS)
 register("MaxPoolGrad", same_as_input(), pure_with_attrs(_max_pool_grad_kernel),
-         input_names=("orig_input", "orig_output", "grad"), attr_defaults={"data_format": b"NHWC",
-                                                                            "explicit_paddings": []})
-register("AvgPool", _pool_infer, pure_with_attrs(_avg_pool_kernel), input_names=("value",), attr_defaults=_POOL_ATTRS)
+         input_names=("orig_input", "orig_output", "grad"), attrs=_MAX_POOL_ATTRS, attr_defaults=_MAX_POOL_DEFAULTS)
+_AVG_POOL_ATTRS = ("ksize", "strides", "padding", "data_format", "T")
+_AVG_POOL_DEFAULTS = {"data_format": b"NHWC"}
+register("AvgPool", _pool_infer, pure_with_attrs(_avg_pool_kernel), input_names=("value",), attrs=_AVG_POOL_ATTRS,
+         attr_defaults=_AVG_POOL_DEFAULTS)
 register("AvgPoolGrad", _avg_pool_grad_infer, pure_with_attrs(_avg_pool_grad_kernel),
-         input_names=("orig_input_shape", "grad"), attr_defaults=_POOL_ATTRS)
+         input_names=("orig_input_shape", "grad"), attrs=_AVG_POOL_ATTRS, attr_defaults=_AVG_POOL_DEFAULTS)
 
 
 def _pool(op_type, default_name, value, ksize, strides, padding, data_format, name, extra=None):

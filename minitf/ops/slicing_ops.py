@@ -181,7 +181,7 @@ def _strided_slice_kernel(op):
 
 
 register("StridedSlice", _strided_slice_infer, pure_with_attrs(_strided_slice_kernel),
-         input_names=("input", "begin", "end", "strides"))
+         input_names=("input", "begin", "end", "strides"), attrs=("T", "Index") + STRIDED_SLICE_MASKS)
 
 
 def _strided_slice_grad_kernel(op):
@@ -199,7 +199,7 @@ def _strided_slice_grad_infer(op):
 
 
 register("StridedSliceGrad", _strided_slice_grad_infer, pure_with_attrs(_strided_slice_grad_kernel),
-         input_names=("shape", "begin", "end", "strides", "dy"))
+         input_names=("shape", "begin", "end", "strides", "dy"), attrs=("T", "Index") + STRIDED_SLICE_MASKS)
 
 
 def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0,
