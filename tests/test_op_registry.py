@@ -64,3 +64,10 @@ def test_minitf_ops_prints_the_card_of_conv2d():
     assert ("  attrs:          T, strides, use_cudnn_on_gpu=True, padding, explicit_paddings=[], "
             "data_format=b'NHWC', dilations=[1, 1, 1, 1]") in result.stdout
     assert "  wrapper:        minitf/ops/conv_ops.py:" in result.stdout
+
+
+def test_the_architecture_document_shows_matmuls_card_as_it_is():
+    with open(os.path.join(ROOT, "docs", "architecture.md")) as f:
+        text = f.read()
+    shown = re.search(r"```\n(MatMul\n.*?)```", text, re.S).group(1).rstrip("\n")
+    assert shown == op_registry.card("MatMul"), "update docs/architecture.md (its MatMul card and line numbers)"
