@@ -11,3 +11,10 @@ def fresh_graph():
     tf.reset_default_graph()
     yield tf.get_default_graph()
     tf.reset_default_graph()
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch):
+    """The test runs in its own temporary directory (relative paths such as a Saver's land there)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -314,25 +314,6 @@ def test_import_fills_default_attrs():
     assert total.get_attr("keep_dims") is False and total.outputs[0].shape.as_list() == [None]
 
 
-def _seed000_fixture_graph():
-    """The program of tests/golden/make_graph_fixtures.py, built by minitf."""
-    graph = tf.Graph()
-    with graph.as_default():
-        x_data = np.linspace(0, 1, 100).astype(np.float32)
-        y_data = x_data * 0.1 + 0.3
-        with tf.name_scope("linear"):
-            weight = tf.Variable(tf.constant([-0.4]), dtype=np.float32, name="weight")
-            bias = tf.Variable(tf.zeros(shape=[1]), dtype=np.float32, name="bias")
-            y = weight * x_data + bias
-        with tf.name_scope("gradient_descent"):
-            loss = tf.reduce_mean(tf.square(y - y_data), name="loss")
-            tf.summary.scalar("linear_loss", loss)
-            tf.train.GradientDescentOptimizer(0.5).minimize(loss, name="train")
-        tf.global_variables_initializer()
-        tf.train.Saver()
-    return graph
-
-
 @pytest.mark.parametrize("name", ["seed000.pb", "seed000.pbtxt"])
 def test_graph_fixture_written_by_tensorflow_trains_in_minitf(name):
     with open(os.path.join(FIXTURES, "expected.json")) as f:
@@ -341,7 +322,7 @@ def test_graph_fixture_written_by_tensorflow_trains_in_minitf(name):
         data = f.read()
     graph_def = text_format.Parse(data.decode(), tf.GraphDef()) if name.endswith(".pbtxt") else \
         tf.GraphDef.FromString(data)
-    assert [[n.name, n.op] for n in _seed000_fixture_graph().as_graph_def().node] == expected["nodes"]
+    assert [[n.name, n.op] for n in graph_io_cases.seed000_fixture_graph(tf).as_graph_def().node] == expected["nodes"]
     with tf.Graph().as_default():
         tf.import_graph_def(graph_def, name="")
         with tf.Session() as sess:

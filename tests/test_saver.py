@@ -25,12 +25,6 @@ GOLDEN = golden("fixtures/saver/golden.json")
 tf = saver_cases.minitf_namespace()
 
 
-@pytest.fixture
-def in_tmp(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def kernel_message(message):
     """minitf's error message without the ``[[node ...]]`` location and the variable it adds."""
     return re.split(r"\n\t \[\[node |\n\(while restoring variable ", message)[0]

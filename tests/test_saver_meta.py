@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-import pytest
 from google.protobuf import text_format
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,12 +21,6 @@ from helpers import golden
 FIXTURES = Path(__file__).parent / "fixtures" / "saver"
 GOLDEN = golden("fixtures/saver/golden.json")
 tf = saver_cases.minitf_namespace()
-
-
-@pytest.fixture
-def in_tmp(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def run_values(sess, names):

@@ -236,12 +236,7 @@ def _binary_wrapper(op_type, default_name):
 
 def _gen_binary(op_type):
     """A wrapper named after the op type (``tf.multiply`` -> ``Mul``), like TensorFlow's generated wrappers."""
-    def wrapper(x, y, name=None):
-        with ops.name_scope(name, op_type, [x, y]) as scope:
-            x, y = _promote_pair(x, y)
-            return _binary(op_type, x, y, scope)
-    wrapper.__name__ = op_type
-    return wrapper
+    return _binary_wrapper(op_type, op_type)
 
 
 multiply = _gen_binary("Mul")
