@@ -71,3 +71,12 @@ def test_the_architecture_document_shows_matmuls_card_as_it_is():
         text = f.read()
     shown = re.search(r"```\n(MatMul\n.*?)```", text, re.S).group(1).rstrip("\n")
     assert shown == op_registry.card("MatMul"), "update docs/architecture.md (its MatMul card and line numbers)"
+
+
+@pytest.mark.parametrize("path", ["minitf/client/session.py", "minitf/client/tracing.py", "minitf/framework/graph_io.py",
+                                  "minitf/framework/tensor_util.py", "minitf/framework/meta_graph.py"])
+def test_the_executor_and_exporter_read_properties_not_op_type_names(path):
+    with open(os.path.join(ROOT, path)) as f:
+        text = f.read()
+    switches = re.findall(r"\.(?:_type|type|op) (?:==|!=|in|not in) [\"'(]", text)
+    assert not switches, f"{path} switches on op type names; give the ops a property in op_registry.OpDef instead"
