@@ -277,12 +277,21 @@ def _func_attr(name):
     return value
 
 
+def types_text(types):
+    """A structure of dtypes as TensorFlow prints it: ``(tf.int64, tf.float32)``."""
+    if isinstance(types, dict):
+        return "{" + ", ".join(f"{key!r}: {types_text(value)}" for key, value in types.items()) + "}"
+    if isinstance(types, tuple):
+        return "(" + ", ".join(types_text(t) for t in types) + ")"
+    return f"tf.{types.name}"
+
+
 def _dataset_spec(kind):
     def spec_of(traced):
-        structure = traced.output_structure
-        if not isinstance(structure, DatasetV1):
-            raise TypeError(f"The `map_func` argument must return a `Dataset` object. Got {type(structure)}.")
-        return structure._spec
+        returned = traced.returned
+        if not isinstance(returned, DatasetV1):  # TensorFlow fails reading a dataset attribute of what it got
+            raise AttributeError(f"'{type(traced.output_structure).__name__}' object has no attribute '_name'")
+        return returned._spec
     return spec_of
 
 

@@ -114,10 +114,14 @@ def trace(fn, kind, element_spec, unpack_tuples=True):
             result = tuple(result)
         flat = [_as_tensor(value) for value in nest.flatten(result)]
         outputs = [graph.capture(t) if t.graph is not graph else t for t in flat]
-    return TracedFunction(graph, arguments, outputs, nest.pack_sequence_as(result, outputs))
+    traced = TracedFunction(graph, arguments, outputs, nest.pack_sequence_as(result, outputs))
+    traced.returned = result
+    return traced
 
 
 def _as_tensor(value):
+    if hasattr(value, "_variant_tensor"):  # a dataset (flat_map, interleave)
+        return value._variant_tensor
     if hasattr(value, "_as_graph_element") and not isinstance(value, ops.Tensor):
         value = value._as_graph_element()
     if isinstance(value, ops.Operation):
@@ -182,5 +186,5 @@ def check_types(traced, expected, what):
     if len(traced.outputs) != 1 or traced.outputs[0].dtype.base_dtype != expected or \
             traced.outputs[0].shape.ndims not in (None, 0):
         spec = ", ".join(f"TensorSpec(shape={t.shape}, dtype=tf.{t.dtype.name}, name=None)" for t in traced.outputs)
-        raise ValueError(f"Invalid `{what}`. `{what}` must return a scalar boolean tensor, but its return type is "
+        raise ValueError(f"Invalid `{what}`. `{what}` must return a `tf.bool` scalar tensor, but its return type is "
                          f"{spec}.")

@@ -7,6 +7,7 @@ from minitf.data import nest
 from minitf.data.function import _SessionShim
 from minitf.framework import dtypes, ops, tensor_shape
 from minitf.ops import iterator_ops as _kernels  # noqa: F401 -- registers the iterator ops
+from minitf.data.dataset_ops import types_text
 from minitf.ops.dataset_ops import attach
 
 _one_shot_ids = itertools.count()
@@ -20,12 +21,13 @@ def _structure_attrs(spec):
 class Iterator:
     """An iterator over a dataset's elements: ``get_next()`` gives the next element's tensors in a Session."""
 
-    def __init__(self, iterator_resource, initializer, spec, string_handle=None):
+    def __init__(self, iterator_resource, initializer, spec):
         self._iterator_resource = iterator_resource
         self._initializer = initializer
         self._spec = spec
-        self._string_handle = string_handle
         self._get_next_call_count = 0
+        self._string_handle = ops.get_default_graph().create_op(  # TensorFlow makes it with every iterator
+            "IteratorToStringHandle", [iterator_resource], None, "IteratorToStringHandle")._outputs[0]
 
     # -- constructors ----------------------------------------------------------------------------------------
 
@@ -82,8 +84,8 @@ class Iterator:
         with ops.name_scope(name, "make_initializer") as scope:
             if [leaf.dtype for leaf in nest.flatten(dataset._spec)] != \
                     [leaf.dtype for leaf in nest.flatten(self._spec)]:
-                raise TypeError(f"Expected output types {self.output_types} but got dataset with output types "
-                                f"{dataset.output_types}.")
+                raise TypeError(f"Expected output types {types_text(self.output_types)} but got dataset with output "
+                                f"types {types_text(dataset.output_types)}.")
             for mine, theirs in zip(nest.flatten(self._spec), nest.flatten(dataset._spec)):
                 if not mine.shape.is_compatible_with(theirs.shape):
                     raise TypeError(f"Expected output shapes compatible with {self.output_shapes} but got dataset "
@@ -100,13 +102,10 @@ class Iterator:
 
     def string_handle(self, name=None):
         """A string tensor naming this iterator, to feed to an iterator made by ``from_string_handle``."""
-        if name is None and self._string_handle is not None:
-            return self._string_handle
-        handle = ops.get_default_graph().create_op("IteratorToStringHandle", [self._iterator_resource], None,
-                                                   name or "IteratorToStringHandle")._outputs[0]
         if name is None:
-            self._string_handle = handle
-        return handle
+            return self._string_handle
+        return ops.get_default_graph().create_op("IteratorToStringHandle", [self._iterator_resource], None,
+                                                 name)._outputs[0]
 
 
 def _spec_of(output_types, output_shapes):

@@ -6,6 +6,7 @@ numpy arrays, one per component. Iterating never touches the Session: functions 
 attrs are those TensorFlow 2.21's ``tf.compat.v1.data`` builds; the readers are in ``dataset_readers.py``.
 """
 
+import collections
 import os
 import weakref
 
@@ -241,13 +242,22 @@ register_dataset("InterleaveDataset", _interleave_kernel,
 
 # -- batching -----------------------------------------------------------------------------------------------------
 
+def _shape_text(shape):
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
 def _stack(elements, index):
+    """Component ``index`` of ``elements`` stacked, with TensorFlow's errors for elements that differ."""
     first = np.shape(elements[0][index])
     for i, element in enumerate(elements):
-        if np.shape(element[index]) != first:
-            raise invalid_argument(f"Cannot batch tensors with different shapes in component {index}. First element "
-                                   f"had shape {list(first)} and element {i} had shape "
-                                   f"{list(np.shape(element[index]))}.")
+        shape = np.shape(element[index])
+        if shape == first:
+            continue
+        if int(np.prod(shape)) != int(np.prod(first)):
+            raise invalid_argument(f"Cannot add tensor to the batch: number of elements does not match. Shapes are: "
+                                   f"[tensor]: {_shape_text(shape)}, [batch]: {_shape_text(first)}")
+        raise invalid_argument(f"Cannot batch tensors with different shapes in component {index}. First element had "
+                               f"shape {_shape_text(first)} and element {i} had shape {_shape_text(shape)}.")
     return np.stack([element[index] for element in elements])
 
 
@@ -278,6 +288,20 @@ def _batch_kernel(op, state):
     return kernel
 
 
+def _map_and_batch_kernel(op, state):
+    fn = bound_function(op, state, "f")
+    n_captured = len(op.get_attr("Targuments"))
+    batch = _batch_kernel(op, state)
+
+    def kernel(input_dataset, *rest):
+        captured, (batch_size, _, drop_remainder) = rest[:n_captured], rest[n_captured:]
+        return batch(_Map(input_dataset, fn, captured), batch_size, drop_remainder)
+    return kernel
+
+
+register_dataset("MapAndBatchDataset", _map_and_batch_kernel,
+                 ("input_dataset", "other_arguments", "batch_size", "num_parallel_calls", "drop_remainder"),
+                 attr_defaults={"preserve_cardinality": False})
 register_dataset("BatchDatasetV2", _batch_kernel, ("input_dataset", "batch_size", "drop_remainder"),
                  attr_defaults={"parallel_copy": False})
 
@@ -358,60 +382,91 @@ class _Uint32Stream:
         return word
 
 
-class _Shuffle(Dataset):
-    """TensorFlow's ShuffleDataset: a buffer of ``buffer_size`` elements; each output is drawn uniformly from
-    it (``Random() % size``), swapped with the buffer's oldest element, whose place the next input fills.
+class _SeedGenerator:
+    """The seeds of each shuffle: drawn from Philox(seed, seed2) (``reshuffle_each_iteration``), or always
+    (seed, seed2). (0, 0) means seeds from the operating system, as in TensorFlow."""
 
-    Each iteration draws its seeds from a generator seeded with (seed, seed2) (``reshuffle_each_iteration``), or
-    uses (seed, seed2) themselves; (0, 0) means seeds from the operating system, as in TensorFlow.
-    """
-
-    def __init__(self, input_dataset, buffer_size, seed, seed2, reshuffle):
-        self._input, self._buffer_size = input_dataset, buffer_size
+    def __init__(self, seed, seed2, reshuffle):
         if seed == 0 and seed2 == 0:
             seed, seed2 = (int.from_bytes(os.urandom(8), "little") >> 1 for _ in range(2))
-        self._seeds = _Uint32Stream(seed, seed2) if reshuffle else None
-        self._seed, self._seed2 = seed, seed2
+        self._seeds = (seed, seed2)
+        self._stream = _Uint32Stream(seed, seed2) if reshuffle else None
+
+    def generate(self):
+        if self._stream is None:
+            return self._seeds
+        return self._stream(), self._stream()
+
+
+class _Shuffle(Dataset):
+    """TensorFlow's ShuffleDataset (``count`` 1) and ShuffleAndRepeatDataset.
+
+    A buffer of ``buffer_size`` elements, filled in input order and across epochs (at most 3 epochs at once). Each
+    output is drawn from the oldest epoch's elements, ``Random() % their number``, and swapped with that epoch's
+    oldest element. The random stream is Philox seeded by the seed generator, re-seeded for each epoch."""
+
+    _MAX_EPOCHS_IN_BUFFER = 3
+
+    def __init__(self, input_dataset, buffer_size, seeds, count=1):
+        self._input, self._buffer_size, self._seeds, self._count = input_dataset, buffer_size, seeds, count
 
     def __iter__(self):
-        if self._seeds is not None:
-            random = _Uint32Stream(self._seeds(), self._seeds())
-        else:
-            random = _Uint32Stream(self._seed, self._seed2)
-        size = self._buffer_size
+        size, count = self._buffer_size, self._count
+        random = _Uint32Stream(*self._seeds.generate())
         buffer = [None] * size
-        start = end = 0  # the buffer holds elements start..end-1 at positions modulo size
-        inputs = iter(self._input)
-        for element in inputs:
-            buffer[end % size] = element
-            end += 1
-            if end - start == size:
-                break
-        while end > start:
-            index = (start + random() % (end - start)) % size
+        slices = collections.deque()  # [start, end) of each epoch's elements, positions taken modulo size
+        inputs = None
+        epoch = num_elements = 0
+        produced = False
+        while True:
+            while not (inputs is None and count != -1 and epoch >= count) and num_elements < size and not (
+                    len(slices) > self._MAX_EPOCHS_IN_BUFFER and num_elements > 0):
+                if inputs is None:
+                    end = slices[-1][1] if slices else 0
+                    slices.append([end, end])
+                    inputs = iter(self._input)
+                    epoch += 1
+                element = next(inputs, None)
+                if element is not None:
+                    produced = True
+                    buffer[slices[-1][1] % size] = element
+                    slices[-1][1] += 1
+                    num_elements += 1
+                    continue
+                inputs = None
+                if not produced and count == -1:
+                    break
+            if num_elements == 0:
+                return
+            while slices[0][0] == slices[0][1]:
+                slices.popleft()
+                random = _Uint32Stream(*self._seeds.generate())
+            first = slices[0]
+            index = (first[0] + random() % (first[1] - first[0])) % size
+            oldest = first[0] % size
             element = buffer[index]
-            buffer[index] = buffer[start % size]
-            buffer[start % size] = None
-            start += 1
+            buffer[index], buffer[oldest] = buffer[oldest], None
+            first[0] += 1
+            num_elements -= 1
             yield element
-            following = next(inputs, None)
-            if following is not None:
-                buffer[end % size] = following
-                end += 1
 
 
 def _shuffle_kernel(op, state):
     reshuffle = op.get_attr("reshuffle_each_iteration")
 
-    def kernel(input_dataset, buffer_size, seed, seed2):
+    def kernel(input_dataset, buffer_size, seed, seed2, count=1):
         buffer_size = _scalar(buffer_size)
         if buffer_size <= 0:
             raise invalid_argument("buffer_size must be greater than zero.")
-        return _Shuffle(input_dataset, buffer_size, _scalar(seed), _scalar(seed2), reshuffle)
+        return _Shuffle(input_dataset, buffer_size, _SeedGenerator(_scalar(seed), _scalar(seed2), reshuffle),
+                        _scalar(count))
     return kernel
 
 
 register_dataset("ShuffleDataset", _shuffle_kernel, ("input_dataset", "buffer_size", "seed", "seed2"),
+                 attr_defaults={"reshuffle_each_iteration": True})
+register_dataset("ShuffleAndRepeatDataset", _shuffle_kernel,
+                 ("input_dataset", "buffer_size", "seed", "seed2", "count"),
                  attr_defaults={"reshuffle_each_iteration": True})
 
 

@@ -51,8 +51,7 @@ class _FileDataset(Dataset):
         self._path, self._compression = path, compression
 
     def __iter__(self):
-        data = _read_file(self._path, self._compression)
-        return self._records(data)
+        yield from self._records(_read_file(self._path, self._compression))
 
 
 class _TextLines(_FileDataset):
@@ -91,6 +90,12 @@ class _FixedLengthRecords(_FileDataset):
 
     def _records(self, data):
         end = len(data) - self._footer
+        body = end - self._header
+        if body % self._record:
+            raise errors.InvalidArgumentError(
+                None, None, f"Excluding the header ({self._header} bytes) and footer ({self._footer} bytes), input "
+                f"file \"{self._path}\" has body length {body} bytes, which is not an exact multiple of the record "
+                f"length ({self._record} bytes).")
         for offset in range(self._header, end - self._record + 1, self._record):
             yield (np.array(data[offset:offset + self._record], dtype=object),)
 

@@ -1,0 +1,34 @@
+"""Records TensorFlow 2.21 (tf.compat.v1) behaviour of tf.data for tests/test_data.py.
+
+Run with the reference venv:  ~/tfref/bin/python tests/golden/make_data.py
+Writes tests/golden/data.json. The programs are tests/golden/data_programs.py.
+"""
+import json
+import os
+import tempfile
+
+import tensorflow.compat.v1 as tf
+
+import data_programs
+
+tf.disable_v2_behavior()
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data.json")
+
+
+def write_tfrecord(path, records, compression):
+    options = tf.io.TFRecordOptions(compression_type=compression) if compression else None
+    with tf.io.TFRecordWriter(path, options) as writer:
+        for record in records:
+            writer.write(record)
+
+
+golden = {}
+for program in data_programs.PROGRAMS:
+    tf.reset_default_graph()
+    with tempfile.TemporaryDirectory() as workdir:
+        result = json.dumps(program(tf, workdir, write_tfrecord))
+        golden[program.__name__] = json.loads(result.replace(workdir, "<workdir>"))
+with open(OUT, "w") as f:
+    json.dump(golden, f, indent=1, sort_keys=True)
+    f.write("\n")
+print("wrote", OUT)
