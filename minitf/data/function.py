@@ -159,8 +159,12 @@ class _BoundFunction:
         from minitf.client.session import _op_error
         plan = self._plan or self._build()
         slots = plan.template.copy()
-        for slot, value in zip(plan.feed_slots, itertools.chain(arguments, captured)):
+        feed_slots = plan.feed_slots
+        for slot, value in zip(feed_slots, arguments):
             slots[slot] = value
+        if captured:
+            for slot, value in zip(feed_slots[len(arguments):], captured):
+                slots[slot] = value
         op = None
         try:
             for fn, ins, out, frees, op in plan.steps:
@@ -169,8 +173,6 @@ class _BoundFunction:
                 else:
                     for o, v in zip(out, fn(*[slots[i] for i in ins])):
                         slots[o] = v
-                for i in frees:
-                    slots[i] = None
         except Exception as exc:  # noqa: BLE001 -- a kernel failure becomes a tf.errors class naming its op
             if op is None or isinstance(exc, errors.OutOfRangeError):
                 raise

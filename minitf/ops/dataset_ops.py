@@ -86,8 +86,7 @@ def _tensor_slice_kernel(op, state):
             other = next(i for i, c in enumerate(components) if np.shape(c)[0] != first)
             raise invalid_argument(f"All components must have the same size in the 0th dimension: component 0 has "
                                    f"size {first}, component {other} has size {np.shape(components[other])[0]}")
-        n = sizes.pop()
-        return _FromIterable(lambda: (tuple(c[i] for c in components) for i in range(n)))
+        return _FromIterable(lambda: zip(*components))  # rows of each component, as views
     return kernel
 
 
@@ -248,6 +247,18 @@ def _shape_text(shape):
 
 def _stack(elements, index):
     """Component ``index`` of ``elements`` stacked, with TensorFlow's errors for elements that differ."""
+    components = [element[index] for element in elements]
+    first = components[0]
+    if getattr(first, "dtype", None) is not None and first.dtype != object:
+        try:  # equal shapes: one C-level copy
+            return np.array(components, dtype=first.dtype)
+        except ValueError:
+            pass
+    else:
+        try:
+            return np.stack(components)
+        except ValueError:
+            pass
     first = np.shape(elements[0][index])
     for i, element in enumerate(elements):
         shape = np.shape(element[index])
@@ -258,7 +269,7 @@ def _stack(elements, index):
                                    f"[tensor]: {_shape_text(shape)}, [batch]: {_shape_text(first)}")
         raise invalid_argument(f"Cannot batch tensors with different shapes in component {index}. First element had "
                                f"shape {_shape_text(first)} and element {i} had shape {_shape_text(shape)}.")
-    return np.stack([element[index] for element in elements])
+    raise invalid_argument(f"Cannot batch the elements' component {index}.")
 
 
 class _Batch(Dataset):
@@ -361,25 +372,13 @@ register_dataset("UnbatchDataset", lambda op, state: _Unbatch, ("input_dataset",
 
 # -- order and count ----------------------------------------------------------------------------------------------
 
-class _Uint32Stream:
-    """TensorFlow's ``SingleSampleAdapter<PhiloxRandom>``: the uint32 words of Philox(seed, seed2), in order."""
-
-    _BLOCKS = 64
-
-    def __init__(self, seed, seed2):
-        self._key = philox_key(seed)
-        self._counter = initial_counter(seed2)
-        self._words = []
-        self._next = 0
-
-    def __call__(self):
-        if self._next == len(self._words):
-            self._words = philox_blocks(self._key, self._counter, self._BLOCKS).reshape(-1).tolist()
-            self._counter += self._BLOCKS
-            self._next = 0
-        word = self._words[self._next]
-        self._next += 1
-        return word
+def _uint32_stream(seed, seed2, blocks=64):
+    """TensorFlow's ``SingleSampleAdapter<PhiloxRandom>``: the uint32 words of Philox(seed, seed2), in order (an
+    endless iterator; take words with ``next``)."""
+    key, counter = philox_key(seed), initial_counter(seed2)
+    while True:
+        yield from philox_blocks(key, counter, blocks).reshape(-1).tolist()
+        counter += blocks
 
 
 class _SeedGenerator:
@@ -390,12 +389,12 @@ class _SeedGenerator:
         if seed == 0 and seed2 == 0:
             seed, seed2 = (int.from_bytes(os.urandom(8), "little") >> 1 for _ in range(2))
         self._seeds = (seed, seed2)
-        self._stream = _Uint32Stream(seed, seed2) if reshuffle else None
+        self._stream = _uint32_stream(seed, seed2, blocks=1) if reshuffle else None
 
     def generate(self):
         if self._stream is None:
             return self._seeds
-        return self._stream(), self._stream()
+        return next(self._stream), next(self._stream)
 
 
 class _Shuffle(Dataset):
@@ -412,7 +411,7 @@ class _Shuffle(Dataset):
 
     def __iter__(self):
         size, count = self._buffer_size, self._count
-        random = _Uint32Stream(*self._seeds.generate())
+        random = _uint32_stream(*self._seeds.generate())
         buffer = [None] * size
         slices = collections.deque()  # [start, end) of each epoch's elements, positions taken modulo size
         inputs = None
@@ -440,9 +439,9 @@ class _Shuffle(Dataset):
                 return
             while slices[0][0] == slices[0][1]:
                 slices.popleft()
-                random = _Uint32Stream(*self._seeds.generate())
+                random = _uint32_stream(*self._seeds.generate())
             first = slices[0]
-            index = (first[0] + random() % (first[1] - first[0])) % size
+            index = (first[0] + next(random) % (first[1] - first[0])) % size
             oldest = first[0] % size
             element = buffer[index]
             buffer[index], buffer[oldest] = buffer[oldest], None
