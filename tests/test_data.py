@@ -154,3 +154,17 @@ def test_errors_inside_a_map_function_name_the_function_op():
         with pytest.raises(tf.errors.InvalidArgumentError) as info:
             sess.run(element)
     assert "Reshape" in info.value.message
+
+
+def test_runs_a_pipeline_imported_from_tensorflows_graph_def():
+    """Dataset ops without functions run from a GraphDef TensorFlow wrote, with TensorFlow's shuffle order."""
+    tf.reset_default_graph()
+    graph_def = tf.GraphDef()
+    with open(os.path.join(os.path.dirname(__file__), "fixtures", "dataset_graph.pb"), "rb") as f:
+        graph_def.ParseFromString(f.read())
+    tf.import_graph_def(graph_def, name="")
+    graph = tf.get_default_graph()
+    element = [graph.get_tensor_by_name("IteratorGetNext:0"), graph.get_tensor_by_name("IteratorGetNext:1")]
+    with tf.Session() as sess:
+        sess.run(graph.get_operation_by_name("MakeIterator"))
+        assert programs.drain(sess, element) == RECORD["imported_graph"]

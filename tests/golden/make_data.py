@@ -1,18 +1,20 @@
 """Records TensorFlow 2.21 (tf.compat.v1) behaviour of tf.data for tests/test_data.py.
 
 Run with the reference venv:  ~/tfref/bin/python tests/golden/make_data.py
-Writes tests/golden/data.json. The programs are tests/golden/data_programs.py.
+Writes tests/golden/data.json and tests/fixtures/dataset_graph.pb. The programs are tests/golden/data_programs.py.
 """
 import json
 import os
 import tempfile
 
+import numpy as np
 import tensorflow.compat.v1 as tf
 
 import data_programs
 
 tf.disable_v2_behavior()
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data.json")
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures")
 
 
 def write_tfrecord(path, records, compression):
@@ -28,6 +30,21 @@ for program in data_programs.PROGRAMS:
     with tempfile.TemporaryDirectory() as workdir:
         result = json.dumps(program(tf, workdir, write_tfrecord))
         golden[program.__name__] = json.loads(result.replace(workdir, "<workdir>"))
+
+
+def dataset_graph_fixture():
+    """A GraphDef with a function-free pipeline, written by TensorFlow; minitf imports and runs it."""
+    tf.reset_default_graph()
+    ds = tf.data.Dataset.from_tensor_slices((np.arange(6.0), np.arange(6))).shuffle(4, seed=1).repeat(2).batch(4)
+    iterator = tf.data.make_initializable_iterator(ds)
+    element = iterator.get_next()
+    tf.train.write_graph(tf.get_default_graph(), FIXTURES, "dataset_graph.pb", as_text=False)
+    with tf.Session() as sess:
+        sess.run(iterator.initializer)
+        return data_programs.drain(sess, element)
+
+
+golden["imported_graph"] = dataset_graph_fixture()
 with open(OUT, "w") as f:
     json.dump(golden, f, indent=1, sort_keys=True)
     f.write("\n")
