@@ -6,6 +6,7 @@ The programs are tests/golden/data_programs.py; goldens come from tests/golden/m
 import gzip
 import json
 import os
+import re
 import threading
 import zlib
 
@@ -168,3 +169,39 @@ def test_runs_a_pipeline_imported_from_tensorflows_graph_def():
     with tf.Session() as sess:
         sess.run(graph.get_operation_by_name("MakeIterator"))
         assert programs.drain(sess, element) == RECORD["imported_graph"]
+
+
+GRAPHS = os.path.join(os.path.dirname(__file__), "fixtures", "graphs", "data")
+
+
+@pytest.mark.parametrize("name", sorted(n[:-3] for n in os.listdir(GRAPHS) if n.endswith(".pb")))
+def test_tensorflow_graph_defs_import_and_re_export_node_for_node(name):
+    """The GraphDef TensorFlow wrote for each program imports into minitf and exports back with the same nodes,
+    inputs and attrs (the function library stays behind: see docs/data.md)."""
+    graph_def = tf.GraphDef()
+    with open(os.path.join(GRAPHS, name + ".pb"), "rb") as f:
+        graph_def.ParseFromString(f.read())
+    with tf.Graph().as_default() as graph:
+        tf.import_graph_def(graph_def, name="")
+    exported = graph.as_graph_def()
+    assert [(n.name, n.op, list(n.input)) for n in exported.node] == \
+        [(n.name, n.op, list(n.input)) for n in graph_def.node]
+    for mine, theirs in zip(exported.node, graph_def.node):
+        assert dict(mine.attr) == dict(theirs.attr), mine.name
+
+
+def test_minitf_graphs_have_tensorflows_nodes_and_attrs(tmp_path):
+    """minitf's dataset and iterator nodes have TensorFlow's attrs, but for the function names in func attrs."""
+    for program in programs.PROGRAMS:
+        tf.reset_default_graph()
+        program(tf, str(tmp_path), write_tfrecord)
+        mine = tf.get_default_graph().as_graph_def()
+        theirs = tf.GraphDef()
+        with open(os.path.join(GRAPHS, program.__name__ + ".pb"), "rb") as f:
+            theirs.ParseFromString(f.read())
+        for a, b in zip(mine.node, theirs.node):
+            if not re.search(r"Dataset|Iterator", a.op):
+                continue
+            keys = set(a.attr) | set(b.attr)
+            for key in keys - {"f", "predicate", "dataset_factory", "value", "_class"}:
+                assert a.attr.get(key) == b.attr.get(key), (a.name, key)

@@ -68,7 +68,7 @@ class DatasetV1:
         return DatasetV1(None, spec)._apply("TensorDataset", components, spec, types_attr="Toutput_types")
 
     @staticmethod
-    def from_tensor_slices(tensors):
+    def from_tensor_slices(tensors, _is_files=False):
         components, structure = _normalize(tensors)
         for t in components:
             if t.shape.ndims == 0:
@@ -82,7 +82,7 @@ class DatasetV1:
             nest.Spec(t.dtype.base_dtype, tensor_shape.TensorShape(t.shape.dims[1:]) if t.shape.ndims is not None
                       else tensor_shape.unknown_shape()) for t in components])
         return DatasetV1(None, spec)._apply("TensorSliceDataset", components, spec, types_attr="Toutput_types",
-                                            attrs={"is_files": False, "replicate_on_split": False})
+                                            attrs={"is_files": _is_files, "replicate_on_split": False})
 
     @staticmethod
     def range(*args, output_type=dtypes.int64):
@@ -231,7 +231,7 @@ class DatasetV1:
 
     def prefetch(self, buffer_size):
         return self._apply("PrefetchDataset", [self._variant_tensor, _int64(buffer_size, "buffer_size")],
-                           self._spec, attrs={"slack_period": 0, "legacy_autotune": True, "buffer_size_min": 0})
+                           self._spec, attrs={"slack_period": 0, "legacy_autotune": False, "buffer_size_min": 0})
 
     def cache(self, filename=""):
         name = ops.convert_to_tensor(filename, dtype=dtypes.string, name="filename")

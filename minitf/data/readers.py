@@ -15,7 +15,7 @@ def _file_names(filenames):
         raise TypeError("The `filenames` argument must contain `tf.string` elements. Got a dataset of "
                         f"`{filenames.dtype!r}` elements.")
     filenames = array_ops.reshape(filenames, [-1], name="flat_filenames")
-    return DatasetV1.from_tensor_slices(filenames)
+    return DatasetV1.from_tensor_slices(filenames, _is_files=True)
 
 
 def _compression(compression_type):
