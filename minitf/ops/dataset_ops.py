@@ -14,7 +14,6 @@ import numpy as np
 
 from minitf.framework import dtypes, errors, tensor_shape
 from minitf.framework.op_def_lib import invalid_argument, no_gradient, register
-from minitf.ops.philox import initial_counter, philox_blocks, philox_key
 
 _ELEMENT_ATTRS = {"metadata": ""}
 
@@ -375,6 +374,7 @@ register_dataset("UnbatchDataset", lambda op, state: _Unbatch, ("input_dataset",
 def _uint32_stream(seed, seed2, blocks=64):
     """TensorFlow's ``SingleSampleAdapter<PhiloxRandom>``: the uint32 words of Philox(seed, seed2), in order (an
     endless iterator; take words with ``next``)."""
+    from minitf.ops.philox import initial_counter, philox_blocks, philox_key  # loads the C math library: on use
     key, counter = philox_key(seed), initial_counter(seed2)
     while True:
         yield from philox_blocks(key, counter, blocks).reshape(-1).tolist()

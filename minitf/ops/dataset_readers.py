@@ -13,7 +13,6 @@ import zlib
 import numpy as np
 
 from minitf.framework import errors
-from minitf.io.crc32c import masked_crc32c
 from minitf.ops.dataset_ops import Dataset, register_dataset
 
 _LENGTH = struct.Struct("<QI")
@@ -62,6 +61,7 @@ class _TextLines(_FileDataset):
 
 class _TFRecords(_FileDataset):
     def _records(self, data):
+        from minitf.io.crc32c import masked_crc32c  # google_crc32c loads on first use
         offset, size = 0, len(data)
         while offset < size:
             if offset + _LENGTH.size > size:
