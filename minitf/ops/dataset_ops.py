@@ -57,10 +57,8 @@ def bound_function(op, state, attr):
 
 
 class Dataset:
-    """The run-time value of a dataset tensor: iterate it (many times) to get its elements."""
-
-    def __iter__(self):
-        raise NotImplementedError  # every dataset below defines its iteration
+    """The run-time value of a dataset tensor: iterate it (many times) to get its elements. Each subclass
+    defines ``__iter__``."""
 
 
 class _FromIterable(Dataset):
