@@ -369,14 +369,16 @@ register_dataset("UnbatchDataset", lambda op, state: _Unbatch, ("input_dataset",
 
 # -- order and count ----------------------------------------------------------------------------------------------
 
-def _uint32_stream(seed, seed2, blocks=64):
+def _uint32_stream(seed, seed2, blocks=16):
     """TensorFlow's ``SingleSampleAdapter<PhiloxRandom>``: the uint32 words of Philox(seed, seed2), in order (an
-    endless iterator; take words with ``next``)."""
+    endless iterator; take words with ``next``). Blocks are computed ``blocks`` at a time, then in batches that
+    double up to 1024 blocks: short streams stay cheap, long ones cost little per word."""
     from minitf.ops.philox import initial_counter, philox_blocks, philox_key  # loads the C math library: on use
     key, counter = philox_key(seed), initial_counter(seed2)
     while True:
         yield from philox_blocks(key, counter, blocks).reshape(-1).tolist()
         counter += blocks
+        blocks = min(2 * blocks, 1024)
 
 
 class _SeedGenerator:
@@ -408,26 +410,29 @@ class _Shuffle(Dataset):
         self._input, self._buffer_size, self._seeds, self._count = input_dataset, buffer_size, seeds, count
 
     def __iter__(self):
-        size, count = self._buffer_size, self._count
+        size, count, max_epochs = self._buffer_size, self._count, self._MAX_EPOCHS_IN_BUFFER
         random = _uint32_stream(*self._seeds.generate())
         buffer = [None] * size
         slices = collections.deque()  # [start, end) of each epoch's elements, positions taken modulo size
+        last = None  # the newest epoch's slice
         inputs = None
         epoch = num_elements = 0
         produced = False
         while True:
-            while not (inputs is None and count != -1 and epoch >= count) and num_elements < size and not (
-                    len(slices) > self._MAX_EPOCHS_IN_BUFFER and num_elements > 0):
+            while num_elements < size and not (len(slices) > max_epochs and num_elements > 0):
                 if inputs is None:
-                    end = slices[-1][1] if slices else 0
-                    slices.append([end, end])
+                    if count != -1 and epoch >= count:
+                        break
+                    end = last[1] if last else 0
+                    last = [end, end]
+                    slices.append(last)
                     inputs = iter(self._input)
                     epoch += 1
                 element = next(inputs, None)
                 if element is not None:
                     produced = True
-                    buffer[slices[-1][1] % size] = element
-                    slices[-1][1] += 1
+                    buffer[last[1] % size] = element
+                    last[1] += 1
                     num_elements += 1
                     continue
                 inputs = None
@@ -435,15 +440,17 @@ class _Shuffle(Dataset):
                     break
             if num_elements == 0:
                 return
-            while slices[0][0] == slices[0][1]:
-                slices.popleft()
-                random = _uint32_stream(*self._seeds.generate())
             first = slices[0]
-            index = (first[0] + next(random) % (first[1] - first[0])) % size
-            oldest = first[0] % size
+            while first[0] == first[1]:
+                slices.popleft()
+                first = slices[0]
+                random = _uint32_stream(*self._seeds.generate())
+            start = first[0]
+            index = (start + next(random) % (first[1] - start)) % size
+            oldest = start % size
             element = buffer[index]
             buffer[index], buffer[oldest] = buffer[oldest], None
-            first[0] += 1
+            first[0] = start + 1
             num_elements -= 1
             yield element
 
