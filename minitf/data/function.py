@@ -146,18 +146,25 @@ class _BoundFunction:
         self._traced = traced
         self._state = SessionState(traced.graph)
         self._plan = None
+        self._passthrough = None
 
     def _build(self):
         from minitf.client.session import _PlanBuilder
         feeds = tuple(self._traced.arguments) + tuple(self._traced._placeholders)
         builder = _PlanBuilder(_SessionShim(self._state), tuple(self._traced.outputs), (), feeds)
-        self._plan = builder.build()
-        return self._plan
+        plan = builder.build()
+        argument_slots = plan.feed_slots[:len(self._traced.arguments)]
+        if not plan.steps and all(i in argument_slots for i in plan.fetch_slots):
+            self._passthrough = [argument_slots.index(i) for i in plan.fetch_slots]
+        self._plan = plan
+        return plan
 
     def __call__(self, arguments, captured):
         """The flat outputs for flat ``arguments`` (numpy values) and the captured tensors' values."""
         from minitf.client.session import _op_error
         plan = self._plan or self._build()
+        if self._passthrough is not None:  # the outputs are some of the arguments: no kernel to run
+            return [arguments[i] for i in self._passthrough]
         slots = plan.template.copy()
         feed_slots = plan.feed_slots
         for slot, value in zip(feed_slots, arguments):

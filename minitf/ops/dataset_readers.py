@@ -61,22 +61,25 @@ class _TextLines(_FileDataset):
 
 class _TFRecords(_FileDataset):
     def _records(self, data):
-        from minitf.io.crc32c import masked_crc32c  # google_crc32c loads on first use
+        from minitf.io.crc32c import crc32c, unmask_crc32c  # google_crc32c loads on first use
         offset, size = 0, len(data)
+        length_format, crc_format = _LENGTH, _CRC
         while offset < size:
-            if offset + _LENGTH.size > size:
+            if offset + 12 > size:
                 raise self._truncated(offset)
-            length, length_crc = _LENGTH.unpack_from(data, offset)
-            if masked_crc32c(data[offset:offset + 8]) != length_crc:
+            length, length_crc = length_format.unpack_from(data, offset)
+            if crc32c(data[offset:offset + 8]) != unmask_crc32c(length_crc):
                 raise errors.DataLossError(None, None, f"corrupted record at {offset}")
-            start = offset + _LENGTH.size
-            if start + length + _CRC.size > size:
+            start = offset + 12
+            if start + length + 4 > size:
                 raise self._truncated(offset)
             record = data[start:start + length]
-            if masked_crc32c(record) != _CRC.unpack_from(data, start + length)[0]:
+            if crc32c(record) != unmask_crc32c(crc_format.unpack_from(data, start + length)[0]):
                 raise errors.DataLossError(None, None, f"corrupted record at {offset}")
-            offset = start + length + _CRC.size
-            yield (np.array(record, dtype=object),)
+            offset = start + length + 4
+            element = np.empty((), dtype=object)
+            element[()] = record
+            yield (element,)
 
     def _truncated(self, offset):
         return errors.DataLossError(None, None, f"truncated record at {offset}' failed with Read less bytes than "
