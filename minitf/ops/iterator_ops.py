@@ -89,12 +89,13 @@ register("IteratorGetNext", _get_next_infer, _get_next_kernel, stateful=True, in
 
 # -- string handles -----------------------------------------------------------------------------------------------
 
+_HANDLE_PREFIX = b"minitf-iterator:"
+
+
 def _to_handle_kernel(op, state):
+    """The handle names the iterator's resource in this session (opaque to programs, as TensorFlow's is)."""
     def kernel(iterator):
-        state.iterator_handles = getattr(state, "iterator_handles", {})
-        handle = f"minitf-iterator:{iterator.key}".encode()
-        state.iterator_handles[handle] = iterator
-        return np.array(handle, dtype=object)
+        return np.array(_HANDLE_PREFIX + iterator.key.encode(), dtype=object)
     return kernel
 
 
@@ -106,8 +107,11 @@ def _from_handle_kernel(op, state):
     expected = op.get_attr("output_types")
 
     def kernel(handle):
-        iterator = getattr(state, "iterator_handles", {}).get(np.asarray(handle).item())
-        if iterator is None:
+        handle = np.asarray(handle).item()
+        iterator = None
+        if isinstance(handle, bytes) and handle.startswith(_HANDLE_PREFIX):
+            iterator = state.resources.get(handle[len(_HANDLE_PREFIX):].decode())
+        if not isinstance(iterator, IteratorResource):
             raise errors.InvalidArgumentError(None, None, f"Could not parse string handle {handle!r} as an "
                                               "iterator created in this session.")
         if expected and list(iterator.output_types) != list(expected):
