@@ -324,6 +324,18 @@ def training_loop(tf, workdir, write_tfrecord):
         return {"losses": losses, "w": sess.run(w).tolist(), "b": sess.run(b).tolist()}
 
 
+def random_in_map(tf, workdir, write_tfrecord):
+    """Random ops traced into map functions: seeded by the graph seed and op seeds as TensorFlow derives them."""
+    tf.set_random_seed(1)
+    outside = tf.random_uniform([])
+    seeded = tf.data.Dataset.range(3).map(lambda v: tf.random_uniform([], seed=5) + tf.cast(v, tf.float32))
+    counted = tf.data.Dataset.range(3).map(lambda v: tf.random_normal([2]) * tf.cast(v, tf.float32))
+    elements = [tf.data.make_one_shot_iterator(d).get_next() for d in (seeded, counted)]
+    with tf.Session() as sess:
+        return {"outside": plain(sess.run(outside)), "seeded": drain(sess, elements[0]),
+                "counted": drain(sess, elements[1])}
+
+
 PROGRAMS = [slices_map_filter_shuffle_batch, shuffle_orders, shuffle_graph_seed, one_shot_and_feedable,
             reinitializable, structures, transformations, captures, readers, run_time_errors, construction_errors,
-            training_loop]
+            training_loop, random_in_map]
