@@ -13,7 +13,7 @@ def graph_of(values):
     first = None
     for v in values:
         if isinstance(v, ops.Tensor) or hasattr(v, "_as_graph_element"):
-            g = v.graph
+            g = ops.innermost_graph(v.graph)
             if graph is None:
                 graph, first = g, v
             elif g is not graph:

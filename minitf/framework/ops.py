@@ -609,8 +609,20 @@ def _graph_of(values):
     for v in values:
         g = getattr(v, "graph", None)
         if isinstance(g, Graph):
-            return g
+            return innermost_graph(g)
     return None
+
+
+def innermost_graph(graph):
+    """``graph``, or the function being traced in it (the default graph), which captures its tensors."""
+    default = get_default_graph()
+    if default is not graph and default._building_function:
+        outer = getattr(default, "outer_graph", None)
+        while outer is not None:
+            if outer is graph:
+                return default
+            outer = getattr(outer, "outer_graph", None)
+    return graph
 
 
 @contextlib.contextmanager
