@@ -211,9 +211,12 @@ class BaseSession:
         key = (fetch_tensors, target_ops, feed_tensors)
         plan = self._plans.get(key)
         if plan is None:
-            self._check_fetchable(fetch_tensors, feed_tensors)
-            plan = _PlanBuilder(self, fetch_tensors, target_ops, feed_tensors).build()
-            self._plans[key] = plan
+            with self._lock:  # threads that need the same new plan build it once
+                plan = self._plans.get(key)
+                if plan is None:
+                    self._check_fetchable(fetch_tensors, feed_tensors)
+                    plan = _PlanBuilder(self, fetch_tensors, target_ops, feed_tensors).build()
+                    self._plans[key] = plan
         trace = run_metadata is not None and options is not None and getattr(options, "trace_level", 0)
         values = self._execute(plan, feed_values, run_metadata if trace else None)
         by_element = {}

@@ -38,4 +38,7 @@ logdir = tempfile.mkdtemp()
 run_script(programs.NEVER_CLOSED_SCRIPT, logdir)
 out["never_closed_scalars"] = count_scalars(logdir)
 
+# -- thread safety ------------------------------------------------------------------------------------------------
+out["concurrent_updates"] = programs.concurrent_updates(tf, threads=8, runs=100)
+
 json.dump(out, open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "reliability.json"), "w"), indent=1)

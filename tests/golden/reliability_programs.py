@@ -41,3 +41,43 @@ w = tf.summary.FileWriter(sys.argv[1])
 for i in range(100):
     w.add_summary(tf.Summary(value=[tf.Summary.Value(tag="x", simple_value=float(i))]), i)
 """
+
+
+def concurrent_updates(tf, threads=8, runs=200, size=100000):
+    """``threads`` threads share one Session and each runs every update op ``runs`` times on variables of ``size``
+    floats (large enough for numpy to release the GIL while adding): the final values count the updates that were
+    not lost (expected: ``threads * runs`` each, and ``-threads * runs`` for assign_sub); the first 4 are returned."""
+    import threading
+    import numpy as np
+    with tf.Graph().as_default():
+        counters = {name: tf.Variable(np.zeros([size], np.float32), name=name)
+                    for name in ("add_locked", "add_unlocked", "sub_locked", "scatter_locked", "scatter_unlocked")}
+        ones = tf.ones([size])
+        indices = np.arange(size)
+        updates = {
+            "add_locked": tf.assign_add(counters["add_locked"], ones, use_locking=True),
+            "add_unlocked": tf.assign_add(counters["add_unlocked"], ones, use_locking=False),
+            "sub_locked": tf.assign_sub(counters["sub_locked"], ones, use_locking=True),
+            "scatter_locked": tf.scatter_add(counters["scatter_locked"], indices, ones, use_locking=True),
+            "scatter_unlocked": tf.scatter_add(counters["scatter_unlocked"], indices, ones),
+        }
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            errors = []
+
+            def worker(index):
+                try:
+                    names = sorted(updates)[index % len(updates):] + sorted(updates)[:index % len(updates)]
+                    for _ in range(runs):
+                        for name in names:  # each thread in its own order, so the ops overlap
+                            sess.run(updates[name].op)
+                except Exception as exc:  # noqa: BLE001 -- reported to the caller
+                    errors.append(repr(exc))
+
+            pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+            for thread in pool:
+                thread.start()
+            for thread in pool:
+                thread.join()
+            values = sess.run(counters)
+    return {name: value[:4].tolist() for name, value in values.items()}, errors
