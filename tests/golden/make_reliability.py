@@ -41,4 +41,12 @@ out["never_closed_scalars"] = count_scalars(logdir)
 # -- thread safety ------------------------------------------------------------------------------------------------
 out["concurrent_updates"] = programs.concurrent_updates(tf, threads=8, runs=100)
 
+# -- importers ----------------------------------------------------------------------------------------------------
+from tensorflow.core.framework import graph_pb2  # noqa: E402
+out["graph_def_cases"] = {name: programs.import_case(tf, graph_pb2, text)
+                          for name, text in programs.GRAPH_DEF_CASES.items()}
+with tf.Graph().as_default() as graph:
+    tf.import_graph_def(programs.deep_graph_def(graph_pb2, 40000), name="")
+    out["deep_name_ops"] = len(graph.get_operations())
+
 json.dump(out, open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "reliability.json"), "w"), indent=1)

@@ -81,3 +81,62 @@ def concurrent_updates(tf, threads=8, runs=200, size=100000):
                 thread.join()
             values = sess.run(counters)
     return {name: value[:4].tolist() for name, value in values.items()}, errors
+
+
+def _const(name, dtype="DT_FLOAT", shape="", values="float_val: 1"):
+    return (f'node {{ name: "{name}" op: "Const" attr {{ key: "dtype" value {{ type: {dtype} }} }} '
+            f'attr {{ key: "value" value {{ tensor {{ dtype: {dtype} tensor_shape {{ {shape} }} {values} }} }} }} }} ')
+
+
+_FLOAT_T = 'attr { key: "T" value { type: DT_FLOAT } }'
+
+# Malformed GraphDefs (text format) and what TensorFlow's importer says about each (recorded in reliability.json).
+GRAPH_DEF_CASES = {
+    "missing_input": _const("a") + f'node {{ name: "m" op: "MatMul" input: "a" {_FLOAT_T} }}',
+    "extra_input": _const("a") + f'node {{ name: "n" op: "Neg" input: "a" input: "a" {_FLOAT_T} }}',
+    "wrong_attr_type": _const("a", shape="dim { size: 2 } dim { size: 2 }") +
+    f'node {{ name: "m" op: "MatMul" input: "a" input: "a" {_FLOAT_T} attr {{ key: "transpose_a" value {{ i: 1 }} }} }}',
+    "type_attr_is_int": _const("a") + 'node { name: "n" op: "Neg" input: "a" attr { key: "T" value { i: 3 } } }',
+    "unknown_dtype": 'node { name: "a" op: "Placeholder" attr { key: "dtype" value { type: 999 } } }',
+    "missing_attr": 'node { name: "a" op: "Placeholder" }',
+    "missing_T": _const("a") + 'node { name: "n" op: "Neg" input: "a" }',
+    "input_dtype_mismatch": _const("a") +
+    'node { name: "n" op: "Neg" input: "a" attr { key: "T" value { type: DT_INT32 } } }',
+    "disallowed_dtype": 'node { name: "a" op: "Placeholder" attr { key: "dtype" value { type: DT_STRING } } } '
+    'node { name: "n" op: "Neg" input: "a" attr { key: "T" value { type: DT_STRING } } }',
+    "value_not_tensor": 'node { name: "a" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } } '
+    'attr { key: "value" value { i: 3 } } }',
+    "missing_value": 'node { name: "a" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } } }',
+    "n_below_minimum": _const("a") + 'node { name: "p" op: "Pack" input: "a" attr { key: "N" value { i: 0 } } '
+    f'{_FLOAT_T} }}',
+    "unknown_attr": 'node { name: "a" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } '
+    'attr { key: "bogus" value { i: 1 } } }',
+    "placeholder_without_shape": 'node { name: "a" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }',
+    "negative_dim": _const("a", shape="dim { size: -3 }"),
+    "huge_const": _const("a", shape="dim { size: 536870912 }"),
+    "huge_const_no_values": _const("a", shape="dim { size: 536870912 }", values=""),
+}
+for _input in ["a:x", "a:1:2", "a:-1", "a:+0", "a: 0", "", "^", "a:", ":0", "a:99999999999999999999", "a:0 "]:
+    GRAPH_DEF_CASES[f"input {_input!r}"] = (
+        f'node {{ name: "a" op: "Placeholder" attr {{ key: "dtype" value {{ type: DT_FLOAT }} }} }} '
+        f'node {{ name: "n" op: "Identity" input: "{_input}" {_FLOAT_T} }}')
+
+
+def import_case(tf, graph_pb2, text):
+    """Imports a GraphDef given as text; returns ["ok"] or [error class, message]."""
+    from google.protobuf import text_format
+    graph_def = text_format.Parse(text, graph_pb2.GraphDef())
+    with tf.Graph().as_default():
+        try:
+            tf.import_graph_def(graph_def, name="")
+            return ["ok"]
+        except Exception as exc:  # noqa: BLE001 -- recorded
+            return [type(exc).__name__, str(exc)]
+
+
+def deep_graph_def(graph_pb2, depth):
+    """A Placeholder named ``depth`` scopes deep."""
+    graph_def = graph_pb2.GraphDef()
+    node = graph_def.node.add(name="/".join(["s"] * depth) + "/x", op="Placeholder")
+    node.attr["dtype"].type = 1
+    return graph_def
