@@ -176,3 +176,65 @@ def mutate_meta_graph_def(meta_graph_def, rng):
                                                   "weird"])].bytes_list.value.append(
             bytes(rng.randrange(256) for _ in range(rng.choice([0, 3, 12]))))
     return meta_graph_def
+
+
+def seed_event_file(logdir):
+    """An event file with a graph, a meta graph, scalars, a histogram, an image and run metadata; its path."""
+    import glob
+    graph_def, meta_graph_def = seed_graph()
+    writer = tf.summary.FileWriter(logdir)
+    writer.add_graph(None, graph_def=graph_def)
+    writer.add_meta_graph(meta_graph_def)
+    with tf.Graph().as_default():
+        x = tf.constant(np.linspace(0, 1, 12, dtype=np.float32).reshape(1, 2, 2, 3))
+        merged = tf.summary.merge([tf.summary.scalar("s", tf.reduce_mean(x)), tf.summary.histogram("h", x),
+                                   tf.summary.image("i", x)])
+        with tf.Session() as sess:
+            for step in range(3):
+                writer.add_summary(sess.run(merged), step)
+    writer.add_run_metadata(tf.RunMetadata(), "step0")
+    writer.close()
+    [path] = glob.glob(logdir + "/events.out.tfevents.*")
+    return path
+
+
+def mutate_event_file(data, rng):
+    """Event-file bytes damaged at the byte level, or with one record replaced by a well-framed record holding a
+    mutated or foreign payload (so the checksums pass and the payload itself is what is wrong)."""
+    from minitf.io import tfrecord
+    from minitf.proto import event_pb2
+    if rng.random() < 0.4:
+        return damage_bytes(data, rng)
+    records = list(_records(data))
+    index = rng.randrange(len(records))
+    event = event_pb2.Event()
+    choice = rng.randrange(5)
+    if choice == 0:
+        payload = bytes(rng.randrange(256) for _ in range(rng.choice([1, 5, 40])))
+    elif choice == 1:
+        event.step = rng.choice([-1, 2**62])
+        value = event.summary.value.add(tag=rng.choice(["", "t", "x" * 500]))
+        if rng.random() < 0.5:
+            value.metadata.plugin_data.plugin_name = rng.choice(["scalars", "images", ""])
+        payload = event.SerializeToString()
+    elif choice == 2:
+        event.graph_def = damage_bytes(records[rng.randrange(len(records))], rng)
+        payload = event.SerializeToString()
+    elif choice == 3:
+        event.meta_graph_def = bytes(rng.randrange(256) for _ in range(rng.choice([1, 9])))
+        payload = event.SerializeToString()
+    else:
+        graph_def, _ = seed_graph()
+        event.graph_def = mutate_graph_def(graph_def, rng).SerializeToString()
+        payload = event.SerializeToString()
+    records[index] = payload
+    return b"".join(tfrecord.encode_record(r) for r in records)
+
+
+def _records(data):
+    import struct
+    offset = 0
+    while offset + 12 <= len(data):
+        (length,) = struct.unpack("<Q", data[offset:offset + 8])
+        yield data[offset + 12:offset + 12 + length]
+        offset += 12 + length + 4
