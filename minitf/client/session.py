@@ -100,6 +100,7 @@ class _PlanBuilder:
             return slot_of[tensor]
 
         feed_slots = [new_slot(t) for t in self.feed_tensors]
+        fed = set(self.feed_tensors)
         raw_steps = []
         for op in self._without_unused_values(self.needed_ops()):
             op_def = op._op_def
@@ -114,13 +115,17 @@ class _PlanBuilder:
                     pinned.add(new_slot(t, v))
                 continue
             ins = tuple(slot_of[t] for t in op._inputs)
-            deref = tuple(i for i, t in enumerate(op._inputs)
-                          if t.dtype.is_ref_dtype and i not in op_def.ref_inputs)
+            deref = tuple(i for i, t in enumerate(op._inputs)  # a fed variable's slot holds its value already
+                          if t.dtype.is_ref_dtype and i not in op_def.ref_inputs and t not in fed)
             if deref:
                 fn = _deref_adapter(fn, deref)
             foldable = (not op_def.stateful and not deref and all(i in constant for i in ins))
             if foldable:
-                for t, v in zip(op._outputs, _as_tuple(fn(*[template[i] for i in ins]), len(op._outputs))):
+                try:
+                    folded = fn(*[template[i] for i in ins])
+                except Exception as exc:  # noqa: BLE001 -- a folded kernel fails as it would at run time
+                    raise _op_error(exc, op) from exc
+                for t, v in zip(op._outputs, _as_tuple(folded, len(op._outputs))):
                     new_slot(t, _readonly(v), is_constant=True)
                 continue
             outs = tuple(new_slot(t) for t in op._outputs)

@@ -412,16 +412,27 @@ def _range_infer(op):
     dtype = op.inputs[0].dtype.base_dtype
     if start is None or limit is None or delta is None:
         return [(dtype, unknown_shape(1))]
+    return [(dtype, TensorShape([_range_size(start, limit, delta, ValueError)]))]
+
+
+def _range_size(start, limit, delta, error):
+    """The length of a Range, computed in Python numbers (no int32 overflow), with TensorFlow's checks."""
+    start, limit, delta = (v.item() if hasattr(v, "item") else v for v in (start, limit, delta))
     if delta == 0:
-        raise ValueError("Requires delta != 0")
-    n = builtins.max(0, int(np.ceil((limit - start) / delta)))
-    return [(dtype, TensorShape([n]))]
+        raise error("Requires delta != 0")
+    if start > limit and delta > 0:
+        raise error(f"Requires start <= limit when delta > 0: {start}/{limit}")
+    if start < limit and delta < 0:
+        raise error(f"Requires start >= limit when delta < 0: {start}/{limit}")
+    if isinstance(start, int) and isinstance(limit, int) and isinstance(delta, int):
+        return (builtins.abs(limit - start) + builtins.abs(delta) - 1) // builtins.abs(delta)
+    return int(np.ceil(builtins.abs((limit - start) / delta)))
 
 
 def _range_kernel(start, limit, delta):
-    if delta == 0:
-        raise invalid_argument("Requires delta != 0")
-    return np.arange(start, limit, delta, dtype=start.dtype)
+    n = _range_size(start, limit, delta, invalid_argument)
+    return (start.item() + np.arange(n, dtype=np.int64) * delta.item()).astype(start.dtype) \
+        if start.dtype.kind in "iu" else np.arange(start, limit, delta, dtype=start.dtype)[:n]
 
 
 register("Range", _range_infer, pure(_range_kernel), input_names=("start", "limit", "delta"))
@@ -909,7 +920,7 @@ class _StridedSpec:
                 b = int(begin[i])
                 d = dims[axis]
                 if d is not None and not -d <= b < d:
-                    raise IndexError(f"slice index {b} of dimension {axis} out of bounds.")
+                    raise ValueError(f"slice index {b + d if b < 0 else b} of dimension {axis} out of bounds.")
                 index.append(b)
             else:
                 b = None if (m["begin_mask"] >> i) & 1 else int(begin[i])

@@ -138,6 +138,8 @@ def _spatial(values, name):
     values = as_int_list(values)
     if len(values) != 4:
         raise ValueError(f"{name} must have 4 elements (NHWC), got {values}")
+    if name == "strides" and min(values) < 1:  # TensorFlow's shape functions check this at graph construction
+        raise ValueError(f"Stride must be > 0, but got {min(values)}")
     if values[0] != 1 or values[3] != 1:
         raise ValueError(f"Current implementation does not yet support {name} in the batch and depth dimensions.")
     return values[1], values[2]
@@ -446,7 +448,11 @@ def _pool_infer(op):
 
 
 def _pool_window(op, shape):
-    return _window_of(op, shape, _spatial(op.get_attr("ksize"), "ksize"))
+    ksize = as_int_list(op.get_attr("ksize"))
+    if min(ksize) < 1:  # accepted at graph construction, refused when the pool runs, as in TensorFlow
+        raise invalid_argument("Sliding window ksize must be positive. The specified or inferred ksize is: "
+                               + ",".join(str(k) for k in ksize))
+    return _window_of(op, shape, _spatial(ksize, "ksize"))
 
 
 def _pool_max(window, padded):
@@ -621,6 +627,8 @@ def _pool(op_type, default_name, value, ksize, strides, padding, data_format, na
 def max_pool(value=None, ksize=None, strides=None, padding=None, data_format="NHWC", name=None,
              input=None):  # noqa: A002
     """``tf.nn.max_pool``."""
+    if isinstance(ksize, (list, tuple)) and any(k == 0 for k in ksize):
+        raise ValueError(f"`ksize` cannot be zero. Received: ksize={ksize}")
     return _pool("MaxPool", "MaxPool", input if value is None else value, ksize, strides, padding, data_format,
                  name, {"explicit_paddings": []})
 

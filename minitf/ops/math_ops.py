@@ -4,7 +4,8 @@ import builtins
 
 import numpy as np
 
-from minitf.framework import dtypes, ops, tensor_shape, tensor_util
+from minitf.framework import dtypes, errors, ops, tensor_shape, tensor_util
+from minitf.framework.node_def_check import dtype_string
 from minitf.framework.op_def_lib import (RegisterGradient, apply_op, apply_op_1, binary_infer, broadcast_shapes,
                                          check_same_dtype, invalid_argument, no_gradient, pure, pure_with_attrs,
                                          register, same_as_input)
@@ -159,6 +160,12 @@ register("AddN", _add_n_infer, pure(_add_n), input_names=("inputs",))
 # -- type conversion ----------------------------------------------------------------------------------------------
 
 def _cast_kernel(op):
+    src, dst = op.inputs[0].dtype.base_dtype, op.get_attr("DstT")
+    if (src == dtypes.string) != (dst == dtypes.string):
+        def unsupported(x):  # refused when it runs, as TensorFlow's Cast kernel
+            raise errors.UnimplementedError(None, None, f"Cast {dtype_string(src.as_datatype_enum)} to "
+                                                        f"{dtype_string(dst.as_datatype_enum)} is not supported")
+        return unsupported
     np_dtype = op.get_attr("DstT").as_numpy_dtype
     if op.get_attr("DstT") == dtypes.bool:
         return lambda x: x != 0
@@ -215,9 +222,14 @@ def _mean(x, axis, keepdims):
 
 
 def _empty_guard(fn, name):
+    """Max/Min: an empty reduction gives the identity, as in TensorFlow (-inf or the lowest integer for Max)."""
     def reduce(x, axis, keepdims):
-        if x.size == 0 and axis:
-            raise invalid_argument(f"{name} of an empty tensor is not defined")
+        if x.size == 0:
+            if x.dtype.kind == "f":
+                identity = -np.inf if name == "Max" else np.inf
+            else:
+                identity = np.iinfo(x.dtype).min if name == "Max" else np.iinfo(x.dtype).max
+            return fn(x, axis=axis, keepdims=keepdims, initial=identity)
         return fn(x, axis=axis, keepdims=keepdims)
     return reduce
 
@@ -286,6 +298,8 @@ def _arg_kernel(fn):
             a = int(axis)
             if x.shape[a] == 0:
                 raise invalid_argument("Reduction axis has size 0")
+            if x.dtype.kind == "f" and np.isnan(x).any():  # TensorFlow's comparisons skip NaN
+                x = np.where(np.isnan(x), -np.inf if fn is np.argmax else np.inf, x)
             return fn(x, axis=a).astype(np_out)
         return kernel
     return pure_with_attrs(make)

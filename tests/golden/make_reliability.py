@@ -49,4 +49,7 @@ with tf.Graph().as_default() as graph:
     tf.import_graph_def(programs.deep_graph_def(graph_pb2, 40000), name="")
     out["deep_name_ops"] = len(graph.get_operations())
 
+# -- graph-time and run-time checks -------------------------------------------------------------------------------
+out["checks"] = {name: programs.run_check(tf, name) for name in programs.CHECK_CASES}
+
 json.dump(out, open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "reliability.json"), "w"), indent=1)

@@ -140,3 +140,130 @@ def deep_graph_def(graph_pb2, depth):
     node = graph_def.node.add(name="/".join(["s"] * depth) + "/x", op="Placeholder")
     node.attr["dtype"].type = 1
     return graph_def
+
+
+# Graph-time and run-time checks: each builds a graph and returns what to run (or None when building is the test).
+def _check_cases():
+    def folded_gather(tf):
+        return tf.gather(tf.constant([1, 2, 3]), tf.constant(5))
+
+    def folded_floordiv(tf):
+        return tf.floordiv(tf.constant(1), tf.constant(0))
+
+    def range_python_ints_past_int32(tf):
+        return tf.range(2**31 - 2, 2**31 + 2)
+
+    def range_int32_wrapped_limit(tf):
+        return tf.range(2**31 - 2, 2**31 + 2, dtype=tf.int32)
+
+    def range_whole_int32_span(tf):
+        return tf.range(tf.constant(-2**31), tf.constant(2**31 - 1), tf.constant(2**30))
+
+    def range_near_int32_max(tf):
+        return tf.range(tf.constant(2147483600), tf.constant(2147483647), tf.constant(40))
+
+    def range_delta_zero(tf):
+        return tf.range(0, 5, 0)
+
+    def max_pool_stride_zero(tf):
+        return tf.nn.max_pool(tf.zeros([1, 4, 4, 1]), [1, 2, 2, 1], [1, 0, 1, 1], "VALID")
+
+    def max_pool_stride_zero_unknown_shape(tf):
+        return tf.nn.max_pool(tf.placeholder(tf.float32), [1, 2, 2, 1], [1, 0, 1, 1], "VALID")
+
+    def max_pool_ksize_zero(tf):
+        return tf.nn.max_pool(tf.zeros([1, 4, 4, 1]), [1, 0, 2, 1], [1, 1, 1, 1], "VALID")
+
+    def avg_pool_ksize_zero(tf):
+        return tf.nn.avg_pool(tf.zeros([1, 4, 4, 1]), [1, 0, 2, 1], [1, 1, 1, 1], "SAME")
+
+    def conv2d_stride_zero(tf):
+        return tf.nn.conv2d(tf.zeros([1, 4, 4, 1]), tf.zeros([2, 2, 1, 1]), [1, 0, 1, 1], "SAME")
+
+    def conv2d_stride_zero_unknown_shape(tf):
+        return tf.nn.conv2d(tf.placeholder(tf.float32), tf.zeros([2, 2, 1, 1]), [1, 0, 1, 1], "SAME")
+
+    def index_past_the_end(tf):
+        return tf.constant([1, 2, 3])[5]
+
+    def negative_index_past_the_start(tf):
+        return tf.constant([1, 2, 3])[-4]
+
+    def top_k_namedtuple(tf):
+        result = tf.nn.top_k(tf.constant([1.0, 3.0, 2.0]), 2)
+        return {"type": type(result).__name__, "fields": list(result._fields), "values": result.values,
+                "indices": result.indices}
+
+    def feed_a_variable(tf):
+        v = tf.Variable([1.0, 2.0])
+        return {"feed": (v, [5.0, 6.0]), "doubled": v * 2}
+
+    def gradient_through_cast_of_argmax(tf):
+        x = tf.constant([1.0, 2.0])
+        return {"gradients": [g is None for g in tf.gradients(tf.cast(tf.argmax(x), tf.float32), x)]}
+
+    def softmax_of_integers(tf):
+        return tf.nn.softmax(tf.constant([1, 2]))
+
+    def l2_loss_of_integers(tf):
+        return tf.nn.l2_loss(tf.constant([1, 2]))
+
+    def argmax_with_nan(tf):
+        return [tf.argmax(tf.constant([1.0, float("nan"), 3.0])), tf.argmax(tf.constant([float("nan"), 1.0, 3.0])),
+                tf.argmin(tf.constant([1.0, float("nan"), 0.0]))]
+
+    def reduce_max_of_empty(tf):
+        return [tf.reduce_max(tf.zeros([0])), tf.reduce_max(tf.zeros([0], tf.int32)),
+                tf.reduce_min(tf.zeros([0, 3]), axis=0)]
+
+    def reduce_sum_of_strings(tf):
+        return tf.reduce_sum(tf.constant(["a", "b"]))
+
+    def cast_of_a_string(tf):
+        return tf.cast(tf.constant(["1"]), tf.float32)
+
+    def cast_to_a_string(tf):
+        return tf.cast(tf.constant([1.0]), tf.string)
+
+    def constant_of_a_gibibyte(tf):
+        tf.constant(0.0, shape=[2**28])
+        return None
+
+    return {name: f for name, f in locals().items()}
+
+
+CHECK_CASES = _check_cases()
+
+
+def run_check(tf, name):
+    """Runs CHECK_CASES[name]: ``["ok", value]`` or ``[error class, message, op name]`` where the message is the
+    error's own text (TensorFlow's context lines around it dropped) and the op name the node it names, if any."""
+    import numpy as np
+    with tf.Graph().as_default():
+        try:
+            built = CHECK_CASES[name](tf)
+            if built is None:
+                return ["ok", None]
+            feed = built.pop("feed") if isinstance(built, dict) and "feed" in built else None
+            statics = {k: built.pop(k) for k in ("type", "fields", "gradients") if isinstance(built, dict) and k in built}
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                value = {} if isinstance(built, dict) and not built else \
+                    sess.run(built, {feed[0]: feed[1]} if feed else None)
+            if isinstance(value, dict):
+                return ["ok", {**statics, **{k: np.asarray(v).tolist() for k, v in value.items()}}]
+            if isinstance(value, list):
+                return ["ok", [np.asarray(v).tolist() for v in value]]
+            return ["ok", np.asarray(value).tolist()]
+        except Exception as exc:  # noqa: BLE001 -- recorded
+            return _describe_error(exc)
+
+
+def _describe_error(exc):
+    import re
+    text = getattr(exc, "message", None) or str(exc)
+    op = re.search(r"\[\[\{\{node (\S+?)\}\}\]\]|\[\[node (\S+) ", text)
+    lines = [line for line in text.split("\n") if line.strip() and not line.startswith((" ", "\t"))
+             and not line.startswith(("Graph execution error", "Detected at node", "Node: '"))]
+    message = lines[0] if lines else ""
+    return [type(exc).__name__, message, (op.group(1) or op.group(2)) if op else None]
