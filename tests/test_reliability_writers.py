@@ -74,10 +74,11 @@ def test_write_error_wakes_a_blocked_add_summary(tmp_path):
 
 
 def test_never_closed_writer_loses_no_event(tmp_path):
+    """100 scalars, no close(): all 100 reach the file. TensorFlow (5 runs recorded) loses the events still in its
+    writer's Python queue when the interpreter exits, up to max_queue=10 of them."""
     run_script(programs.NEVER_CLOSED_SCRIPT, str(tmp_path))
-    got = scalars(tmp_path)
-    assert len(got) == GOLDEN["never_closed_scalars"] == 100
-    assert got == [(i, float(i)) for i in range(100)]
+    assert scalars(tmp_path) == [(i, float(i)) for i in range(100)]
+    assert all(90 <= count <= 100 for count in GOLDEN["never_closed_scalars"])
 
 
 def test_garbage_collected_writer_writes_its_queue(tmp_path):

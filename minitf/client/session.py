@@ -109,9 +109,13 @@ class _PlanBuilder:
             if op._type == "Identity" and not op._inputs[0].dtype.is_ref_dtype:
                 slot_of[op._outputs[0]] = slot_of[op._inputs[0]]
                 continue
-            fn = op_def.kernel(op, state)
+            try:  # what a kernel cannot make of its op's attrs fails as at run time, naming the op
+                fn = op_def.kernel(op, state)
+                per_session = fn() if op_def.per_session else None
+            except Exception as exc:  # noqa: BLE001
+                raise _op_error(exc, op) from exc
             if op_def.per_session:
-                for t, v in zip(op._outputs, _as_tuple(fn(), len(op._outputs))):
+                for t, v in zip(op._outputs, _as_tuple(per_session, len(op._outputs))):
                     pinned.add(new_slot(t, v))
                 continue
             ins = tuple(slot_of[t] for t in op._inputs)
