@@ -95,7 +95,8 @@ GRAPH_DEF_CASES = {
     "missing_input": _const("a") + f'node {{ name: "m" op: "MatMul" input: "a" {_FLOAT_T} }}',
     "extra_input": _const("a") + f'node {{ name: "n" op: "Neg" input: "a" input: "a" {_FLOAT_T} }}',
     "wrong_attr_type": _const("a", shape="dim { size: 2 } dim { size: 2 }") +
-    f'node {{ name: "m" op: "MatMul" input: "a" input: "a" {_FLOAT_T} attr {{ key: "transpose_a" value {{ i: 1 }} }} }}',
+    f'node {{ name: "m" op: "MatMul" input: "a" input: "a" {_FLOAT_T} '
+    'attr { key: "transpose_a" value { i: 1 } } }',
     "type_attr_is_int": _const("a") + 'node { name: "n" op: "Neg" input: "a" attr { key: "T" value { i: 3 } } }',
     "unknown_dtype": 'node { name: "a" op: "Placeholder" attr { key: "dtype" value { type: 999 } } }',
     "missing_attr": 'node { name: "a" op: "Placeholder" }',
@@ -245,7 +246,8 @@ def run_check(tf, name):
             if built is None:
                 return ["ok", None]
             feed = built.pop("feed") if isinstance(built, dict) and "feed" in built else None
-            statics = {k: built.pop(k) for k in ("type", "fields", "gradients") if isinstance(built, dict) and k in built}
+            statics = {k: built.pop(k) for k in ("type", "fields", "gradients")
+                       if isinstance(built, dict) and k in built}
             with tf.Session() as sess:
                 sess.run(tf.global_variables_initializer())
                 value = {} if isinstance(built, dict) and not built else \
