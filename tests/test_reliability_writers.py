@@ -119,3 +119,16 @@ def test_kill_during_write_leaves_every_complete_record_readable(tmp_path):
         complete = sum(1 for _ in tfrecord.tf_record_iterator(path)) - 1  # the first record is file_version
         got = [step for step, _ in scalars(logdir)]
         assert complete > 0 and got == list(range(complete))
+
+
+def test_idle_writer_does_not_spin(tmp_path):
+    """With flush_secs=0 and nothing queued the writer thread sleeps until the next event."""
+    writer = tf.summary.FileWriter(str(tmp_path), flush_secs=0)
+    writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag="x", simple_value=1.0)]), 0)
+    writer.flush()
+    start = time.process_time()
+    time.sleep(0.5)
+    busy = time.process_time() - start
+    writer.close()
+    assert busy < 0.05
+    assert scalars(tmp_path) == [(0, 1.0)]

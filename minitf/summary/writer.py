@@ -61,7 +61,8 @@ class _EventFile:
         unflushed = 0
         try:
             while True:
-                item = self._queue.get(timeout=max(0.0, next_flush - time.time()))
+                # idle with nothing unflushed: sleep until the next event rather than wake every flush_secs
+                item = self._queue.get(timeout=None if unflushed == 0 else max(0.0, next_flush - time.time()))
                 if item is self._CLOSE:
                     self._write_or_fail(self._writer.flush, unflushed)
                     return
@@ -157,7 +158,7 @@ class _ClosableQueue:
             return True
 
     def get(self, timeout):
-        """The next item, or None after ``timeout`` seconds without one."""
+        """The next item, or None after ``timeout`` seconds (None: no limit) without one."""
         with self._not_empty:
             if not self._items:
                 self._not_empty.wait(timeout)
