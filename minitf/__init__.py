@@ -39,6 +39,7 @@ from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer
                                  orthogonal_initializer, truncated_normal_initializer,
                                  uniform_unit_scaling_initializer,
                                  variance_scaling_initializer, zeros_initializer)
+from minitf.ops.image_ops import random_crop, reverse
 from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, decode_csv, decode_raw,
                                     parse_example, parse_single_example, string_to_number)
 from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
@@ -53,7 +54,7 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import initializers, layers, losses, nn, python_io, random, sparse, summary, train
+from minitf import image, initializers, layers, losses, nn, python_io, random, sparse, summary, train
 from minitf.framework import graph_util
 from minitf.platform import app, flags, gfile
 from minitf.platform import tf_logging as logging

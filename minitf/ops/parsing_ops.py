@@ -273,9 +273,9 @@ def _decode_csv_infer(op):
 
 
 def _decode_csv_kernel(op, state):
-    delim = op.get_attr("field_delim")
+    delim = _text(op.get_attr("field_delim"))
     quote = op.get_attr("use_quote_delim")
-    na_value = op.get_attr("na_value")
+    na_value = _text(op.get_attr("na_value"))
     select = op.get_attr("select_cols")
     out_types = op.get_attr("OUT_TYPE")
 

@@ -58,8 +58,8 @@ def record(tf, build):
 
 
 def compare(got, expected, rtol=1e-6, atol=1e-6, nodes=True):
-    """Asserts that minitf's record ``got`` matches TensorFlow's ``expected``: floats to ``rtol``/``atol``, all
-    else exactly."""
+    """Asserts that minitf's record ``got`` matches TensorFlow's ``expected``: floats to ``rtol``/``atol``, integers
+    exactly (or to ``atol`` when it is 1 or more), strings and booleans exactly."""
     if nodes:
         assert got.get("nodes") == expected.get("nodes")
     assert got.get("static") == expected.get("static")
@@ -78,5 +78,7 @@ def _compare_value(got, expected, rtol, atol, key):
     if expected[0].startswith(("float", "complex")):
         np.testing.assert_allclose(np.array(got[2], float), np.array(expected[2], float), rtol=rtol, atol=atol,
                                    err_msg=key)
+    elif expected[0].startswith(("int", "uint")) and atol >= 1:
+        assert max((abs(g - e) for g, e in zip(got[2], expected[2])), default=0) <= atol, key
     else:
         assert got[2] == expected[2], key
