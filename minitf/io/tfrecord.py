@@ -145,19 +145,22 @@ class _Inflater:
         self._file = file
         self._inflater = zlib.decompressobj(window_bits)
         self._buffer = b""
+        self._position = 0  # bytes of _buffer already read: slicing once per chunk, not once per read
 
     def read(self, n):
-        while len(self._buffer) < n:
+        while len(self._buffer) - self._position < n:
             data = self._file.read(_CHUNK)
             if not data:
                 break
             try:
-                self._buffer += self._inflater.decompress(data)
+                self._buffer = self._buffer[self._position:] + self._inflater.decompress(data)
             except zlib.error as e:  # "Error -3 while decompressing data: incorrect header check"
                 code, _, reason = str(e).partition(" while decompressing data: ")
                 raise errors.DataLossError(
                     None, None, f"inflate() failed with error {code.replace('Error ', '')}: {reason}") from None
-        data, self._buffer = self._buffer[:n], self._buffer[n:]
+            self._position = 0
+        data = self._buffer[self._position:self._position + n]
+        self._position += len(data)
         return data
 
 
@@ -179,8 +182,8 @@ def _records(f, path, size, truncated_ok):
         if size is not None and offset + _HEADER.size + length + _FOOTER.size > size:
             data, footer = b"", b""  # cut short; never allocate past the file
         else:
-            data = f.read(length)
-            footer = f.read(_FOOTER.size)
+            body = f.read(length + _FOOTER.size)
+            data, footer = body[:length], body[length:]
         if len(data) < length or len(footer) < _FOOTER.size:
             if truncated_ok:
                 return
