@@ -191,7 +191,7 @@ def optimizers(tf):
 
 def input_ops(tf):
     """The ops of input pipelines: Example parsing, sparse to dense, raw and CSV decoding, image codecs, resizing
-    (with the bilinear gradient), flips and colour adjustments."""
+    (with the bilinear gradient), flips, colour adjustments and string ops."""
     features = {"id": tf.train.Feature(int64_list=tf.train.Int64List(value=[3, 4])),
                 "tags": tf.train.Feature(bytes_list=tf.train.BytesList(value=[b"a", b"bc"]))}
     example = tf.train.Example(features=tf.train.Features(feature=features)).SerializeToString(deterministic=True)
@@ -212,8 +212,13 @@ def input_ops(tf):
     adjusted = [tf.image.flip_left_right(pixels), tf.image.adjust_contrast(pixels, 1.5),
                 tf.image.convert_image_dtype(tf.image.convert_image_dtype(pixels, tf.float32), tf.uint8,
                                              saturate=True)]
+    words = tf.constant(["Ab  c", " d,e "])
+    strings = [tf.string_split(words).indices, tf.strings.split(words, ",").indices,
+               tf.strings.length(tf.string_join([tf.substr(words, 1, 2), tf.strings.strip(words)], "|")),
+               tf.strings.length(tf.regex_replace(tf.strings.upper(tf.strings.lower(words)), "[A-Z]", "xy")),
+               tf.strings.length(tf.as_string(tf.constant([1.5, 2.0])))]
     fetches = ([parsed["id"], parsed["tags"].indices, parsed["w"], dense, raw, number, png, jpeg, decoded]
-               + csv + resized + resize_grad + adjusted)
+               + csv + resized + resize_grad + adjusted + strings)
     return Run([t.name for t in fetches])
 
 
