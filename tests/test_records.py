@@ -15,6 +15,7 @@ from google.protobuf import text_format
 
 import minitf as tf
 from minitf.framework import errors
+from minitf.io import tfrecord
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "fixtures", "records")
@@ -93,7 +94,7 @@ def test_truncated_files(tmp_path, case):
     else:
         _assert_error(lambda: next(iterator), golden["error"], path)
     # The summary iterator reads an event file still being written up to its last complete record.
-    assert len(list(tf.io.tfrecord.tf_record_iterator(path, truncated_ok=True))) == golden["before"]
+    assert len(list(tfrecord.tf_record_iterator(path, truncated_ok=True))) == golden["before"]
 
 
 def test_wrong_compression_and_missing_files(tmp_path):
@@ -134,3 +135,13 @@ def test_example_protos_are_loaded_on_first_use():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": os.path.dirname(HERE)}).stdout.split()
     assert out == ["minitf.proto.example_pb2", "0a0f0a0d0a0178120812060a040000c03f"]
+
+
+def test_read_records_gives_each_records_offset_in_the_uncompressed_stream():
+    for name, compression in GOLDEN["files"].items():
+        records = list(tfrecord.read_records(os.path.join(FIXTURES, name), compression))
+        assert [r for _, r in records] == _records()
+        starts = [0]
+        for record in _records()[:-1]:
+            starts.append(starts[-1] + 16 + len(record))
+        assert [offset for offset, _ in records] == starts

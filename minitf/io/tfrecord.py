@@ -190,12 +190,13 @@ def _records(f, path, size, truncated_ok):
             raise _data_loss(f"truncated record at {offset}' failed with Read less bytes than requested", path)
         if masked_crc32c(data) != _FOOTER.unpack(footer)[0]:
             raise _data_loss(f"corrupted record at {offset + _HEADER.size}", path)
+        yield offset, data
         offset += _HEADER.size + length + _FOOTER.size
-        yield data
 
 
-def tf_record_iterator(path, options=None, truncated_ok=False):
-    """Yields the records of the TFRecord file ``path`` (``tf.python_io.tf_record_iterator``).
+def read_records(path, options=None, truncated_ok=False):
+    """Yields ``(offset, record)`` for each record of the TFRecord file ``path``; ``offset`` is where the record
+    starts in the (uncompressed) stream, as TensorFlow's TFRecordReader keys records ``"path:offset"``.
 
     A checksum that does not match raises ``DataLossError`` naming the record's offset and the file; so does a
     record whose data is cut short, unless ``truncated_ok`` (TensorBoard's loader, and minitf's summary iterator,
@@ -207,3 +208,10 @@ def tf_record_iterator(path, options=None, truncated_ok=False):
             yield from _records(_Inflater(f, options._window_bits()), path, None, truncated_ok)
         else:
             yield from _records(f, path, os.fstat(f.fileno()).st_size, truncated_ok)
+
+
+def tf_record_iterator(path, options=None, truncated_ok=False):
+    """Yields the records of the TFRecord file ``path`` (``tf.python_io.tf_record_iterator``); see
+    ``read_records`` for errors and ``truncated_ok``."""
+    for _, record in read_records(path, options, truncated_ok):
+        yield record
