@@ -7,6 +7,8 @@ execute on the graph (or on an imported copy of it) to get values both libraries
 ``CASE_SETS`` are the op cases of tests/op_cases.py, nn_cases.py and conv_cases.py, built by ``case_graph`` as
 tests/golden/make_ops.py and make_conv.py build them (the output and its weighted-sum gradients).
 """
+import io
+
 import numpy as np
 
 import conv_cases
@@ -189,6 +191,13 @@ def optimizers(tf):
     return Run([f"{name}/w:0" for name in trainers], init="init", train="train", steps=3)
 
 
+def _gif_bytes():
+    from PIL import Image
+    out = io.BytesIO()
+    Image.fromarray((np.arange(3 * 4 * 3).reshape([3, 4, 3]) * 7 % 256).astype(np.uint8)).save(out, "GIF")
+    return out.getvalue()
+
+
 def input_ops(tf):
     """The ops of input pipelines: Example parsing, sparse to dense, raw and CSV decoding, image codecs, resizing
     (with the bilinear gradient), flips, colour adjustments and string ops."""
@@ -206,6 +215,7 @@ def input_ops(tf):
     png = tf.image.decode_png(tf.image.encode_png(pixels), channels=3)
     jpeg = tf.image.decode_jpeg(tf.image.encode_jpeg(pixels), dct_method="INTEGER_ACCURATE")
     decoded = tf.image.decode_image(tf.image.encode_png(pixels))
+    gif = tf.image.decode_gif(tf.constant(_gif_bytes(), name="gif"))
     batch = tf.constant(_rng_data([1, 4, 5, 2], 21), name="batch")
     resized = [tf.image.resize_images(batch, [7, 3], method=m) for m in range(4)]
     resize_grad = tf.gradients(tf.reduce_sum(resized[0] * resized[0]), batch)
@@ -217,7 +227,7 @@ def input_ops(tf):
                tf.strings.length(tf.string_join([tf.substr(words, 1, 2), tf.strings.strip(words)], "|")),
                tf.strings.length(tf.regex_replace(tf.strings.upper(tf.strings.lower(words)), "[A-Z]", "xy")),
                tf.strings.length(tf.as_string(tf.constant([1.5, 2.0])))]
-    fetches = ([parsed["id"], parsed["tags"].indices, parsed["w"], dense, raw, number, png, jpeg, decoded]
+    fetches = ([parsed["id"], parsed["tags"].indices, parsed["w"], dense, raw, number, png, jpeg, decoded, gif]
                + csv + resized + resize_grad + adjusted + strings)
     return Run([t.name for t in fetches])
 

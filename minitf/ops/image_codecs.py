@@ -104,6 +104,24 @@ no_gradient("DecodePng")
 no_gradient("DecodeJpeg")
 
 
+def _gif_frames(data):
+    """The frames of a GIF as ``[frames, height, width, 3]`` uint8, each drawn over the previous one."""
+    if _format_of(data) != "gif":
+        raise invalid_argument(_UNKNOWN_FORMAT)
+    from PIL import ImageSequence
+    picture = _pillow().open(io.BytesIO(data))
+    return np.stack([np.asarray(frame.convert("RGB")) for frame in ImageSequence.Iterator(picture)])
+
+
+def _decode_gif_kernel(op, state):
+    return lambda contents: _gif_frames(bytes(contents.reshape(()).item()))
+
+
+register("DecodeGif", lambda op: [(dtypes.uint8, tensor_shape.TensorShape([None, None, None, 3]))],
+         _decode_gif_kernel, input_names=("contents",))
+no_gradient("DecodeGif")
+
+
 def _decode_image_infer(op):
     op.inputs[0].shape.with_rank(0)
     return [(op.get_attr("dtype"), tensor_shape.unknown_shape())]
@@ -115,6 +133,10 @@ def _decode_image_kernel(op, state):
 
     def kernel(contents):
         data = bytes(contents.reshape(()).item())
+        if _format_of(data) == "gif":
+            frames = _gif_frames(data)
+            pixels = frames if op.get_attr("expand_animations") else frames[0]
+            return _convert_channels(pixels, channels) if pixels.ndim == 3 else pixels
         pixels = _decode_pixels(data, channels, dtypes.uint16 if dtype == dtypes.uint16 else dtypes.uint8)
         if dtype == dtypes.float32:
             return (pixels.astype(np.float32) / np.float32(np.iinfo(pixels.dtype).max)).astype(np.float32)
@@ -207,6 +229,11 @@ def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None, expand_
         attrs = {"channels": channels or 0, "dtype": dtypes.as_dtype(dtype),
                  "expand_animations": bool(expand_animations)}
         return _apply("DecodeImage", contents, dtypes.string, attrs, None)
+
+
+def decode_gif(contents, name=None):
+    """``tf.image.decode_gif``: ``[frames, height, width, 3]`` uint8 pixels of every frame."""
+    return _apply("DecodeGif", contents, dtypes.string, {}, name)
 
 
 def encode_png(image, compression=-1, name=None):

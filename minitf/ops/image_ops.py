@@ -12,7 +12,8 @@ from minitf.framework import dtypes, ops, tensor_util
 from minitf.framework.op_def_lib import no_gradient, register
 from minitf.framework.op_registry import RegisterGradient
 from minitf.ops import array_ops, control_flow_ops, image_grad, image_resize, math_ops, random_ops  # noqa: F401
-from minitf.ops.image_codecs import decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png  # noqa: F401
+from minitf.ops.image_codecs import (decode_gif, decode_image, decode_jpeg, decode_png, encode_jpeg,  # noqa: F401
+                                     encode_png)
 
 
 class ResizeMethod:

@@ -32,6 +32,16 @@ def _png_bytes(array, bit_depth=8):
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
+def _gif_bytes():
+    """A two-frame GIF (Pillow writes it for both libraries; each frame a full opaque palette image)."""
+    from PIL import Image
+    import io
+    frames = [Image.fromarray(image((4, 5, 3), seed=s)).quantize(8, dither=0) for s in (6, 7)]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], disposal=1)
+    return out.getvalue()
+
+
 # A JPEG written by TensorFlow's encode_jpeg (libjpeg-turbo), stored in the goldens; see make_image_ops.py.
 JPEG_SOURCE = image((16, 24, 3), seed=5)
 
@@ -86,6 +96,8 @@ CASES = {
         "grey": tf.image.encode_jpeg(tf.constant(JPEG_SOURCE[:, :, :1]), format="grayscale"),
         "444": tf.image.encode_jpeg(tf.constant(JPEG_SOURCE), chroma_downsampling=False),
         "cm": tf.image.encode_jpeg(tf.constant(JPEG_SOURCE), density_unit="cm", x_density=10, y_density=20)},
+    "decode_gif": lambda tf: (lambda data: {"gif": tf.image.decode_gif(data),
+                                            "image": tf.image.decode_image(data)})(tf.constant(_gif_bytes())),
     "decode_image_png": lambda tf: {"img": tf.image.decode_image(tf.constant(_png_bytes(image((3, 4, 3)))))},
     "decode_jpeg_not_jpeg": lambda tf: {"x": tf.image.decode_jpeg(tf.constant(b"\xff\xd8 broken"))},
 
