@@ -48,7 +48,7 @@ class ExampleParser:
             return array
         return np.array(values, dtype=_NUMPY[dtype])
 
-    def _parse(self, record, name):
+    def _parse(self, record):
         example = self._example()
         try:
             example.ParseFromString(bytes(record))
@@ -61,9 +61,7 @@ class ExampleParser:
         single = serialized.ndim == 0
         records = serialized.reshape(-1)
         names = names.reshape(-1) if names.size else None
-        features = []
-        for i, record in enumerate(records):
-            features.append(self._parse(record, None))
+        features = [self._parse(record) for record in records]
         example_names = ["<unknown>" if names is None else names[i].decode("utf-8", "replace")
                          for i in range(len(records))]
         sparse_out = [self._sparse(key, dtype, features, example_names, single) for key, dtype in self.sparse]

@@ -80,13 +80,11 @@ def _decode_pixels(data, channels, dtype):
     return _convert_channels(pixels, channels)
 
 
-def _decode_infer():
-    def infer(op):
-        op.inputs[0].shape.with_rank(0)
-        channels = op.get_attr("channels")
-        dtype = op.get_attr("dtype") if "dtype" in op._attrs else dtypes.uint8
-        return [(dtype, tensor_shape.TensorShape([None, None, channels or None]))]
-    return infer
+def _decode_infer(op):
+    op.inputs[0].shape.with_rank(0)
+    channels = op.get_attr("channels")
+    dtype = op.get_attr("dtype") if "dtype" in op._attrs else dtypes.uint8  # DecodeJpeg has no dtype attr
+    return [(dtype, tensor_shape.TensorShape([None, None, channels or None]))]
 
 
 def _decode_kernel(op, state):
@@ -98,8 +96,8 @@ def _decode_kernel(op, state):
     return kernel
 
 
-register("DecodePng", _decode_infer(), _decode_kernel, input_names=("contents",))
-register("DecodeJpeg", _decode_infer(), _decode_kernel, input_names=("contents",))
+register("DecodePng", _decode_infer, _decode_kernel, input_names=("contents",))
+register("DecodeJpeg", _decode_infer, _decode_kernel, input_names=("contents",))
 no_gradient("DecodePng")
 no_gradient("DecodeJpeg")
 
@@ -242,8 +240,9 @@ def encode_png(image, compression=-1, name=None):
     return _apply("EncodePng", value, None, {"compression": compression, "T": value.dtype.base_dtype}, name)
 
 
-def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=False, chroma_downsampling=True,  # noqa: A002
-                density_unit="in", x_density=300, y_density=300, xmp_metadata="", name=None):
+def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=False,  # noqa: A002 -- TF's name
+                chroma_downsampling=True, density_unit="in", x_density=300, y_density=300, xmp_metadata="",
+                name=None):
     """``tf.image.encode_jpeg``: JPEG bytes of a ``[height, width, 1 or 3]`` uint8 image."""
     attrs = {"format": format, "quality": quality, "progressive": progressive, "optimize_size": optimize_size,
              "chroma_downsampling": chroma_downsampling, "density_unit": density_unit, "x_density": x_density,
