@@ -46,6 +46,7 @@ from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, ran
                                    random_uniform, truncated_normal)
 from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
 from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
+from minitf.ops.string_ops import strip as string_strip
 from minitf.ops.state_ops import assign, assign_add, assign_sub, count_up_to, scatter_add, scatter_sub, scatter_update
 from minitf.ops.variable_scope import (AUTO_REUSE, VariableScope, get_local_variable, get_variable,
                                        get_variable_scope, no_regularizer, variable_op_scope, variable_scope)
