@@ -41,7 +41,8 @@ from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer
                                  variance_scaling_initializer, zeros_initializer)
 from minitf.ops.image_ops import random_crop, reverse
 from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, decode_csv, decode_raw,
-                                    parse_example, parse_single_example, string_to_number)
+                                    parse_example, parse_single_example, parse_single_sequence_example,
+                                    string_to_number)
 from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
                                    random_uniform, truncated_normal)
 from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense

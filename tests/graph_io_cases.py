@@ -207,6 +207,14 @@ def input_ops(tf):
     parsed = tf.parse_example(tf.constant([example, example]), {"id": tf.FixedLenFeature([2], tf.int64),
                                                                 "tags": tf.VarLenFeature(tf.string),
                                                                 "w": tf.FixedLenFeature([], tf.float32, 0.5)})
+    sequence = tf.train.SequenceExample()
+    sequence.context.feature["n"].int64_list.value.append(2)
+    for step in range(2):
+        sequence.feature_lists.feature_list["x"].feature.add().float_list.value.extend([step, -step])
+    context, lists = tf.parse_single_sequence_example(
+        tf.constant(sequence.SerializeToString(deterministic=True)),
+        context_features={"n": tf.FixedLenFeature([], tf.int64)},
+        sequence_features={"x": tf.FixedLenSequenceFeature([2], tf.float32), "y": tf.VarLenFeature(tf.int64)})
     dense = tf.sparse_to_dense([[0, 1], [1, 0]], [2, 3], [1.5, -2.0])
     raw = tf.decode_raw(tf.constant([b"\x01\x02\x03\x04"]), tf.int16)
     csv = tf.decode_csv(tf.constant(["1,2.5", "3,"]), [[0], [-1.0]])
@@ -227,7 +235,8 @@ def input_ops(tf):
                tf.strings.length(tf.string_join([tf.substr(words, 1, 2), tf.strings.strip(words)], "|")),
                tf.strings.length(tf.regex_replace(tf.strings.upper(tf.strings.lower(words)), "[A-Z]", "xy")),
                tf.strings.length(tf.as_string(tf.constant([1.5, 2.0])))]
-    fetches = ([parsed["id"], parsed["tags"].indices, parsed["w"], dense, raw, number, png, jpeg, decoded, gif]
+    fetches = ([parsed["id"], parsed["tags"].indices, parsed["w"], context["n"], lists["x"], lists["y"].dense_shape,
+                dense, raw, number, png, jpeg, decoded, gif]
                + csv + resized + resize_grad + adjusted + strings)
     return Run([t.name for t in fetches])
 

@@ -147,3 +147,101 @@ def _stack(rows, shape, dtype, single):
 
 def _dtype_name(dtype):
     return "float" if dtype == dtypes.float32 else dtype.name
+
+
+class SequenceExampleParser:
+    """Parses one serialized ``tf.train.SequenceExample``: context features as an Example's, feature lists into
+    ``[time, ...]`` dense arrays (with their lengths) and ``[time, position]`` sparse triples. Messages are those of
+    TensorFlow's ParseSequenceExampleV2 kernel."""
+
+    def __init__(self, context_sparse_types, context_dense_types, context_dense_shapes, list_sparse_types,
+                 list_dense_types, list_dense_shapes):
+        self.context_sparse_types = context_sparse_types
+        self.context_dense = list(zip(context_dense_types, [s.as_list() for s in context_dense_shapes]))
+        self.list_sparse_types = list_sparse_types
+        self.list_dense = list(zip(list_dense_types, [s.as_list() for s in list_dense_shapes]))
+        from minitf.proto.example_pb2 import SequenceExample
+        self._proto = SequenceExample
+
+    def __call__(self, serialized, keys, missing_assumed_empty, context_defaults):
+        context_sparse_keys, context_dense_keys, list_sparse_keys, list_dense_keys = keys
+        example = self._proto()
+        try:
+            example.ParseFromString(bytes(serialized.reshape(()).item()))
+        except Exception:  # noqa: BLE001 -- protobuf's DecodeError, whatever the runtime
+            raise invalid_argument("Could not parse example input, value: '"
+                                   + bytes(serialized.reshape(()).item()).decode("utf-8", "replace") + "'") from None
+        context = example.context.feature
+        lists = example.feature_lists.feature_list
+        sparse = [self._context_values(context, key, dtype) for key, dtype in zip(context_sparse_keys,
+                                                                                  self.context_sparse_types)]
+        outputs = [np.arange(len(v), dtype=np.int64).reshape(-1, 1) for v in sparse] + sparse
+        outputs += [np.array([len(v)], np.int64) for v in sparse]
+        for key, (dtype, shape), default in zip(context_dense_keys, self.context_dense, context_defaults):
+            outputs.append(self._context_dense(context, key, dtype, shape, default))
+        rows = [[self._list_values(lists, key, t, dtype) for t in range(len(lists[key].feature))]
+                if key in lists else [] for key, dtype in zip(list_sparse_keys, self.list_sparse_types)]
+        outputs += [np.array([[t, j] for t, row in enumerate(feature) for j in range(len(row))],
+                             np.int64).reshape(-1, 2) for feature in rows]
+        outputs += [_concat(feature, dtype) for feature, dtype in zip(rows, self.list_sparse_types)]
+        outputs += [np.array([len(feature), max((len(r) for r in feature), default=0)], np.int64)
+                    for feature in rows]
+        dense = [self._list_dense(lists, key, dtype, shape, bool(empty_ok))
+                 for key, (dtype, shape), empty_ok in zip(list_dense_keys, self.list_dense, missing_assumed_empty)]
+        return tuple(outputs + dense + [np.int64(len(d)) for d in dense])
+
+    def _context_values(self, context, key, dtype):
+        if key not in context:
+            return np.zeros(0, _NUMPY[dtype])
+        kind = context[key].WhichOneof("kind")
+        if kind is not None and kind != _KINDS[dtype]:
+            raise invalid_argument(f"Name: <unknown>, Context feature: {key}.  Data types don't match. Expected "
+                                   f"type: {_dtype_name(dtype)}")
+        return _array(getattr(context[key], _KINDS[dtype]).value if kind else [], dtype)
+
+    def _context_dense(self, context, key, dtype, shape, default):
+        size = int(np.prod(shape))
+        values = self._context_values(context, key, dtype) if key in context else None
+        if values is None and default.size:
+            return np.asarray(default).reshape(shape).astype(_NUMPY[dtype])
+        found = 0 if values is None else values.size
+        if found != size:
+            raise invalid_argument(f"Inconsistent max number of elements for feature {key}: expected {size}, but "
+                                   f"found {found}")
+        return values.reshape(shape)
+
+    def _list_values(self, lists, key, index, dtype):
+        feature = lists[key].feature[index]
+        kind = feature.WhichOneof("kind")
+        if kind is not None and kind != _KINDS[dtype]:
+            raise invalid_argument(f"Name: <unknown>, Feature list: {key}, Index: {index}.  Data types don't match. "
+                                   f"Expected type: {_dtype_name(dtype)}")
+        return _array(getattr(feature, _KINDS[dtype]).value if kind else [], dtype)
+
+    def _list_dense(self, lists, key, dtype, shape, empty_ok):
+        if key not in lists:
+            if not empty_ok:
+                raise invalid_argument(f"Name: <unknown>, Feature list '{key}' is required but could not be found.  "
+                                       "Did you mean to include it in feature_list_dense_missing_assumed_empty or "
+                                       "feature_list_dense_defaults?")
+            return np.zeros([0] + shape, _NUMPY[dtype])
+        rows = [self._list_values(lists, key, t, dtype) for t in range(len(lists[key].feature))]
+        values = _concat(rows, dtype)
+        stride = int(np.prod(shape))
+        if values.size != len(rows) * stride:
+            raise invalid_argument(f"Feature list '{key}' has an unexpected number of values.  Total values size: "
+                                   f"{values.size} is not consistent with output shape: "
+                                   f"[?,{','.join(map(str, shape))}]".replace("[?,]", "[?]"))
+        return values.reshape([len(rows)] + shape)
+
+
+def _array(values, dtype):
+    if dtype == dtypes.string:
+        array = np.empty(len(values), dtype=object)
+        array[:] = list(values)
+        return array
+    return np.array(values, dtype=_NUMPY[dtype])
+
+
+def _concat(rows, dtype):
+    return np.concatenate(rows).astype(_NUMPY[dtype]) if rows else np.zeros(0, _NUMPY[dtype])

@@ -16,7 +16,7 @@ from minitf.framework import dtypes, ops, tensor_shape
 from minitf.framework.op_def_lib import invalid_argument, no_gradient, register
 from minitf.framework.sparse_tensor import SparseTensor
 from minitf.ops import csv_parser
-from minitf.ops.example_parser import ExampleParser
+from minitf.ops.example_parser import ExampleParser, SequenceExampleParser
 
 
 class VarLenFeature(collections.namedtuple("VarLenFeature", ["dtype"])):
@@ -42,18 +42,18 @@ class FixedLenSequenceFeature(collections.namedtuple("FixedLenSequenceFeature",
 class _ParseParams:
     """The keys, types, shapes and defaults ``ParseExampleV2`` takes, from a dict of features (sorted by key)."""
 
-    def __init__(self, features):
+    def __init__(self, features, allowed=(VarLenFeature, FixedLenFeature, FixedLenSequenceFeature)):
         self.sparse_keys, self.sparse_types = [], []
         self.dense_keys, self.dense_types, self.dense_shapes, self.dense_defaults = [], [], [], {}
-        for key in sorted(features):
+        for key in sorted(features or {}):
             feature = features[key]
+            if not isinstance(feature, allowed):
+                raise ValueError(f"Unsupported {type(feature).__name__} {feature} for key '{key}'")
             if isinstance(feature, VarLenFeature):
                 self.sparse_keys.append(key)
                 self.sparse_types.append(dtypes.as_dtype(feature.dtype))
-            elif isinstance(feature, (FixedLenFeature, FixedLenSequenceFeature)):
-                self._add_dense(key, feature)
             else:
-                raise ValueError(f"Unsupported {type(feature).__name__} {feature} for key '{key}'")
+                self._add_dense(key, feature)
 
     def _add_dense(self, key, feature):
         shape = tensor_shape.as_shape(feature.shape)
@@ -67,6 +67,8 @@ class _ParseParams:
         self.dense_keys.append(key)
         self.dense_types.append(dtypes.as_dtype(feature.dtype))
         self.dense_shapes.append(shape)
+        if isinstance(feature, FixedLenSequenceFeature) and feature.allow_missing:
+            self.dense_defaults[key] = None  # a feature list that may be missing (parse_single_sequence_example)
         if feature.default_value is not None:
             self.dense_defaults[key] = feature.default_value
 
@@ -222,6 +224,114 @@ def parse_single_example(serialized, features, name=None, example_names=None):
         if serialized.shape.ndims is not None and serialized.shape.ndims != 0:
             raise ValueError("Input serialized must be a scalar")
         return parse_example(serialized, features, name, example_names)
+
+
+# -- ParseSequenceExampleV2 ----------------------------------------------------------------------------------------
+
+_SEQUENCE_ATTRS = ("Ncontext_sparse", "Nfeature_list_sparse", "Nfeature_list_dense")
+
+
+def _parse_sequence_infer(op):
+    rank = op.inputs[0].shape.ndims
+    if rank != 0:
+        raise ValueError("minitf parses one SequenceExample at a time (a scalar serialized)")
+    specs = []
+    for prefix, inner in (("context", 1), ("feature_list", 2)):
+        count = op.get_attr("Ncontext_sparse" if prefix == "context" else "Nfeature_list_sparse")
+        specs += [(dtypes.int64, tensor_shape.TensorShape([None, inner]))] * count
+        specs += [(t, tensor_shape.TensorShape([None])) for t in op.get_attr(prefix + "_sparse_types")]
+        specs += [(dtypes.int64, tensor_shape.TensorShape([inner]))] * count
+        if prefix == "context":
+            specs += [(t, tensor_shape.as_shape(s)) for t, s in zip(op.get_attr("Tcontext_dense"),
+                                                                     op.get_attr("context_dense_shapes"))]
+    shapes = op.get_attr("feature_list_dense_shapes")
+    specs += [(t, tensor_shape.TensorShape([None]).concatenate(s))
+              for t, s in zip(op.get_attr("feature_list_dense_types"), shapes)]
+    specs += [(dtypes.int64, tensor_shape.scalar())] * len(shapes)
+    return specs
+
+
+def _parse_sequence_kernel(op, state):
+    parser = SequenceExampleParser(op.get_attr("context_sparse_types"), op.get_attr("Tcontext_dense"),
+                                   op.get_attr("context_dense_shapes"), op.get_attr("feature_list_sparse_types"),
+                                   op.get_attr("feature_list_dense_types"), op.get_attr("feature_list_dense_shapes"))
+
+    def kernel(serialized, debug_name, context_sparse_keys, context_dense_keys, context_ragged_keys,
+               list_sparse_keys, list_dense_keys, list_ragged_keys, missing_assumed_empty, *context_defaults):
+        outputs = parser(serialized, [_keys(k) for k in (context_sparse_keys, context_dense_keys,
+                                                           list_sparse_keys, list_dense_keys)],
+                         missing_assumed_empty, context_defaults)
+        return outputs[0] if len(outputs) == 1 else outputs
+    return kernel
+
+
+def _keys(array):
+    return [k.decode() for k in array.tolist()]
+
+
+register("ParseSequenceExampleV2", _parse_sequence_infer, _parse_sequence_kernel,
+         input_names=("serialized", "debug_name", "context_sparse_keys", "context_dense_keys", "context_ragged_keys",
+                      "feature_list_sparse_keys", "feature_list_dense_keys", "feature_list_ragged_keys",
+                      "feature_list_dense_missing_assumed_empty", "context_dense_defaults"))
+no_gradient("ParseSequenceExampleV2")
+
+
+def parse_single_sequence_example(serialized, context_features=None, sequence_features=None, example_name=None,
+                                  name=None):
+    """``tf.parse_single_sequence_example``: ``(context, feature_lists)`` dicts of Tensors and SparseTensors from one
+    serialized SequenceExample (``ParseSequenceExampleV2`` under
+    ``ParseSingleSequenceExample/ParseSequenceExample``)."""
+    if not (context_features or sequence_features):
+        raise ValueError("Both context_features and sequence_features are None, but at least one should have values.")
+    context = _ParseParams(context_features, (VarLenFeature, FixedLenFeature))
+    lists = _ParseParams(sequence_features, (VarLenFeature, FixedLenSequenceFeature))
+    with ops.name_scope(name, "ParseSingleSequenceExample", [serialized, example_name]):
+        with ops.name_scope(name, "ParseSingleExample", [serialized, example_name]):
+            serialized = ops.convert_to_tensor(serialized, name="serialized")
+            if serialized.shape.ndims is not None and serialized.shape.ndims != 0:
+                raise ValueError("Input serialized must be a scalar")
+        return _parse_sequence_example_raw(serialized, example_name, context, lists, name)
+
+
+def _parse_sequence_example_raw(serialized, debug_name, context, lists, name):
+    if not (context.sparse_keys or context.dense_keys or lists.sparse_keys or lists.dense_keys):
+        raise ValueError("Must provide at least one feature key.")
+    with ops.name_scope(name, "ParseSequenceExample", [serialized]):
+        debug_name = [] if debug_name is None else debug_name
+        for key, value in lists.dense_defaults.items():
+            if value is not None:
+                raise ValueError(f"Value feature_list.dense_defaults[{key}] must be None")
+        serialized = ops.convert_to_tensor(serialized, name="serialized")
+        defaults = context.dense_default_tensors()
+        graph = serialized.graph
+        with graph.name_scope(name or "ParseSequenceExampleV2") as scope:
+            inputs = [serialized, _strings(debug_name, "debug_name")]
+            for arg, keys in [("context_sparse_keys", context.sparse_keys), ("context_dense_keys", context.dense_keys),
+                              ("context_ragged_keys", []), ("feature_list_sparse_keys", lists.sparse_keys),
+                              ("feature_list_dense_keys", lists.dense_keys), ("feature_list_ragged_keys", [])]:
+                inputs.append(_strings(keys, arg))
+            assumed_empty = np.array([key in lists.dense_defaults for key in lists.dense_keys], dtype=bool)
+            inputs.append(ops.convert_to_tensor(assumed_empty, dtype=dtypes.bool,
+                                                name="feature_list_dense_missing_assumed_empty"))
+            attrs = {"Ncontext_sparse": len(context.sparse_keys), "Nfeature_list_sparse": len(lists.sparse_keys),
+                     "Nfeature_list_dense": len(lists.dense_keys), "context_sparse_types": context.sparse_types,
+                     "context_ragged_value_types": [], "context_ragged_split_types": [],
+                     "feature_list_dense_types": lists.dense_types, "feature_list_sparse_types": lists.sparse_types,
+                     "feature_list_ragged_value_types": [], "feature_list_ragged_split_types": [],
+                     "context_dense_shapes": context.dense_shapes, "feature_list_dense_shapes": lists.dense_shapes,
+                     "Tcontext_dense": [t.dtype.base_dtype for t in defaults]}
+            outputs = list(graph.create_op("ParseSequenceExampleV2", inputs + defaults, attrs, scope).outputs)
+    context_out = _take_sparse(outputs, len(context.sparse_keys), context.sparse_keys)
+    context_out.update(zip(context.dense_keys, [outputs.pop(0) for _ in context.dense_keys]))
+    lists_out = _take_sparse(outputs, len(lists.sparse_keys), lists.sparse_keys)
+    lists_out.update(zip(lists.dense_keys, outputs[:len(lists.dense_keys)]))
+    return context_out, lists_out
+
+
+def _take_sparse(outputs, count, keys):
+    """SparseTensors from the first ``3 * count`` of ``outputs`` (indices, values, shapes), removed from it."""
+    parts = [outputs.pop(0) for _ in range(3 * count)]
+    return {key: SparseTensor(parts[i], parts[count + i], parts[2 * count + i]) for i, key in enumerate(keys)}
 
 
 # -- DecodeRaw, DecodeCSV, StringToNumber --------------------------------------------------------------------------

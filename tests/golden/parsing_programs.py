@@ -49,8 +49,9 @@ CASES = {
     "sparse_tensor_fetch_and_to_dense": lambda tf: (lambda sp: {
         "sp": sp, "dense": tf.sparse_tensor_to_dense(sp), "filled": tf.sparse_tensor_to_dense(sp, -1.0, name="d")})(
         tf.SparseTensor(indices=[[0, 0], [1, 2]], values=[1.0, 2.0], dense_shape=[3, 4])),
-    "sparse_feed": lambda tf: (lambda i, v, s: ({"dense": tf.sparse_tensor_to_dense(tf.SparseTensor(i, v, s))},
-                                                {tf.SparseTensor(i, v, s): tf.SparseTensorValue([[1, 1]], [5], [2, 3])}))(
+    "sparse_feed": lambda tf: (lambda i, v, s: (
+        {"dense": tf.sparse_tensor_to_dense(tf.SparseTensor(i, v, s))},
+        {tf.SparseTensor(i, v, s): tf.SparseTensorValue([[1, 1]], [5], [2, 3])}))(
         tf.placeholder(tf.int64, [None, 2]), tf.placeholder(tf.int32, [None]), tf.placeholder(tf.int64, [2])),
     "sparse_to_dense": lambda tf: {"vector": tf.sparse_to_dense([[0], [2]], [5], [3, 4], default_value=-1),
                                    "scalar_value": tf.sparse_to_dense([1, 3], [5], 7),
@@ -67,7 +68,8 @@ CASES = {
     # -- parse_example -------------------------------------------------------------------------------------------
     "parse_example_all_kinds": lambda tf: _batch(tf, _examples(tf), _all_kinds(tf)),
     "parse_example_sequence_padding": lambda tf: _batch(
-        tf, [example(tf, a=("int64", [1, 2, 3, 4])), example(tf, a=("int64", [1, 2])), example(tf, b=("bytes", [b"q"]))],
+        tf, [example(tf, a=("int64", [1, 2, 3, 4])), example(tf, a=("int64", [1, 2])),
+             example(tf, b=("bytes", [b"q"]))],
         {"a": tf.FixedLenSequenceFeature([2], tf.int64, allow_missing=True),
          "b": tf.FixedLenSequenceFeature([], tf.string, allow_missing=True, default_value="pad")}),
     "parse_example_empty_batch": lambda tf: _batch(tf, [], {"a": tf.FixedLenFeature([], tf.string),
@@ -76,7 +78,8 @@ CASES = {
                                                       {"m": tf.FixedLenFeature([2, 2], tf.float32)}),
     "parse_example_named": lambda tf: _batch(tf, [example(tf, a=("int64", [1, 2]))],
                                              {"a": tf.FixedLenFeature([2], tf.int64)}, names=[b"rec0"]),
-    "parse_example_wrong_count": lambda tf: _batch(tf, [example(tf, a=("int64", [1, 2])), example(tf, a=("int64", [1]))],
+    "parse_example_wrong_count": lambda tf: _batch(tf, [example(tf, a=("int64", [1, 2])),
+                                                        example(tf, a=("int64", [1]))],
                                                    {"a": tf.FixedLenFeature([2], tf.int64)}),
     "parse_example_missing_required": lambda tf: _batch(tf, [example(tf, b=("int64", [1]))],
                                                         {"a": tf.FixedLenFeature([2], tf.int64)}),
@@ -90,7 +93,8 @@ CASES = {
     "parse_example_empty_list_with_default": lambda tf: _batch(
         tf, [example(tf, a=("int64", []))], {"a": tf.FixedLenFeature([2], tf.int64, default_value=[5, 6])}),
     "parse_example_sequence_stride": lambda tf: _batch(
-        tf, [example(tf, a=("int64", [1, 2, 3]))], {"a": tf.FixedLenSequenceFeature([2], tf.int64, allow_missing=True)}),
+        tf, [example(tf, a=("int64", [1, 2, 3]))],
+        {"a": tf.FixedLenSequenceFeature([2], tf.int64, allow_missing=True)}),
     "parse_example_no_features": lambda tf: tf.parse_example(tf.constant(["a"]), {}),
     "parse_example_sequence_not_missing": lambda tf: tf.parse_example(
         tf.constant(["a"]), {"a": tf.FixedLenSequenceFeature([2], tf.int64)}),
@@ -147,7 +151,8 @@ CASES = {
     "decode_csv_int_overflow": lambda tf: {"c": tf.decode_csv(tf.constant(["99999999999"]), [[0]])[0]},
     "decode_csv_too_many_fields": lambda tf: {"c": tf.decode_csv(tf.constant(["1,2,3"]), [[0], [0]])[0]},
     "decode_csv_too_few_fields": lambda tf: {"c": tf.decode_csv(tf.constant(["1"]), [[0], [0]])[0]},
-    "decode_csv_missing_required": lambda tf: {"c": tf.decode_csv(tf.constant(["1,"]), [[0], tf.constant([], tf.int32)])[1]},
+    "decode_csv_missing_required": lambda tf: {
+        "c": tf.decode_csv(tf.constant(["1,"]), [[0], tf.constant([], tf.int32)])[1]},
     "decode_csv_bad_quote": lambda tf: {"c": tf.decode_csv(tf.constant(['"ab"c,1']), [[""], [0]])[0]},
     "decode_csv_unclosed_quote": lambda tf: {"c": tf.decode_csv(tf.constant(['"ab,1']), [[""], [0]])[0]},
     "decode_csv_bad_delim": lambda tf: {"c": tf.decode_csv(tf.constant(["1"]), [[0]], field_delim="ab")[0]},
@@ -188,4 +193,41 @@ CASES = {
                              "int": tf.as_string(tf.constant([7, -12]), width=5, fill="0"),
                              "int64": tf.as_string(tf.constant([12345678901], tf.int64)),
                              "bool": tf.as_string(tf.constant([True, False]))},
+
+    # -- parse_single_sequence_example ---------------------------------------------------------------------------
+    "sequence_example": lambda tf: _sequence(tf, tok=("int64", [[1, 2], [3, 4], [5, 6]]),
+                                             words=("bytes", [[], [b"a"], [b"b", b"c"]])),
+    "sequence_example_missing_lists": lambda tf: _sequence(tf, other=("int64", [[1]])),
+    "sequence_example_required_list": lambda tf: _sequence(tf, allow_missing=False, words=("bytes", [[b"q"]])),
+    "sequence_example_list_count": lambda tf: _sequence(tf, tok=("int64", [[1, 2], [3]])),
+    "sequence_example_list_type": lambda tf: _sequence(tf, tok=("float", [[1.0, 2.0]])),
+    "sequence_example_sparse_list_type": lambda tf: _sequence(tf, words=("int64", [[1]])),
+    "sequence_example_context_type": lambda tf: _sequence(tf, context_kind="float"),
+    "sequence_example_context_missing": lambda tf: _sequence(tf, context_kind=None),
+    "sequence_example_list_default": lambda tf: tf.parse_single_sequence_example(
+        tf.constant(""), sequence_features={"tok": tf.FixedLenSequenceFeature([], tf.int64, default_value=3)}),
+    "sequence_example_no_features": lambda tf: tf.parse_single_sequence_example(tf.constant("")),
 }
+
+
+def _sequence(tf, allow_missing=True, context_kind="int64", **lists):
+    """parse_single_sequence_example of a SequenceExample with the given feature lists (kind, rows per step)."""
+    example = tf.train.SequenceExample()
+    if context_kind == "int64":
+        example.context.feature["length"].int64_list.value.append(3)
+    elif context_kind == "float":
+        example.context.feature["length"].float_list.value.append(3.0)
+    example.context.feature["label"].bytes_list.value.append(b"cat")
+    for key, (kind, rows) in lists.items():
+        for row in rows:
+            getattr(example.feature_lists.feature_list[key].feature.add(), kind + "_list").value.extend(row)
+    serialized = tf.placeholder(tf.string, [])
+    context, sequence = tf.parse_single_sequence_example(
+        serialized, context_features={"length": tf.FixedLenFeature([], tf.int64),
+                                      "label": tf.VarLenFeature(tf.string),
+                                      "weight": tf.FixedLenFeature([2], tf.float32, default_value=[0.5, 1.5])},
+        sequence_features={"tok": tf.FixedLenSequenceFeature([2], tf.int64, allow_missing=allow_missing),
+                           "words": tf.VarLenFeature(tf.string)})
+    fetches = {"context_" + k: v for k, v in context.items()}
+    fetches.update({"list_" + k: v for k, v in sequence.items()})
+    return fetches, {serialized: example.SerializeToString(deterministic=True)}
