@@ -21,7 +21,7 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "parsing_ops.json
 def main():
     record = {name: program_cases.record(tf, build) for name, build in parsing_programs.CASES.items()}
     with open(OUT, "w") as f:
-        json.dump(record, f, indent=0, sort_keys=True)
+        json.dump(record, f, separators=(",", ":"), sort_keys=True)
 
 
 main()
