@@ -200,7 +200,7 @@ def _gif_bytes():
 
 def input_ops(tf):
     """The ops of input pipelines: Example parsing, sparse to dense, raw and CSV decoding, image codecs, resizing
-    (with the bilinear gradient), flips, colour adjustments and string ops."""
+    (with the bilinear, nearest-neighbour and bicubic gradients), flips, colour adjustments and string ops."""
     features = {"id": tf.train.Feature(int64_list=tf.train.Int64List(value=[3, 4])),
                 "tags": tf.train.Feature(bytes_list=tf.train.BytesList(value=[b"a", b"bc"]))}
     example = tf.train.Example(features=tf.train.Features(feature=features)).SerializeToString(deterministic=True)
@@ -226,7 +226,7 @@ def input_ops(tf):
     gif = tf.image.decode_gif(tf.constant(_gif_bytes(), name="gif"))
     batch = tf.constant(_rng_data([1, 4, 5, 2], 21), name="batch")
     resized = [tf.image.resize_images(batch, [7, 3], method=m) for m in range(4)]
-    resize_grad = tf.gradients(tf.reduce_sum(resized[0] * resized[0]), batch)
+    resize_grad = tf.gradients(tf.add_n([tf.reduce_sum(r * r) for r in resized[:3]]), batch)
     adjusted = [tf.image.flip_left_right(pixels), tf.image.adjust_contrast(pixels, 1.5),
                 tf.image.convert_image_dtype(tf.image.convert_image_dtype(pixels, tf.float32), tf.uint8,
                                              saturate=True)]

@@ -1,10 +1,10 @@
-"""Resize kernels: ``ResizeBilinear`` (and its gradient), ``ResizeNearestNeighbor``, ``ResizeBicubic`` and
+"""Resize kernels: ``ResizeBilinear``, ``ResizeNearestNeighbor``, ``ResizeBicubic`` (each with its gradient) and
 ``ResizeArea`` on ``[batch, height, width, channels]`` images.
 
 Source coordinates follow TensorFlow's resize_bilinear_op.cc / image_resizer_state.h: the scale is
 ``in / out``, or ``(in - 1) / (out - 1)`` with ``align_corners``; ``half_pixel_centers`` samples at
 ``(out + 0.5) * scale - 0.5``. Bilinear, bicubic and area resizing are linear maps, written here as one weight
-matrix per axis (``out = Wy @ image @ Wx^T``), which makes the bilinear gradient the transposed map. Nearest
+matrix per axis (``out = Wy @ image @ Wx^T``), which makes their gradients the transposed maps. Nearest
 neighbour picks indices with TensorFlow's float32 arithmetic, so ties round the same way. Bicubic weights come
 from TensorFlow's 1024-entry table of Keys' cubic (a = -0.75, or -0.5 with half-pixel centers).
 """
@@ -90,7 +90,8 @@ def area_weights(in_size, out_size, align_corners, half_pixel):
 def _nearest_indices(in_size, out_size, align_corners, half_pixel):
     scale = _scale(in_size, out_size, align_corners)
     where = (np.arange(out_size, dtype=np.float32) + (np.float32(0.5) if half_pixel else np.float32(0))) * scale
-    index = np.round(where) if align_corners else np.floor(where)
+    # C's roundf rounds halves away from zero (numpy's round to even); float64 keeps where + 0.5 exact
+    index = np.floor(where.astype(np.float64) + 0.5) if align_corners else np.floor(where)
     index = np.minimum(index.astype(np.int64), in_size - 1)
     return np.maximum(index, 0) if half_pixel else index
 
@@ -156,25 +157,60 @@ register("ResizeArea", _resize_infer, _linear_kernel(area_weights), input_names=
          attr_defaults={"align_corners": False})  # ResizeArea has no half_pixel_centers attr
 register("ResizeNearestNeighbor", _resize_infer, _nearest_kernel, input_names=("images", "size"),
          attr_defaults=_ATTR_DEFAULTS)
-no_gradient("ResizeBicubic")  # TensorFlow has ResizeBicubicGrad; minitf has not written it yet
-no_gradient("ResizeArea")
+no_gradient("ResizeArea")  # as in TensorFlow
 
 
-def _bilinear_grad_kernel(op, state):
+def _linear_grad_kernel(weights_for):
+    """The gradient of a linear resize: the transposed map, ``Wy^T @ grads @ Wx``."""
+    def make(op, state):
+        align = op.get_attr("align_corners")
+        half = op.get_attr("half_pixel_centers")
+
+        def kernel(grads, original):
+            wy = weights_for(original.shape[1], grads.shape[1], align, half)
+            wx = weights_for(original.shape[2], grads.shape[2], align, half)
+            out = np.einsum("yh,byxc,xw->bhwc", wy, grads.astype(np.float64), wx, optimize=True)
+            return out.astype(original.dtype)
+        return kernel
+    return make
+
+
+def _original_like(op):
+    return [(op.inputs[1].dtype.base_dtype, op.inputs[1].shape)]
+
+
+register("ResizeBilinearGrad", _original_like, _linear_grad_kernel(bilinear_weights),
+         input_names=("grads", "original_image"), attr_defaults=_ATTR_DEFAULTS)
+register("ResizeBicubicGrad", _original_like, _linear_grad_kernel(bicubic_weights),
+         input_names=("grads", "original_image"), attr_defaults=_ATTR_DEFAULTS)
+
+
+def _nearest_grad_infer(op):
+    grads = op.inputs[0].shape.with_rank(4)
+    size = tensor_util.constant_value_as_shape(op.inputs[1])
+    height, width = size.as_list() if size.ndims == 2 else (None, None)
+    dims = grads.as_list() if grads.ndims is not None else [None] * 4
+    return [(op.inputs[0].dtype.base_dtype, tensor_shape.TensorShape([dims[0], height, width, dims[3]]))]
+
+
+def _nearest_grad_kernel(op, state):
     align = op.get_attr("align_corners")
     half = op.get_attr("half_pixel_centers")
 
-    def kernel(grads, original):
-        wy = bilinear_weights(original.shape[1], grads.shape[1], align, half)
-        wx = bilinear_weights(original.shape[2], grads.shape[2], align, half)
-        out = np.einsum("yh,byxc,xw->bhwc", wy, grads.astype(np.float64), wx, optimize=True)
-        return out.astype(original.dtype)
+    def kernel(grads, size):
+        height, width = int(size[0]), int(size[1])
+        rows = _nearest_indices(height, grads.shape[1], align, half)
+        columns = _nearest_indices(width, grads.shape[2], align, half)
+        out = np.zeros((grads.shape[0], height, width, grads.shape[3]), grads.dtype)
+        np.add.at(out, (slice(None), rows[:, None], columns[None, :]), grads)
+        return out
     return kernel
 
 
-register("ResizeBilinearGrad", lambda op: [(op.inputs[1].dtype.base_dtype, op.inputs[1].shape)],
-         _bilinear_grad_kernel, input_names=("grads", "original_image"), attr_defaults=_ATTR_DEFAULTS)
-no_gradient("ResizeBilinearGrad")
+register("ResizeNearestNeighborGrad", _nearest_grad_infer, _nearest_grad_kernel, input_names=("grads", "size"),
+         attr_defaults=_ATTR_DEFAULTS)
+for _name in ("ResizeBilinearGrad", "ResizeBicubicGrad", "ResizeNearestNeighborGrad"):
+    no_gradient(_name)
 
 
 def resize(op_type, images, size, align_corners=False, half_pixel_centers=False, name=None):

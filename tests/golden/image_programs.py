@@ -120,6 +120,12 @@ CASES = {
     "resize_bilinear_grad_align": lambda tf: _resize_grad(tf, tf.image.resize_bilinear, align_corners=True),
     "resize_bilinear_grad_half_pixel": lambda tf: _resize_grad(tf, tf.image.resize_bilinear,
                                                                half_pixel_centers=True),
+    "resize_bicubic_grad": lambda tf: _resize_grad(tf, tf.image.resize_bicubic),
+    "resize_bicubic_grad_half_pixel": lambda tf: _resize_grad(tf, tf.image.resize_bicubic, half_pixel_centers=True),
+    "resize_nearest_grad": lambda tf: _resize_grad(tf, tf.image.resize_nearest_neighbor),
+    "resize_nearest_grad_align": lambda tf: _resize_grad(tf, tf.image.resize_nearest_neighbor, align_corners=True),
+    "resize_nearest_grad_half_pixel": lambda tf: _resize_grad(tf, tf.image.resize_nearest_neighbor,
+                                                              half_pixel_centers=True),
     "resize_bad_size": lambda tf: _resize(tf, 0, [3]),
     "resize_bad_rank": lambda tf: {"x": tf.image.resize_images(tf.constant(image((5, 7), np.float32)), [2, 2])},
 
