@@ -157,7 +157,7 @@ register("ResizeArea", _resize_infer, _linear_kernel(area_weights), input_names=
          attr_defaults={"align_corners": False})  # ResizeArea has no half_pixel_centers attr
 register("ResizeNearestNeighbor", _resize_infer, _nearest_kernel, input_names=("images", "size"),
          attr_defaults=_ATTR_DEFAULTS)
-no_gradient("ResizeArea")  # as in TensorFlow
+# ResizeArea has no gradient: tf.gradients raises LookupError for it, as TensorFlow's does.
 
 
 def _linear_grad_kernel(weights_for):

@@ -126,6 +126,8 @@ CASES = {
     "resize_nearest_grad_align": lambda tf: _resize_grad(tf, tf.image.resize_nearest_neighbor, align_corners=True),
     "resize_nearest_grad_half_pixel": lambda tf: _resize_grad(tf, tf.image.resize_nearest_neighbor,
                                                               half_pixel_centers=True),
+    "resize_area_has_no_gradient": lambda tf: (lambda x: {"g": tf.gradients(tf.image.resize_area(x, [2, 2]), x)[0]})(
+        tf.zeros([1, 4, 4, 1])),
     "resize_bad_size": lambda tf: _resize(tf, 0, [3]),
     "resize_bad_rank": lambda tf: {"x": tf.image.resize_images(tf.constant(image((5, 7), np.float32)), [2, 2])},
 
