@@ -32,7 +32,9 @@ from minitf.ops.array_ops import (boolean_mask, broadcast_to, check_numerics, co
                                   transpose, unsorted_segment_sum, unstack, where, where_v2, zeros, zeros_like)
 from minitf.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm
 from minitf.ops.control_flow_ops import group, no_op, tuple, with_dependencies
+from minitf.ops.data_flow_ops import FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue
 from minitf.ops.gradients import gradients, hessians
+from minitf.ops.logging_ops import Assert
 from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
                                  ones_initializer, random_normal_initializer, random_uniform_initializer,
                                  orthogonal_initializer, truncated_normal_initializer,
@@ -40,6 +42,8 @@ from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer
                                  variance_scaling_initializer, zeros_initializer)
 from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
                                    random_uniform, truncated_normal)
+from minitf.ops.reader_ops import (FixedLengthRecordReader, IdentityReader, ReaderBase, TextLineReader,
+                                   TFRecordReader, WholeFileReader, matching_files, read_file, write_file)
 from minitf.ops.state_ops import assign, assign_add, assign_sub, count_up_to, scatter_add, scatter_sub, scatter_update
 from minitf.ops.variable_scope import (AUTO_REUSE, VariableScope, get_local_variable, get_variable,
                                        get_variable_scope, no_regularizer, variable_op_scope, variable_scope)
@@ -51,6 +55,7 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   variables_initializer)
 from minitf import initializers, layers, losses, nn, random, summary, train
 from minitf.framework import graph_util
+from minitf import queue
 from minitf.platform import app, flags, gfile
 from minitf.platform import tf_logging as logging
 

@@ -29,19 +29,22 @@ class SessionState:
         self.random_streams = {}
         self.resources = {}
         self._resource_lock = threading.Lock()
+        self.run_context = threading.local()  # per-thread facts of the current run: ``deadline`` (or None)
 
     def cell(self, var_op):
         """The storage of ``var_op``: variables sharing a ``shared_name`` share it, as in TensorFlow."""
         key = var_op._attrs.get("shared_name") or var_op.name
-        cell = self.cells.get(key)
-        if cell is None:
-            cell = self.cells[key] = VariableCell(var_op.name)
+        with self._resource_lock:  # plans may be built by several threads at once
+            cell = self.cells.get(key)
+            if cell is None:
+                cell = self.cells[key] = VariableCell(var_op.name)
         return cell
 
     def random_stream(self, op, make_stream):
-        stream = self.random_streams.get(op.name)
-        if stream is None:
-            stream = self.random_streams[op.name] = make_stream()
+        with self._resource_lock:
+            stream = self.random_streams.get(op.name)
+            if stream is None:
+                stream = self.random_streams[op.name] = make_stream()
         return stream
 
     def resource(self, op, make):
@@ -53,6 +56,11 @@ class SessionState:
             if resource is None:
                 resource = self.resources[key] = make()
         return resource
+
+    def deadline(self):
+        """The ``time.monotonic()`` by which this thread's current run must end (``RunOptions.timeout_in_ms``),
+        or None; blocking kernels (a queue's dequeue) raise DeadlineExceededError after it."""
+        return getattr(self.run_context, "deadline", None)
 
     def close(self):
         """Closes the resources that can be closed, so that threads blocked on them (a queue's dequeue) wake."""
