@@ -40,12 +40,19 @@ no_gradient("Assert")
 
 
 def Assert(condition, data, summarize=None, name=None):  # noqa: N802 -- TensorFlow's public name
-    """Asserts that ``condition`` is true when the op runs; else InvalidArgumentError printing ``data``."""
-    with ops.name_scope(name, "Assert", [condition] + list(data)) as scope:
-        condition = ops.convert_to_tensor(condition, name="Condition")
-        with ops.get_default_graph().name_scope("Assert") as assert_scope:
-            xs = [ops.convert_to_tensor(x, name=f"data_{i}") if not isinstance(x, ops.Tensor) else x
+    """Asserts that ``condition`` is true when the op runs; else InvalidArgumentError printing ``data``.
+
+    As TensorFlow's graph-mode Assert, the data is converted twice: once (``Assert/Const``, unused) to look at its
+    dtypes, and again by the op wrapper (``Assert/Assert/data_0``). TensorFlow wraps the op in a ``tf.cond`` when
+    some data is neither string nor int32; minitf always adds the op directly (same result, fewer nodes)."""
+    graph = ops.get_default_graph()
+    with ops.name_scope(name, "Assert", [condition] + list(data)):
+        for x in data:
+            ops.convert_to_tensor(x)
+        with graph.name_scope("Assert") as assert_scope:
+            if not isinstance(condition, ops.Tensor):
+                condition = ops.convert_to_tensor(condition, name="condition")
+            xs = [x if isinstance(x, ops.Tensor) else ops.convert_to_tensor(x, name=f"data_{i}")
                   for i, x in enumerate(data)]
-        return ops.get_default_graph().create_op(
-            "Assert", [condition] + xs, {"T": [x.dtype.base_dtype for x in xs], "summarize": summarize or 3},
-            assert_scope)
+        return graph.create_op("Assert", [condition] + xs, {"T": [x.dtype.base_dtype for x in xs],
+                                                            "summarize": summarize or 3}, assert_scope)

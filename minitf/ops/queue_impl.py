@@ -150,10 +150,8 @@ class Queue:
         with self._cond:
             while not self._can_take(n):
                 if self.closed:
-                    if allow_smaller and self.size() > 0:
-                        n = self.size()
-                        break
-                    raise self._insufficient(n)
+                    n = self._closed_short(n, allow_smaller)
+                    break
                 self._wait(deadline, "Dequeue operation was cancelled")
             taken = [self._pop() for _ in range(n)]
             self._cond.notify_all()
@@ -161,6 +159,12 @@ class Queue:
 
     def _can_take(self, n):
         return self.size() >= n
+
+    def _closed_short(self, n, allow_smaller):
+        """The batch size to take from a closed queue that holds fewer than ``n`` elements, or the error."""
+        if allow_smaller and self.size() > 0:
+            return self.size()
+        raise self._insufficient(n)
 
     def _insufficient(self, n):
         return errors.OutOfRangeError(
@@ -254,6 +258,14 @@ class PriorityQueue(Queue):
                 None, None, f"Expected the priority element to be a {'vector' if batched else 'scalar'}, but "
                 f"received shape: [{_dims(priority.shape)}]")
         super().check_element(components, batched)
+
+    def _closed_short(self, n, allow_smaller):
+        """As TensorFlow's PriorityQueue: a batch that the closed queue cannot fill fails with OutOfRangeError
+        even for DequeueUpTo, and the elements it had taken are lost (its kernel takes them one by one and never
+        puts them back)."""
+        taken = self.size()
+        self._items.clear()
+        raise self._insufficient(n - taken)
 
     def _push(self, element):
         """libstdc++'s ``push_heap`` with ``greater`` on the priority: sift the new hole up."""
