@@ -18,7 +18,7 @@ from minitf.ops import queue_impl
 
 TensorShape = tensor_shape.TensorShape
 _SCALAR = TensorShape([])
-_QUEUE_DEFAULTS = {"shapes": [], "capacity": -1, "container": b"", "shared_name": b""}
+_QUEUE_DEFAULTS = {"capacity": -1, "container": b"", "shared_name": b""}
 
 
 # -- the queue ops ------------------------------------------------------------------------------------------------
@@ -66,9 +66,10 @@ def _priority(op, name):
         "component_types"), [()] + shapes if shapes else None)
 
 
-for _type, _make, _extra in (("FIFOQueueV2", _fifo, {}), ("PaddingFIFOQueueV2", _padding_fifo, {}),
+for _type, _make, _extra in (("FIFOQueueV2", _fifo, {"shapes": []}),
+                             ("PaddingFIFOQueueV2", _padding_fifo, {"shapes": []}),
                              ("RandomShuffleQueueV2", _random_shuffle,
-                              {"min_after_dequeue": 0, "seed": 0, "seed2": 0}),
+                              {"shapes": [], "min_after_dequeue": 0, "seed": 0, "seed2": 0}),
                              ("PriorityQueueV2", _priority, {"component_types": []})):
     register(_type, _queue_infer, _queue_kernel(_make), stateful=True, per_session=True,
              attr_defaults={**_QUEUE_DEFAULTS, **_extra})
