@@ -92,6 +92,25 @@ def shapes_and_types(tf, workdir):
     return out
 
 
+def enqueue_errors(tf, workdir):
+    """Run-time shape checks of enqueued tuples (the batch dimension is component 0's), empty batches."""
+    out = []
+    with tf.Graph().as_default():
+        q = tf.FIFOQueue(5, [tf.int32, tf.int32], shapes=[[2], []])
+        a, b = tf.placeholder(tf.int32), tf.placeholder(tf.int32)
+        pq = tf.PriorityQueue(5, [tf.int32], shapes=[[]])
+        p = tf.placeholder(tf.int64)
+        pad = tf.PaddingFIFOQueue(5, [tf.int32], shapes=[[None, 2]])
+        runs = [(q.enqueue_many([a, b]), {a: [[1, 2, 3]], b: [1]}), (q.enqueue_many([a, b]), {a: [[1, 2]], b: [1, 2]}),
+                (pq.enqueue([p, b]), {p: [1], b: 1}), (pad.enqueue([a]), {a: [[1, 2, 3]]}),
+                (pad.enqueue([a]), {a: [1, 2]}), (pad.dequeue_many(0), {}), (q.dequeue_many(0), {}),
+                (q.enqueue_many([a, b]), {a: np.zeros([0, 2], np.int32), b: []}), (q.size(), {})]
+        with tf.Session() as sess:
+            for fetch, feeds in runs:
+                out.append(attempt(sess, fetch, feed_dict=feeds))
+    return out
+
+
 def padding_and_priority(tf, workdir):
     out = []
     with tf.Graph().as_default():
@@ -322,5 +341,5 @@ def shuffle_batch_values(tf, workdir):
     return out
 
 
-CASES = {f.__name__: f for f in (fifo_basics, shapes_and_types, padding_and_priority, random_shuffle_order,
+CASES = {f.__name__: f for f in (fifo_basics, shapes_and_types, enqueue_errors, padding_and_priority, random_shuffle_order,
                                  blocking_threads, readers, producers, batching, shuffle_batch_values)}

@@ -62,11 +62,8 @@ class Queue:
         return self._items.popleft()
 
     def _batch(self, elements, n_components):
-        return tuple(_stack([e[i] for e in elements], self.dtypes[i], self._many_shape(i, len(elements)))
+        return tuple(_stack([e[i] for e in elements], self.dtypes[i], (len(elements),) + self.shapes[i])
                      for i in range(n_components))
-
-    def _many_shape(self, i, n):
-        return (n,) + self.shapes[i]
 
     def size(self):
         return len(self._items)
@@ -94,26 +91,23 @@ class Queue:
     # -- operations ------------------------------------------------------------------------------------------------
 
     def check_element(self, components, batched):
-        """TensorFlow's run-time checks of an enqueued tuple's dtypes and shapes."""
-        for i, value in enumerate(components):
-            shape = value.shape[1:] if batched else value.shape
-            if self.shapes is not None and not self._shape_ok(i, shape):
-                expected = list(self.shapes[i])
-                if batched:
-                    raise errors.InvalidArgumentError(
-                        None, None, f"Shape mismatch in tuple component {i}. Expected [{_dims(expected)}], got "
-                        f"[{_dims(value.shape)}]")
-                raise errors.InvalidArgumentError(
-                    None, None, f"Shape mismatch in tuple component {i}. Expected [{_dims(expected)}], got "
-                    f"[{_dims(shape)}]")
+        """TensorFlow's run-time check of an enqueued tuple: each component has its declared shape, after the
+        batch dimension (that of component 0) for EnqueueMany."""
+        batch = ()
         if batched:
-            sizes = {value.shape[0] if value.ndim else None for value in components}
-            if None in sizes or len(sizes) > 1:
+            batch = (components[0].shape[0],) if components[0].ndim else (-1,)
+        for i, value in enumerate(components):
+            expected = self._component_shape(i, value, batched)
+            if expected is not None and not _matches(batch + expected, value.shape):
                 raise errors.InvalidArgumentError(
-                    None, None, "Expected all components of a batch to have the same size in dimension 0")
+                    None, None, f"Shape mismatch in tuple component {i}. Expected [{_dims(batch + expected)}], got "
+                    f"[{_dims(value.shape)}]")
 
-    def _shape_ok(self, i, shape):
-        return tuple(shape) == self.shapes[i]
+    def _component_shape(self, i, value, batched):
+        """The shape component ``i`` of an element must have (``-1``: any size), or None if not constrained."""
+        if self.shapes is not None:
+            return self.shapes[i]
+        return tuple(value.shape[1:]) if batched else None
 
     def enqueue(self, elements, deadline):
         """Adds ``elements`` (a list of tuples) one by one as room frees; all of them or an error."""
@@ -187,10 +181,6 @@ class PaddingFIFOQueue(Queue):
 
     kind = "PaddingFIFOQueue"
 
-    def _shape_ok(self, i, shape):
-        expected = self.shapes[i]
-        return len(shape) == len(expected) and all(e < 0 or e == d for e, d in zip(expected, shape))
-
     def _batch(self, elements, n_components):
         batches = []
         for i in range(n_components):
@@ -251,13 +241,10 @@ class PriorityQueue(Queue):
         super().__init__(name, capacity, dtypes, shapes)
         self._items = []
 
-    def check_element(self, components, batched):
-        priority = components[0]
-        if priority.ndim != (1 if batched else 0):
-            raise errors.InvalidArgumentError(
-                None, None, f"Expected the priority element to be a {'vector' if batched else 'scalar'}, but "
-                f"received shape: [{_dims(priority.shape)}]")
-        super().check_element(components, batched)
+    def _component_shape(self, i, value, batched):
+        if i == 0:  # the priority: a scalar per element, whether or not shapes were given
+            return ()
+        return super()._component_shape(i, value, batched)
 
     def _closed_short(self, n, allow_smaller):
         """As TensorFlow's PriorityQueue: a batch that the closed queue cannot fill fails with OutOfRangeError
@@ -316,5 +303,9 @@ def _stack(values, dtype, shape):
     return out
 
 
+def _matches(expected, shape):
+    return len(expected) == len(shape) and all(e < 0 or e == d for e, d in zip(expected, shape))
+
+
 def _dims(shape):
-    return ",".join(str(d) for d in shape)
+    return ",".join("?" if d < 0 else str(d) for d in shape)
