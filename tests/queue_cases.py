@@ -21,8 +21,11 @@ def value(v):
     if isinstance(v, bytes):
         return v.decode("latin-1")
     a = np.asarray(v)
-    if a.dtype == object:
-        return [value(x) for x in a.reshape(-1).tolist()] if a.ndim else value(a.item())
+    if a.dtype == object:  # strings: every element must be bytes (not a nested array)
+        items = a.reshape(-1).tolist()
+        if not all(isinstance(x, bytes) for x in items):
+            raise TypeError(f"string tensor with non-bytes elements: {items!r}")
+        return [value(x) for x in items] if a.ndim else value(items[0])
     return {"dtype": a.dtype.name, "shape": list(a.shape), "values": a.reshape(-1).tolist()}
 
 
@@ -341,5 +344,32 @@ def shuffle_batch_values(tf, workdir):
     return out
 
 
-CASES = {f.__name__: f for f in (fifo_basics, shapes_and_types, enqueue_errors, padding_and_priority, random_shuffle_order,
+def meta_graph_queue_runners(tf, workdir):
+    """QueueRunners saved in a meta graph (QueueRunnerDef protos), imported into a new graph and started there."""
+    path = os.path.join(workdir, "records.bin")
+    with open(path, "wb") as f:
+        f.write(b"abcdefghijkl")
+    meta = os.path.join(workdir, "pipeline.meta")
+    with tf.Graph().as_default():
+        names = tf.train.string_input_producer([path], num_epochs=1, shuffle=False)
+        _, record = tf.FixedLengthRecordReader(4).read(names)
+        tf.train.batch([record], 3, num_threads=2, name="records")
+        tf.train.export_meta_graph(meta)
+    out = []
+    with tf.Graph().as_default():
+        tf.train.import_meta_graph(meta)
+        runners = tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS)
+        out.append([[qr.name, [op.name for op in qr.enqueue_ops], qr.close_op.name, qr.cancel_op.name,
+                     [cls.__name__ for cls in qr.queue_closed_exception_types]] for qr in runners])
+        with tf.Session() as sess:
+            sess.run(tf.local_variables_initializer())
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess=sess, coord=coord)
+            out.append(attempt(sess, "records:0"))
+            coord.request_stop()
+            coord.join(threads)
+    return out
+
+
+CASES = {f.__name__: f for f in (meta_graph_queue_runners, fifo_basics, shapes_and_types, enqueue_errors, padding_and_priority, random_shuffle_order,
                                  blocking_threads, readers, producers, batching, shuffle_batch_values)}

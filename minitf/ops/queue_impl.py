@@ -299,7 +299,7 @@ class PriorityQueue(Queue):
 def _stack(values, dtype, shape):
     out = np.empty(shape, dtype=dtype.as_numpy_dtype)
     for j, v in enumerate(values):
-        out[j] = v
+        out[j, ...] = v  # not out[j] = v: that would store a 0-d object array itself as one string element
     return out
 
 

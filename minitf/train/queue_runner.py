@@ -10,7 +10,7 @@ import threading
 import weakref
 
 from minitf.client import session as session_lib
-from minitf.framework import errors, ops
+from minitf.framework import errors, meta_graph, ops
 from minitf.platform import tf_logging as logging
 
 
@@ -20,7 +20,16 @@ class QueueRunner:
     def __init__(self, queue=None, enqueue_ops=None, close_op=None, cancel_op=None,
                  queue_closed_exception_types=None, queue_runner_def=None, import_scope=None):
         if queue_runner_def is not None:
-            raise NotImplementedError("QueueRunnerDef protos are not supported by minitf")
+            if queue or enqueue_ops:
+                raise ValueError("queue_runner_def and queue are mutually exclusive.")
+            self._init_from_proto(queue_runner_def, import_scope)
+        else:
+            self._init_from_args(queue, enqueue_ops, close_op, cancel_op, queue_closed_exception_types)
+        self._lock = threading.Lock()
+        self._runs_per_session = weakref.WeakKeyDictionary()
+        self._exceptions_raised = []
+
+    def _init_from_args(self, queue, enqueue_ops, close_op, cancel_op, queue_closed_exception_types):
         if not queue or not enqueue_ops:
             raise ValueError("Must provide queue and enqueue_ops.")
         if queue_closed_exception_types is not None:
@@ -33,9 +42,21 @@ class QueueRunner:
         self._close_op = close_op if close_op is not None else queue.close()
         self._cancel_op = cancel_op if cancel_op is not None else queue.close(cancel_pending_enqueues=True)
         self._queue_closed_exception_types = tuple(queue_closed_exception_types or (errors.OutOfRangeError,))
-        self._lock = threading.Lock()
-        self._runs_per_session = weakref.WeakKeyDictionary()
-        self._exceptions_raised = []
+
+    def _init_from_proto(self, queue_runner_def, import_scope):
+        """Rebuilds a runner from a QueueRunnerDef (a meta graph's ``queue_runners`` collection); ``queue`` is then
+        the queue op, as in TensorFlow."""
+        graph = ops.get_default_graph()
+
+        def element(name):
+            return graph.as_graph_element(meta_graph._prepend_scope(name, import_scope))
+        self._queue = element(queue_runner_def.queue_name)
+        self._enqueue_ops = [element(name) for name in queue_runner_def.enqueue_op_name]
+        self._close_op = element(queue_runner_def.close_op_name)
+        self._cancel_op = element(queue_runner_def.cancel_op_name)
+        self._queue_closed_exception_types = tuple(
+            errors.exception_type_from_error_code(code) for code in queue_runner_def.queue_closed_exception_types
+        ) or (errors.OutOfRangeError,)
 
     queue = property(lambda self: self._queue)
     enqueue_ops = property(lambda self: self._enqueue_ops)
@@ -110,6 +131,33 @@ class QueueRunner:
             if start:
                 t.start()
         return threads
+
+
+    def to_proto(self, export_scope=None):
+        """The QueueRunnerDef of this runner, names relative to ``export_scope`` (None if its queue is outside)."""
+        from minitf.proto import queue_runner_pb2
+        if export_scope is not None and not self.queue.name.startswith(export_scope):
+            return None
+        return queue_runner_pb2.QueueRunnerDef(
+            queue_name=meta_graph._strip_scope(self.queue.name, export_scope),
+            enqueue_op_name=[meta_graph._strip_scope(op.name, export_scope) for op in self.enqueue_ops],
+            close_op_name=meta_graph._strip_scope(self.close_op.name, export_scope),
+            cancel_op_name=meta_graph._strip_scope(self.cancel_op.name, export_scope),
+            queue_closed_exception_types=[cls(None, None, "").error_code
+                                          for cls in self._queue_closed_exception_types])
+
+    @staticmethod
+    def from_proto(queue_runner_def, import_scope=None):
+        return QueueRunner(queue_runner_def=queue_runner_def, import_scope=import_scope)
+
+
+def _queue_runner_def_type():
+    from minitf.proto import queue_runner_pb2
+    return queue_runner_pb2.QueueRunnerDef
+
+
+meta_graph.register_proto_function(ops.GraphKeys.QUEUE_RUNNERS, _queue_runner_def_type,
+                                   lambda qr, export_scope=None: qr.to_proto(export_scope), QueueRunner.from_proto)
 
 
 def add_queue_runner(qr, collection=ops.GraphKeys.QUEUE_RUNNERS):
