@@ -371,5 +371,62 @@ def meta_graph_queue_runners(tf, workdir):
     return out
 
 
-CASES = {f.__name__: f for f in (meta_graph_queue_runners, fifo_basics, shapes_and_types, enqueue_errors, padding_and_priority, random_shuffle_order,
+def _write_tfrecords(tf, path, records):
+    if tf.__name__ == "minitf":
+        from minitf.io.tfrecord import TFRecordWriter
+    else:
+        TFRecordWriter = tf.python_io.TFRecordWriter
+    with TFRecordWriter(path) as writer:
+        for record in records:
+            writer.write(record)
+
+
+def tfrecord_reader(tf, workdir):
+    """TFRecordReader over plain, GZIP and ZLIB files, read_up_to, and a damaged record (DataLossError)."""
+    import gzip
+    import zlib
+    plain = os.path.join(workdir, "plain.tfrecord")
+    _write_tfrecords(tf, plain, [b"first", b"second record", b"", b"fourth"])
+    with open(plain, "rb") as f:
+        raw = f.read()
+    with open(os.path.join(workdir, "gzip.tfrecord"), "wb") as f:
+        f.write(gzip.compress(raw))
+    with open(os.path.join(workdir, "zlib.tfrecord"), "wb") as f:
+        f.write(zlib.compress(raw))
+    damaged = bytearray(raw)
+    damaged[len(raw) - 3] ^= 0xFF  # the data checksum of the last record
+    with open(os.path.join(workdir, "damaged.tfrecord"), "wb") as f:
+        f.write(bytes(damaged))
+    with open(os.path.join(workdir, "truncated.tfrecord"), "wb") as f:
+        f.write(raw[:-5])
+    out = []
+    with tf.Graph().as_default():
+        q = tf.FIFOQueue(10, tf.string, shapes=[[]])
+        fill = q.enqueue_many([[os.path.join(workdir, n) for n in ("plain.tfrecord", "damaged.tfrecord")]])
+        plain_reader = tf.TFRecordReader()
+        gzip_reader = tf.TFRecordReader(options=tf.python_io.TFRecordOptions(tf.python_io.TFRecordCompressionType.GZIP)
+                                        if hasattr(tf, "python_io") else "GZIP")
+        zlib_reader = tf.TFRecordReader(name="zlib_reader", options="ZLIB")
+        out.append([gzip_reader.reader_ref.op.get_attr("compression_type").decode(),
+                    zlib_reader.reader_ref.op.get_attr("compression_type").decode()])
+        with tf.Session() as sess:
+            sess.run(fill)
+            sess.run(q.close())
+            out.append(attempt(sess, plain_reader.read_up_to(q, 3)))
+            for _ in range(6):
+                out.append(attempt(sess, plain_reader.read(q)))
+            out.append(attempt(sess, [plain_reader.num_records_produced(), plain_reader.num_work_units_completed()]))
+        with tf.Session() as sess:
+            sess.run(q.enqueue_many([[os.path.join(workdir, "gzip.tfrecord")]]))
+            sess.run(q.enqueue_many([[os.path.join(workdir, "zlib.tfrecord")]]))
+            out.append(attempt(sess, gzip_reader.read_up_to(q, 10)))
+            out.append(attempt(sess, zlib_reader.read_up_to(q, 10)))
+            sess.run(q.enqueue_many([[os.path.join(workdir, "truncated.tfrecord")]]))
+            sess.run(q.close())
+            for _ in range(5):
+                out.append(attempt(sess, plain_reader.read(q)))
+    return out
+
+
+CASES = {f.__name__: f for f in (tfrecord_reader, meta_graph_queue_runners, fifo_basics, shapes_and_types, enqueue_errors, padding_and_priority, random_shuffle_order,
                                  blocking_threads, readers, producers, batching, shuffle_batch_values)}

@@ -138,6 +138,31 @@ def test_reader_error_reaches_the_coordinator(tmp_path):
                 coord.join(threads, stop_grace_period_secs=5)
 
 
+def test_corrupt_tfrecord_reaches_the_coordinator(tmp_path):
+    """A record whose checksum fails stops the pipeline with DataLossError naming the offset; nothing hangs."""
+    from minitf.io.tfrecord import TFRecordWriter
+    path = tmp_path / "data.tfrecord"
+    with TFRecordWriter(str(path)) as writer:
+        for record in (b"one", b"two", b"three"):
+            writer.write(record)
+    raw = bytearray(path.read_bytes())
+    raw[-2] ^= 1
+    path.write_bytes(bytes(raw))
+    with tf.Graph().as_default():
+        names = tf.train.string_input_producer([str(path)], shuffle=False)
+        _, value = tf.TFRecordReader().read(names)
+        batch = tf.train.batch([value], 2)
+        with tf.Session() as sess:
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess=sess, coord=coord)
+            assert sess.run(batch).tolist() == [b"one", b"two"]
+            with pytest.raises(tf.errors.OutOfRangeError):
+                sess.run(batch)
+            with pytest.raises(tf.errors.DataLossError, match="corrupted record at 50"):
+                coord.join(threads, stop_grace_period_secs=5)
+            assert all(not t.is_alive() for t in threads)
+
+
 def test_session_close_cancels_a_blocked_dequeue():
     with tf.Graph().as_default():
         q = tf.FIFOQueue(2, tf.int32)

@@ -171,16 +171,24 @@ class _TFRecordReader(_Reader):
         offset = 0
         while offset < len(data):
             if offset + _RECORD_HEADER.size > len(data):
-                raise errors.DataLossError(None, None, f"truncated record at {offset}")
+                raise _truncated(offset)
             length, length_crc = _RECORD_HEADER.unpack_from(data, offset)
             end = offset + _RECORD_HEADER.size + length + 4
-            if masked_crc32c(data[offset:offset + 8]) != length_crc or end > len(data):
+            if masked_crc32c(data[offset:offset + 8]) != length_crc:
                 raise errors.DataLossError(None, None, f"corrupted record at {offset}")
+            if end > len(data):
+                raise _truncated(offset)
             value = data[offset + _RECORD_HEADER.size:end - 4]
-            if masked_crc32c(value) != struct.unpack_from("<I", data, end - 4)[0]:
-                raise errors.DataLossError(None, None, f"corrupted record at {offset}")
+            if masked_crc32c(value) != struct.unpack_from("<I", data, end - 4)[0]:  # TF names the data's offset
+                raise errors.DataLossError(None, None, f"corrupted record at {offset + _RECORD_HEADER.size}")
             yield b"%s:%d" % (work, offset), value
             offset = end
+
+
+def _truncated(offset):
+    """TensorFlow's message for a record cut short by the end of the file (its odd quote included)."""
+    return errors.DataLossError(None, None, f"truncated record at {offset}' failed with Read less bytes than "
+                                "requested")
 
 
 class _WholeFileReader(_Reader):
