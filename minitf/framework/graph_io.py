@@ -158,16 +158,6 @@ def attr_from_proto(proto):
 
 # -- export -----------------------------------------------------------------------------------------------------
 
-def _full_type(op, node):
-    """The ``experimental_type`` TensorFlow's type constructors give a node (among minitf's ops, only Shape's)."""
-    if op.type == "Shape":
-        from minitf.proto import full_type_pb2
-        element = {dtypes.int32: full_type_pb2.TFT_INT32, dtypes.int64: full_type_pb2.TFT_INT64}
-        shape_tensor = node.experimental_type.args.add(type_id=full_type_pb2.TFT_SHAPE_TENSOR)
-        shape_tensor.args.add(type_id=element[op._attrs.get("out_type", dtypes.int32)])
-        node.experimental_type.type_id = full_type_pb2.TFT_PRODUCT
-
-
 def node_def(op, add_shapes=False):
     """The NodeDef of an Operation (``Operation.node_def``)."""
     from minitf.proto import node_def_pb2
@@ -179,7 +169,8 @@ def node_def(op, add_shapes=False):
         node.attr[key].CopyFrom(attr_value(value))
     if add_shapes and op.outputs:
         node.attr["_output_shapes"].CopyFrom(attr_value([t.shape for t in op.outputs]))
-    _full_type(op, node)
+    if op._op_def.full_type is not None:  # TensorFlow's type constructor for the op (Shape's)
+        op._op_def.full_type(op, node)
     return node
 
 
