@@ -13,7 +13,7 @@ import numpy as np
 
 from minitf.client import fetches as fetch_lib
 from minitf.client.state import SessionState, VariableCell
-from minitf.framework import dtypes, errors, ops
+from minitf.framework import dtypes, errors, ops, sparse_tensor
 
 
 class _Plan:
@@ -252,7 +252,7 @@ class BaseSession:
         if not feed_dict:
             return (), ()
         tensors, values = [], []
-        for key, value in feed_dict.items():
+        for key, value in sparse_tensor.expand_feeds(feed_dict):
             try:
                 tensor = self._graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
             except (KeyError, ValueError) as e:

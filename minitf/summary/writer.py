@@ -199,5 +199,5 @@ class FileWriterCache:
 def summary_iterator(path):
     """``tf.train.summary_iterator``: the ``Event`` protos of an event file."""
     event_type = _proto("Event")
-    for record in tfrecord.tf_record_iterator(path):
+    for record in tfrecord.tf_record_iterator(path, truncated_ok=True):
         yield event_type.FromString(record)
