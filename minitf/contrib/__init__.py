@@ -1,3 +1,7 @@
 """The parts of TF1's ``tf.contrib`` that minitf provides: ``tf.contrib.tensorboard.plugins.projector``."""
 
+from minitf._missing import missing_names as _missing_names
 from minitf.contrib import tensorboard  # noqa: F401
+
+
+__getattr__ = _missing_names("tf.contrib")

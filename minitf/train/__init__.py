@@ -1,5 +1,6 @@
 """``tf.train``: optimizers, the global step and (in ``saver``) checkpoints."""
 
+from minitf._missing import missing_names as _missing_names
 from minitf.train.optimizer import Optimizer
 from minitf.train.optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, GradientDescentOptimizer,
                                      MomentumOptimizer, RMSPropOptimizer)
@@ -17,3 +18,6 @@ from minitf.train.checkpoint_utils import (NewCheckpointReader, init_from_checkp
                                            load_checkpoint, load_variable)
 from minitf.train.graph_io_util import write_graph
 from minitf.train.saver import Saver, import_meta_graph
+
+
+__getattr__ = _missing_names("tf.train")
