@@ -191,3 +191,19 @@ def test_the_import_hook_lives_only_in_the_running_process():
     import minitf  # noqa: F401  (importing minitf installs no hook)
     from minitf import runner
     assert not any(isinstance(f, runner.TensorFlowFinder) for f in sys.meta_path)
+
+
+def test_the_mnist_tutorial_reader_imports_as_in_tensorflow(tmp_path):
+    sys.path.insert(0, os.path.join(ROOT, "tests", "golden"))
+    from mnist_programs import write_idx_files
+    write_idx_files(str(tmp_path / "MNIST_data"))
+    script = _write(tmp_path / "prog.py", """
+        import tensorflow as tf
+        from tensorflow.examples.tutorials.mnist import input_data
+        mnist = input_data.read_data_sets("MNIST_data/", one_hot=True, validation_size=10)
+        x, y = mnist.train.next_batch(5)
+        print(x.shape, y.shape, mnist.test.images.shape)
+    """)
+    result = _minitf_run(script, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "(5, 784) (5, 10) (20, 784)"
