@@ -66,6 +66,9 @@ def test_tensorflow_submodule_paths(tmp_path):
         import tensorflow.compat.v1.nn as nn
         from tensorflow.contrib.tensorboard.plugins import projector
         from tensorflow.compat.v1 import logging
+        from tensorflow.contrib.layers import xavier_initializer
+        from tensorflow.contrib.framework import get_or_create_global_step
+        assert xavier_initializer is minitf.contrib.layers.xavier_initializer
         assert ops is minitf.framework.ops and saver is minitf.train.saver and nn is minitf.nn
         assert timeline is minitf.client.timeline and gfile is minitf.platform.gfile
         assert projector is minitf.contrib.tensorboard.plugins.projector and logging is minitf.logging
