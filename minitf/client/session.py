@@ -64,8 +64,8 @@ class _PlanBuilder:
             for t in op._inputs:
                 if t not in fed and t._op not in needed:
                     stack.append(t._op)
-            for c in op._control_inputs:
-                if c not in needed:
+            for c in op._control_inputs:  # an op whose outputs are all fed has run, as far as its dependents go
+                if c not in needed and not (c._outputs and all(t in fed for t in c._outputs)):
                     stack.append(c)
         return sorted(needed, key=lambda op: op._id)
 
