@@ -19,7 +19,8 @@ def test_metrics_match_tensorflow(name):
     golden = RECORD[name]
     with tf.Graph().as_default() as graph:
         feeds, metrics = programs.PROGRAMS[name](tf)
-        assert [[op.name, op.type] for op in graph.get_operations()] == golden["nodes"]
+        assert [[op.name, op.type] for op in graph.get_operations()] == [
+            node for node in golden["nodes"] if not any(scope in node[0] for scope in programs.RUNTIME_CHECK_SCOPES)]
         assert [[v.name, v.shape.as_list()] for v in tf.local_variables()] == golden["local_variables"]
         assert [v.name for v in tf.get_collection(tf.GraphKeys.METRIC_VARIABLES)] == golden["metric_variables"]
         assert [v.name for v in tf.global_variables()] == golden["global_variables"] == []

@@ -7,7 +7,9 @@ resets them; ``update_op`` adds one batch and returns the metric so far, ``value
 
 The checks TensorFlow adds are built where they are static (the NoOps ``assert_type/statically_determined_correct_type``,
 ``assert_rank_in/static_checks_determined_all_ok``, ``assert_broadcastable/static_*_check_success``); where a check
-would need a run-time Assert (unknown ranks or shapes), minitf adds none.
+would need a run-time Assert (unknown ranks or shapes, ``auc``'s predictions in [0, 1]), minitf adds none: it has
+no ``cond`` to guard one with. Not provided: ``mean_iou``, ``mean_per_class_accuracy`` and the other metrics built on
+``confusion_matrix`` (ScatterNd and run-time asserts), the ``*_at_k`` and ``*_at_thresholds`` families.
 """
 
 from minitf.framework import dtypes, ops, tensor_util
@@ -256,3 +258,129 @@ precision = _ratio_metric("precision", false_positives,
                           "``true_positives / (true_positives + false_positives)``, 0 before any positive prediction.")
 recall = _ratio_metric("recall", false_negatives,
                        "``true_positives / (true_positives + false_negatives)``, 0 before any true label.")
+
+
+# -- counts at thresholds and the area under a curve -------------------------------------------------------------
+
+def _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights=None, includes=None):
+    """Per threshold, the (weighted) true positives, false negatives, true negatives and false positives of
+    ``predictions > threshold`` (those in ``includes``): ``(variables, update ops)`` keyed 'tp', 'fn', 'tn', 'fp'.
+
+    TensorFlow checks at run time that the predictions lie in [0, 1] (an Assert guarded by a ``cond``); minitf,
+    which has no ``cond``, builds only the two constants those checks compare with, and no check.
+    """
+    all_includes = ("tp", "fn", "tn", "fp")
+    if includes is None:
+        includes = all_includes
+    else:
+        for include in includes:
+            if include not in all_includes:
+                raise ValueError(f"Invalid key: {include}")
+    predictions = ops.convert_to_tensor(predictions)
+    math_ops.cast(0.0, dtype=predictions.dtype)
+    math_ops.cast(1.0, dtype=predictions.dtype)
+    predictions, labels, weights = _remove_squeezable_dimensions(
+        predictions=math_ops.cast(predictions, dtypes.float32), labels=math_ops.cast(labels, dtype=dtypes.bool),
+        weights=weights)
+    num_thresholds = len(thresholds)
+    predictions_2d = array_ops.reshape(predictions, [-1, 1])
+    labels_2d = array_ops.reshape(math_ops.cast(labels, dtype=dtypes.bool), [1, -1])
+    num_predictions = predictions_2d.get_shape().as_list()[0]
+    if num_predictions is None:
+        num_predictions = array_ops.shape(predictions_2d)[0]
+    thresh_tiled = array_ops.tile(array_ops.expand_dims(constant_op.constant(thresholds), [1]),
+                                  array_ops.stack([1, num_predictions]))
+    pred_is_pos = math_ops.greater(array_ops.tile(array_ops.transpose(predictions_2d), [num_thresholds, 1]),
+                                   thresh_tiled)
+    if "fn" in includes or "tn" in includes:
+        pred_is_neg = math_ops.logical_not(pred_is_pos)
+    label_is_pos = array_ops.tile(labels_2d, [num_thresholds, 1])
+    if "fp" in includes or "tn" in includes:
+        label_is_neg = math_ops.logical_not(label_is_pos)
+    weights_tiled = None
+    if weights is not None:
+        weights = _broadcast_weights(math_ops.cast(weights, dtypes.float32), predictions)
+        weights_tiled = array_ops.tile(array_ops.reshape(weights, [1, -1]), [num_thresholds, 1])
+        thresh_tiled.get_shape().assert_is_compatible_with(weights_tiled.get_shape())
+    conditions = {"tp": ("true_positives", lambda: (label_is_pos, pred_is_pos)),
+                  "fn": ("false_negatives", lambda: (label_is_pos, pred_is_neg)),
+                  "tn": ("true_negatives", lambda: (label_is_neg, pred_is_neg)),
+                  "fp": ("false_positives", lambda: (label_is_neg, pred_is_pos))}
+    values, update_ops = {}, {}
+    for key in all_includes:
+        if key not in includes:
+            continue
+        name, operands = conditions[key]
+        variable = metric_variable([num_thresholds], dtypes.float32, name=name)
+        counted = math_ops.cast(math_ops.logical_and(*operands()), dtypes.float32)
+        if weights_tiled is not None:
+            counted *= weights_tiled
+        update_ops[key] = state_ops.assign_add(variable, math_ops.reduce_sum(counted, 1))
+        values[key] = variable
+    return values, update_ops
+
+
+def auc(labels, predictions, weights=None, num_thresholds=200, metrics_collections=None, updates_collections=None,
+        curve="ROC", name=None, summation_method="trapezoidal", thresholds=None):
+    """The area under the ROC curve (``curve='ROC'``) or the precision-recall curve (``'PR'``), from counts at
+    ``num_thresholds`` evenly spaced thresholds (or the given ``thresholds``) over every batch so far.
+    ``predictions`` must lie in [0, 1] (TensorFlow checks at run time, minitf does not)."""
+    with vs.variable_scope(name, "auc", (labels, predictions, weights)):
+        if curve != "ROC" and curve != "PR":
+            raise ValueError(f"Curve must be either ROC or PR. Curve {curve} is unknown.")
+        kepsilon = 1e-7  # to account for floating point imprecisions
+        if thresholds is not None:
+            thresholds = sorted(thresholds)
+            num_thresholds = len(thresholds) + 2
+        else:
+            thresholds = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+        thresholds = [0.0 - kepsilon] + thresholds + [1.0 + kepsilon]
+        values, update_ops = _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights)
+        epsilon = 1.0e-6
+        n = num_thresholds
+
+        def interpolate_pr_auc(tp, fp, fn):
+            """Davis and Goadrich's interpolation of the precision-recall curve between thresholds."""
+            dtp = tp[:n - 1] - tp[1:]
+            p = tp + fp
+            prec_slope = math_ops.div_no_nan(dtp, math_ops.maximum(p[:n - 1] - p[1:], 0), name="prec_slope")
+            intercept = tp[1:] - math_ops.multiply(prec_slope, p[1:])
+            safe_p_ratio = array_ops.where(
+                math_ops.logical_and(p[:n - 1] > 0, p[1:] > 0),
+                math_ops.div_no_nan(p[:n - 1], math_ops.maximum(p[1:], 0), name="recall_relative_ratio"),
+                _ones_like(p[1:]))
+            return math_ops.reduce_sum(
+                math_ops.div_no_nan(prec_slope * (dtp + intercept * math_ops.log(safe_p_ratio)),
+                                    math_ops.maximum(tp[1:] + fn[1:], 0), name="pr_auc_increment"),
+                name="interpolate_pr_auc")
+
+        def compute_auc(tp, fn, tn, fp, name):
+            if curve == "PR":
+                if summation_method == "trapezoidal":
+                    from minitf.platform import tf_logging
+                    tf_logging.warning("Trapezoidal rule is known to produce incorrect PR-AUCs; please switch to "
+                                       '"careful_interpolation" instead.')
+                elif summation_method == "careful_interpolation":
+                    return interpolate_pr_auc(tp, fp, fn)
+            rec = math_ops.divide(tp + epsilon, tp + fn + epsilon)
+            if curve == "ROC":
+                x, y = math_ops.divide(fp, fp + tn + epsilon), rec
+            else:
+                x, y = rec, math_ops.divide(tp + epsilon, tp + fp + epsilon)
+            if summation_method not in ("trapezoidal", "careful_interpolation", "minoring", "majoring"):
+                raise ValueError(f"Invalid summation_method: {summation_method} summation_method should be "
+                                 "'trapezoidal', 'careful_interpolation', 'minoring', or 'majoring'.")
+            widths = x[:n - 1] - x[1:]
+            if summation_method in ("trapezoidal", "careful_interpolation"):
+                heights = (y[:n - 1] + y[1:]) / 2.0
+            elif summation_method == "minoring":
+                heights = math_ops.minimum(y[:n - 1], y[1:])
+            else:
+                heights = math_ops.maximum(y[:n - 1], y[1:])
+            return math_ops.reduce_sum(math_ops.multiply(widths, heights), name=name)
+
+        auc_value = compute_auc(values["tp"], values["fn"], values["tn"], values["fp"], "value")
+        _add_to_collections(metrics_collections, auc_value)
+        update_op = compute_auc(update_ops["tp"], update_ops["fn"], update_ops["tn"], update_ops["fp"], "update_op")
+        _add_to_collections(updates_collections, update_op)
+        return auc_value, update_op

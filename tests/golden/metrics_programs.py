@@ -77,4 +77,29 @@ def empty_precision(tf):
     return [(labels, [np.array([False, False])] * STEPS), (predictions, [np.array([False, False])] * STEPS)], metrics
 
 
-PROGRAMS = {"regression": regression, "classification": classification, "empty_precision": empty_precision}
+def areas(tf):
+    """auc: ROC and PR (trapezoidal, careful_interpolation, minoring, majoring), given thresholds, weights."""
+    labels = tf.placeholder(tf.int32, [8], name="labels")
+    scores = tf.placeholder(tf.float32, [8], name="scores")
+    weights = tf.placeholder(tf.float32, [8], name="weights")
+    metrics = {
+        "roc": tf.metrics.auc(labels, scores),
+        "roc_few": tf.metrics.auc(labels, scores, num_thresholds=5, name="roc_few"),
+        "pr": tf.metrics.auc(labels, scores, curve="PR", num_thresholds=50),
+        "pr_careful": tf.metrics.auc(labels, scores, curve="PR", summation_method="careful_interpolation"),
+        "minoring": tf.metrics.auc(labels, scores, summation_method="minoring", num_thresholds=20),
+        "majoring": tf.metrics.auc(labels, scores, weights=weights, summation_method="majoring",
+                                   updates_collections=["updates"]),
+        "given": tf.metrics.auc(labels, scores, thresholds=[0.7, 0.2, 0.5]),
+    }
+    feeds = [(labels, _batches(lambda r: r.integers(0, 2, size=[8]).astype(np.int32), 9)),
+             (scores, _batches(lambda r: r.uniform(0, 1, size=[8]).astype(np.float32), 10)),
+             (weights, _batches(lambda r: r.uniform(0, 2, size=[8]).astype(np.float32), 11))]
+    return feeds, metrics
+
+
+PROGRAMS = {"regression": regression, "classification": classification, "empty_precision": empty_precision,
+            "areas": areas}
+
+# The run-time checks TensorFlow guards with a cond (``tf.metrics.auc``'s predictions in [0, 1]); minitf has none.
+RUNTIME_CHECK_SCOPES = ("/assert_greater_equal/", "/assert_less_equal/")
