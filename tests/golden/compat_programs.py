@@ -1,8 +1,12 @@
-"""The tf.compat programs of tests/test_compat.py, run by both TensorFlow (make_compat.py) and minitf.
+"""The tf.compat programs of tests/test_compat.py, and small things TF1 tutorials hit (integer labels for
+softmax_cross_entropy_with_logits, the gradient of reduce_sum over a placeholder of unknown rank fed a scalar), run
+by both TensorFlow (make_compat.py) and minitf.
 
 Each program takes the module ``tf`` (tf.compat.v1) and returns a JSON-able value."""
 
 import pathlib
+
+import numpy as np
 
 
 def _outcome(fn):
@@ -67,4 +71,27 @@ def aliases(tf):
         return [[t.name, t.op.type, t.dtype.name, v.tolist()] for t, v in zip(outs, values)]
 
 
-PROGRAMS = {"strings": strings, "switches": switches, "aliases": aliases}
+def integer_labels(tf):
+    with tf.Graph().as_default() as graph:
+        logits = tf.constant([[1.0, 2.0, 3.0], [1.0, 0.0, 0.0]])
+        outs = [tf.nn.softmax_cross_entropy_with_logits(labels=tf.constant([[0, 0, 1], [1, 0, 0]]), logits=logits),
+                tf.nn.softmax_cross_entropy_with_logits(labels=[[0, 1, 0], [0, 0, 1]], logits=logits),
+                tf.nn.softmax_cross_entropy_with_logits_v2(labels=tf.constant([[0, 0, 1], [1, 0, 0]], tf.int64),
+                                                           logits=logits)]
+        casts = [[op.name, op.get_attr("SrcT").name] for op in graph.get_operations() if op.type == "Cast"]
+        with tf.Session() as sess:
+            return {"values": [np.round(v, 5).tolist() for v in sess.run(outs)], "casts": casts}  # float32 rounding
+
+
+def sum_grad_unknown_rank(tf):
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32)
+        y = tf.reduce_sum(x * 2.0)
+        grad = tf.gradients(y, x)[0]
+        with tf.Session() as sess:
+            return [[float(v) for v in sess.run([y, grad], {x: 3.0})],
+                    [v.tolist() for v in sess.run([y, grad], {x: [[1.0, 2.0]]})]]
+
+
+PROGRAMS = {"strings": strings, "switches": switches, "aliases": aliases, "integer_labels": integer_labels,
+            "sum_grad_unknown_rank": sum_grad_unknown_rank}
