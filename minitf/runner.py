@@ -81,8 +81,7 @@ class TensorFlowFinder(importlib.abc.MetaPathFinder):
             return None
         module = _resolve(name)
         if module is None:
-            raise ModuleNotFoundError(
-                f"minitf does not implement {fullname} yet (see docs/api_coverage.md)", name=fullname)
+            raise ModuleNotFoundError(f"minitf does not implement {fullname} yet (see docs/api_coverage.md)")
         loader = _AliasLoader(module)
         loader.original_spec = module.__spec__
         return importlib.machinery.ModuleSpec(fullname, loader, is_package=True)
