@@ -1,6 +1,7 @@
 """Walks public TensorFlow 1.x tutorial programs through ``minitf run`` and reports how many run to the end.
 
     python tools/run_tutorials.py CHECKOUT [CHECKOUT ...] [--timeout SECONDS] [--only SUBSTRING] [--json OUT]
+                                  [--pythonpath DIR]
 
 A CHECKOUT is a tutorial collection's directory (a work tree, or a bare git directory whose HEAD is exported to a
 temporary directory). Its programs are the ``.py`` files under ``tensorflow_v1/examples`` when it has one
@@ -11,7 +12,8 @@ Each program runs unmodified, as ``python -m minitf PROGRAM``, in a fresh direct
 proxies point at a closed local port) and with a small generated MNIST (5,500 training and 1,000 test images in
 TensorFlow's gzipped idx format) in ``MNIST_data/``, ``data/`` and ``/tmp/data/``, where the tutorials look for it.
 A program "runs" when it exits with status 0 within the timeout. For each failure the report gives the error's
-last line, e.g. ``AttributeError: minitf does not implement tf.contrib.rnn yet``.
+last line, e.g. ``AttributeError: minitf does not implement tf.contrib.rnn yet``. ``--pythonpath`` adds a directory
+of packages the tutorials import besides TensorFlow (matplotlib, ...), e.g. from ``pip install --target DIR``.
 
 Nothing of the collections is copied into this repository: the checkouts are read where they are.
 """
@@ -65,12 +67,13 @@ def _last_error_line(stderr):
     return lines[-1].strip() if lines else ""
 
 
-def run_program(path, mnist_source, timeout):
+def run_program(path, mnist_source, timeout, pythonpath=None):
     """(status, seconds, detail) of one program run by minitf in a fresh working directory."""
     with tempfile.TemporaryDirectory() as work:
         for name in MNIST_DIRS[:-1]:
             os.symlink(mnist_source, os.path.join(work, name))
-        env = dict(os.environ, PYTHONPATH=ROOT, MPLBACKEND="Agg", http_proxy="http://127.0.0.1:9",
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT] + ([pythonpath] if pythonpath else [])),
+                   MPLBACKEND="Agg", http_proxy="http://127.0.0.1:9",
                    https_proxy="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9",
                    HTTPS_PROXY="http://127.0.0.1:9", no_proxy="", NO_PROXY="")
         start = time.monotonic()
@@ -91,6 +94,7 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=300, help="seconds per program (default 300)")
     parser.add_argument("--only", help="run only programs whose path contains this")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--pythonpath", help="a directory of other packages the tutorials import (matplotlib)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         mnist = os.path.join(scratch, "mnist")
@@ -103,7 +107,7 @@ def main(argv=None):
                 name = os.path.relpath(path, os.path.dirname(directory.rstrip("/")))
                 if args.only and args.only not in name:
                     continue
-                status, seconds, detail = run_program(path, mnist, args.timeout)
+                status, seconds, detail = run_program(path, mnist, args.timeout, args.pythonpath)
                 results[name] = {"status": status, "seconds": round(seconds, 1), "detail": detail}
                 print(f"{status:8} {seconds:6.1f}s  {name}" + (f"\n         {detail}" if detail else ""), flush=True)
     ran = sum(r["status"] == "ok" for r in results.values())
