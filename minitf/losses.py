@@ -8,6 +8,7 @@ adds no check (a shape mismatch still fails at run time, in the multiplication).
 static (TensorFlow decides at run time otherwise).
 """
 
+from minitf._missing import missing_names as _missing_names
 from minitf.framework import dtypes, ops, tensor_util
 from minitf.ops import array_ops, constant_op, control_flow_ops, math_ops, nn_ops
 
@@ -349,3 +350,6 @@ def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None, loss_c
         labels, logits, weights = _remove_squeezable_dimensions(labels, logits, weights, expected_rank_diff=1)
         losses = nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits, name="xentropy")
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction=reduction)
+
+
+__getattr__ = _missing_names("tf.losses")

@@ -1,5 +1,6 @@
 """``tf.nn``: neural-network ops (convolutions and pooling in ``ops/conv_ops``, the rest in ``ops/nn_ops``)."""
 
+from minitf._missing import missing_names as _missing_names
 from minitf.ops.conv_ops import (avg_pool, bias_add, conv2d, conv2d_transpose, depthwise_conv2d,
                                  local_response_normalization, lrn, max_pool)
 from minitf.ops.math_ops import sigmoid, tanh
@@ -10,3 +11,6 @@ from minitf.ops.nn_ops import (batch_normalization, elu, embedding_lookup, fused
                                sparse_softmax_cross_entropy_with_logits, top_k, weighted_cross_entropy_with_logits,
                                zero_fraction)
 from minitf.ops.random_ops import dropout
+
+
+__getattr__ = _missing_names("tf.nn")

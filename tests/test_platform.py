@@ -79,3 +79,33 @@ def test_tutorial_flags_program_runs_with_app_run(tmp_path):
     out = subprocess.run([sys.executable, str(script), "--max_steps=7", "--unknown=1", "x"],
                          capture_output=True, text=True, check=True).stdout
     assert out == "cifar10_train/ 7 ['--unknown=1', 'x']\n"
+
+
+HELP_GOLDEN = json.load(open(os.path.join(os.path.dirname(__file__), "golden", "flags_help.json")))
+
+
+@pytest.mark.parametrize("key", sorted(HELP_GOLDEN))
+def test_app_run_help_flags_match_tensorflow(tmp_path, key):
+    """--help/--helpshort/-? print the main module's flags and --helpfull every module's (up to absl's own flags,
+    which minitf does not have), exiting 1 without running main; -h and unknown flags reach main."""
+    from golden.flags_help_programs import PROGRAMS
+    name, arg = key.split(" ")
+    (tmp_path / "prog.py").write_text(PROGRAMS[name].format(tf="minitf"))
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    result = subprocess.run([sys.executable, "prog.py", arg], cwd=tmp_path, capture_output=True, text=True, env=env)
+    stdout = result.stdout.split("\nminitf.platform.app:\n")[0]
+    assert [result.returncode, stdout] == HELP_GOLDEN[key]
+
+
+def test_cifar10_train_help_prints_and_touches_nothing(tmp_path):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    train_dir = tmp_path / "train"
+    train_dir.mkdir()
+    (train_dir / "keep").write_text("x")
+    env = dict(os.environ, PYTHONPATH=root)
+    result = subprocess.run([sys.executable, os.path.join(root, "examples", "cifar10", "cifar10_train.py"),
+                             f"--train_dir={train_dir}", "--help"], capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 1
+    assert "--max_steps: Number of batches to run." in result.stdout
+    assert os.listdir(train_dir) == ["keep"]

@@ -82,7 +82,8 @@ register("ReciprocalGrad", same_as_input(), _dy_y(lambda y, dy: -dy * (y * y)), 
 
 def _int_div_guard(fn):
     def kernel(x, y):
-        if x.dtype.kind in "iu" and not np.all(y):
+        # TensorFlow checks each element of the (broadcast) result: an empty result divides by nothing
+        if x.dtype.kind in "iu" and not np.all(y) and np.broadcast(x, y).size:
             raise invalid_argument("Integer division by zero")
         with np.errstate(all="ignore"):
             return fn(x, y)
@@ -617,10 +618,13 @@ def _index_dtype(value):
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
+    """The sum over ``axis`` (an int or list; None: every axis), keeping them as size 1 with ``keepdims``."""
     return _reduce("Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_mean(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
+    """The mean over ``axis`` (an int or list; None: every axis), keeping them as size 1 with ``keepdims``. An
+    integer tensor's mean is an integer (the sum divided with truncation), as in TensorFlow."""
     return _reduce("Mean", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
