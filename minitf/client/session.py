@@ -357,12 +357,12 @@ def _as_feed_array(value, dtype):
 
 
 def _fetch_value(value):
+    if isinstance(value, VariableCell):
+        value = value.read()
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return value[()]
         return value.copy()
-    if isinstance(value, VariableCell):
-        return value.read().copy()
     return value
 
 

@@ -46,3 +46,12 @@ def __getattr__(name):
     value = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
     globals()[name] = value
     return value
+from minitf.train.session_run_hook import SessionRunArgs, SessionRunContext, SessionRunHook, SessionRunValues
+from minitf.train.basic_session_run_hooks import (CheckpointSaverHook, CheckpointSaverListener, FeedFnHook,
+                                                  FinalOpsHook, GlobalStepWaiterHook, LoggingTensorHook,
+                                                  NanLossDuringTrainingError, NanTensorHook, ProfilerHook,
+                                                  SecondOrStepTimer, StepCounterHook, StopAtStepHook,
+                                                  SummarySaverHook)
+from minitf.train.monitored_session import (ChiefSessionCreator, MonitoredSession, MonitoredTrainingSession,
+                                            Scaffold, SessionCreator, SingularMonitoredSession, WorkerSessionCreator)
+from minitf.train.session_manager import SessionManager
