@@ -89,12 +89,12 @@ def shape_of(line):
     return re.sub(r"\d+\.\d+", "<number>", line)
 
 
-def run(root, script, args, setup):
+def run(root, script, args, setup, python=sys.executable):
     runner = os.path.join(root, "runner.py")
     with open(runner, "w") as f:
         f.write(RUNNER.format(setup=setup))
     env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE), OPENBLAS_THREAD_TIMEOUT="4")
-    proc = subprocess.run([sys.executable, runner, os.path.join(TUTORIAL, script)] + args, cwd=root, env=env,
+    proc = subprocess.run([python, runner, os.path.join(TUTORIAL, script)] + args, cwd=root, env=env,
                           capture_output=True, text=True, timeout=600)
     if proc.returncode:
         raise RuntimeError(proc.stderr)

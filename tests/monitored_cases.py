@@ -294,5 +294,52 @@ def timer(tf, workdir):
     return {"fired": out, "errors": errors}
 
 
+def supervisor_basics(tf, workdir):
+    """Supervisor with its timed services off: default ops, files and events, restore by a second Supervisor."""
+    out = {}
+    for attempt in (1, 2):
+        with tf.Graph().as_default() as graph:
+            global_step, train_op = _counter_graph(tf)
+            sv = tf.train.Supervisor(logdir=workdir, save_summaries_secs=0, save_model_secs=0)
+            out[f"finalized{attempt}"] = graph.finalized
+            out["ops"] = [sv.init_op.name, sv.ready_op.name, sv.summary_op.name, type(sv.saver).__name__,
+                          sv.global_step.op.name, os.path.basename(sv.save_path)]
+            with sv.managed_session() as sess:
+                out[f"first{attempt}"] = _plain(sess.run(global_step))
+                for _ in range(3):
+                    sess.run(train_op)
+                sv.saver.save(sess, sv.save_path, global_step=global_step)
+                sv.summary_computed(sess, sess.run(sv.summary_op))
+            out[f"should_stop{attempt}"] = sv.should_stop()
+    out["files"] = _files(workdir)
+    out["events"] = _event_kinds(workdir, tf)
+    return out
+
+
+def supervisor_queue_end(tf, workdir):
+    """The end of the input inside managed_session stops it cleanly; another error is re-raised after stop()."""
+    out = {}
+    with tf.Graph().as_default():
+        names = tf.train.string_input_producer(["a", "b"], num_epochs=1, shuffle=False)
+        item = names.dequeue()
+        sv = tf.train.Supervisor(logdir=None)
+        got = []
+        with sv.managed_session() as sess:
+            while not sv.should_stop():
+                got.append(sess.run(item).decode())
+        out["got"] = got
+        out["should_stop"] = sv.should_stop()
+    with tf.Graph().as_default():
+        tf.Variable(1.0)
+        sv = tf.train.Supervisor(logdir=None)
+        try:
+            with sv.managed_session():
+                raise ValueError("inside")
+        except ValueError as e:
+            out["raised"] = str(e)
+    return out
+
+
 CASES = {f.__name__: f for f in (call_order, training_files, restore_on_restart, nan_loss, logging_hook,
-                                 scaffold_defaults, queue_end, hook_error, final_and_feed, checkpoint_listener, timer)}
+                                 scaffold_defaults, queue_end, hook_error, final_and_feed, checkpoint_listener, timer,
+                                 supervisor_basics, supervisor_queue_end)}

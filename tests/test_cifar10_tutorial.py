@@ -9,8 +9,6 @@ the checkpoints written and their variables, and the summaries' tags and steps."
 import json
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 

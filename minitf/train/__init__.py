@@ -55,3 +55,4 @@ from minitf.train.basic_session_run_hooks import (CheckpointSaverHook, Checkpoin
 from minitf.train.monitored_session import (ChiefSessionCreator, MonitoredSession, MonitoredTrainingSession,
                                             Scaffold, SessionCreator, SingularMonitoredSession, WorkerSessionCreator)
 from minitf.train.session_manager import SessionManager
+from minitf.train.supervisor import Supervisor

@@ -113,8 +113,8 @@ class Scaffold:
     @staticmethod
     def default_local_init_op():
         """Initializes the local variables (and, in TensorFlow, the tables and local resources)."""
-        return control_flow_ops.group(variables.local_variables_initializer(), control_flow_ops.no_op(name="init_all_tables"),
-                                      control_flow_ops.no_op(name="init"))
+        return control_flow_ops.group(variables.local_variables_initializer(),
+                                      control_flow_ops.no_op(name="init_all_tables"), control_flow_ops.no_op(name="init"))
 
 
 def _get_saver_or_default():
