@@ -16,6 +16,10 @@ from minitf.framework.tensor_util import make_tensor_proto
 from minitf.framework.random_seed import set_random_seed
 from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from minitf.framework.tensor_shape import Dimension, TensorShape
+from minitf.framework.v2_compat import (control_flow_v2_enabled, disable_control_flow_v2, disable_eager_execution,
+                                        disable_resource_variables, disable_tensor_equality, disable_v2_behavior,
+                                        disable_v2_tensorshape, executing_eagerly,
+                                        executing_eagerly_outside_functions, resource_variables_enabled)
 from minitf.client.session import InteractiveSession, Session, get_default_session
 from minitf.ops.constant_op import constant
 from minitf.ops.math_ops import (abs, add, add_n, argmax, argmin, cast, ceil, cos, count_nonzero, div, divide,
@@ -35,6 +39,7 @@ from minitf.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value
 from minitf.ops.control_flow_ops import group, no_op, tuple, with_dependencies
 from minitf.ops.data_flow_ops import FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue
 from minitf.ops.gradients import gradients, hessians
+from minitf.ops.gen_math_aliases import arg_max, arg_min, floor_div
 from minitf.ops.logging_ops import Assert
 from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
                                  ones_initializer, random_normal_initializer, random_uniform_initializer,
@@ -61,11 +66,14 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import (data, image, initializers, layers, losses, nn, python_io, queue, random, sparse, strings,
-                    summary, train)
+from minitf import (data, image, initializers, layers, losses, metrics, nn, python_io, queue, random, sparse,
+                    strings, summary, train)
 from minitf.framework import graph_util
 from minitf.platform import app, flags, gfile
 from minitf.platform import tf_logging as logging
+
+from minitf import compat
+from minitf.compat import dimension_at_index, dimension_value
 
 pack = stack
 unpack = unstack
@@ -73,7 +81,9 @@ mul = multiply
 sub = subtract
 neg = negative
 
-__version__ = "0.1.0"
+from minitf.platform.version import MINITF_VERSION, TENSORFLOW_VERSION, VERSION  # see there for what they mean
+
+__version__ = VERSION
 
 # Protocol-buffer classes TensorFlow 1.x exposes at the top level (``tf.GraphDef``, ``tf.RunOptions``, ...),
 # loaded on first use so that ``import minitf`` stays fast.
@@ -105,11 +115,12 @@ _LAZY_MODULES = {"contrib": "minitf.contrib"}
 
 def __getattr__(name):
     import importlib
+    from minitf._missing import missing
     if name in _LAZY_MODULES:
         value = importlib.import_module(_LAZY_MODULES[name])
     elif name in _LAZY_NAMES:
         value = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
     else:
-        raise AttributeError(f"module 'minitf' has no attribute '{name}'")
+        raise missing("tf", name)
     globals()[name] = value
     return value

@@ -65,8 +65,8 @@ class _PlanBuilder:
             for t in op._inputs:
                 if t not in fed and t._op not in needed:
                     stack.append(t._op)
-            for c in op._control_inputs:
-                if c not in needed:
+            for c in op._control_inputs:  # an op whose outputs are all fed has run, as far as its dependents go
+                if c not in needed and not (c._outputs and all(t in fed for t in c._outputs)):
                     stack.append(c)
         return sorted(needed, key=lambda op: op._id)
 
@@ -211,6 +211,17 @@ class BaseSession:
         return [_Device("/job:localhost/replica:0/task:0/device:CPU:0", "CPU")]
 
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        """Runs the part of the graph ``fetches`` needs and returns their values, in the same structure.
+
+        ``fetches``: a Tensor (its value, a numpy array), an Operation (None: it is run for its effect), a tensor
+        or op name, or a list / tuple / dict / namedtuple of these, nested. ``feed_dict`` maps tensors (usually
+        placeholders) or their names to values that replace them for this call. Only the ops the fetches depend
+        on run, each once, whatever the number of fetches that share it. With ``options`` of
+        ``trace_level=FULL_TRACE``, ``run_metadata`` receives each op's time and memory.
+
+        Raises the ``tf.errors`` class TensorFlow raises (InvalidArgumentError for a missing feed,
+        FailedPreconditionError for an uninitialized variable, ...), naming the op and the line that created it.
+        """
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         fetch_handler = fetch_lib.FetchHandler(self._graph, fetches)
@@ -358,12 +369,12 @@ def _as_feed_array(value, dtype):
 
 
 def _fetch_value(value):
+    if isinstance(value, VariableCell):
+        value = value.read()
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return value[()]
         return value.copy()
-    if isinstance(value, VariableCell):
-        return value.read().copy()
     return value
 
 

@@ -547,12 +547,15 @@ class Graph:
         return graph_io.graph_to_graph_def(self, add_shapes=add_shapes)
 
     def _repr_svg_(self):
-        """Jupyter shows a Graph as its graphviz picture (None without graphviz's ``dot``: the text repr is used)."""
+        """Jupyter shows a Graph as ``graph_export.show(graph)`` draws it: top-level name scopes as boxes, fitted
+        to the notebook's width (``show(graph, expand=[...])`` or ``depth=None`` open it up)."""
         from minitf.tools import graph_export
-        try:
-            return graph_export.to_dot(self).pipe(format="svg").decode("utf-8")
-        except Exception:  # noqa: BLE001 -- no dot program, or it failed: let Jupyter fall back to repr()
-            return None
+        return graph_export.show(self)._repr_svg_()
+
+    def _repr_html_(self):
+        """Without graphviz's ``dot``, a notebook shows why there is no picture and how to get one."""
+        from minitf.tools import graph_export
+        return graph_export.show(self)._repr_html_()
 
 
 # -- the default graph -----------------------------------------------------------------------------------------

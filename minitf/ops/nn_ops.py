@@ -213,7 +213,7 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim
     axis = dim if dim is not None else axis
     with ops.name_scope(name, "softmax_cross_entropy_with_logits", [logits, labels]) as scope:
         logits = ops.convert_to_tensor(logits, name="logits")
-        labels = ops.convert_to_tensor(labels, name="labels", dtype=logits.dtype.base_dtype)
+        labels = math_ops.cast(ops.convert_to_tensor(labels, name="labels"), logits.dtype.base_dtype)
         rank = logits.shape.ndims
         if rank is not None and axis % rank != rank - 1:
             raise ValueError("minitf supports softmax_cross_entropy_with_logits on the last axis only")

@@ -1,5 +1,6 @@
 """``tf.train``: optimizers, the global step and (in ``saver``) checkpoints."""
 
+from minitf._missing import missing as _missing
 from minitf.train.optimizer import Optimizer
 from minitf.train.optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, GradientDescentOptimizer,
                                      MomentumOptimizer, RMSPropOptimizer)
@@ -40,8 +41,18 @@ _LAZY_NAMES = {
 
 def __getattr__(name):
     if name not in _LAZY_NAMES:
-        raise AttributeError(f"module 'minitf.train' has no attribute '{name}'")
+        raise _missing("tf.train", name)
     import importlib
     value = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
     globals()[name] = value
     return value
+from minitf.train.session_run_hook import SessionRunArgs, SessionRunContext, SessionRunHook, SessionRunValues
+from minitf.train.basic_session_run_hooks import (CheckpointSaverHook, CheckpointSaverListener, FeedFnHook,
+                                                  FinalOpsHook, GlobalStepWaiterHook, LoggingTensorHook,
+                                                  NanLossDuringTrainingError, NanTensorHook, ProfilerHook,
+                                                  SecondOrStepTimer, StepCounterHook, StopAtStepHook,
+                                                  SummarySaverHook)
+from minitf.train.monitored_session import (ChiefSessionCreator, MonitoredSession, MonitoredTrainingSession,
+                                            Scaffold, SessionCreator, SingularMonitoredSession, WorkerSessionCreator)
+from minitf.train.session_manager import SessionManager
+from minitf.train.supervisor import Supervisor
