@@ -32,6 +32,7 @@ from minitf.ops.array_ops import (boolean_mask, broadcast_to, check_numerics, co
                                   transpose, unsorted_segment_sum, unstack, where, where_v2, zeros, zeros_like)
 from minitf.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm
 from minitf.ops.cond import case, cond
+from minitf.ops.control_flow_assert import Assert
 from minitf.ops.control_flow_ops import group, no_op, tuple, with_dependencies
 from minitf.ops.gradients import gradients, hessians
 from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
@@ -39,6 +40,7 @@ from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer
                                  orthogonal_initializer, truncated_normal_initializer,
                                  uniform_unit_scaling_initializer,
                                  variance_scaling_initializer, zeros_initializer)
+from minitf.ops.logging_ops import Print
 from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
                                    random_uniform, truncated_normal)
 from minitf.ops.state_ops import assign, assign_add, assign_sub, count_up_to, scatter_add, scatter_sub, scatter_update

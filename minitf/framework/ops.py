@@ -515,7 +515,8 @@ class Graph:
         ctx = self._control_flow_context
         if ctx is not None:  # inside tf.cond / tf.while_loop: the context switches or enters the inputs
             op._control_flow_context = ctx
-            ctx.AddOp(op)
+            with self.name_scope(op_name + "/"):  # TensorFlow's op wrappers create ops inside their own scope
+                ctx.AddOp(op)
         return op
 
     def _add_op(self, op):

@@ -60,12 +60,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         if not strict:
             orig_res_t = _UnpackIfSingleton(orig_res_t)
             orig_res_f = _UnpackIfSingleton(orig_res_f)
-        try:
-            nest.assert_same_structure(orig_res_t, orig_res_f)
-        except TypeError as e:
-            raise TypeError(f"Incompatible return types of 'true_fn' and 'false_fn': {e}") from None
-        except ValueError as e:
-            raise ValueError(f"Incompatible return values of 'true_fn' and 'false_fn': {e}") from None
+        nest.assert_same_structure(orig_res_t, orig_res_f)  # TensorFlow raises nest's own error here
         if not res_t:
             raise ValueError("'true_fn' and 'false_fn' must return at least one result.")
         res_t_flat = nest.flatten(res_t)
