@@ -8,7 +8,7 @@ one tensor from several consumers are summed with ``AddN``.
 import collections
 
 from minitf.framework import dtypes, ops, op_registry
-from minitf.ops import array_ops, control_flow_ops, math_ops
+from minitf.ops import array_ops, control_flow_grad, control_flow_ops, control_flow_state, math_ops  # noqa: F401
 
 _TRAINABLE = {dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex128,
               dtypes.bfloat16, dtypes.resource, dtypes.variant}
@@ -131,7 +131,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             if grad_fn is not None and has_grads:
                 for i, g in enumerate(out_grads):
                     if g is None and _is_trainable(op._outputs[i]):
-                        out_grads[i] = array_ops.zeros_like(op._outputs[i], optimize=False)
+                        out_grads[i] = control_flow_state.ZerosLike(op, i)
                 with ops.name_scope(op.name + "_grad"):
                     in_grads = _as_list(grad_fn(op, *out_grads))
                     if len(in_grads) != len(op._inputs):
