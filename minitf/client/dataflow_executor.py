@@ -15,10 +15,10 @@ import numpy as np
 
 from minitf.ops.control_flow_ops import DEAD
 
-_NORMAL, _MERGE, _ENTER, _EXIT, _NEXT, _SWITCH = range(6)
+_NORMAL, _MERGE, _ENTER, _EXIT, _NEXT, _SWITCH, _TRIGGER = range(7)
 _KINDS = {"Merge": _MERGE, "RefMerge": _MERGE, "Enter": _ENTER, "RefEnter": _ENTER, "Exit": _EXIT,
           "RefExit": _EXIT, "NextIteration": _NEXT, "RefNextIteration": _NEXT, "Switch": _SWITCH,
-          "RefSwitch": _SWITCH}
+          "RefSwitch": _SWITCH, "ControlTrigger": _TRIGGER}
 
 
 class _Node:
@@ -152,7 +152,7 @@ class _Run:
         if kind == _MERGE:
             outputs = self._merge(node, inputs)
             dead = outputs[0] is DEAD
-        elif dead:
+        elif dead and kind != _TRIGGER:  # a ControlTrigger runs even when its inputs are dead
             outputs = [DEAD] * len(node.outs)
         elif node.source_value is not None:
             outputs = (node.source_value,)
@@ -164,6 +164,8 @@ class _Run:
             outputs = (value,) if len(node.outs) == 1 else value
         if kind == _NORMAL or kind == _MERGE or kind == _SWITCH:
             self._propagate(node, outputs, dead, frame, it)
+        elif kind == _TRIGGER:
+            self._propagate(node, outputs, False, frame, it)
         elif kind == _ENTER:
             self._enter(node, outputs, dead, frame, it)
         elif kind == _EXIT:
