@@ -260,4 +260,21 @@ def error_while_not_callable(tf):
     tf.while_loop(None, lambda v: v, [tf.constant(0)])
 
 
+def error_while_cond_not_bool(tf):
+    tf.while_loop(lambda v: v, lambda v: v - 1, [tf.constant(3)])
+
+
+def error_cond_pred_not_scalar(tf):
+    p = tf.placeholder(tf.bool, [2])
+    tf.cond(p, lambda: tf.constant(1), lambda: tf.constant(2))
+
+
+def error_case_pred_not_bool(tf):
+    tf.case([(tf.constant(1), lambda: tf.constant(1))], default=lambda: tf.constant(2))
+
+
+def error_cond_structure_list_vs_tuple(tf):
+    tf.cond(tf.constant(True), lambda: [tf.constant(1), tf.constant(2)], lambda: (tf.constant(1), tf.constant(2)))
+
+
 ERRORS = {name: fn for name, fn in dict(globals()).items() if name.startswith("error_")}

@@ -102,3 +102,16 @@ def test_simple_loops_are_compiled_and_others_interpreted():
         assert sess.run([simple, nested]) == [3, 3]
         plan = list(sess._plans.values())[0]
     assert sorted(plan.compiled) == ["simple/while_context"]
+
+
+def test_feeding_a_tensor_inside_a_loop_is_refused():
+    tf.reset_default_graph()
+    inside = []
+
+    def body(i):
+        inside.append(i * 2)
+        return inside[0]
+    r = tf.while_loop(lambda i: i < 10, body, [1])
+    with tf.Session() as sess:
+        with pytest.raises(ValueError, match="^Tensor while/mul:0 may not be fed.$"):
+            sess.run(r, {inside[0]: 3})
