@@ -37,7 +37,8 @@ class _Node:
         self.outs = [[] for _ in op._outputs]
         self.control_outs = []
         self.deref = ()
-        self.frame_name = op._attrs.get("frame_name") if kind == _ENTER else None
+        frame_name = op._attrs.get("frame_name") if kind == _ENTER else None
+        self.frame_name = frame_name.decode() if isinstance(frame_name, bytes) else frame_name  # imported: bytes
         self.is_constant = bool(op._attrs.get("is_constant")) if kind == _ENTER else False
         self.fetch_slots = [[] for _ in op._outputs]
         self.source_value = None
