@@ -14,6 +14,7 @@ import collections
 import numpy as np
 
 from minitf.client import compiled_loop
+from minitf.framework import errors
 from minitf.ops.control_flow_ops import DEAD
 
 _NORMAL, _MERGE, _ENTER, _EXIT, _NEXT, _SWITCH, _TRIGGER = range(7)
@@ -69,7 +70,6 @@ class DataflowPlan:
     def __init__(self, ops_in_order, feed_tensors, fetch_tensors, state, deref_adapter, op_error):
         index = {op: _Node(op, None, _KINDS.get(op._type, _NORMAL)) for op in ops_in_order}
         self.nodes = list(index.values())
-        self.feed_targets = []
         fed = {t: i for i, t in enumerate(feed_tensors)}
         self.feed_targets = [[] for _ in feed_tensors]
         enters_per_frame = collections.Counter()
@@ -144,7 +144,6 @@ def _check_back_edge_dtypes(merge_op):
     for i, t in enumerate(merge_op._inputs):
         got = t.dtype.base_dtype
         if got != expected:
-            from minitf.framework import errors
             raise errors.InvalidArgumentError(
                 None, None, f"Input {i} of node {merge_op.name} was passed {_TYPE_STRINGS.get(got.name, got.name)} "
                 f"from {t.name} incompatible with expected {_TYPE_STRINGS.get(expected.name, expected.name)}.")
@@ -153,8 +152,9 @@ def _check_back_edge_dtypes(merge_op):
 class _Run:
     """The state of one Session.run over a DataflowPlan.
 
-    ``frame.iterations[i]`` maps a node waiting for inputs in iteration ``i`` to its entry
-    ``[inputs still expected, dead inputs seen, input values, fired]``.
+    ``frame.iterations[i]`` maps a node waiting for inputs in iteration ``i`` to its entry: ``[inputs still
+    expected, any dead, input values]``, or for a Merge ``[control inputs still expected, dead inputs, input
+    values, ready to fire, fired]``.
     """
 
     def __init__(self, plan, op_error):
@@ -184,7 +184,6 @@ class _Run:
                 self._finish_frame(frame)
         for slot, done in enumerate(self.fetched):
             if not done or self.results[slot] is DEAD:
-                from minitf.framework import errors
                 raise errors.InvalidArgumentError(None, None, f"Retval[{slot}] does not have value")
         return self.results
 
