@@ -13,7 +13,7 @@ import collections
 
 import numpy as np
 
-from minitf.client import compiled_loop
+from minitf.client import acyclic_plan, compiled_loop
 from minitf.framework import errors
 from minitf.ops.control_flow_ops import DEAD
 
@@ -107,6 +107,10 @@ class DataflowPlan:
         self.sources = [n for n in self.nodes if n.n_wait == 0]
         self.op_error = op_error
         self.compiled = self._compile_simple_loops(op_error)
+        self.acyclic = None
+        if acyclic_plan.applicable(ops_in_order):  # conds but no loops: one pass in topological order
+            kernels = {n.op: (n.deref if n.kind == _MERGE else n.fn, n.source_value) for n in self.nodes}
+            self.acyclic = acyclic_plan.AcyclicPlan(ops_in_order, feed_tensors, fetch_tensors, kernels, op_error)
 
     def _compile_simple_loops(self, op_error):
         """The loop frames that compiled_loop can run as flat step lists, by frame name."""
@@ -132,6 +136,8 @@ class DataflowPlan:
         return compiled
 
     def execute(self, feed_values):
+        if self.acyclic is not None:
+            return self.acyclic.execute(feed_values)
         return _Run(self, self.op_error).run(feed_values)
 
 
