@@ -38,6 +38,20 @@ def test_results_equal_tensorflows(name):
             assert _close(run_got[key], run_want[key]), (key, run_got[key], run_want[key])
 
 
+@pytest.mark.parametrize("name", sorted(control_flow_cases.CASES))
+def test_general_dataflow_interpreter_alone_gives_the_same_results(name, monkeypatch):
+    """The fast paths (acyclic plans for conds, compiled simple loops) switched off: the frame-aware interpreter
+    alone computes TensorFlow's results too."""
+    from minitf.client import acyclic_plan, compiled_loop
+    monkeypatch.setattr(acyclic_plan, "applicable", lambda ops: False)
+    monkeypatch.setattr(compiled_loop, "compilable", lambda nodes, enters: False)
+    got = record_case(tf, control_flow_cases.CASES[name])
+    for run_got, run_want in zip(got["runs"], GOLDEN["cases"][name]["runs"]):
+        assert set(run_got) == set(run_want)
+        for key in run_want:
+            assert _close(run_got[key], run_want[key]), (key, run_got[key], run_want[key])
+
+
 def _close(a, b):
     if isinstance(b, dict) and "value" in b:
         import numpy as np
