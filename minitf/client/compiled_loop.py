@@ -36,6 +36,7 @@ class CompiledLoop:
             self.merges.append((out, index, node.op._inputs[0], node.op._inputs[1]))
         body = _downstream_of_switch_true(frame_nodes)
         self.pre_steps, self.body_steps, self.exits = [], [], []
+        inputs_read = []
         for node in _topological(frame_nodes):
             op = node.op
             if op._type in ("Merge", "RefMerge"):
@@ -59,9 +60,12 @@ class CompiledLoop:
                 continue
             outs = tuple(new_slot(t) for t in op._outputs)
             step = (node.fn, _getter(ins), len(ins) == 1, outs[0] if len(outs) == 1 else outs, op)
+            inputs_read.append(ins)
             (self.body_steps if node in body else self.pre_steps).append(step)
         self.back_edges = [(out, slot_of[nxt]) for out, _, _, nxt in self.merges]
         self.merge_enters = [(out, index, slot_of[t]) for out, index, t, _ in self.merges]
+        read = {i for ins in inputs_read for i in ins}
+        self.read_indices = [index for _, index, _, _ in self.merges if index in read]  # value_index outputs used
         self.template = template
 
     def run(self, enter_values):
@@ -100,7 +104,7 @@ class CompiledLoop:
                 else:
                     for o, y in zip(merge_slots, next_values(v)):
                         v[o] = y
-                for _, index, _ in self.merge_enters:
+                for index in self.read_indices:
                     v[index] = 1
         except Exception as exc:  # noqa: BLE001 -- every kernel failure becomes a tf.errors class
             raise self.op_error(exc, op) from exc
