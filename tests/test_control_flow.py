@@ -106,16 +106,20 @@ def test_tensorflows_loop_graph_def_imports_and_runs():
     assert values == pytest.approx(want["values"])
 
 
-def test_simple_loops_are_compiled_and_others_interpreted():
-    """Loops with no control flow inside run through compiled_loop; a loop holding a cond or a loop does not."""
+def test_loops_without_inner_loops_are_compiled():
+    """Loops holding no loop run through compiled_loop (conds inside included); a loop holding a loop does not,
+    its inner loop does."""
     tf.reset_default_graph()
     simple = tf.while_loop(lambda i: i < 3, lambda i: i + 1, [0], name="simple")
-    nested = tf.while_loop(lambda i: i < 3, lambda i: tf.cond(i > 0, lambda: i + 1, lambda: i + 2), [0],
-                           name="nested")
+    with_cond = tf.while_loop(lambda i: i < 3, lambda i: tf.cond(i > 0, lambda: i + 1, lambda: i + 2), [0],
+                              name="with_cond")
+    nested = tf.while_loop(lambda i: i < 3, lambda i: tf.while_loop(lambda j: j < i, lambda j: j + 1, [i]) + 1,
+                           [0], name="outer")
     with tf.Session() as sess:
-        assert sess.run([simple, nested]) == [3, 3]
+        assert sess.run([simple, with_cond, nested]) == [3, 3, 3]
         plan = list(sess._plans.values())[0]
-    assert sorted(plan.compiled) == ["simple/while_context"]
+    assert sorted(plan.compiled) == ["outer/while/while_context", "simple/while_context",
+                                     "with_cond/while_context"]
 
 
 def test_feeding_a_tensor_inside_a_loop_is_refused():
