@@ -52,6 +52,10 @@ class CompiledLoop:
         self.pre_steps, self.body_steps, self.exits = [], [], []
         inputs_read = []
         live_slot = {}
+        control_producers = {}
+        for n in frame_nodes:
+            for dst in n.control_outs:
+                control_producers.setdefault(dst, []).append(n)
 
         def liveness(control_node):  # the slot that is DEAD when ``control_node`` did not run
             return live_slot.get(control_node) or slot_of[control_node.op._outputs[0]]
@@ -85,7 +89,7 @@ class CompiledLoop:
                 step = (node.fn, _getter(ins), len(ins) == 1, outs[0] if len(outs) == 1 else outs, op)
             elif node in maybe_dead or op._type in _MERGES:
                 live_slot[node] = new_slot(object())
-                controls = tuple(liveness(c) for c in _control_nodes(node, frame_nodes) if c in maybe_dead)
+                controls = tuple(liveness(c) for c in control_producers.get(node, ()) if c in maybe_dead)
                 if op._type in _MERGES:
                     step = (acyclic_plan._merge, node.deref, ins, False, outs, op, controls, live_slot[node])
                 else:
@@ -218,10 +222,6 @@ def _downstream(sources, frame_nodes, loop_merges, output=None):
         stack.extend(dst for out in node.outs for dst, _ in out)
         stack.extend(node.control_outs)
     return reached
-
-
-def _control_nodes(node, frame_nodes):
-    return [n for n in frame_nodes if node in n.control_outs]
 
 
 def _topological(frame_nodes, loop_merges):
