@@ -170,7 +170,7 @@ def dropout_in_cond(tf):
     x = tf.ones([4, 5])
     training = tf.placeholder(tf.bool, [], name="training")
     y = tf.cond(training, lambda: tf.nn.dropout(x, keep_prob=0.5), lambda: x)
-    return {"y": y}, [{"training": True}, {"training": False}]
+    return {"y": y}, [{"training": True}, {"training": False}, {"training": True}]
 
 
 def while_grad_basic(tf):
