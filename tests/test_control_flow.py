@@ -169,3 +169,27 @@ def test_gradient_through_loops_of_tensorflows_meta_graph():
     with tf.Session() as sess:
         for value, expected in zip((1.5, -0.5, -2.0), want["values"]):
             assert sess.run([r, dx], {x: value}) == pytest.approx(expected)
+
+
+def test_loops_and_conds_carry_a_tensor_array_as_its_flow(monkeypatch):
+    """The hook TensorArray (minitf/ops/tensor_array_ops.py, another branch) plugs into, as in TensorFlow: a
+    TensorArray loop variable or cond result travels as its ``flow`` tensor and comes back rebuilt by
+    ``build_ta_with_new_flow``. Checked here with a stand-in class holding only a flow."""
+    import types
+
+    class TensorArray:
+        def __init__(self, flow):
+            self.flow = flow
+
+    module = types.ModuleType("minitf.ops.tensor_array_ops")
+    module.TensorArray = TensorArray
+    module.build_ta_with_new_flow = lambda old, flow: TensorArray(flow)
+    monkeypatch.setitem(sys.modules, "minitf.ops.tensor_array_ops", module)
+    tf.reset_default_graph()
+    i, ta = tf.while_loop(lambda i, ta: i < 3, lambda i, ta: (i + 1, TensorArray(ta.flow + 2.0)),
+                          [0, TensorArray(tf.constant(0.0))])
+    picked = tf.cond(tf.constant(True), lambda: TensorArray(ta.flow * 10.0), lambda: ta)
+    assert isinstance(ta, TensorArray) and ta.flow.op.type == "Exit"
+    assert isinstance(picked, TensorArray) and picked.flow.op.type == "Merge"
+    with tf.Session() as sess:
+        assert sess.run([ta.flow, picked.flow]) == [6.0, 60.0]

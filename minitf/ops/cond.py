@@ -70,6 +70,8 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
                 raise ValueError("Outputs of 'true_fn' and 'false_fn' must have the same type(s). "
                                  f"Received {x.dtype.name} from 'true_fn' and {y.dtype.name} from 'false_fn'.")
         merges = [control_flow_ops.merge(pair)[0] for pair in zip(res_f_flat, res_t_flat)]
+        merges = [control_flow_ops._convert_flow_to_tensorarray(orig, m)  # a TensorArray result: its flow merged
+                  for orig, m in zip(nest.flatten(orig_res_t), merges)]
         if context_t.outer_context is None:
             ops.add_to_collection(ops.GraphKeys.COND_CONTEXT, context_t)
             ops.add_to_collection(ops.GraphKeys.COND_CONTEXT, context_f)

@@ -8,6 +8,7 @@ as TensorFlow's control_flow_ops.py does, so node names and graph structure are 
 """
 
 import builtins
+import sys
 
 import numpy as np
 
@@ -124,6 +125,28 @@ register("RefIdentity", _forward_infer, pure(_forward), ref_inputs=(0,), input_n
 
 CONTROL_FLOW_OP_TYPES = frozenset(("Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit",
                                    "RefExit", "NextIteration", "RefNextIteration", "LoopCond", "ControlTrigger"))
+
+
+# -- TensorArrays: a loop or cond carries one as its flow tensor ------------------------------------------------
+
+def _is_tensor_array(value):
+    """Whether ``value`` is a ``tf.TensorArray`` (minitf/ops/tensor_array_ops.py, when that module is loaded)."""
+    module = sys.modules.get("minitf.ops.tensor_array_ops")
+    return module is not None and isinstance(value, module.TensorArray)
+
+
+def _convert_tensorarray_to_flow(tensor_or_tensor_array):
+    if _is_tensor_array(tensor_or_tensor_array):
+        return tensor_or_tensor_array.flow
+    return tensor_or_tensor_array
+
+
+def _convert_flow_to_tensorarray(tensor_or_tensor_array, tensor_or_flow):
+    """``tensor_or_flow``, as a TensorArray like ``tensor_or_tensor_array`` when that is one."""
+    if _is_tensor_array(tensor_or_tensor_array):
+        module = sys.modules["minitf.ops.tensor_array_ops"]
+        return module.build_ta_with_new_flow(tensor_or_tensor_array, tensor_or_flow)
+    return tensor_or_flow
 
 
 def _op(op_type, inputs, attrs, name):
@@ -509,7 +532,7 @@ class CondContext(ControlFlowContext):
     def _BuildCondTensor(self, v):
         if isinstance(v, ops.Operation):
             return with_dependencies([v], self._pivot)  # a branch returning an op yields the pivot after it
-        return self._ProcessOutputTensor(ops.convert_to_tensor(v))
+        return self._ProcessOutputTensor(ops.convert_to_tensor(_convert_tensorarray_to_flow(v)))
 
     def BuildCondBranch(self, fn):
         """Calls ``fn`` inside this branch; returns (its result, the branch's tensors for Merge)."""

@@ -8,8 +8,9 @@ that would otherwise run once get a control input from the loop's pivot so that 
 from minitf.framework import meta_graph, nest, ops, tensor_shape
 from minitf.ops import array_ops, constant_op, control_flow_ops, math_ops
 from minitf.ops import control_flow_util as util
-from minitf.ops.control_flow_ops import (ControlFlowContext, _Enter, _Identity, _NextIteration,
-                                         _SwitchRefOrTensor, exit, loop_cond, merge)
+from minitf.ops.control_flow_ops import (ControlFlowContext, _convert_flow_to_tensorarray,
+                                         _convert_tensorarray_to_flow, _Enter, _Identity, _is_tensor_array,
+                                         _NextIteration, _SwitchRefOrTensor, exit, loop_cond, merge)
 
 
 def _ShapeLessThanOrEqual(shape1, shape2):
@@ -413,20 +414,24 @@ class WhileContext(ControlFlowContext):
 
         merge_vars = [merge([x, x])[0] for x in enter_vars]
         self._pivot_for_pred = merge_vars[0]
-        packed_vars = nest.pack_sequence_as(loop_vars_signature, merge_vars)
+        packed_vars = nest.pack_sequence_as(
+            loop_vars_signature, [_convert_flow_to_tensorarray(orig, m) for orig, m in zip(flat_orig_loop_vars,
+                                                                                          merge_vars)])
         c = ops.convert_to_tensor(pred(*packed_vars))
         self._pivot = loop_cond(c, name="LoopCond")
         switch_vars = [_SwitchRefOrTensor(x, self._pivot) for x in merge_vars]
 
         vars_for_body = [_Identity(x[1]) for x in switch_vars]
         self._pivot_for_body = vars_for_body[0]
-        packed_vars_for_body = nest.pack_sequence_as(loop_vars_signature, vars_for_body)
+        packed_vars_for_body = nest.pack_sequence_as(
+            loop_vars_signature, [_convert_flow_to_tensorarray(orig, v) for orig, v in zip(flat_orig_loop_vars,
+                                                                                          vars_for_body)])
         body_result = body(*packed_vars_for_body)
         if not nest.is_nested(body_result):
             body_result = [body_result]
         nest.assert_same_structure(list(packed_vars_for_body), list(body_result))
         original_body_result = body_result
-        result = [ops.convert_to_tensor(x) for x in nest.flatten(body_result)]
+        result = [ops.convert_to_tensor(_convert_tensorarray_to_flow(x)) for x in nest.flatten(body_result)]
         if len(merge_vars) != len(result):
             raise ValueError("Number of inputs and outputs of 'body' must match 'loop_vars'. Got "
                              f"{len(merge_vars)} for the number of inputs/outputs, and {len(result)} for "
@@ -439,22 +444,25 @@ class WhileContext(ControlFlowContext):
         return original_body_result, exit_vars
 
     def BuildLoop(self, pred, body, loop_vars, shape_invariants, return_same_structure):
-        flat_loop_vars = [ops.convert_to_tensor(x) for x in nest.flatten(loop_vars)]
-        loop_vars = nest.pack_sequence_as(loop_vars, flat_loop_vars)
+        """A TensorArray among ``loop_vars`` travels through the loop as its flow tensor (TensorFlow's rule)."""
+        loop_vars = nest.map_structure(lambda x: x if _is_tensor_array(x) else ops.convert_to_tensor(x), loop_vars)
+        flat_orig_loop_vars = nest.flatten(loop_vars)
+        flat_loop_vars = [_convert_tensorarray_to_flow(x) for x in flat_orig_loop_vars]
         if shape_invariants is not None:
             nest.assert_same_structure(loop_vars, shape_invariants, check_types=False)
             loop_vars_signature = nest.pack_sequence_as(
                 loop_vars, [_shape_invariant(s) for s in nest.flatten(shape_invariants)])
         else:
-            loop_vars_signature = nest.map_structure(lambda x: x.shape, loop_vars)
-        loop_vars_signature = nest.pack_sequence_as(loop_vars, nest.flatten(loop_vars_signature))
+            loop_vars_signature = nest.pack_sequence_as(loop_vars, [x.shape for x in flat_loop_vars])
         try:
             self.Enter()
-            original_body_result, exit_vars = self._BuildLoop(pred, body, nest.flatten(loop_vars),
-                                                              flat_loop_vars, loop_vars_signature)
+            original_body_result, exit_vars = self._BuildLoop(pred, body, flat_orig_loop_vars, flat_loop_vars,
+                                                              loop_vars_signature)
         finally:
             self.Exit()
-        packed_exit_vars = nest.pack_sequence_as(original_body_result, exit_vars)
+        exit_vars_with_tensorarrays = [_convert_flow_to_tensorarray(orig, x) for orig, x in
+                                       zip(nest.flatten(original_body_result), exit_vars)]
+        packed_exit_vars = nest.pack_sequence_as(original_body_result, exit_vars_with_tensorarrays)
         if return_same_structure:
             return packed_exit_vars
         return packed_exit_vars[0] if len(exit_vars) == 1 else packed_exit_vars
