@@ -244,6 +244,21 @@ def cond_variables_and_python_values(tf):
     return {"init": tf.global_variables_initializer(), "a": a, "b": b}, [{}]
 
 
+def while_grad_named_sequential(tf):
+    x = tf.placeholder(tf.float32, [2], name="x")
+    r = tf.while_loop(lambda v: tf.reduce_sum(v) < 20.0, lambda v: v * x, [x], parallel_iterations=1,
+                      swap_memory=True, name="my_loop")
+    return {"r": r, "dx": tf.gradients(r, x)[0]}, [{"x": [1.5, 2.0]}]
+
+
+def case_dict_and_nested(tf):
+    x = tf.placeholder(tf.int32, [], name="x")
+    y = tf.case({tf.less(x, 0): lambda: tf.constant(-1), tf.greater(x, 10): lambda: tf.constant(2)},
+                default=lambda: tf.cond(tf.equal(x, 0), lambda: tf.constant(0), lambda: tf.constant(1)),
+                exclusive=True, name="pick")
+    return {"y": y}, [{"x": -3}, {"x": 0}, {"x": 5}, {"x": 11}]
+
+
 CASES = {name: fn for name, fn in dict(globals()).items()
          if callable(fn) and name.split("_")[0] in ("cond", "case", "while", "assert", "print", "dropout")}
 
