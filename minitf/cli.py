@@ -3,6 +3,7 @@
     minitf graph PATH -o OUT [--depth N] [--collapse SCOPE ...] [--no-aux]
     minitf inspect CHECKPOINT [--tensor NAME] [--values] [--stats]
     minitf events LOGDIR
+    minitf ops [NAME ...]
 
 PATH is a .meta, .pb or .pbtxt file, or a log directory holding event files with a graph. OUT's suffix picks the
 format (.dot, .svg, .png, .pdf). Errors print one line and exit with status 1.
@@ -170,6 +171,11 @@ def _events(args):
             print(line)
 
 
+def _ops(args):
+    from minitf.framework import op_registry
+    op_registry.main(args.names)
+
+
 # -- entry point -----------------------------------------------------------------------------------------------------
 
 def _parser():
@@ -191,6 +197,10 @@ def _parser():
     events = commands.add_parser("events", help="summarise the event files under a log directory")
     events.add_argument("logdir")
     events.set_defaults(run=_events)
+    op_cards = commands.add_parser("ops", help="an op's card: inputs, attrs, where its shape function, kernel, "
+                                               "gradient and wrapper live (every op's name without NAME)")
+    op_cards.add_argument("names", nargs="*", metavar="NAME")
+    op_cards.set_defaults(run=_ops)
     return parser
 
 

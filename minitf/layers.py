@@ -16,7 +16,7 @@ import numbers
 import numpy as np
 
 from minitf.framework import ops
-from minitf.ops import array_ops, conv_ops, init_ops, math_ops, random_ops
+from minitf.ops import array_ops, conv_ops, init_ops, math_ops, pooling_ops, random_ops
 from minitf.ops import variable_scope as vs
 
 __all__ = ["average_pooling2d", "conv2d", "dense", "dropout", "flatten", "max_pooling2d"]
@@ -186,12 +186,12 @@ def _pooling(pool, default_name, inputs, pool_size, strides, padding, data_forma
 
 def max_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None):
     """``tf.layers.max_pooling2d``: the maximum of each ``pool_size`` window."""
-    return _pooling(conv_ops.max_pool, "max_pooling2d", inputs, pool_size, strides, padding, data_format, name)
+    return _pooling(pooling_ops.max_pool, "max_pooling2d", inputs, pool_size, strides, padding, data_format, name)
 
 
 def average_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None):
     """``tf.layers.average_pooling2d``: the mean of each ``pool_size`` window (padding excluded)."""
-    return _pooling(conv_ops.avg_pool, "average_pooling2d", inputs, pool_size, strides, padding, data_format, name)
+    return _pooling(pooling_ops.avg_pool, "average_pooling2d", inputs, pool_size, strides, padding, data_format, name)
 
 
 def flatten(inputs, name=None, data_format="channels_last"):

@@ -1,7 +1,8 @@
-"""``tf.nn``: neural-network ops (convolutions and pooling in ``ops/conv_ops``, the rest in ``ops/nn_ops``)."""
+"""``tf.nn``: neural-network ops (convolutions in ``ops/conv_ops``, pooling in ``ops/pooling_ops``, the rest in
+``ops/nn_ops``)."""
 
-from minitf.ops.conv_ops import (avg_pool, bias_add, conv2d, conv2d_transpose, depthwise_conv2d,
-                                 local_response_normalization, lrn, max_pool)
+from minitf.ops.conv_ops import (bias_add, conv2d, conv2d_transpose, depthwise_conv2d, local_response_normalization,
+                                 lrn)
 from minitf.ops.math_ops import sigmoid, tanh
 from minitf.ops.nn_ops import (batch_normalization, elu, embedding_lookup, fused_batch_norm, in_top_k, l2_loss,
                                l2_normalize, leaky_relu, log_softmax, moments, relu, relu6, selu,
@@ -9,4 +10,5 @@ from minitf.ops.nn_ops import (batch_normalization, elu, embedding_lookup, fused
                                softmax_cross_entropy_with_logits_v2, softplus, softsign,
                                sparse_softmax_cross_entropy_with_logits, top_k, weighted_cross_entropy_with_logits,
                                zero_fraction)
+from minitf.ops.pooling_ops import avg_pool, max_pool
 from minitf.ops.random_ops import dropout

@@ -319,3 +319,23 @@ def graph_util_outputs(tf, graph_defs):
             out["frozen"] = convert(sess, scopes, ["total", "tick"], variable_names_blacklist=["layer2/b"])
             out["frozen_whitelist"] = convert(sess, scopes, ["layer2/add"], variable_names_whitelist=["layer1/w"])
     return out
+
+
+def seed000_fixture_graph(tf):
+    """seeds/000's scoped linear regression with a fixed start, a loss summary and a Saver: the graph
+    tests/golden/make_graph_fixtures.py writes as tests/fixtures/graphs/seed000.*, in a new graph."""
+    graph = tf.Graph()
+    with graph.as_default():
+        x_data = np.linspace(0, 1, 100).astype(np.float32)
+        y_data = x_data * 0.1 + 0.3
+        with tf.name_scope("linear"):
+            weight = tf.Variable(tf.constant([-0.4]), dtype=np.float32, name="weight")
+            bias = tf.Variable(tf.zeros(shape=[1]), dtype=np.float32, name="bias")
+            y = weight * x_data + bias
+        with tf.name_scope("gradient_descent"):
+            loss = tf.reduce_mean(tf.square(y - y_data), name="loss")
+            tf.summary.scalar("linear_loss", loss)
+            tf.train.GradientDescentOptimizer(0.5).minimize(loss, name="train")
+        tf.global_variables_initializer()
+        tf.train.Saver()
+    return graph

@@ -7,7 +7,6 @@ TensorFlow reading minitf's files is checked by tests/golden/check_bundle_with_t
 
 import base64
 import hashlib
-import json
 import os
 import random
 import signal
@@ -29,9 +28,10 @@ from minitf.io import sstable
 from minitf.io.bundle import BundleReader, data_filename, write_bundle
 from minitf.io.crc32c import crc32c, masked_crc32c
 from minitf.proto import tensor_bundle_pb2
+from helpers import golden
 
 FIXTURES = Path(__file__).parent / "fixtures"
-GOLDEN = json.loads((FIXTURES / "ckpt_golden.json").read_text())
+GOLDEN = golden("fixtures/ckpt_golden.json")
 TF_FIXTURES = ["ckpt_saver/model-7", "ckpt_raw"]
 DATA_SUFFIX = ".data-00000-of-00001"
 HEADER_BYTES = bytes.fromhex("08011a020801")  # BundleHeaderProto{num_shards: 1, version{producer: 1}}

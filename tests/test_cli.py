@@ -2,19 +2,20 @@
 
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
+
+from helpers import run, run_python
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
 GRAPHS = os.path.join(FIXTURES, "graphs")
 
 
-def _minitf(*args):
+def _minitf(*args, **kwargs):
+    """The installed console script, importing this checkout's minitf (PYTHONPATH); exit status not checked."""
     command = shutil.which("minitf")
     assert command, "the console script is installed by `pip install -e .`"
-    return subprocess.run([command, *args], capture_output=True, text=True, timeout=120)
+    return run([command, *args], check=False, timeout=120, **kwargs)
 
 
 @pytest.mark.parametrize("source", ["seed000.meta", "seed000.pb", "seed000.pbtxt", "logs"])
@@ -40,7 +41,7 @@ def test_inspect_a_checkpoint_directory_and_one_tensor(tmp_path):
               "with tf.Session() as s:\n"
               "    s.run(v.initializer)\n"
               "    tf.train.Saver().save(s, r'%s/model.ckpt', global_step=7)\n" % tmp_path)
-    subprocess.run([sys.executable, "-c", script], check=True)
+    run_python("-c", script)
     result = _minitf("inspect", str(tmp_path), "--tensor", "v", "--values")
     assert result.returncode == 0, result.stderr
     assert "model.ckpt-7" in result.stdout and "v  float32  [2, 2]" in result.stdout and "[3. 4.]" in result.stdout
@@ -63,7 +64,7 @@ def test_events_summary_of_a_tensorflow_log():
     (["events", "/no/such/dir"], "not a directory"),
 ])
 def test_bad_input_is_one_line_and_exit_status_1(tmp_path, args, message):
-    result = subprocess.run([shutil.which("minitf"), *args], capture_output=True, text=True, cwd=tmp_path)
+    result = _minitf(*args, cwd=tmp_path)
     assert result.returncode == 1
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr

@@ -5,7 +5,6 @@ gradient graphs, static shapes and shape-error messages must be TensorFlow's exa
 of images; a second pass with tiny block budgets checks that splitting into many blocks and into bands of rows
 changes nothing.
 """
-import json
 import os
 
 import numpy as np
@@ -13,12 +12,13 @@ import pytest
 
 import conv_cases
 import minitf as tf
-from minitf.ops import conv_ops
+from minitf.ops import conv_ops, pooling_ops
 from op_cases import data
+from helpers import golden
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GOLDEN = np.load(os.path.join(HERE, "golden", "conv.npz"))
-META = json.load(open(os.path.join(HERE, "golden", "conv.json")))
+GOLDEN = golden("golden/conv.npz")
+META = golden("golden/conv.json")
 RTOL, ATOL = 2e-5, 2e-5
 
 
@@ -56,7 +56,7 @@ def test_values_and_gradients(name):
                                   "cifar_block"])
 def test_tiny_blocks_change_nothing(name, monkeypatch):
     monkeypatch.setattr(conv_ops, "_COLUMN_BLOCK_BYTES", 64)  # bands of one output row
-    monkeypatch.setattr(conv_ops, "_POOL_BLOCK_BYTES", 64)  # one image per block
+    monkeypatch.setattr(pooling_ops, "_POOL_BLOCK_BYTES", 64)  # one image per block
     monkeypatch.setattr(conv_ops, "_LRN_BLOCK_BYTES", 64)  # a few pixels per block
     _, value, grad_values = run_case(name)
     check_values(name, value, grad_values)

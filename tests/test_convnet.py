@@ -1,15 +1,13 @@
 """A small conv net (conv, bias, relu, max pool, LRN, dense, sparse cross-entropy, L2, Momentum) trained 10 steps
 from the same seeds follows TensorFlow's loss curve (tests/golden/make_convnet.py)."""
 
-import json
-import os
-
 import numpy as np
 
 import minitf as tf
 from convnet_case import train_losses
+from helpers import golden
 
-GOLDEN = json.load(open(os.path.join(os.path.dirname(__file__), "golden", "convnet.json")))
+GOLDEN = golden("golden/convnet.json")
 
 
 def test_convnet_follows_tensorflows_loss_curve():

@@ -1,43 +1,20 @@
 """Core engine behaviour compared with TensorFlow 2.21 (golden values from tests/golden/make_core.py)."""
 
-import json
-import os
-
 import numpy as np
 import pytest
 
+import core_cases
 import minitf as tf
+from helpers import golden
 
-GOLDEN = json.load(open(os.path.join(os.path.dirname(__file__), "golden", "core.json")))
+GOLDEN = golden("golden/core.json")
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
+pytestmark = pytest.mark.usefixtures("fresh_graph")  # tests/conftest.py
 
 
 def _linear_regression(global_step=False):
-    x_data = np.linspace(0, 1, 100).astype(np.float32)
-    y_data = x_data * 0.1 + 0.3
-    weight = tf.Variable(tf.constant([-0.4]), dtype=np.float32, name="weight")
-    bias = tf.Variable(tf.zeros(shape=[1]), dtype=np.float32, name="bias")
-    y = weight * x_data + bias
-    loss = tf.reduce_mean(tf.square(y - y_data))
-    step = tf.Variable(0, dtype=tf.int32, trainable=False, name="global_step") if global_step else None
-    training = tf.train.GradientDescentOptimizer(0.5).minimize(loss, global_step=step)
-    rows = []
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        for i in range(101):
-            sess.run(training)
-            if i % 10 == 0:
-                row = [i, float(sess.run(weight[0])), float(sess.run(bias[0])), float(sess.run(loss))]
-                if global_step:
-                    row.append(int(sess.run(step)))
-                rows.append(row)
-    return rows
+    return core_cases.linear_regression(tf, global_step)
 
 
 # TensorFlow's default graph rewrites (grappler's constant folding and arithmetic optimizer) reassociate float
@@ -63,19 +40,7 @@ def test_linear_regression_is_bit_exact_with_tensorflows_kernels():
 
 
 def test_scoped_graph_has_tensorflows_nodes():
-    graph = tf.Graph()
-    with graph.as_default():
-        x_data = np.random.rand(100).astype(np.float32)
-        y_data = x_data * 0.1 + 0.3
-        with tf.name_scope("linear"):
-            weight = tf.Variable(tf.random_uniform(shape=[1], minval=-1.0, maxval=1.0), dtype=np.float32,
-                                 name="weight")
-            bias = tf.Variable(tf.zeros(shape=[1]), dtype=np.float32, name="bias")
-            y = weight * x_data + bias
-        with tf.name_scope("gradient_descent"):
-            loss = tf.reduce_mean(tf.square(y - y_data), name="loss")
-            training = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
-            init = tf.global_variables_initializer()
+    graph, loss, training, init = core_cases.scoped_graph(tf)
     ours = [(op.name, op.type, [t.name.replace(":0", "") for t in op.inputs] +
              sorted("^" + c.name for c in op.control_inputs)) for op in graph.get_operations()]
     theirs = [(n, t, inputs) for n, t, inputs in GOLDEN["scoped_graph"]]
@@ -85,56 +50,15 @@ def test_scoped_graph_has_tensorflows_nodes():
 
 
 def test_unique_names_follow_tensorflow():
-    out = []
-    for n in ["a", "a", "a_1", "a", "A", None, None, "a_2"]:
-        out.append(tf.constant(1, name=n).op.name if n else tf.constant(1).op.name)
-    with tf.name_scope("s") as s1:
-        pass
-    with tf.name_scope("s") as s2:
-        pass
-    with tf.name_scope("s/") as s3:
-        c = tf.constant(1, name="c")
-    assert out + [s1, s2, s3, c.op.name] == GOLDEN["unique_names"]
+    assert core_cases.unique_names(tf) == GOLDEN["unique_names"]
 
 
 def test_variable_scope_names_and_reuse():
-    with tf.variable_scope("vs"):
-        w = tf.get_variable("w", [2], initializer=tf.zeros_initializer())
-        v = tf.Variable(1.0, name="v")
-        a = tf.add(w, 1.0)
-    with tf.variable_scope("vs", reuse=True):
-        w2 = tf.get_variable("w", [2])
-        b = w2 * 2
-    with tf.variable_scope("vs", reuse=tf.AUTO_REUSE):
-        w3 = tf.get_variable("w", [2])
-        u = tf.get_variable("u", [3])
-    with tf.variable_scope("vs2"):
-        with tf.name_scope("inner"):
-            u2 = tf.get_variable("u", [1])
-            q = tf.Variable(2.0, name="q")
-    with tf.variable_scope("outer") as outer_scope:
-        pass
-    with tf.variable_scope(outer_scope):
-        o = tf.get_variable("o", [1])
-        oo = tf.identity(o)
-    with tf.variable_scope("rv") as scope:
-        r1 = tf.get_variable("r", [1])
-        scope.reuse_variables()
-        r2 = tf.get_variable("r", [1])
-    names = [t.name for t in [w, v, a, w2, b, w3, u, u2, q, o, oo, r1, r2]]
-    names.append(w is w2 and w2 is w3 and r1 is r2)
-    assert names == GOLDEN["scope_names"]
+    assert core_cases.scope_names(tf) == GOLDEN["scope_names"]
 
 
 def test_operators_values_dtypes_and_names():
-    a = tf.constant([[1.0, -2.0], [3.0, 4.5]])
-    b = tf.constant([[0.5, 2.0], [-1.0, 3.0]])
-    i = tf.constant([7, -3])
-    j = tf.constant([2, 2])
-    exprs = {"add": a + b, "sub": a - b, "mul": a * b, "div": a / b, "floordiv": a // b, "mod": a % b,
-             "pow": abs(a) ** b, "matmul": a @ b, "neg": -a, "lt": a < b, "idiv": i // j, "imod": i % j,
-             "itruediv": i / j, "radd": 1 + a, "rsub": 1 - a, "rdiv": 1 / a, "slice": a[1], "slice2": a[:, 1],
-             "slice3": a[::-1, 1:], "newaxis": a[None, 0, ...]}
+    exprs = core_cases.operator_expressions(tf)
     with tf.Session() as sess:
         values = sess.run(exprs)
     for key, (value, dtype, name, op_type) in GOLDEN["operators"].items():

@@ -1,15 +1,14 @@
 """Float Sum and Mean match TensorFlow's CPU kernels bit for bit (goldens from tests/golden/make_reductions.py)."""
 
 import hashlib
-import json
-import os
 
 import numpy as np
 import pytest
 
 import minitf as tf
+from helpers import golden
 
-RECORDS = json.load(open(os.path.join(os.path.dirname(__file__), "golden", "reductions.json")))
+RECORDS = golden("golden/reductions.json")
 
 
 def _input(index, record):

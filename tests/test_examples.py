@@ -1,15 +1,13 @@
 """The examples run as a user runs them and print what TensorFlow prints (tests/golden/make_examples.py)."""
 
-import json
 import os
 import re
-import subprocess
-import sys
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GOLDEN = json.load(open(os.path.join(ROOT, "tests", "golden", "examples.json")))
+from helpers import ROOT, golden, run_python
+
+GOLDEN = golden("golden/examples.json")
 
 
 def _numbers(line):
@@ -17,8 +15,7 @@ def _numbers(line):
 
 
 def test_linear_regression_example_prints_tensorflows_numbers(tmp_path):
-    out = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "linear_regression.py"), str(tmp_path)],
-                         capture_output=True, text=True, check=True).stdout
+    out = run_python(os.path.join(ROOT, "examples", "linear_regression.py"), tmp_path).stdout
     ours = [line for line in out.splitlines() if line.startswith(("Round", "Restored"))]
     theirs = GOLDEN["linear_regression"]["lines"]
     assert len(ours) == len(theirs)
@@ -34,12 +31,11 @@ def test_linear_regression_example_prints_tensorflows_numbers(tmp_path):
 def test_cifar10_example_trains_checkpoints_and_evaluates(tmp_path):
     train_dir, eval_dir = tmp_path / "train", tmp_path / "eval"
     example = os.path.join(ROOT, "examples", "cifar10")
-    train = subprocess.run([sys.executable, os.path.join(example, "cifar10_train.py"), "--max_steps=3",
-                            f"--train_dir={train_dir}", "--batch_size=32"], capture_output=True, text=True, check=True)
+    train = run_python(os.path.join(example, "cifar10_train.py"), "--max_steps=3", f"--train_dir={train_dir}",
+                       "--batch_size=32")
     assert re.search(r"step 0, loss = \d+\.\d+", train.stdout)
     assert {"checkpoint", "model.ckpt-2.index", "model.ckpt-2.meta"} <= set(os.listdir(train_dir))
-    evaluation = subprocess.run([sys.executable, os.path.join(example, "cifar10_eval.py"),
-                                 f"--checkpoint_dir={train_dir}", f"--eval_dir={eval_dir}", "--batch_size=32"],
-                                capture_output=True, text=True, check=True)
+    evaluation = run_python(os.path.join(example, "cifar10_eval.py"), f"--checkpoint_dir={train_dir}",
+                            f"--eval_dir={eval_dir}", "--batch_size=32")
     precision = float(re.search(r"precision @ 1 = (\d\.\d+)", evaluation.stdout).group(1))
     assert 0.0 <= precision <= 1.0 and os.listdir(eval_dir)

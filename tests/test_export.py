@@ -4,9 +4,9 @@ import os
 import re
 import shutil
 
-import numpy as np
 import pytest
 
+import core_cases
 import minitf as tf
 from minitf.tools import graph_export
 
@@ -15,20 +15,7 @@ FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "graphs")
 
 def _seed000_scoped_graph():
     """seeds/000's third listing (name scopes 'linear' and 'gradient_descent')."""
-    graph = tf.Graph()
-    with graph.as_default():
-        x_data = np.random.rand(100).astype(np.float32)
-        y_data = x_data * 0.1 + 0.3
-        with tf.name_scope("linear"):
-            weight = tf.Variable(tf.random_uniform(shape=[1], minval=-1.0, maxval=1.0), dtype=np.float32,
-                                 name="weight")
-            bias = tf.Variable(tf.zeros(shape=[1]), dtype=np.float32, name="bias")
-            y = weight * x_data + bias
-        with tf.name_scope("gradient_descent"):
-            loss = tf.reduce_mean(tf.square(y - y_data), name="loss")
-            tf.train.GradientDescentOptimizer(0.5).minimize(loss)
-            tf.global_variables_initializer()
-    return graph
+    return core_cases.scoped_graph(tf)[0]
 
 
 def _clusters(source):

@@ -234,10 +234,28 @@ def test_ops_without_a_minitf_wrapper_import_from_tensorflow_and_run():
     assert graph.as_graph_def(add_shapes=True) == graph_def
 
 
+# Other op families record TensorFlow-written GraphDefs (function libraries included) and their ops' attr defaults
+# in tests/fixtures/graphs/<family>/, imported by their own tests (tf.data: tests/test_data.py).
+OTHER_GRAPH_DIRS = [os.path.join(FIXTURES, d) for d in ("data",)]
+
+
+def _ops_in_other_tf_graph_defs():
+    seen = set()
+    for directory in OTHER_GRAPH_DIRS:
+        for name in sorted(os.listdir(directory)):
+            if name.endswith(".pb"):
+                with open(os.path.join(directory, name), "rb") as f:
+                    graph_def = tf.GraphDef.FromString(f.read())
+                seen |= {n.op for n in graph_def.node}
+                seen |= {n.op for function in graph_def.library.function for n in function.node_def}
+    return seen
+
+
 def test_every_registered_op_is_in_a_graph_def_tested_here():
     cases, graph_defs = _op_case_fixtures()
     seen = {n.op for key in cases for n in tf.GraphDef.FromString(graph_defs[key].tobytes()).node}
     seen |= {n.op for name in PROGRAMS + ["raw_ops"] for n in _tf_graph_def(name).node}
+    seen |= _ops_in_other_tf_graph_defs()
     with open(os.path.join(HERE, "golden", "control_flow_loop.pb"), "rb") as f:  # test_control_flow imports it
         seen |= {n.op for n in tf.GraphDef.FromString(f.read()).node}
     missing = set(op_registry.registered_ops()) - seen
@@ -323,25 +341,6 @@ def test_import_fills_default_attrs():
     assert total.get_attr("keep_dims") is False and total.outputs[0].shape.as_list() == [None]
 
 
-def _seed000_fixture_graph():
-    """The program of tests/golden/make_graph_fixtures.py, built by minitf."""
-    graph = tf.Graph()
-    with graph.as_default():
-        x_data = np.linspace(0, 1, 100).astype(np.float32)
-        y_data = x_data * 0.1 + 0.3
-        with tf.name_scope("linear"):
-            weight = tf.Variable(tf.constant([-0.4]), dtype=np.float32, name="weight")
-            bias = tf.Variable(tf.zeros(shape=[1]), dtype=np.float32, name="bias")
-            y = weight * x_data + bias
-        with tf.name_scope("gradient_descent"):
-            loss = tf.reduce_mean(tf.square(y - y_data), name="loss")
-            tf.summary.scalar("linear_loss", loss)
-            tf.train.GradientDescentOptimizer(0.5).minimize(loss, name="train")
-        tf.global_variables_initializer()
-        tf.train.Saver()
-    return graph
-
-
 @pytest.mark.parametrize("name", ["seed000.pb", "seed000.pbtxt"])
 def test_graph_fixture_written_by_tensorflow_trains_in_minitf(name):
     with open(os.path.join(FIXTURES, "expected.json")) as f:
@@ -350,7 +349,7 @@ def test_graph_fixture_written_by_tensorflow_trains_in_minitf(name):
         data = f.read()
     graph_def = text_format.Parse(data.decode(), tf.GraphDef()) if name.endswith(".pbtxt") else \
         tf.GraphDef.FromString(data)
-    assert [[n.name, n.op] for n in _seed000_fixture_graph().as_graph_def().node] == expected["nodes"]
+    assert [[n.name, n.op] for n in graph_io_cases.seed000_fixture_graph(tf).as_graph_def().node] == expected["nodes"]
     with tf.Graph().as_default():
         tf.import_graph_def(graph_def, name="")
         with tf.Session() as sess:
@@ -454,8 +453,10 @@ def test_meta_graph_text_and_binary_files_read_back(tmp_path):
 
 def _tf_attr_defaults():
     from minitf.proto import attr_value_pb2
-    with open(os.path.join(GRAPH_IO, "op_defaults.json")) as f:
-        recorded = json.load(f)
+    recorded = {}
+    for directory in [GRAPH_IO] + OTHER_GRAPH_DIRS:
+        with open(os.path.join(directory, "op_defaults.json")) as f:
+            recorded.update(json.load(f))
     return {op: {key: attr_value_pb2.AttrValue.FromString(bytes.fromhex(value)) for key, value in attrs.items()}
             for op, attrs in recorded.items()}
 

@@ -4,16 +4,15 @@ variables (names, shapes, trainable, initial values bit for bit under graph seed
 
 The programs are tests/golden/layers_programs.py; goldens come from tests/golden/make_layers.py.
 """
-import json
-import os
 
 import numpy as np
 import pytest
 
 import minitf as tf
 from golden import layers_programs as programs
+from helpers import golden
 
-RECORD = json.load(open(os.path.join(os.path.dirname(__file__), "golden", "layers.json")))
+RECORD = golden("golden/layers.json")
 RTOL, ATOL = 1e-5, 1e-5
 # Programs whose layers minitf builds with other ops than TensorFlow (see the program's docstring).
 OTHER_GRAPH = {"graph_differs"}

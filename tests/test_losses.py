@@ -4,8 +4,6 @@ the LOSSES collection; scopes, collections, regularization and total losses; err
 
 The programs are tests/golden/losses_programs.py; goldens come from tests/golden/make_losses.py.
 """
-import json
-import os
 import re
 
 import numpy as np
@@ -13,8 +11,9 @@ import pytest
 
 import minitf as tf
 from golden import losses_programs as programs
+from helpers import golden
 
-RECORD = json.load(open(os.path.join(os.path.dirname(__file__), "golden", "losses.json")))
+RECORD = golden("golden/losses.json")
 RTOL, ATOL = 1e-5, 1e-6
 
 # Nodes of TensorFlow's graphs that minitf builds otherwise, for reasons outside minitf/losses.py:

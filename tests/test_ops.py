@@ -5,7 +5,6 @@ Goldens come from tests/golden/make_ops.py. Element-wise float32 results match e
 a matrix product or a kernel's own reduction (matmul, convolutions, softmax, pooling gradients) are compared at
 float32 rounding level, because BLAS and oneDNN/Eigen add in different orders (see docs/exactness.md).
 """
-import json
 import os
 
 import numpy as np
@@ -14,6 +13,7 @@ import pytest
 import minitf as tf
 import nn_cases
 import op_cases
+from helpers import golden
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SETS = {
@@ -21,8 +21,8 @@ SETS = {
     "ops": (op_cases.CASES, 2e-6, 1e-6),
     "nn": (nn_cases.CASES, 1e-5, 1e-5),
 }
-GOLDEN = {stem: np.load(os.path.join(HERE, "golden", stem + ".npz")) for stem in SETS}
-META = {stem: json.load(open(os.path.join(HERE, "golden", stem + ".json"))) for stem in SETS}
+GOLDEN = {stem: golden(f"golden/{stem}.npz") for stem in SETS}
+META = {stem: golden(f"golden/{stem}.json") for stem in SETS}
 
 
 @pytest.mark.parametrize("stem,name", [(stem, name) for stem, (cases, _, _) in SETS.items() for name in sorted(cases)])

@@ -1,15 +1,13 @@
 """Optimizers against TensorFlow 2.21: variable and slot names, update ops, and five steps of values as raw bits
 (goldens from tests/golden/make_optimizers.py, recorded with grappler's reassociating passes off)."""
 
-import json
-import os
-
 import numpy as np
 import pytest
 
 import minitf as tf
+from helpers import golden
 
-RECORD = json.load(open(os.path.join(os.path.dirname(__file__), "golden", "optimizers.json")))
+RECORD = golden("golden/optimizers.json")
 
 
 def _model():

@@ -8,16 +8,15 @@ TensorFlow's Box-Muller calls) on inputs where they are not correctly rounded, f
 """
 
 import hashlib
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from minitf.framework import errors
-from minitf.ops import philox
+from minitf.ops import libm, philox
+from helpers import golden
 
-GOLDEN = json.loads((Path(__file__).parent / "golden" / "philox.json").read_text())
+GOLDEN = golden("golden/philox.json")
 KERNELS = {"RandomUniform": "uniform", "RandomUniformInt": "uniform_int", "RandomStandardNormal": "normal",
            "TruncatedNormal": "truncated_normal"}
 
@@ -119,23 +118,23 @@ LIBM = GOLDEN["libm"]
 def test_float32_libm_emulation_reproduces_glibc(with_libm):
     # The recorded inputs are ones where glibc is not correctly rounded, plus the ones nearest a rounding
     # boundary: only glibc's own algorithm gives all these results.
-    libm = philox._Float32Libm(philox._shared_libm() if with_libm else None)
-    assert libm.emulate
+    float32 = libm.Float32Libm(libm.shared_libm() if with_libm else None)
+    assert float32.emulate
     for name in ("logf", "sinf", "cosf"):
         inputs = np.array(LIBM[name]["inputs"], np.uint32).view(np.float32)
-        ours = libm.log(inputs) if name == "logf" else libm.sincos(inputs)[name == "cosf"]
+        ours = float32.log(inputs) if name == "logf" else float32.sincos(inputs)[name == "cosf"]
         assert ours.view(np.uint32).tolist() == LIBM[name]["results"], name
 
 
 def test_boundary_inputs_are_found_near_a_rounding_boundary():
     # So that the test above exercises the C library fallback.
-    libm = philox._Float32Libm(None)
+    float32 = libm.Float32Libm(None)
     near_log = np.array(LIBM["logf"]["inputs"][-7:], np.uint32).view(np.float32)
-    assert philox._near_float32_boundary(libm._log_double(near_log)).all()
+    assert libm.near_float32_boundary(float32._log_double(near_log)).all()
     for name in ("sinf", "cosf"):
         near = np.array(LIBM[name]["inputs"][-7:], np.uint32).view(np.float32)
-        sin_poly, cos_poly = libm._polynomials(near, np.empty(7, np.int32))
-        assert (philox._near_float32_boundary(sin_poly) | philox._near_float32_boundary(cos_poly, "cos")).all()
+        sin_poly, cos_poly = float32._polynomials(near, np.empty(7, np.int32))
+        assert (libm.near_float32_boundary(sin_poly) | libm.near_float32_boundary(cos_poly, "cos")).all()
 
 
 NORMAL_CASES = [case for case in GOLDEN["cases"]
@@ -146,13 +145,13 @@ NORMAL_CASES = [case for case in GOLDEN["cases"]
 def test_normals_through_the_other_libm_paths(monkeypatch, mode):
     # Without a C library the numpy computation stands alone; with a libm that fails the self-check every value
     # comes from it. Both give TensorFlow's bits here.
-    float32 = philox._Float32Libm(None) if mode == "numpy-only" else philox._Float32Libm(philox._shared_libm())
-    float64 = philox._Float64Libm(None if mode == "numpy-only" else philox._shared_libm())
+    float32 = libm.Float32Libm(None) if mode == "numpy-only" else libm.Float32Libm(libm.shared_libm())
+    float64 = libm.Float64Libm(None if mode == "numpy-only" else libm.shared_libm())
     if mode == "libm-per-element":
         float32.emulate = False
         float64.extended = False
-    monkeypatch.setitem(philox._libm_state, "float32", float32)
-    monkeypatch.setitem(philox._libm_state, "float64", float64)
+    monkeypatch.setitem(libm._libm_state, "float32", float32)
+    monkeypatch.setitem(libm._libm_state, "float64", float64)
     for case in NORMAL_CASES:
         if mode == "numpy-only" and case["dtype"] == "float64":
             continue  # numpy's long double rounding alone is not glibc's in about 1 value in 10**4

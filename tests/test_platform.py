@@ -1,15 +1,14 @@
 """tf.gfile and tf.app.flags against TensorFlow 2.21 (goldens from tests/golden/make_platform.py)."""
 
-import json
-import os
 import subprocess
 import sys
 
 import pytest
 
 import minitf as tf
+from helpers import golden
 
-GOLDEN = json.load(open(os.path.join(os.path.dirname(__file__), "golden", "platform.json")))
+GOLDEN = golden("golden/platform.json")
 
 
 def _outcome(d, fn):

@@ -16,9 +16,9 @@ from werkzeug.wrappers import Response
 import minitf as tf
 from minitf import projector as minitf_projector
 from minitf.contrib.tensorboard.plugins import projector
+from helpers import golden
 
-with open(os.path.join(os.path.dirname(__file__), "golden", "projector.json"), encoding="utf-8") as _f:
-    GOLDEN = json.load(_f)
+GOLDEN = golden("golden/projector.json")
 
 
 @pytest.mark.parametrize("name", sorted(GOLDEN))

@@ -9,8 +9,6 @@ covered by tests/test_philox.py.
 """
 import contextlib
 import hashlib
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,8 +17,9 @@ import minitf
 from minitf.framework import errors, random_seed
 from minitf.ops import random_kernels
 from random_cases import CASES, SHARDED_MULTINOMIAL, multinomial_logits, run_case
+from helpers import golden
 
-GOLDEN = json.loads((Path(__file__).parent / "golden" / "random.json").read_text())
+GOLDEN = golden("golden/random.json")
 
 tf = minitf
 

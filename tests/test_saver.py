@@ -16,18 +16,13 @@ import pytest
 
 import saver_cases
 from minitf.framework import errors
+from helpers import golden
 
 FIXTURES = Path(__file__).parent / "fixtures" / "saver"
-GOLDEN = json.loads((FIXTURES / "golden.json").read_text())
+GOLDEN = golden("fixtures/saver/golden.json")
 
 
 tf = saver_cases.minitf_namespace()
-
-
-@pytest.fixture
-def in_tmp(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def kernel_message(message):

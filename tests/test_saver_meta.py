@@ -5,12 +5,10 @@ TensorFlow's files are tests/fixtures/saver/ (tests/golden/make_saver_fixtures.p
 meta graphs is checked by tests/golden/check_saver_with_tf.py.
 """
 
-import json
 import shutil
 from pathlib import Path
 
 import numpy as np
-import pytest
 from google.protobuf import text_format
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,16 +16,11 @@ from hypothesis import strategies as st
 import saver_cases
 from minitf.framework import errors
 from minitf.proto import meta_graph_pb2, saver_pb2
+from helpers import golden
 
 FIXTURES = Path(__file__).parent / "fixtures" / "saver"
-GOLDEN = json.loads((FIXTURES / "golden.json").read_text())
+GOLDEN = golden("fixtures/saver/golden.json")
 tf = saver_cases.minitf_namespace()
-
-
-@pytest.fixture
-def in_tmp(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def run_values(sess, names):

@@ -19,15 +19,12 @@ import minitf as tf
 from minitf.framework import errors
 from minitf.io import tfrecord
 from summary_cases import CASES
+from helpers import golden
 
-GOLDEN = json.load(open(os.path.join(os.path.dirname(__file__), "golden", "summary.json")))
+GOLDEN = golden("golden/summary.json")
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
+pytestmark = pytest.mark.usefixtures("fresh_graph")  # tests/conftest.py
 
 
 def _nodes(graph, skip_scope=None):

@@ -4,16 +4,16 @@ tests/golden/make_summary_histogram.py, which also builds the inputs)."""
 
 import hashlib
 import importlib.util
-import json
 import os
 
 import numpy as np
 import pytest
 
 import minitf as tf
+from helpers import golden
 
 GOLDEN_DIR = os.path.join(os.path.dirname(__file__), "golden")
-GOLDEN = json.load(open(os.path.join(GOLDEN_DIR, "summary_histogram.json")))
+GOLDEN = golden("golden/summary_histogram.json")
 _spec = importlib.util.spec_from_file_location("make_summary_histogram",
                                                os.path.join(GOLDEN_DIR, "make_summary_histogram.py"))
 cases = importlib.util.module_from_spec(_spec)

@@ -5,7 +5,6 @@ real traced TensorFlow run and on a hand-built StepStats with several devices an
 
 import base64
 import json
-import os
 
 import numpy as np
 import pytest
@@ -13,8 +12,9 @@ import pytest
 import minitf as tf
 from minitf.client.timeline import Timeline
 from minitf.proto import step_stats_pb2
+from helpers import golden
 
-GOLDEN = json.load(open(os.path.join(os.path.dirname(__file__), "golden", "summary_timeline.json")))
+GOLDEN = golden("golden/summary_timeline.json")
 TRACES = [(name, trace) for name, entry in GOLDEN.items() for trace in entry["traces"]]
 
 

@@ -18,9 +18,8 @@ from minitf.framework import errors
 from minitf.ops.control_flow_ops import DEAD
 
 _NORMAL, _MERGE, _ENTER, _EXIT, _NEXT, _SWITCH, _TRIGGER = range(7)
-_KINDS = {"Merge": _MERGE, "RefMerge": _MERGE, "Enter": _ENTER, "RefEnter": _ENTER, "Exit": _EXIT,
-          "RefExit": _EXIT, "NextIteration": _NEXT, "RefNextIteration": _NEXT, "Switch": _SWITCH,
-          "RefSwitch": _SWITCH, "ControlTrigger": _TRIGGER}
+_KINDS = {"merge": _MERGE, "enter": _ENTER, "exit": _EXIT, "next_iteration": _NEXT, "switch": _SWITCH,
+          "trigger": _TRIGGER}  # by OpDef.dataflow; LoopCond and the other ops are plain
 
 
 class _Node:
@@ -68,7 +67,7 @@ class DataflowPlan:
     """An execution plan for a graph with control flow; ``execute`` runs it once."""
 
     def __init__(self, ops_in_order, feed_tensors, fetch_tensors, state, deref_adapter, op_error):
-        index = {op: _Node(op, None, _KINDS.get(op._type, _NORMAL)) for op in ops_in_order}
+        index = {op: _Node(op, None, _KINDS.get(op._op_def.dataflow, _NORMAL)) for op in ops_in_order}
         self.nodes = list(index.values())
         fed = {t: i for i, t in enumerate(feed_tensors)}
         self.feed_targets = [[] for _ in feed_tensors]
@@ -78,7 +77,7 @@ class DataflowPlan:
             if node.kind == _MERGE:
                 _check_back_edge_dtypes(op)
             op_def = op._op_def
-            fn = op_def.kernel(op, state)
+            fn = op_def.kernel(op, state) if op_def.kernel is not None else _no_outputs
             deref = tuple(i for i, t in enumerate(op._inputs) if t.dtype.is_ref_dtype and i not in op_def.ref_inputs)
             if deref and node.kind == _NORMAL:
                 fn = deref_adapter(fn, deref)
@@ -139,6 +138,11 @@ class DataflowPlan:
         if self.acyclic is not None:
             return self.acyclic.execute(feed_values)
         return _Run(self, self.op_error).run(feed_values)
+
+
+def _no_outputs(*inputs):
+    """The kernel of an op that computes nothing (NoOp): it only orders and carries deadness."""
+    return ()
 
 
 _TYPE_STRINGS = {"float32": "float", "float64": "double", "float16": "half"}  # TensorFlow's DataTypeString

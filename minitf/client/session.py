@@ -13,8 +13,7 @@ import numpy as np
 from minitf.client import fetches as fetch_lib
 from minitf.client.dataflow_executor import DataflowPlan
 from minitf.client.state import SessionState, VariableCell
-from minitf.framework import dtypes, errors, ops
-from minitf.ops.control_flow_ops import CONTROL_FLOW_OP_TYPES
+from minitf.framework import dtypes, errors, messages, ops
 
 
 class _Plan:
@@ -89,7 +88,7 @@ class _PlanBuilder:
 
     def build(self):
         needed = self.needed_ops()
-        if any(op._type in CONTROL_FLOW_OP_TYPES for op in needed):  # cond / while_loop: the dataflow executor
+        if any(op._op_def.dataflow for op in needed):  # cond / while_loop: the dataflow executor
             return DataflowPlan(needed, self.feed_tensors, self.fetch_tensors, self.session._state, _deref_adapter,
                                 _op_error)
         state = self.session._state
@@ -109,9 +108,9 @@ class _PlanBuilder:
         raw_steps = []
         for op in self._without_unused_values(needed):
             op_def = op._op_def
-            if op._type == "NoOp":
+            if op_def.kernel is None:
                 continue
-            if op._type == "Identity" and not op._inputs[0].dtype.is_ref_dtype:
+            if op_def.forwards_input and not op._inputs[0].dtype.is_ref_dtype:
                 slot_of[op._outputs[0]] = slot_of[op._inputs[0]]
                 continue
             fn = op_def.kernel(op, state)
@@ -161,7 +160,7 @@ def _readonly(value):
 
 def _op_error(exc, op):
     """Turns a kernel failure into TensorFlow's error class, naming the op and where the user created it."""
-    where = f"\n\t [[node {op.name} (defined at {ops.format_frame(op._traceback)}) ]]"
+    where = f"\n\t [[node {op.name} (defined at {messages.format_frame(op._traceback)}) ]]"
     if isinstance(exc, errors.OpError):
         if exc.op is None:
             return type(exc)(None, op, exc.message + where)
@@ -366,9 +365,9 @@ def _fetch_value(value):
     return value
 
 
-# -- default session ----------------------------------------------------------------------------------------------
+# -- default session (the stack lives in framework/ops.py, which Tensor.eval reads) ---------------------------------
 
-_default_session_stack = []
+get_default_session = ops.get_default_session
 
 
 class _DefaultSessionContext:
@@ -377,36 +376,12 @@ class _DefaultSessionContext:
         self._graph_context = None
 
     def __enter__(self):
-        _default_session_stack.append(self._session)
+        ops._default_session_stack.push(self._session)
         self._graph_context = self._session.graph.as_default()
         self._graph_context.__enter__()
         return self._session
 
     def __exit__(self, *exc):
         self._graph_context.__exit__(*exc)
-        if self._session in _default_session_stack:
-            _default_session_stack.remove(self._session)
+        ops._default_session_stack.remove(self._session)
         return False
-
-
-def get_default_session():
-    return _default_session_stack[-1] if _default_session_stack else None
-
-
-def _clear_default_session():
-    _default_session_stack.clear()
-
-
-def run_with_default_session(fetches, feed_dict, graph, session=None):
-    if session is None:
-        session = get_default_session()
-        if session is None:
-            raise ValueError("Cannot evaluate tensor using `eval()`: No default session is registered. Use "
-                             "`with sess.as_default()` or pass an explicit session to `eval(session=sess)`")
-        if session.graph is not graph:
-            raise ValueError("Cannot use the default session to evaluate tensor: the tensor's graph is different "
-                             "from the session's graph. Pass an explicit session to `eval(session=sess)`.")
-    elif session.graph is not graph:
-        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is different from "
-                         "the session's graph.")
-    return session.run(fetches, feed_dict)

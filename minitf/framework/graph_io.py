@@ -17,7 +17,7 @@ import re
 
 import numpy as np
 
-from minitf.framework import dtypes, ops, tensor_shape, tensor_util
+from minitf.framework import dtypes, op_registry, ops, tensor_shape, tensor_util
 
 GRAPH_DEF_VERSION = 2474  # TensorFlow 2.21's GraphDef producer version
 GRAPH_DEF_VERSION_MIN_CONSUMER = 0
@@ -158,16 +158,6 @@ def attr_from_proto(proto):
 
 # -- export -----------------------------------------------------------------------------------------------------
 
-def _full_type(op, node):
-    """The ``experimental_type`` TensorFlow's type constructors give a node (among minitf's ops, only Shape's)."""
-    if op.type == "Shape":
-        from minitf.proto import full_type_pb2
-        element = {dtypes.int32: full_type_pb2.TFT_INT32, dtypes.int64: full_type_pb2.TFT_INT64}
-        shape_tensor = node.experimental_type.args.add(type_id=full_type_pb2.TFT_SHAPE_TENSOR)
-        shape_tensor.args.add(type_id=element[op._attrs.get("out_type", dtypes.int32)])
-        node.experimental_type.type_id = full_type_pb2.TFT_PRODUCT
-
-
 def node_def(op, add_shapes=False):
     """The NodeDef of an Operation (``Operation.node_def``)."""
     from minitf.proto import node_def_pb2
@@ -179,7 +169,8 @@ def node_def(op, add_shapes=False):
         node.attr[key].CopyFrom(attr_value(value))
     if add_shapes and op.outputs:
         node.attr["_output_shapes"].CopyFrom(attr_value([t.shape for t in op.outputs]))
-    _full_type(op, node)
+    if op._op_def.full_type is not None:  # TensorFlow's type constructor for the op (Shape's)
+        op._op_def.full_type(op, node)
     return node
 
 
@@ -215,7 +206,8 @@ def _parse_tensor_name(name):
 
 def _is_back_edge(node, src):
     """A loop's NextIteration -> Merge edge, the only cycle a GraphDef may have (wired after the import)."""
-    return node.op in ("Merge", "RefMerge") and src.op in ("NextIteration", "RefNextIteration")
+    return (op_registry.dataflow_role(node.op) == "merge"
+            and op_registry.dataflow_role(src.op) == "next_iteration")
 
 
 def _import_order(nodes):
@@ -332,7 +324,6 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     dependencies and device apply to every imported op, as in TensorFlow. ``op_dict`` and ``producer_op_list``
     are accepted for TensorFlow's signature and not needed: minitf fills missing attrs from its op registry.
     """
-    from minitf.framework import op_registry
     graph_def, input_map, return_elements = _check_params(graph_def, input_map, return_elements)
     graph = ops.get_default_graph()
     with ops.name_scope(name, "import", list(input_map.values())) as scope:

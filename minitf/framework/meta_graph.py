@@ -14,10 +14,11 @@ from minitf.framework import errors, graph_io, ops
 
 TENSORFLOW_VERSION = "2.21.0"  # the TensorFlow whose formats and graphs minitf reproduces
 
+# The collections of variables (ops/variables.py registers how their members are saved as VariableDefs).
+VARIABLE_COLLECTIONS = (ops.GraphKeys.GLOBAL_VARIABLES, ops.GraphKeys.TRAINABLE_VARIABLES,
+                        ops.GraphKeys.MOVING_AVERAGE_VARIABLES, ops.GraphKeys.LOCAL_VARIABLES,
+                        ops.GraphKeys.MODEL_VARIABLES, ops.GraphKeys.GLOBAL_STEP, "metric_variables")
 # Collections whose members are saved as protos: key -> (proto class loader, to_proto, from_proto).
-_VARIABLE_COLLECTIONS = (ops.GraphKeys.GLOBAL_VARIABLES, ops.GraphKeys.TRAINABLE_VARIABLES,
-                         ops.GraphKeys.MOVING_AVERAGE_VARIABLES, ops.GraphKeys.LOCAL_VARIABLES,
-                         ops.GraphKeys.MODEL_VARIABLES, ops.GraphKeys.GLOBAL_STEP, "metric_variables")
 _proto_functions = {}
 
 
@@ -27,21 +28,6 @@ def register_proto_function(collection_name, proto_loader=None, to_proto=None, f
     ``proto_loader()`` returns the proto class (loaded lazily, so that importing minitf stays fast).
     """
     _proto_functions[collection_name] = (proto_loader, to_proto, from_proto)
-
-
-def _variable_def_type():
-    from minitf.proto import variable_pb2
-    return variable_pb2.VariableDef
-
-
-def _variable_from_proto(proto, import_scope=None):
-    from minitf.ops import variables
-    return variables.Variable(variable_def=proto, import_scope=import_scope)
-
-
-for _key in _VARIABLE_COLLECTIONS:
-    register_proto_function(_key, _variable_def_type, lambda v, export_scope=None: v.to_proto(export_scope),
-                            _variable_from_proto)
 
 
 def strip_name_scope(name, export_scope):
@@ -223,7 +209,7 @@ def import_scoped_meta_graph(meta_graph_or_file, clear_devices=False, graph=None
             if kind == "bytes_list" and key in _proto_functions:
                 proto_loader, _, from_proto = _proto_functions[key]
                 for value in col_def.bytes_list.value:
-                    member = rebuilt.get(value) if key in _VARIABLE_COLLECTIONS else None
+                    member = rebuilt.get(value) if key in VARIABLE_COLLECTIONS else None
                     if member is None:
                         proto = proto_loader()()
                         try:

@@ -13,7 +13,7 @@ def graph_of(values):
     first = None
     for v in values:
         if isinstance(v, ops.Tensor) or hasattr(v, "_as_graph_element"):
-            g = v.graph
+            g = ops.innermost_graph(v.graph)
             if graph is None:
                 graph, first = g, v
             elif g is not graph:
@@ -126,6 +126,11 @@ def invalid_argument(message, op=None):
 
 def as_int_list(value):
     return [int(v) for v in np.asarray(value).reshape(-1)]
+
+
+def declared_attrs(op):
+    """The op's values of the attrs its registration declares (``attrs=``), e.g. for its gradient op."""
+    return {k: op.get_attr(k) for k in op._op_def.attrs}
 
 
 def dtype_attr(op, name="T"):

@@ -5,33 +5,15 @@ case-insensitively, ops and name scopes share one namespace, and a scope name en
 """
 
 import contextlib
-import os
 import re
-import sys
 import threading
 
 import numpy as np
 
-from minitf.framework import dtypes, op_registry, tensor_shape
+from minitf.framework import dtypes, messages, op_registry, stack, tensor_conversion_registry, tensor_shape
 
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
-_MINITF_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def user_frame():
-    """(filename, lineno, function) of the innermost stack frame outside minitf: where the user built the op."""
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_MINITF_DIR):
-        frame = frame.f_back
-    if frame is None:
-        return ("<unknown>", 0, "<unknown>")
-    return (frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
-
-
-def format_frame(frame):
-    filename, lineno, func = frame
-    return f'File "{filename}", line {lineno}, in {func}'
 
 
 class Tensor:
@@ -88,8 +70,7 @@ class Tensor:
         return [op for op in self._op._graph._nodes if self in op._inputs]
 
     def eval(self, feed_dict=None, session=None):
-        from minitf.client import session as session_lib
-        return session_lib.run_with_default_session(self, feed_dict, self.graph, session)
+        return _run_using_default_session(self, feed_dict, self.graph, session)
 
     def __repr__(self):
         return f"<tf.Tensor '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
@@ -109,14 +90,6 @@ class Tensor:
     def __bool__(self):
         raise TypeError("Using a `tf.Tensor` as a Python `bool` is not allowed in Graph execution. "
                         "Use Eager execution or decorate this function with @tf.function.")
-
-    def __iter__(self):
-        dims = self._shape.as_tuple()
-        if dims is None or not dims or dims[0] is None:
-            raise TypeError("Iterating over a symbolic `tf.Tensor` is not allowed: the first dimension of "
-                            f"{self.name} is not known.")
-        from minitf.ops import array_ops
-        return iter(array_ops.unstack(self, num=dims[0]))
 
     def __len__(self):
         raise TypeError(f"len is not well defined for a symbolic Tensor ({self.name}). "
@@ -144,7 +117,7 @@ class Operation:
         self._control_inputs = list(control_inputs)
         self._device = device
         self._op_def = op_registry.get(op_type)
-        self._traceback = user_frame()
+        self._traceback = messages.user_frame()
         self._outputs = ()
         self._id = None
         self._control_flow_context = None
@@ -222,8 +195,7 @@ class Operation:
         self._control_flow_context = ctx
 
     def run(self, feed_dict=None, session=None):
-        from minitf.client import session as session_lib
-        session_lib.run_with_default_session(self, feed_dict, self.graph, session)
+        _run_using_default_session(self, feed_dict, self.graph, session)
 
     def __repr__(self):
         return f"<tf.Operation '{self._name}' type={self._type}>"
@@ -505,7 +477,7 @@ class Graph:
         try:
             specs = op_def.infer(op)
         except ValueError as e:
-            node = f"{op_type}[{_attr_summary(op._attrs)}]({', '.join(t.op.name for t in inputs)})"
+            node = f"{op_type}[{messages.attr_summary(op._attrs)}]({', '.join(t.op.name for t in inputs)})"
             raise ValueError(f"{e} for '{{{{node {op_name}}}}} = {node}' with input shapes: "
                              + ", ".join(f"[{','.join('?' if d is None else str(d) for d in t.shape.as_tuple())}]"
                                          if t.shape.as_tuple() is not None else "?" for t in inputs)
@@ -638,36 +610,6 @@ class Graph:
             return None
 
 
-def _float_text(value):
-    """A float attr as TensorFlow prints it: 6 significant digits, or 9 when 6 do not give the float32 back."""
-    single = np.float32(value)
-    text = "%.6g" % single
-    return text if np.float32(text) == single else "%.9g" % single
-
-
-def _attr_summary(attrs):
-    """Attrs as TensorFlow prints them in shape errors: ``T=DT_FLOAT, transpose_a=false``."""
-    parts = []
-    for key in sorted(attrs):
-        value = attrs[key]
-        if isinstance(value, dtypes.DType):
-            text = "DT_" + {"float32": "FLOAT", "float64": "DOUBLE"}.get(value.name, value.name.upper())
-        elif isinstance(value, bool):
-            text = "true" if value else "false"
-        elif isinstance(value, float):
-            text = _float_text(value)
-        elif isinstance(value, (int, str)):
-            text = str(value)
-        elif isinstance(value, bytes):
-            text = '"' + value.decode(errors="replace") + '"'
-        elif isinstance(value, (list, tuple)) and all(type(v) is int for v in value):
-            text = "[" + ", ".join(str(v) for v in value) + "]"
-        else:
-            continue
-        parts.append(f"{key}={text}")
-    return ", ".join(parts)
-
-
 # -- the default graph -----------------------------------------------------------------------------------------
 
 _default_graph_stack = []
@@ -689,16 +631,53 @@ def reset_default_graph():
         raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you need a cleared "
                              "graph, exit the nesting and create a new graph.")
     _global_default_graph = Graph()
-    from minitf.client import session as session_lib
-    session_lib._clear_default_session()
+    _default_session_stack.reset()
+
+
+# -- default session ----------------------------------------------------------------------------------------------
+
+_default_session_stack = stack.DefaultStack()  # client/session.py pushes a Session here in Session.as_default()
+
+
+def get_default_session():
+    """``tf.get_default_session``: the innermost session entered with ``as_default()`` (or ``with``), or None."""
+    return _default_session_stack.get_default()
+
+
+def _run_using_default_session(fetches, feed_dict, graph, session=None):
+    """``Tensor.eval()`` and ``Operation.run()``: ``session.run`` on the given or the default session."""
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            raise ValueError("Cannot evaluate tensor using `eval()`: No default session is registered. Use "
+                             "`with sess.as_default()` or pass an explicit session to `eval(session=sess)`")
+        if session.graph is not graph:
+            raise ValueError("Cannot use the default session to evaluate tensor: the tensor's graph is different "
+                             "from the session's graph. Pass an explicit session to `eval(session=sess)`.")
+    elif session.graph is not graph:
+        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is different from "
+                         "the session's graph.")
+    return session.run(fetches, feed_dict)
 
 
 def _graph_of(values):
     for v in values:
         g = getattr(v, "graph", None)
         if isinstance(g, Graph):
-            return g
+            return innermost_graph(g)
     return None
+
+
+def innermost_graph(graph):
+    """``graph``, or the function being traced in it (the default graph), which captures its tensors."""
+    default = get_default_graph()
+    if default is not graph and default._building_function:
+        outer = getattr(default, "outer_graph", None)
+        while outer is not None:
+            if outer is graph:
+                return default
+            outer = getattr(outer, "outer_graph", None)
+    return graph
 
 
 @contextlib.contextmanager
@@ -740,14 +719,9 @@ def get_collection_ref(key):
     return get_default_graph().get_collection_ref(key)
 
 
-# -- conversion to tensors ---------------------------------------------------------------------------------------
+# -- conversion to tensors (the functions that convert other values: tensor_conversion_registry) -------------
 
-_conversion_functions = []  # (base_type, fn, priority), sorted by priority
-
-
-def register_tensor_conversion_function(base_type, conversion_func, priority=100):
-    _conversion_functions.append((base_type, conversion_func, priority))
-    _conversion_functions.sort(key=lambda entry: entry[2])
+register_tensor_conversion_function = tensor_conversion_registry.register_tensor_conversion_function
 
 
 def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, as_ref=False):
@@ -759,26 +733,7 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, as_ref
             raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with dtype "
                              f"{value.dtype.name}: {value!r}")
         return value
-    for base_type, fn, _ in _conversion_functions:  # a function returns NotImplemented to pass to the next one
-        if not isinstance(value, base_type):
-            continue
-        if dtype is None and preferred_dtype is not None:
-            try:
-                result = fn(value, dtype=dtypes.as_dtype(preferred_dtype), name=name, as_ref=as_ref)
-            except (TypeError, ValueError):
-                result = NotImplemented
-            if result is not NotImplemented:
-                return result
-        result = fn(value, dtype=dtype, name=name, as_ref=as_ref)
-        if result is not NotImplemented:
-            return result
-    from minitf.ops import constant_op
-    if dtype is None and preferred_dtype is not None:
-        try:
-            return constant_op.constant(value, dtype=preferred_dtype, name=name or "Const")
-        except (TypeError, ValueError):
-            pass
-    return constant_op.constant(value, dtype=dtype, name=name or "Const")
+    return tensor_conversion_registry.convert(value, dtype, name, preferred_dtype, as_ref)
 
 
 def convert_n_to_tensor(values, dtype=None, name=None):

@@ -232,38 +232,15 @@ def constant_value(tensor):
     from minitf.framework import ops
     if not isinstance(tensor, ops.Tensor):
         return np.asarray(tensor)
-    op = tensor.op
-    if op.type == "Const":
-        return op.get_attr("value")
-    if op.type == "Shape":
-        shape = op.inputs[0].shape
-        if shape.is_fully_defined():
-            return np.array(shape.as_list(), dtype=op.get_attr("out_type").as_numpy_dtype)
-        return None
-    if op.type in ("Identity", "StopGradient"):
-        return constant_value(op.inputs[0])
-    if op.type == "Pack":
-        parts = [constant_value(t) for t in op.inputs]
-        if any(p is None for p in parts):
-            return None
-        return np.stack(parts, axis=op.get_attr("axis"))
-    if op.type == "Cast":
-        value = constant_value(op.inputs[0])
-        return None if value is None else value.astype(op.get_attr("DstT").as_numpy_dtype)
-    return None
+    static_value = tensor.op._op_def.static_value  # Const, Shape, Identity, Pack, Cast ... (op_registry.OpDef)
+    return None if static_value is None else static_value(tensor.op)
 
 
 def constant_value_as_shape(tensor):
     """The TensorShape described by a 1-D int tensor, with unknown dims where its value is not static."""
     from minitf.framework import ops
-    if isinstance(tensor, ops.Tensor) and tensor.op.type == "Shape":
-        return tensor.op.inputs[0].shape
-    if isinstance(tensor, ops.Tensor) and tensor.op.type == "Pack":
-        dims = []
-        for t in tensor.op.inputs:
-            v = constant_value(t)
-            dims.append(None if v is None or int(v) < 0 else int(v))
-        return tensor_shape.TensorShape(dims)
+    if isinstance(tensor, ops.Tensor) and tensor.op._op_def.static_shape is not None:  # Shape, Pack
+        return tensor.op._op_def.static_shape(tensor.op)
     value = constant_value(tensor)
     if value is None:
         if isinstance(tensor, ops.Tensor):

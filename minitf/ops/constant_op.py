@@ -16,7 +16,7 @@ def _const_kernel(op, state):
     return lambda: value
 
 
-register("Const", _infer_const, _const_kernel)
+register("Const", _infer_const, _const_kernel, static_value=lambda op: op.get_attr("value"))
 no_gradient("Const")
 
 

@@ -17,7 +17,7 @@ from minitf.framework.op_def_lib import pure, register
 from minitf.ops import array_ops
 from minitf.ops import control_flow_util as util
 
-register("NoOp", lambda op: [], lambda op, state: lambda: ())
+register("NoOp", lambda op: [], None)
 
 
 # -- the dataflow ops ---------------------------------------------------------------------------------------------
@@ -109,23 +109,22 @@ def _base_forward_infer(op):
     return [(t.dtype.base_dtype, t.shape)]
 
 
-register("Switch", _switch_infer, pure(_switch_kernel), input_names=("data", "pred"))
-register("RefSwitch", _switch_infer, pure(_switch_kernel), ref_inputs=(0,), input_names=("data", "pred"))
-register("Merge", _merge_infer, pure(_merge_kernel), input_names=("inputs",))
-register("RefMerge", _merge_infer, pure(_merge_kernel), ref_inputs=(0, 1), input_names=("inputs",))
-register("Enter", _enter_infer, pure(_forward), input_names=("data",))
-register("RefEnter", _enter_infer, pure(_forward), ref_inputs=(0,), input_names=("data",))
-register("Exit", _base_forward_infer, pure(_forward), input_names=("data",))
-register("RefExit", _forward_infer, pure(_forward), ref_inputs=(0,), input_names=("data",))
-register("NextIteration", _base_forward_infer, pure(_forward), input_names=("data",))
-register("RefNextIteration", _forward_infer, pure(_forward), ref_inputs=(0,), input_names=("data",))
-register("LoopCond", _loop_cond_infer, pure(_forward), input_names=("input",))
-register("ControlTrigger", lambda op: [], lambda op, state: lambda: ())
+register("Switch", _switch_infer, pure(_switch_kernel), input_names=("data", "pred"), dataflow="switch")
+register("RefSwitch", _switch_infer, pure(_switch_kernel), ref_inputs=(0,), input_names=("data", "pred"),
+         dataflow="switch")
+register("Merge", _merge_infer, pure(_merge_kernel), input_names=("inputs",), dataflow="merge")
+register("RefMerge", _merge_infer, pure(_merge_kernel), ref_inputs=(0, 1), input_names=("inputs",),
+         dataflow="merge")
+register("Enter", _enter_infer, pure(_forward), input_names=("data",), dataflow="enter")
+register("RefEnter", _enter_infer, pure(_forward), ref_inputs=(0,), input_names=("data",), dataflow="enter")
+register("Exit", _base_forward_infer, pure(_forward), input_names=("data",), dataflow="exit")
+register("RefExit", _forward_infer, pure(_forward), ref_inputs=(0,), input_names=("data",), dataflow="exit")
+register("NextIteration", _base_forward_infer, pure(_forward), input_names=("data",), dataflow="next_iteration")
+register("RefNextIteration", _forward_infer, pure(_forward), ref_inputs=(0,), input_names=("data",),
+         dataflow="next_iteration")
+register("LoopCond", _loop_cond_infer, pure(_forward), input_names=("input",), dataflow="loop_cond")
+register("ControlTrigger", lambda op: [], lambda op, state: lambda: (), dataflow="trigger")
 register("RefIdentity", _forward_infer, pure(_forward), ref_inputs=(0,), input_names=("input",))
-
-CONTROL_FLOW_OP_TYPES = frozenset(("Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit",
-                                   "RefExit", "NextIteration", "RefNextIteration", "LoopCond", "ControlTrigger"))
-
 
 # -- TensorArrays: a loop or cond carries one as its flow tensor ------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Convolution and pooling ops (NHWC): Conv2D, DepthwiseConv2dNative, MaxPool, AvgPool, LRN, BiasAdd.
+"""Convolution ops (NHWC): Conv2D, DepthwiseConv2dNative, LRN, BiasAdd, and the window geometry that
+``pooling_ops`` (MaxPool, AvgPool) shares.
 
 Each op is TensorFlow's (op type, attrs, gradient ops). Kernels gather each output pixel's receptive field
 with a strided view of the padded input ("im2col") and do the arithmetic in matrix products or reductions; the
@@ -15,9 +16,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from minitf.framework import dtypes, ops, tensor_shape, tensor_util
-from minitf.framework.op_def_lib import (RegisterGradient, apply_op_1, as_int_list, invalid_argument,
-                                         pure_with_attrs, register, same_as_input)
-from minitf.ops import array_ops
+from minitf.framework.op_def_lib import apply_op_1, as_int_list, invalid_argument, pure_with_attrs, register
 
 TensorShape = tensor_shape.TensorShape
 
@@ -93,7 +92,6 @@ class _Window:
 # multi-threaded BLAS call waits for its slowest thread: on a machine where another process holds a core, 4 MiB
 # blocks made the CIFAR-10 model's second convolution five times slower than one big product, 8 MiB blocks twice.
 _COLUMN_BLOCK_BYTES = 1 << 23
-_POOL_BLOCK_BYTES = 1 << 21  # padded input (and companions) per pooling block: stays in cache between passes
 
 
 def _blocks(images, rows, bytes_per_row, budget):
@@ -282,34 +280,14 @@ def _backprop_filter_kernel(op):
     return conv2d_backprop_filter
 
 
-_CONV_ATTRS = {"use_cudnn_on_gpu": True, "explicit_paddings": [], "data_format": b"NHWC", "dilations": [1, 1, 1, 1]}
-register("Conv2D", _conv_infer, pure_with_attrs(_conv_kernel), input_names=("input", "filter"),
-         attr_defaults=_CONV_ATTRS)
+_CONV_ATTRS = ("T", "strides", "use_cudnn_on_gpu", "padding", "explicit_paddings", "data_format", "dilations")
+_CONV_DEFAULTS = {"use_cudnn_on_gpu": True, "explicit_paddings": [], "data_format": b"NHWC", "dilations": [1, 1, 1, 1]}
+register("Conv2D", _conv_infer, pure_with_attrs(_conv_kernel), input_names=("input", "filter"), attrs=_CONV_ATTRS,
+         attr_defaults=_CONV_DEFAULTS)
 register("Conv2DBackpropInput", _backprop_input_infer, pure_with_attrs(_backprop_input_kernel),
-         input_names=("input_sizes", "filter", "out_backprop"), attr_defaults=_CONV_ATTRS)
+         input_names=("input_sizes", "filter", "out_backprop"), attrs=_CONV_ATTRS, attr_defaults=_CONV_DEFAULTS)
 register("Conv2DBackpropFilter", _backprop_filter_infer, pure_with_attrs(_backprop_filter_kernel),
-         input_names=("input", "filter_sizes", "out_backprop"), attr_defaults=_CONV_ATTRS)
-
-
-def _conv_attrs(op):
-    return {k: op.get_attr(k) for k in ("T", "strides", "use_cudnn_on_gpu", "padding", "explicit_paddings",
-                                        "data_format", "dilations")}
-
-
-@RegisterGradient("Conv2D")
-def _conv2d_grad(op, grad):
-    shape_0, shape_1 = array_ops.shape_n([op.inputs[0], op.inputs[1]])
-    attrs = _conv_attrs(op)
-    return [apply_op_1("Conv2DBackpropInput", [shape_0, op.inputs[1], grad], attrs),
-            apply_op_1("Conv2DBackpropFilter", [op.inputs[0], shape_1, grad], attrs)]
-
-
-@RegisterGradient("Conv2DBackpropInput")
-def _conv2d_backprop_input_grad(op, grad):
-    attrs = _conv_attrs(op)
-    return [None,
-            apply_op_1("Conv2DBackpropFilter", [grad, array_ops.shape(op.inputs[1]), op.inputs[2]], attrs),
-            apply_op_1("Conv2D", [grad, op.inputs[1]], attrs)]
+         input_names=("input", "filter_sizes", "out_backprop"), attrs=_CONV_ATTRS, attr_defaults=_CONV_DEFAULTS)
 
 
 def _conv_op_attrs(x, strides, padding, dilations, data_format="NHWC", use_cudnn_on_gpu=True):
@@ -400,26 +378,16 @@ def _depthwise_filter_kernel(op):
     return depthwise_backprop_filter
 
 
-_DEPTHWISE_ATTRS = {"explicit_paddings": [], "data_format": b"NHWC", "dilations": [1, 1, 1, 1]}
+_DEPTHWISE_ATTRS = ("T", "strides", "padding", "explicit_paddings", "data_format", "dilations")
+_DEPTHWISE_DEFAULTS = {"explicit_paddings": [], "data_format": b"NHWC", "dilations": [1, 1, 1, 1]}
 register("DepthwiseConv2dNative", _depthwise_infer, pure_with_attrs(_depthwise_kernel),
-         input_names=("input", "filter"), attr_defaults=_DEPTHWISE_ATTRS)
+         input_names=("input", "filter"), attrs=_DEPTHWISE_ATTRS, attr_defaults=_DEPTHWISE_DEFAULTS)
 register("DepthwiseConv2dNativeBackpropInput", _backprop_input_infer, pure_with_attrs(_depthwise_input_kernel),
-         input_names=("input_sizes", "filter", "out_backprop"), attr_defaults=_DEPTHWISE_ATTRS)
+         input_names=("input_sizes", "filter", "out_backprop"), attrs=_DEPTHWISE_ATTRS,
+         attr_defaults=_DEPTHWISE_DEFAULTS)
 register("DepthwiseConv2dNativeBackpropFilter", _backprop_filter_infer, pure_with_attrs(_depthwise_filter_kernel),
-         input_names=("input", "filter_sizes", "out_backprop"), attr_defaults=_DEPTHWISE_ATTRS)
-
-
-def _depthwise_attrs(op):
-    return {k: op.get_attr(k) for k in ("T", "strides", "padding", "explicit_paddings", "data_format", "dilations")}
-
-
-@RegisterGradient("DepthwiseConv2dNative")
-def _depthwise_grad(op, grad):
-    attrs = _depthwise_attrs(op)
-    return [apply_op_1("DepthwiseConv2dNativeBackpropInput", [array_ops.shape(op.inputs[0]), op.inputs[1], grad],
-                       attrs),
-            apply_op_1("DepthwiseConv2dNativeBackpropFilter", [op.inputs[0], array_ops.shape(op.inputs[1]), grad],
-                       attrs)]
+         input_names=("input", "filter_sizes", "out_backprop"), attrs=_DEPTHWISE_ATTRS,
+         attr_defaults=_DEPTHWISE_DEFAULTS)
 
 
 def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None, data_format=None,  # noqa: A002
@@ -433,203 +401,6 @@ def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None, data
                  "padding": padding.encode() if isinstance(padding, str) else padding, "explicit_paddings": [],
                  "data_format": b"NHWC", "dilations": _as_4(list(rate) if rate is not None else 1, "dilations")}
         return apply_op_1("DepthwiseConv2dNative", [x, w], attrs, scope)
-
-
-# -- pooling -------------------------------------------------------------------------------------------------------
-
-def _pool_infer(op):
-    _check_nhwc(op)
-    x = op.inputs[0]
-    ksize = _spatial(op.get_attr("ksize"), "ksize")
-    channels = x.shape.as_tuple()[3] if x.shape.ndims == 4 else None
-    return [(x.dtype.base_dtype, _static_output_shape(op, x.shape, ksize, channels))]
-
-
-def _pool_window(op, shape):
-    return _window_of(op, shape, _spatial(op.get_attr("ksize"), "ksize"))
-
-
-def _pool_max(window, padded):
-    """Each window's maximum, skipping NaN (np.fmax): over the window's rows, then its columns."""
-    (kh, kw), (sh, sw) = window.kernel, window.strides
-    rows_span, cols_span = (window.out_h - 1) * sh + 1, (window.out_w - 1) * sw + 1
-    rows = padded[:, 0:rows_span:sh].copy()
-    for i in range(1, kh):
-        np.fmax(rows, padded[:, i:i + rows_span:sh], out=rows)
-    out = rows[:, :, 0:cols_span:sw].copy()
-    for j in range(1, kw):
-        np.fmax(out, rows[:, :, j:j + cols_span:sw], out=out)
-    return out
-
-
-def _padded_blocks(window, x, fill, arrays_per_image=1):
-    """Yields ``(images, padded)``: a few whole images of ``x`` at a time, padded with ``fill`` in one reused
-    buffer (its border is written once), sized so that the block and ``arrays_per_image`` - 1 companions stay in
-    cache."""
-    n, h, w, c = x.shape
-    shape = window.padded_shape(x.shape)
-    per_image = shape[1] * shape[2] * c * x.itemsize * arrays_per_image
-    buffer = None
-    for images, _ in _blocks(n, 1, per_image, _POOL_BLOCK_BYTES):
-        count = images.stop - images.start
-        if buffer is None:  # the first block is the largest
-            buffer = np.full((count,) + shape[1:], fill, x.dtype)
-        padded = buffer[:count]
-        padded[:, window.pad_top:window.pad_top + h, window.pad_left:window.pad_left + w] = x[images]
-        yield images, padded
-
-
-def _lowest(dtype):
-    """The padding for max pooling: NaN, equal to nothing and skipped by fmax (the lowest integer for integers)."""
-    return np.iinfo(dtype).min if np.issubdtype(dtype, np.integer) else np.nan
-
-
-def _max_pool_kernel(op):
-    def max_pool(x):
-        """As TensorFlow's oneDNN kernel: the largest value that is not NaN, and at least the dtype's lowest finite
-        value (a window of -inf and NaN gives -3.4e38 in float32)."""
-        window = _pool_window(op, x.shape)
-        out = np.empty((x.shape[0], window.out_h, window.out_w, x.shape[3]), x.dtype)
-        lowest = np.iinfo(x.dtype).min if np.issubdtype(x.dtype, np.integer) else np.finfo(x.dtype).min
-        for images, padded in _padded_blocks(window, x, _lowest(x.dtype)):
-            np.fmax(_pool_max(window, padded), lowest, out=out[images])
-        return out
-    return max_pool
-
-
-def _first_maximum(window, padded, best, inside):
-    """The kernel position ``i * KW + j`` of each window's first element equal to ``best`` in row-major order: the
-    number of positions before the first match (``KH * KW - 1`` when only the last matches, or none does: a window
-    of NaN). ``inside(position)``, when given, masks out positions in the padding (for integers, whose padding can
-    equal a value)."""
-    (kh, kw) = window.kernel
-    key = np.zeros(best.shape, np.uint8 if kh * kw <= 256 else np.intp)
-    missed = np.ones(best.shape, bool)  # no match yet
-    hit = np.empty(best.shape, bool)
-    for position in range(kh * kw - 1):
-        np.equal(padded[(slice(None),) + window.position(*divmod(position, kw))], best, out=hit)
-        if inside is not None:
-            hit &= inside(position)
-        np.greater(missed, hit, out=missed)  # missed and not hit
-        key += missed
-    return key
-
-
-def _inside_image(window, shape):
-    """``inside(position)``: whether kernel position ``i * KW + j`` of each window ``[OH, OW, 1]`` is in the image."""
-    rows = np.arange(window.out_h) * window.strides[0] - window.pad_top
-    cols = np.arange(window.out_w) * window.strides[1] - window.pad_left
-
-    def inside(position):
-        i, j = divmod(position, window.kernel[1])
-        row, col = rows + i * window.dilations[0], cols + j * window.dilations[1]
-        return (((row >= 0) & (row < shape[1]))[:, None] & ((col >= 0) & (col < shape[2]))[None, :])[:, :, None]
-    return inside
-
-
-def _max_pool_grad_kernel(op):
-    def max_pool_grad(x, y, dy):
-        """Each output's gradient goes to the first maximum of its window in row-major order, as TF's CPU kernel,
-        which also recomputes the maxima from ``x`` rather than trusting ``y``. Padding is NaN, skipped by fmax and
-        equal to nothing, so it never takes a gradient (TF never visits padding). The gradients are added in output
-        order (``np.add.at`` adds one element after the other), so where windows overlap the float32 sums round
-        as TensorFlow's oneDNN kernel's do."""
-        window = _pool_window(op, x.shape)
-        _, h, w, c = x.shape
-        out = np.zeros(x.shape, dy.dtype)
-        # flat index into ``out`` of each output's window origin (padding may make it negative), and of each
-        # kernel position relative to it
-        rows = np.arange(window.out_h) * window.strides[0] - window.pad_top
-        cols = np.arange(window.out_w) * window.strides[1] - window.pad_left
-        origin = ((rows[:, None, None] * w + cols[None, :, None]) * c + np.arange(c)).astype(np.intp)
-        kh, kw = window.kernel
-        offsets = ((np.arange(kh)[:, None] * w + np.arange(kw)) * c).astype(np.intp).ravel()
-        inside = _inside_image(window, x.shape) if np.issubdtype(x.dtype, np.integer) else None
-        for images, block in _padded_blocks(window, x, _lowest(x.dtype), arrays_per_image=2):
-            best = _pool_max(window, block)
-            grad = dy[images]
-            index = offsets.take(_first_maximum(window, block, best, inside))
-            index += origin + np.arange(images.start, images.stop).reshape(-1, 1, 1, 1) * (h * w * c)
-            if inside is None and np.isnan(best).any():  # windows of NaN pass no gradient on
-                found = best == best
-                index, grad = index[found], grad[found]
-            np.add.at(out.reshape(-1), index.reshape(-1), grad.reshape(-1))
-        return out
-    return max_pool_grad
-
-
-def _avg_pool_counts(window, shape):
-    """How many real (unpadded) input pixels each output window covers."""
-    ones = window.pad(np.ones((1,) + tuple(shape[1:3]) + (1,), np.float32))
-    return window.patches(ones).sum(axis=(3, 4))
-
-
-def _avg_pool_kernel(op):
-    def avg_pool(x):
-        window = _pool_window(op, x.shape)
-        sums = window.patches(window.pad(x)).sum(axis=(3, 4))
-        return (sums / _avg_pool_counts(window, x.shape).astype(x.dtype)).astype(x.dtype, copy=False)
-    return avg_pool
-
-
-def _avg_pool_grad_kernel(op):
-    def avg_pool_grad(shape, dy):
-        shape = tuple(int(s) for s in shape)
-        window = _pool_window(op, shape)
-        share = (dy / _avg_pool_counts(window, shape).astype(dy.dtype)).astype(dy.dtype, copy=False)
-        return window.scatter(lambda i, j: share, window.padded_shape(shape), dy.dtype)
-    return avg_pool_grad
-
-
-def _avg_pool_grad_infer(op):
-    return [(op.inputs[1].dtype.base_dtype, _shape_from_value(op.inputs[0]))]
-
-
-_POOL_ATTRS = {"data_format": b"NHWC"}
-register("MaxPool", _pool_infer, pure_with_attrs(_max_pool_kernel), input_names=("input",),
-         attr_defaults={"data_format": b"NHWC", "explicit_paddings": []})
-register("MaxPoolGrad", same_as_input(), pure_with_attrs(_max_pool_grad_kernel),
-         input_names=("orig_input", "orig_output", "grad"), attr_defaults={"data_format": b"NHWC",
-                                                                            "explicit_paddings": []})
-register("AvgPool", _pool_infer, pure_with_attrs(_avg_pool_kernel), input_names=("value",), attr_defaults=_POOL_ATTRS)
-register("AvgPoolGrad", _avg_pool_grad_infer, pure_with_attrs(_avg_pool_grad_kernel),
-         input_names=("orig_input_shape", "grad"), attr_defaults=_POOL_ATTRS)
-
-
-@RegisterGradient("MaxPool")
-def _max_pool_grad(op, grad):
-    attrs = {k: op.get_attr(k) for k in ("T", "ksize", "strides", "padding", "explicit_paddings", "data_format")}
-    return apply_op_1("MaxPoolGrad", [op.inputs[0], op.outputs[0], grad], attrs)
-
-
-@RegisterGradient("AvgPool")
-def _avg_pool_grad(op, grad):
-    attrs = {k: op.get_attr(k) for k in ("T", "ksize", "strides", "padding", "data_format")}
-    return apply_op_1("AvgPoolGrad", [array_ops.shape(op.inputs[0]), grad], attrs)
-
-
-def _pool(op_type, default_name, value, ksize, strides, padding, data_format, name, extra=None):
-    with ops.name_scope(name, default_name, [value]) as scope:
-        x = ops.convert_to_tensor(value, name="input")
-        attrs = {"T": x.dtype.base_dtype, "ksize": _as_4(ksize, "ksize"), "strides": _as_4(strides, "strides"),
-                 "padding": padding.encode() if isinstance(padding, str) else padding,
-                 "data_format": data_format.encode() if isinstance(data_format, str) else data_format}
-        attrs.update(extra or {})
-        return apply_op_1(op_type, [x], attrs, scope)
-
-
-def max_pool(value=None, ksize=None, strides=None, padding=None, data_format="NHWC", name=None,
-             input=None):  # noqa: A002
-    """``tf.nn.max_pool``."""
-    return _pool("MaxPool", "MaxPool", input if value is None else value, ksize, strides, padding, data_format,
-                 name, {"explicit_paddings": []})
-
-
-def avg_pool(value=None, ksize=None, strides=None, padding=None, data_format="NHWC", name=None,
-             input=None):  # noqa: A002
-    """``tf.nn.avg_pool``."""
-    return _pool("AvgPool", "AvgPool", input if value is None else value, ksize, strides, padding, data_format,
-                 name)
 
 
 # -- local response normalization ------------------------------------------------------------------------------
@@ -724,12 +495,6 @@ register("LRNGrad", lambda op: [(op.inputs[0].dtype.base_dtype, op.inputs[1].sha
          attr_defaults=_LRN_ATTRS)
 
 
-@RegisterGradient("LRN")
-def _lrn_grad(op, grad):
-    attrs = {k: op.get_attr(k) for k in ("T", "depth_radius", "bias", "alpha", "beta")}
-    return apply_op_1("LRNGrad", [grad, op.inputs[0], op.outputs[0]], attrs)
-
-
 def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.5, name=None):  # noqa: A002
     """``tf.nn.lrn``: ``input / (bias + alpha * sqr_sum) ** beta`` over ``depth_radius`` neighbouring channels."""
     with ops.name_scope(name, "LRN", [input]) as scope:
@@ -775,12 +540,6 @@ register("BiasAdd", _bias_add_infer, lambda op, state: _bias_add_kernel, input_n
 register("BiasAddGrad", _bias_add_grad_infer,
          lambda op, state: lambda g: g.reshape(-1, g.shape[-1]).sum(axis=0, dtype=g.dtype),
          input_names=("out_backprop",), attr_defaults={"data_format": b"NHWC"})
-
-
-@RegisterGradient("BiasAdd")
-def _bias_add_grad(op, received_grad):
-    attrs = {"T": op.get_attr("T"), "data_format": op.get_attr("data_format")}
-    return received_grad, apply_op_1("BiasAddGrad", [received_grad], attrs)
 
 
 def bias_add(value, bias, data_format=None, name=None):

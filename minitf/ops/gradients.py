@@ -8,8 +8,8 @@ one tensor from several consumers are summed with ``AddN``.
 import collections
 
 from minitf.framework import dtypes, ops, op_registry
-from minitf.ops import array_ops, control_flow_grad, control_flow_ops, control_flow_state, math_ops  # noqa: F401
-from minitf.ops import control_flow_util
+from minitf.ops import array_ops, control_flow_ops, control_flow_state, control_flow_util, math_ops
+from minitf.ops import array_grad, control_flow_grad, math_grad, nn_grad  # noqa: F401 -- register the gradient functions
 
 _TRAINABLE = {dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex128,
               dtypes.bfloat16, dtypes.resource, dtypes.variant}

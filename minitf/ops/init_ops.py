@@ -8,11 +8,9 @@ rounding steps (about 2e-7 in float32), not bitwise.
 
 import math
 
-import numpy as np
-
-from minitf.framework import dtypes, tensor_shape
-from minitf.framework.op_def_lib import apply_op, apply_op_1, invalid_argument, pure, register
-from minitf.ops import array_ops, constant_op, math_ops, random_ops
+from minitf.framework import dtypes
+from minitf.framework.op_def_lib import apply_op, apply_op_1
+from minitf.ops import array_ops, constant_op, linalg_ops, math_ops, random_ops  # noqa: F401 -- Qr, DiagPart
 
 
 class Initializer:
@@ -252,55 +250,6 @@ class Orthogonal(Initializer):
 
     def get_config(self):
         return {"gain": self.gain, "seed": self.seed, "dtype": self.dtype.name}
-
-
-# Linear-algebra ops used by Orthogonal. (They belong with other linalg ops once minitf has a linalg module.)
-
-def _qr_infer(op):
-    shape = op.inputs[0].shape
-    if shape.ndims is None:
-        return [(op.inputs[0].dtype, tensor_shape.unknown_shape())] * 2
-    if shape.ndims < 2:
-        raise ValueError(f"Shape must be at least rank 2 but is rank {shape.ndims} for '{op.name}' (op: 'Qr')")
-    *batch, rows, cols = shape.as_list()
-    small = None if rows is None or cols is None else min(rows, cols)
-    full = op.get_attr("full_matrices")
-    q_cols, r_rows = (rows, rows) if full else (small, small)
-    return [(op.inputs[0].dtype, tensor_shape.TensorShape(batch + [rows, q_cols])),
-            (op.inputs[0].dtype, tensor_shape.TensorShape(batch + [r_rows, cols]))]
-
-
-def _qr_kernel(op):
-    mode = "complete" if op.get_attr("full_matrices") else "reduced"
-
-    def qr(x):
-        q, r = np.linalg.qr(x, mode=mode)
-        return q.astype(x.dtype, copy=False), r.astype(x.dtype, copy=False)
-    return qr
-
-
-def _diag_part_infer(op):
-    shape = op.inputs[0].shape
-    if shape.ndims is None:
-        return [(op.inputs[0].dtype, tensor_shape.unknown_shape())]
-    if shape.ndims % 2:
-        raise ValueError(f"Input must have even rank <= 6, input rank is {shape.ndims} for '{op.name}' "
-                         "(op: 'DiagPart')")
-    half = shape.ndims // 2
-    dims = [a if a is not None else b for a, b in zip(shape.as_list()[:half], shape.as_list()[half:])]
-    return [(op.inputs[0].dtype, tensor_shape.TensorShape(dims))]
-
-
-def _diag_part(x):
-    half = x.ndim // 2
-    if x.shape[:half] != x.shape[half:]:
-        raise invalid_argument(f"Invalid shape {list(x.shape)}: dimensions i and i + rank/2 must be equal")
-    size = int(np.prod(x.shape[:half], dtype=np.int64))
-    return x.reshape(size, size).diagonal().reshape(x.shape[:half]).copy()
-
-
-register("Qr", _qr_infer, lambda op, state: _qr_kernel(op), input_names=("input",))
-register("DiagPart", _diag_part_infer, pure(_diag_part), input_names=("input",))
 
 
 zeros_initializer = Zeros

@@ -6,7 +6,7 @@ import numpy as np
 
 from minitf.framework import dtypes, ops
 from minitf.framework.op_def_lib import RegisterGradient, invalid_argument, register
-from minitf.framework.ops import _float_text
+from minitf.framework.messages import _float_text
 
 
 def _element_text(value):

@@ -4,8 +4,8 @@ moments and batch normalization — TensorFlow's op types, attrs and gradients, 
 import numpy as np
 
 from minitf.framework import dtypes, ops, tensor_shape, tensor_util
-from minitf.framework.op_def_lib import (RegisterGradient, apply_op, apply_op_1, invalid_argument, no_gradient, pure,
-                                         pure_with_attrs, register, same_as_input)
+from minitf.framework.op_def_lib import (apply_op, apply_op_1, invalid_argument, no_gradient, pure, pure_with_attrs,
+                                         register, same_as_input)
 from minitf.ops import array_ops, math_ops
 
 TensorShape = tensor_shape.TensorShape
@@ -73,11 +73,6 @@ def _register_activation(op_type, forward, backward, uses_output):
     register(grad_type, same_as_input(), pure_with_attrs(backward_kernel),
              input_names=("gradients", "outputs" if uses_output else "features"), attr_defaults=attr_defaults)
 
-    @RegisterGradient(op_type)
-    def _grad(op, grad):
-        attrs = dict({"T": op.get_attr("T")}, **attrs_of(op))
-        return apply_op_1(grad_type, [grad, op.outputs[0] if uses_output else op.inputs[0]], attrs)
-
 
 for _op_type, (_forward, _backward, _uses_output) in _ACTIVATIONS.items():
     _register_activation(_op_type, _forward, _backward, _uses_output)
@@ -133,19 +128,6 @@ def _softmax_infer(op):
 
 register("Softmax", _softmax_infer, pure(_softmax_kernel), input_names=("logits",))
 register("LogSoftmax", _softmax_infer, pure(_log_softmax_kernel), input_names=("logits",))
-
-
-@RegisterGradient("Softmax")
-def _softmax_grad(op, grad_softmax):
-    softmax = op.outputs[0]
-    sum_channels = math_ops.reduce_sum(grad_softmax * softmax, -1, keepdims=True)
-    return (grad_softmax - sum_channels) * softmax
-
-
-@RegisterGradient("LogSoftmax")
-def _log_softmax_grad(op, grad):
-    softmax = math_ops.exp(op.outputs[0])
-    return grad - math_ops.reduce_sum(grad, -1, keepdims=True) * softmax
 
 
 def _last_axis_op(op_type, logits, axis, name):
@@ -216,38 +198,12 @@ register("SparseSoftmaxCrossEntropyWithLogits", _xent_infer, pure(_sparse_xent_k
 register("PreventGradient", same_as_input(), pure(lambda x: x), input_names=("input",), attr_defaults={"message": b""})
 
 
-@RegisterGradient("PreventGradient")
-def _prevent_gradient_grad(op, _):
-    raise LookupError(f"Gradient explicitly disabled. Reason: {op.get_attr('message').decode()}")
-
-
 def _prevent_gradient(x, message):
     return apply_op_1("PreventGradient", [x], {"T": x.dtype.base_dtype, "message": message.encode()})
 
 
 def _broadcast_mul(vec, mat):
     return array_ops.expand_dims(vec, -1) * mat
-
-
-@RegisterGradient("SoftmaxCrossEntropyWithLogits")
-def _softmax_xent_grad(op, grad_loss, grad_grad):
-    softmax_grad = op.outputs[1]
-    grad = _broadcast_mul(grad_loss, softmax_grad)
-    logits = op.inputs[0]
-    if grad_grad is not None and not getattr(grad_grad, "_is_zeros_tensor", False):
-        softmax = apply_op_1("Softmax", [logits], {"T": logits.dtype.base_dtype})
-        grad += ((grad_grad - array_ops.squeeze(
-            math_ops.matmul(array_ops.expand_dims(grad_grad, 1), array_ops.expand_dims(softmax, 2)), axis=1))
-                 * softmax)
-    return grad, _broadcast_mul(grad_loss, -apply_op_1("LogSoftmax", [logits], {"T": logits.dtype.base_dtype}))
-
-
-@RegisterGradient("SparseSoftmaxCrossEntropyWithLogits")
-def _sparse_softmax_xent_grad(op, grad_loss, grad_grad):
-    message = ("Currently there is no way to take the second derivative of sparse_softmax_cross_entropy_with_logits "
-               "due to the fused implementation's interaction with tf.gradients()")
-    sparse_grad = _prevent_gradient(op.outputs[1], message)
-    return _broadcast_mul(grad_loss, sparse_grad), None
 
 
 def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim=None):
@@ -372,22 +328,6 @@ register("TopKV2", _top_k_infer, pure_with_attrs(_top_k_kernel), input_names=("i
          attr_defaults={"sorted": True, "index_type": dtypes.int32})
 
 
-@RegisterGradient("TopKV2")
-def _top_k_grad(op, grad, _):
-    """Scatters each gradient back to the input position its index names (TF uses ScatterNd; the indices of a
-    row are distinct, so a segment sum is the same)."""
-    in_shape = array_ops.shape(op.inputs[0])
-    indices = op.outputs[1]
-    in_lastdim = array_ops.gather(in_shape, array_ops.size(in_shape) - 1)
-    ind_2d = array_ops.reshape(indices, array_ops.stack([-1, array_ops.gather(array_ops.shape(indices),
-                                                                              array_ops.rank(indices) - 1)]))
-    outerdim = array_ops.gather(array_ops.shape(ind_2d), 0)
-    offsets = array_ops.expand_dims(array_ops.range(0, outerdim * in_lastdim, in_lastdim), -1)
-    ind = array_ops.reshape(ind_2d + offsets, [-1])
-    scattered = array_ops.unsorted_segment_sum(array_ops.reshape(grad, [-1]), ind, math_ops.reduce_prod(in_shape))
-    return [array_ops.reshape(scattered, in_shape), None]
-
-
 def top_k(input, k=1, sorted=True, name=None):  # noqa: A002
     """``tf.nn.top_k``: the ``k`` largest entries of the last axis and their indices (ties: lower index first)."""
     with ops.name_scope(name, "TopKV2", [input]) as scope:
@@ -431,11 +371,6 @@ def _l2_loss_kernel(t):
 
 register("L2Loss", lambda op: [(op.inputs[0].dtype.base_dtype, TensorShape([]))], pure(_l2_loss_kernel),
          input_names=("t",))
-
-
-@RegisterGradient("L2Loss")
-def _l2_loss_grad(op, grad):
-    return op.inputs[0] * grad
 
 
 def l2_loss(t, name=None):
@@ -626,29 +561,6 @@ register("FusedBatchNormV3", _fused_batch_norm_infer, pure_with_attrs(_fused_bat
 register("FusedBatchNormGradV3", _fused_batch_norm_grad_infer, pure_with_attrs(_fused_batch_norm_grad_kernel),
          input_names=("y_backprop", "x", "scale", "reserve_space_1", "reserve_space_2", "reserve_space_3"),
          attr_defaults={k: v for k, v in _FUSED_BATCH_NORM_ATTRS.items() if k != "exponential_avg_factor"})
-
-
-@RegisterGradient("FusedBatchNormV3")
-def _fused_batch_norm_grad(op, grad_y, *_):
-    """TF's ``_BaseFusedBatchNormGrad``: training mode differentiates through the batch statistics (outputs 3
-    and 4); inference mode uses the population statistics (inputs 3 and 4) in NHWC/NDHWC layout."""
-    x, scale = op.inputs[0], op.inputs[1]
-    data_format, is_training = op.get_attr("data_format"), op.get_attr("is_training")
-    attrs = {"T": op.get_attr("T"), "U": op.get_attr("U"), "epsilon": op.get_attr("epsilon"),
-             "data_format": data_format, "is_training": is_training}
-    if is_training:
-        inputs = [grad_y, x, scale, op.outputs[3], op.outputs[4], op.outputs[5]]
-        dx, dscale, doffset = apply_op("FusedBatchNormGradV3", inputs, attrs).outputs[:3]
-        return dx, dscale, doffset, None, None
-    to_last = {b"NCHW": [0, 2, 3, 1], b"NCDHW": [0, 2, 3, 4, 1]}.get(data_format)
-    if to_last is not None:
-        x, grad_y = array_ops.transpose(x, to_last), array_ops.transpose(grad_y, to_last)
-        attrs["data_format"] = b"NHWC" if data_format == b"NCHW" else b"NDHWC"
-    inputs = [grad_y, x, scale, op.inputs[3], op.inputs[4], op.outputs[5]]
-    dx, dscale, doffset = apply_op("FusedBatchNormGradV3", inputs, attrs).outputs[:3]
-    if to_last is not None:
-        dx = array_ops.transpose(dx, [0, len(to_last) - 1] + list(range(1, len(to_last) - 1)))
-    return dx, dscale, doffset, None, None
 
 
 def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001, data_format="NHWC",

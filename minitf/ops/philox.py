@@ -17,13 +17,13 @@ Normal samples come from Box-Muller, whose ``log``/``sin``/``cos`` TensorFlow ta
 agree bit for bit only if those functions do, so this module reproduces glibc's:
 
 * float32 (``logf``, ``sincosf``): glibc >= 2.28 computes both in double precision from small tables and rounds
-  once to float. :class:`_Float32Libm` runs the same double-precision steps vectorised in numpy; the result can
+  once to float. :class:`libm.Float32Libm` runs the same double-precision steps vectorised in numpy; the result can
   then differ from glibc's only where glibc's fused multiply-adds move the double value across a float32
   rounding boundary, so elements whose double value lies within 256 double ulps of a boundary (about one in a
   million) are recomputed by calling the C library through ctypes.
 * float64 (``log``, ``sin``, ``cos``): glibc returns the correctly rounded value whenever the true value is more
   than its documented error (0.52 ulp for log, 0.548 ulp for sin/cos) away from a rounding boundary.
-  :class:`_Float64Libm` computes in ``np.longdouble`` (64-bit mantissa) and calls the C library for the elements
+  :class:`libm.Float64Libm` computes in ``np.longdouble`` (64-bit mantissa) and calls the C library for the elements
   that lie closer than that to a boundary (about 6% for log, 12% for sin/cos).
 
 Without a loadable C math library (a non-glibc platform), or without an extended ``np.longdouble``, the numpy
@@ -33,12 +33,10 @@ taken from that libm through ctypes: exact, but slow.
 
 Speed: large draws are cut into chunks of blocks that a thread pool processes in parallel (numpy releases the
 GIL inside its loops); chunks write disjoint parts of the output, so results never depend on the number of
-threads. Inside a chunk the work goes through per-thread scratch arrays (:class:`_Scratch`), because fresh
+threads. Inside a chunk the work goes through per-thread scratch arrays (``libm.scratch``), because fresh
 arrays of this size cost page faults on every allocation.
 """
 
-import ctypes
-import ctypes.util
 import functools
 import os
 import sys
@@ -48,6 +46,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from minitf.framework import errors
+from minitf.ops import libm
 
 BLOCKS_PER_OUTPUT = 256
 """Blocks a kernel call reserves per output element (``ReserveRandomOutputs(N, 256)``)."""
@@ -68,24 +67,6 @@ _TWO_PI = 2.0 * np.pi
 _CORES = os.cpu_count() or 1
 
 
-class _Scratch(threading.local):
-    """Per-thread work arrays, reused from chunk to chunk: ``scratch(name, n, dtype)`` is an array of ``n``.
-
-    Each name belongs to one step of one function, and its contents live only until that step runs again.
-    A thread that has drawn large normal samples keeps about 11 MB of them.
-    """
-
-    def __init__(self):
-        self.arrays = {}
-
-    def __call__(self, name, n, dtype):
-        array = self.arrays.get(name)
-        if array is None or array.size < n:
-            array = self.arrays[name] = np.empty(-(-n // 4096) * 4096, dtype)
-        return array[:n]
-
-
-_scratch = _Scratch()
 _ARANGE = np.arange(_CHUNK_BLOCKS, dtype=_U64)  # offsets within a chunk
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -130,7 +111,7 @@ def _round_keys(key):
 
 def _philox_range(keys, counter, lo, hi):
     """Blocks ``counter + lo`` to ``counter + hi - 1`` (a scratch array)."""
-    offsets = np.add(_ARANGE[:hi - lo], _U64(lo), out=_scratch("philox.offsets", hi - lo, _U64))
+    offsets = np.add(_ARANGE[:hi - lo], _U64(lo), out=libm.scratch("philox.offsets", hi - lo, _U64))
     return _philox_at(keys, counter, offsets)
 
 
@@ -143,11 +124,11 @@ def _philox_at(keys, counter, offsets):
     """
     n = offsets.size
     base_lo, base_hi = _U64(counter % _UINT64_MOD), _U64((counter >> 64) % _UINT64_MOD)
-    even = _scratch("philox.even", 2 * n, np.uint32).reshape(2, n)
-    products = [_scratch("philox.product" + name, 2 * n, _U64).reshape(2, n) for name in ("0", "1")]
+    even = libm.scratch("philox.even", 2 * n, np.uint32).reshape(2, n)
+    products = [libm.scratch("philox.product" + name, 2 * n, _U64).reshape(2, n) for name in ("0", "1")]
     product = products[1]
     np.add(offsets, base_lo, out=product[0])  # the counter's low and high 64 bits
-    np.add(np.less(product[0], base_lo, out=_scratch("philox.carry", n, bool)), base_hi, out=product[1])
+    np.add(np.less(product[0], base_lo, out=libm.scratch("philox.carry", n, bool)), base_hi, out=product[1])
     halves = product.view(np.uint32).reshape(2, n, 2)
     np.copyto(even, halves[:, :, _LOW_HALF])
     odd = halves[:, :, _HIGH_HALF]
@@ -158,7 +139,7 @@ def _philox_at(keys, counter, offsets):
         np.bitwise_xor(halves[:, :, _HIGH_HALF], odd, out=even)
         even ^= key  # [hi(c2*M1) ^ c1 ^ k0; hi(c0*M0) ^ c3 ^ k1]
         odd = halves[:, :, _LOW_HALF]  # [lo(c2*M1); lo(c0*M0)]
-    blocks = _scratch("philox.blocks", 4 * n, np.uint32).reshape(n, 4)
+    blocks = libm.scratch("philox.blocks", 4 * n, np.uint32).reshape(n, 4)
     for lane, word in enumerate((even[0], odd[0], even[1], odd[1])):
         blocks[:, lane] = word
     return blocks
@@ -313,7 +294,7 @@ def truncated_normal(seed, counter, shape, dtype):
 
     def candidates(groups, block, out):
         """Box-Muller values of block ``block`` of each group's sub-stream (``groups``: uint64) into ``out``."""
-        offsets = _scratch("truncated.offsets", groups.size, _U64)
+        offsets = libm.scratch("truncated.offsets", groups.size, _U64)
         np.multiply(groups, _U64(stride), out=offsets)
         offsets += _U64(block)
         box_muller(_philox_at(keys, counter, offsets), out.reshape(-1))
@@ -407,30 +388,30 @@ def _box_muller_float32(blocks, out):
     """
     words = blocks.reshape(-1)
     n = words.size // 2
-    u_bits = _scratch("box_muller.u", n, np.uint32)
+    u_bits = libm.scratch("box_muller.u", n, np.uint32)
     np.bitwise_and(words[0::2], np.uint32(0x7FFFFF), out=u_bits)
     u_bits |= np.uint32(0x3F800000)
     u = u_bits.view(np.float32)
     u -= np.float32(1.0)
     np.maximum(u, np.float32(_BOX_MULLER_EPSILON), out=u)
-    v_bits = _scratch("box_muller.v_bits", n, np.uint32)
+    v_bits = libm.scratch("box_muller.v_bits", n, np.uint32)
     np.bitwise_and(words[1::2], np.uint32(0x7FFFFF), out=v_bits)
-    v_wide = _scratch("box_muller.v_wide", n, np.float64)
+    v_wide = libm.scratch("box_muller.v_wide", n, np.float64)
     np.multiply(v_bits, _TWO_PI * 2.0 ** -23, out=v_wide)  # 2*pi * U(x1), rounded once
-    v = _scratch("box_muller.v", n, np.float32)
+    v = libm.scratch("box_muller.v", n, np.float32)
     np.copyto(v, v_wide, casting="same_kind")
-    libm = _float32_libm()
-    radius = libm.log(u)
+    math = libm.float32_libm()
+    radius = math.log(u)
     radius *= np.float32(-2.0)
     np.sqrt(radius, out=radius)
-    sin, cos = libm.sincos(v)
+    sin, cos = math.sincos(v)
     np.multiply(sin, radius, out=out[0::2])
     np.multiply(cos, radius, out=out[1::2])
 
 
 def _box_muller_half(blocks, out):
     """Half normals are the float32 ones rounded to half."""
-    values = _scratch("box_muller.half", out.size, np.float32)
+    values = libm.scratch("box_muller.half", out.size, np.float32)
     _box_muller_float32(blocks, values)
     np.copyto(out, values, casting="same_kind")
 
@@ -441,277 +422,8 @@ def _box_muller_float64(blocks, out):
     _uniform_float64(blocks, uniforms)
     u, v = uniforms[0::2], uniforms[1::2] * _TWO_PI
     np.maximum(u, _BOX_MULLER_EPSILON, out=u)
-    libm = _float64_libm()
-    radius = np.sqrt(-2.0 * libm.log(u))
-    sin, cos = libm.sincos(v)
+    math = libm.float64_libm()
+    radius = np.sqrt(-2.0 * math.log(u))
+    sin, cos = math.sincos(v)
     np.multiply(sin, radius, out=out[0::2])
     np.multiply(cos, radius, out=out[1::2])
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The C library's log/sin/cos, reproduced
-
-
-def _load_libm():
-    """glibc's libm through ctypes, or None where there is none."""
-    for name in ("libm.so.6", ctypes.util.find_library("m")):
-        if not name:
-            continue
-        try:
-            lib = ctypes.CDLL(name)
-            for function, ctype in (("logf", ctypes.c_float), ("sinf", ctypes.c_float), ("cosf", ctypes.c_float),
-                                    ("log", ctypes.c_double), ("sin", ctypes.c_double), ("cos", ctypes.c_double)):
-                getattr(lib, function).restype = ctype
-                getattr(lib, function).argtypes = [ctype]
-        except (OSError, AttributeError):
-            continue
-        return lib
-    return None
-
-
-def _call_each(function, values, dtype):
-    return np.array([function(x) for x in values.tolist()], dtype)
-
-
-def _hex_floats(text):
-    return np.array([float.fromhex(word) for word in text.split()])
-
-
-class _Float32Libm:
-    """glibc's ``logf`` and ``sincosf`` (sysdeps/ieee754/flt-32, glibc >= 2.28) evaluated in numpy float64.
-
-    Both compute a double ``y`` from a small table and a polynomial and return ``(float)y``. Here the same
-    operations run in the same order, without fused multiply-adds (glibc's x86-64 build may use them), so ``y``
-    can differ from glibc's in its last bits; the float32 result can then differ only when ``y`` is within a
-    few double ulps of a float32 rounding boundary, and those elements are taken from ``libm``. Over all 2**23
-    inputs TensorFlow's Box-Muller can pass, this matches glibc 2.36 exactly. Results are scratch arrays.
-    The tables and coefficients are glibc's (e_logf_data.c, s_sincosf_data.c, from Arm's optimized-routines).
-    """
-
-    _LOG_INVC = _hex_floats("""
-        0x1.661ec79f8f3bep+0 0x1.571ed4aaf883dp+0 0x1.49539f0f010bp+0 0x1.3c995b0b80385p+0 0x1.30d190c8864a5p+0
-        0x1.25e227b0b8eap+0 0x1.1bb4a4a1a343fp+0 0x1.12358f08ae5bap+0 0x1.0953f419900a7p+0 0x1p+0
-        0x1.e608cfd9a47acp-1 0x1.ca4b31f026aap-1 0x1.b2036576afce6p-1 0x1.9c2d163a1aa2dp-1 0x1.886e6037841edp-1
-        0x1.767dcf5534862p-1""")
-    _LOG_LOGC = _hex_floats("""
-        -0x1.57bf7808caadep-2 -0x1.2bef0a7c06ddbp-2 -0x1.01eae7f513a67p-2 -0x1.b31d8a68224e9p-3
-        -0x1.6574f0ac07758p-3 -0x1.1aa2bc79c81p-3 -0x1.a4e76ce8c0e5ep-4 -0x1.1973c5a611cccp-4
-        -0x1.252f438e10c1ep-5 0x0p+0 0x1.aa5aa5df25984p-5 0x1.c5e53aa362eb4p-4 0x1.526e57720db08p-3
-        0x1.bc2860d22477p-3 0x1.1058bc8a07ee1p-2 0x1.4043057b6ee09p-2""")
-    _LN2 = float.fromhex("0x1.62e42fefa39efp-1")
-    _LOG_POLY = tuple(_hex_floats("-0x1.00ea348b88334p-2 0x1.5575b0be00b6ap-2 -0x1.ffffef20a4123p-2"))
-    _LOG_OFF = 0x3F330000
-    _INV_HALF_PI_2_24 = float.fromhex("0x1.45F306DC9C883p+23")  # 2/pi * 2**24: the quadrant lands in bits 24+
-    _HALF_PI = float.fromhex("0x1.921FB54442D18p0")  # 50 significant bits: n * pi/2 is exact for n <= 4
-    _COS_POLY = tuple(_hex_floats("-0x1.ffffffd0c621cp-2 0x1.55553e1068f19p-5 -0x1.6c087e89a359dp-10"
-                                  " 0x1.99343027bf8c3p-16"))
-    _SIN_POLY = tuple(_hex_floats("-0x1.555545995a603p-3 0x1.1107605230bc4p-7 -0x1.994eb3774cf24p-13"))
-    # Inputs where glibc's logf/sinf/cosf are not correctly rounded: a libm that agrees with the emulation on
-    # all of them runs glibc's algorithms.
-    _CHECK_LOG = [0x3E2A6850, 0x3E9A3B88, 0x3EE356CC, 0x3F49B914, 0x3F519B62, 0x3F71E0B0, 0x3F79C874, 0x3F7C4344]
-    _CHECK_SIN = [0x401A64B2, 0x40567142, 0x40582973, 0x4066E2BF, 0x406B92D6, 0x4077C615, 0x40B65C09, 0x40C11A2A]
-    _CHECK_COS = [0x3F567BEC, 0x3F83385D, 0x3F8619D4, 0x3FA689BE, 0x3FE625EB, 0x4080E8D3, 0x40A12CD8, 0x40A2CF9A]
-
-    def __init__(self, libm):
-        self.libm = libm
-        self.emulate = libm is None or self._agrees_with(libm)
-
-    def log(self, x):
-        """``logf`` of a float32 array of positive normal numbers."""
-        if not self.emulate:
-            return _call_each(self.libm.logf, x, np.float32)
-        y = self._log_double(x)
-        out = _scratch("logf.out", x.size, np.float32)
-        np.copyto(out, y, casting="same_kind")
-        self._patch(out, y, x, "logf")
-        return out
-
-    def sincos(self, x):
-        """``sincosf`` of a float32 array with values in [0, 120): ``(sin, cos)``.
-
-        glibc reduces ``x = r + n*pi/2`` (|r| <= pi/4) and evaluates a sine polynomial ``S(r)`` and a cosine
-        polynomial ``C(r)``; quadrant ``q = n & 3`` makes ``(sin, cos)`` = ``(S, C)``, ``(C, -S)``, ``(-S, -C)``
-        or ``(-C, S)``, done here on the float32 bits: swap where ``q`` is odd, then flip the sign bits.
-        """
-        if not self.emulate:
-            return _call_each(self.libm.sinf, x, np.float32), _call_each(self.libm.cosf, x, np.float32)
-        n = x.size
-        quadrant = _scratch("sincosf.quadrant", n, np.int32)
-        sin_poly, cos_poly = self._polynomials(x, quadrant)
-        sin, cos = _scratch("sinf.out", n, np.float32), _scratch("cosf.out", n, np.float32)
-        np.copyto(sin, sin_poly, casting="same_kind")
-        np.copyto(cos, cos_poly, casting="same_kind")
-        sin_bits, cos_bits, quadrant_bits = sin.view(np.uint32), cos.view(np.uint32), quadrant.view(np.uint32)
-        swap, sign = _scratch("sincosf.swap", n, np.uint32), _scratch("sincosf.sign", n, np.uint32)
-        np.bitwise_and(quadrant_bits, 1, out=swap)
-        np.negative(swap, out=swap)  # all ones where q is odd
-        swap &= np.bitwise_xor(sin_bits, cos_bits, out=sign)
-        sin_bits ^= swap
-        cos_bits ^= swap
-        np.bitwise_and(quadrant_bits, 2, out=sign)
-        sign <<= 30
-        sin_bits ^= sign  # q = 2, 3: -sin
-        quadrant_bits += 1
-        np.bitwise_and(quadrant_bits, 2, out=sign)
-        sign <<= 30
-        cos_bits ^= sign  # q = 1, 2: -cos
-        if self.libm is not None:
-            near = np.flatnonzero(_near_float32_boundary(sin_poly) | _near_float32_boundary(cos_poly, "near.cos"))
-            if near.size:
-                sin[near] = _call_each(self.libm.sinf, x[near], np.float32)
-                cos[near] = _call_each(self.libm.cosf, x[near], np.float32)
-        return sin, cos
-
-    def _log_double(self, x):
-        """glibc ``__logf`` before its final rounding: ``log(x) = log1p(z/c - 1) + log(c) + k*ln2``."""
-        n = x.size
-        ix = x.view(np.int32)
-        tmp, index, k = (_scratch("logf." + name, n, np.int32) for name in ("tmp", "index", "k"))
-        z, r, y0, y, t = (_scratch("logf." + name, n, np.float64) for name in ("z", "r", "y0", "y", "t"))
-        np.subtract(ix, np.int32(self._LOG_OFF), out=tmp)
-        np.right_shift(tmp, 19, out=index)
-        index &= 15
-        np.right_shift(tmp, 23, out=k)
-        tmp &= np.int32(-0x800000)
-        np.subtract(ix, tmp, out=tmp)  # the bits of z, x scaled into [OFF, 2*OFF)
-        np.copyto(z, tmp.view(np.float32))
-        np.take(self._LOG_INVC, index, out=r, mode="clip")
-        r *= z
-        r -= 1.0  # r = z/c - 1
-        np.multiply(k, self._LN2, out=y0)
-        y0 += np.take(self._LOG_LOGC, index, out=t, mode="clip")  # y0 = log(c) + k*ln2
-        a0, a1, a2 = self._LOG_POLY
-        r2 = np.multiply(r, r, out=z)
-        np.multiply(r, a1, out=y)
-        y += a2
-        y += np.multiply(r2, a0, out=t)
-        y *= r2
-        y0 += r
-        y += y0  # (a0*r2 + a1*r + a2) * r2 + (y0 + r)
-        return y
-
-    def _polynomials(self, x, quadrant):
-        """The quadrant ``n`` (into ``quadrant``) and ``S(r)``, ``C(r)`` of glibc's ``sincosf``."""
-        n = x.size
-        wide, r, r2, r3, t, sin, cos = (_scratch("sincosf." + name, n, np.float64)
-                                        for name in ("wide", "r", "r2", "r3", "t", "sin", "cos"))
-        np.copyto(wide, x)
-        np.copyto(quadrant, np.multiply(wide, self._INV_HALF_PI_2_24, out=t), casting="unsafe")  # truncates
-        quadrant += 0x800000
-        quadrant >>= 24
-        np.subtract(wide, np.multiply(quadrant, self._HALF_PI, out=t), out=r)  # exact: no fma can change it
-        np.multiply(r, r, out=r2)
-        s1, s2, s3 = self._SIN_POLY
-        np.multiply(r2, r, out=r3)
-        np.multiply(r3, s1, out=sin)
-        sin += r  # r + r3*s1
-        np.multiply(r3, r2, out=wide)  # r5
-        np.multiply(r2, s3, out=t)
-        t += s2
-        t *= wide
-        sin += t  # + r5*(s2 + r2*s3)
-        c1, c2, c3, c4 = self._COS_POLY
-        r4 = np.multiply(r2, r2, out=r3)
-        np.multiply(r2, c1, out=cos)
-        cos += 1.0
-        cos += np.multiply(r4, c2, out=t)  # (1 + r2*c1) + r4*c2
-        np.multiply(r4, r2, out=wide)  # r6
-        np.multiply(r2, c4, out=t)
-        t += c3
-        t *= wide
-        cos += t  # + r6*(c3 + r2*c4)
-        return sin, cos
-
-    def _patch(self, out, y, x, function):
-        """Replaces the elements whose double ``y`` is too near a float32 rounding boundary by libm's value."""
-        if self.libm is None:
-            return
-        near = np.flatnonzero(_near_float32_boundary(y))
-        if near.size:
-            out[near] = _call_each(getattr(self.libm, function), x[near], np.float32)
-
-    def _agrees_with(self, libm):
-        saved, self.libm, self.emulate = self.libm, None, True
-        try:
-            checks = []
-            for function, inputs, pick in (("logf", self._CHECK_LOG, lambda x: self.log(x)),
-                                           ("sinf", self._CHECK_SIN, lambda x: self.sincos(x)[0]),
-                                           ("cosf", self._CHECK_COS, lambda x: self.sincos(x)[1])):
-                x = np.array(inputs, np.uint32).view(np.float32)
-                checks.append(np.array_equal(pick(x), _call_each(getattr(libm, function), x, np.float32)))
-        finally:
-            self.libm = saved
-        return all(checks)
-
-
-def _near_float32_boundary(y, scratch_name="near", ulps=256):
-    """Where double ``y`` lies within ``ulps`` of its own ulps of a float32 rounding boundary (a midpoint).
-
-    The 29 low mantissa bits of a double are the ones rounding to float32 drops; the midpoint is 2**28.
-    """
-    dropped = _scratch("near.dropped", y.size, _U64)
-    np.bitwise_and(y.view(_U64), _U64(0x1FFFFFFF), out=dropped)
-    dropped -= _U64(0x10000000 - ulps)
-    return np.less_equal(dropped, _U64(2 * ulps), out=_scratch(scratch_name + ".mask", y.size, bool))
-
-
-class _Float64Libm:
-    """glibc's double ``log``, ``sin`` and ``cos``: correctly rounded values except near rounding boundaries.
-
-    A window is how close (in ulps) to a midpoint between two doubles the true value must be for glibc's
-    result to be in doubt: its documented worst errors are 0.52 ulp (log) and 0.548 ulp (sin, cos), plus a
-    margin for the error of the long double computation.
-    """
-
-    _LOG_WINDOW, _SINCOS_WINDOW = 0.03, 0.06
-
-    def __init__(self, libm):
-        self.libm = libm
-        self.extended = np.finfo(np.longdouble).nmant >= 63
-
-    def log(self, x):
-        return self._evaluate(np.log, x, self.libm and self.libm.log, self._LOG_WINDOW)
-
-    def sincos(self, x):
-        return (self._evaluate(np.sin, x, self.libm and self.libm.sin, self._SINCOS_WINDOW),
-                self._evaluate(np.cos, x, self.libm and self.libm.cos, self._SINCOS_WINDOW))
-
-    def _evaluate(self, ufunc, x, libm_function, window):
-        if not self.extended:
-            if libm_function is None:
-                return ufunc(x)
-            return _call_each(libm_function, x, np.float64)
-        precise = ufunc(x.astype(np.longdouble))
-        rounded = precise.astype(np.float64)
-        if libm_function is not None:
-            ulp = np.spacing(np.abs(rounded)).astype(np.longdouble)
-            offset = np.abs(precise - rounded) / ulp  # in [0, 0.5]; the midpoint is at 0.5
-            power_of_two = (rounded.view(_U64) & _U64(0xFFFFFFFFFFFFF)) == 0  # a smaller ulp below
-            near = np.flatnonzero((offset > 0.5 - window) | power_of_two)
-            if near.size:
-                rounded[near] = _call_each(libm_function, x[near], np.float64)
-        return rounded
-
-
-_libm_lock = threading.Lock()
-_libm_state = {}
-
-
-def _float32_libm():
-    with _libm_lock:
-        if "float32" not in _libm_state:
-            _libm_state["float32"] = _Float32Libm(_shared_libm())
-        return _libm_state["float32"]
-
-
-def _float64_libm():
-    with _libm_lock:
-        if "float64" not in _libm_state:
-            _libm_state["float64"] = _Float64Libm(_shared_libm())
-        return _libm_state["float64"]
-
-
-def _shared_libm():
-    if "libm" not in _libm_state:
-        _libm_state["libm"] = _load_libm()
-    return _libm_state["libm"]

@@ -34,7 +34,7 @@ import os
 import numpy as np
 
 from minitf.framework import errors
-from minitf.ops import philox
+from minitf.ops import libm, philox
 
 _U64 = np.uint64
 _COUNTER_MOD = 1 << 128
@@ -82,7 +82,7 @@ def _normal_doubles(blocks):
 
 def _log(x):
     """glibc's double ``log``, elementwise."""
-    return philox._float64_libm().log(np.ascontiguousarray(x, np.float64))
+    return libm.float64_libm().log(np.ascontiguousarray(x, np.float64))
 
 
 @functools.lru_cache(maxsize=1)

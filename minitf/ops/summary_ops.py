@@ -1,10 +1,12 @@
 """Summary ops: each produces a serialized ``Summary`` proto (a string scalar), byte for byte as TensorFlow's
-kernels do. The encoders live in ``minitf/summary/encoders.py``; ``tf.summary.*`` in ``minitf/summary/summary.py``."""
+kernels do. The encoders live in ``minitf/io/summary_encoders.py``; ``tf.summary.*`` in
+``minitf/summary/summary.py``."""
 
 import numpy as np
 
 from minitf.framework import dtypes, tensor_shape, tensor_util
 from minitf.framework.op_def_lib import invalid_argument, no_gradient, pure, pure_with_attrs, register
+from minitf.io import summary_encoders
 
 _SCALAR_STRING = [(dtypes.string, tensor_shape.TensorShape([]))]
 
@@ -33,7 +35,6 @@ def _scalar_summary(tags, values):
 
 
 def _histogram_summary(tag, values):
-    from minitf.summary import encoders
     tag = _tag(tag)
     flat = np.asarray(values).reshape(-1)
     if flat.dtype.kind in "fc":
@@ -42,7 +43,7 @@ def _histogram_summary(tag, values):
         if np.isinf(flat).any():
             raise invalid_argument(f"Infinity in summary histogram for: {tag}")
     summary = _summary_pb2().Summary()
-    encoders.histogram(flat, summary.value.add(tag=tag).histo)
+    summary_encoders.histogram(flat, summary.value.add(tag=tag).histo)
     return summary.SerializeToString()
 
 
@@ -52,17 +53,16 @@ def _image_kernel(op):
     bad_color = tensor_util.MakeNdarray(bad_color) if not isinstance(bad_color, np.ndarray) else bad_color
 
     def image_summary(tag, tensor):
-        from minitf.summary import encoders
         if tensor.ndim != 4 or tensor.shape[3] not in (1, 3, 4):
             raise invalid_argument("Tensor must be 4-D with last dim 1, 3, or 4, not " + str(list(tensor.shape)))
         tag = _tag(tag)
         summary = _summary_pb2().Summary()
         count = min(tensor.shape[0], max_images)
         for i in range(count):
-            pixels = encoders.image_to_uint8(tensor[i], np.asarray(bad_color).reshape(-1))
+            pixels = summary_encoders.image_to_uint8(tensor[i], np.asarray(bad_color).reshape(-1))
             value = summary.value.add(tag=f"{tag}/image/{i}" if max_images > 1 else f"{tag}/image")
             value.image.height, value.image.width, value.image.colorspace = pixels.shape
-            value.image.encoded_image_string = encoders.png(pixels)
+            value.image.encoded_image_string = summary_encoders.png(pixels)
         return summary.SerializeToString()
     return image_summary
 
@@ -71,7 +71,6 @@ def _audio_kernel(op):
     max_outputs = op.get_attr("max_outputs")
 
     def audio_summary(tag, tensor, sample_rate):
-        from minitf.summary import encoders
         if tensor.ndim not in (2, 3):
             raise invalid_argument("Tensor must be 3-D or 2-D, got: " + str(list(tensor.shape)))
         tag = _tag(tag)
@@ -85,7 +84,7 @@ def _audio_kernel(op):
             value.audio.sample_rate = rate
             value.audio.num_channels = clips.shape[2]
             value.audio.length_frames = clips.shape[1]
-            value.audio.encoded_audio_string = encoders.wav(clips[i], rate)
+            value.audio.encoded_audio_string = summary_encoders.wav(clips[i], rate)
             value.audio.content_type = "audio/wav"
         return summary.SerializeToString()
     return audio_summary

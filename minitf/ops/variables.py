@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from minitf.framework import dtypes, ops, tensor_shape
+from minitf.framework import dtypes, meta_graph, ops, tensor_shape
 from minitf.ops import array_ops, control_flow_ops, math_ops, state_ops
 
 
@@ -147,8 +147,7 @@ class Variable:
         return self._snapshot.eval(session=session)
 
     def load(self, value, session=None):
-        from minitf.client import session as session_lib
-        session = session or session_lib.get_default_session()
+        session = session or ops.get_default_session()
         if session is None:
             raise ValueError("Either session argument should be provided or default session should be "
                              "established")
@@ -258,6 +257,20 @@ def _variable_conversion(value, dtype=None, name=None, as_ref=False):
 
 _overload_operators()
 ops.register_tensor_conversion_function(Variable, _variable_conversion, 0)
+
+
+def _variable_def_type():
+    from minitf.proto import variable_pb2
+    return variable_pb2.VariableDef
+
+
+def _variable_from_proto(proto, import_scope=None):
+    return Variable(variable_def=proto, import_scope=import_scope)
+
+
+for _key in meta_graph.VARIABLE_COLLECTIONS:  # a .meta file holds variables as VariableDefs, as TensorFlow's does
+    meta_graph.register_proto_function(_key, _variable_def_type,
+                                       lambda v, export_scope=None: v.to_proto(export_scope), _variable_from_proto)
 
 
 # -- collections and initializers -------------------------------------------------------------------------------

@@ -8,30 +8,15 @@ and expected.json (the values TensorFlow computes from the imported graph, and i
 import json
 import os
 import shutil
+import sys
 
-import numpy as np
 import tensorflow.compat.v1 as tf
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import graph_io_cases  # noqa: E402
 
 tf.disable_v2_behavior()
 OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures", "graphs")
-
-
-def seed000_graph():
-    graph = tf.Graph()
-    with graph.as_default():
-        x_data = np.linspace(0, 1, 100).astype(np.float32)
-        y_data = x_data * 0.1 + 0.3
-        with tf.name_scope("linear"):
-            weight = tf.Variable(tf.constant([-0.4]), dtype=np.float32, name="weight")
-            bias = tf.Variable(tf.zeros(shape=[1]), dtype=np.float32, name="bias")
-            y = weight * x_data + bias
-        with tf.name_scope("gradient_descent"):
-            loss = tf.reduce_mean(tf.square(y - y_data), name="loss")
-            tf.summary.scalar("linear_loss", loss)
-            training = tf.train.GradientDescentOptimizer(0.5).minimize(loss, name="train")
-        tf.global_variables_initializer()
-        tf.train.Saver()
-    return graph
 
 
 def main():
@@ -41,7 +26,7 @@ def main():
             os.remove(os.path.join(OUT, name))
     shutil.rmtree(os.path.join(OUT, "logs"), ignore_errors=True)
     os.makedirs(OUT, exist_ok=True)
-    graph = seed000_graph()
+    graph = graph_io_cases.seed000_fixture_graph(tf)
     graph_def = graph.as_graph_def(add_shapes=True)
     tf.train.write_graph(graph_def, OUT, "seed000.pb", as_text=False)
     tf.train.write_graph(graph_def, OUT, "seed000.pbtxt", as_text=True)

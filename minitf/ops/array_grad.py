@@ -1,0 +1,153 @@
+"""Gradients of the array ops (``shape_ops``, ``join_ops``, ``slicing_ops``, ``selection_ops``, ``array_ops``),
+named and ordered like TensorFlow's ``python/ops/array_grad.py``."""
+
+from minitf.framework import dtypes, tensor_util
+from minitf.framework.op_def_lib import RegisterGradient, apply_op, apply_op_1, declared_attrs
+from minitf.ops import array_ops, math_ops
+
+
+@RegisterGradient("Pack")
+def _pack_grad(op, grad):
+    return array_ops.unstack(grad, num=op.get_attr("N"), axis=op.get_attr("axis"))
+
+
+@RegisterGradient("Unpack")
+def _unpack_grad(op, *grads):
+    grads = [g if g is not None else array_ops.zeros_like(t) for g, t in zip(grads, op.outputs)]
+    return array_ops.stack(grads, axis=op.get_attr("axis"))
+
+
+@RegisterGradient("ConcatV2")
+def _concat_grad(op, grad):
+    values, axis = op.inputs[:-1], op.inputs[-1]
+    if len(values) == 1:
+        return [grad, None]
+    axis_value = tensor_util.constant_value(axis)
+    rank = values[0].shape.ndims
+    if axis_value is not None and all(v.shape.is_fully_defined() for v in values):
+        a = int(axis_value) % rank
+        sizes = [v.shape.as_list()[a] for v in values]
+        return array_ops.split(grad, sizes, axis=a) + [None]
+    shapes = [array_ops.shape(v) for v in values]
+    offsets = apply_op("ConcatOffset", [axis] + shapes, {"N": len(values)}).outputs
+    return [array_ops.slice(grad, off, s) for off, s in zip(offsets, shapes)] + [None]
+
+
+@RegisterGradient("Slice")
+def _slice_grad(op, grad):
+    x, begin = op.inputs[0], op.inputs[1]
+    input_rank = array_ops.rank(x)
+    slice_size = array_ops.shape(op.outputs[0])
+    shape_vec = array_ops.stack([input_rank, 1])
+    before_pad = array_ops.reshape(begin, shape_vec)
+    after_pad = array_ops.reshape(math_ops.subtract(math_ops.subtract(array_ops.shape(x), slice_size), begin), shape_vec)
+    paddings = array_ops.concat([before_pad, after_pad], 1)
+    return array_ops.pad(grad, paddings), None, None
+
+
+@RegisterGradient("StridedSlice")
+def _strided_slice_grad(op, grad):
+    x = op.inputs[0]
+    begin, end, strides = op.inputs[1:]
+    x_shape = array_ops.shape(x)
+    attrs = declared_attrs(op)
+    attrs.update({"T": grad.dtype.base_dtype, "Index": dtypes.int32})
+    return apply_op_1("StridedSliceGrad", [x_shape, begin, end, strides, grad], attrs), None, None, None
+
+
+@RegisterGradient("Split")
+def _split_grad(op, *grads):
+    grads = [g if g is not None else array_ops.zeros_like(t) for g, t in zip(grads, op.outputs)]
+    return None, array_ops.concat(grads, op.inputs[0])
+
+
+@RegisterGradient("SplitV")
+def _split_v_grad(op, *grads):
+    grads = [g if g is not None else array_ops.zeros_like(t) for g, t in zip(grads, op.outputs)]
+    return array_ops.concat(grads, op.inputs[2]), None, None
+
+
+@RegisterGradient("Fill")
+def _fill_grad(op, grad):
+    return None, math_ops.reduce_sum(grad)
+
+
+@RegisterGradient("GatherV2")
+def _gather_grad(op, grad):
+    params, indices, axis = op.inputs
+    axis_value = tensor_util.constant_value(axis)
+    if axis_value is None or int(axis_value) != 0:
+        raise NotImplementedError("minitf differentiates tf.gather only along axis 0")
+    params_shape = array_ops.shape(params)
+    n = params_shape[0] if not params.shape.is_fully_defined() else params.shape.as_list()[0]
+    flat_indices = array_ops.reshape(indices, [-1])
+    values_shape = array_ops.concat([[-1], params_shape[1:] if not params.shape.is_fully_defined()
+                           else params.shape.as_list()[1:]], 0)
+    values = array_ops.reshape(grad, values_shape)
+    return array_ops.unsorted_segment_sum(values, flat_indices, n), None, None
+
+
+@RegisterGradient("Identity")
+@RegisterGradient("Snapshot")
+def _identity_grad(op, grad):
+    return grad
+
+
+RegisterGradient("IdentityN")(lambda op, *grads: grads)
+RegisterGradient("PlaceholderWithDefault")(lambda op, grad: grad)  # the gradient passes through, as in TensorFlow
+
+
+RegisterGradient("CheckNumerics")(lambda op, grad: grad)
+
+
+@RegisterGradient("Reshape")
+def _reshape_grad(op, grad):
+    return array_ops.reshape(grad, array_ops.shape(op.inputs[0])), None
+
+
+@RegisterGradient("ExpandDims")
+def _expand_dims_grad(op, grad):
+    return array_ops.reshape(grad, array_ops.shape(op.inputs[0])), None
+
+
+@RegisterGradient("Squeeze")
+def _squeeze_grad(op, grad):
+    return array_ops.reshape(grad, array_ops.shape(op.inputs[0]))
+
+
+@RegisterGradient("Transpose")
+def _transpose_grad(op, grad):
+    perm = op.inputs[1]
+    return array_ops.transpose(grad, apply_op_1("InvertPermutation", [perm], {"T": dtypes.int32})), None
+
+
+@RegisterGradient("Tile")
+def _tile_grad(op, grad):
+    input_shape = array_ops.shape(op.inputs[0])
+    split_shape = array_ops.reshape(array_ops.transpose(array_ops.stack([op.inputs[1], input_shape])), [-1])
+    axes = array_ops.range(0, array_ops.size(split_shape), 2)
+    input_grad = math_ops.reduce_sum(array_ops.reshape(grad, split_shape), axes)
+    return input_grad, None
+
+
+@RegisterGradient("Pad")
+@RegisterGradient("PadV2")
+def _pad_grad(op, grad):
+    x, a = op.inputs[0], op.inputs[1]
+    pad_before = array_ops.slice(a, [0, 0], array_ops.stack([array_ops.rank(x), 1]))
+    begin = array_ops.reshape(pad_before, [-1])
+    sizes = array_ops.shape(x)
+    x_grad = array_ops.slice(grad, begin, sizes)
+    return (x_grad, None) if len(op.inputs) == 2 else (x_grad, None, None)
+
+
+@RegisterGradient("BroadcastTo")
+def _broadcast_to_grad(op, grad):
+    input_shape = array_ops.shape(op.inputs[0])
+    rx, _ = apply_op("BroadcastGradientArgs", [input_shape, array_ops.shape(op.outputs[0])], {"T": dtypes.int32}).outputs
+    return array_ops.reshape(math_ops.reduce_sum(grad, rx, keepdims=True), input_shape), None
+
+
+@RegisterGradient("UnsortedSegmentSum")
+def _unsorted_segment_sum_grad(op, grad):
+    return array_ops.gather(grad, op.inputs[1]), None, None
