@@ -10,7 +10,8 @@ import threading
 
 import numpy as np
 
-from minitf.framework import dtypes, messages, op_registry, stack, tensor_conversion_registry, tensor_shape
+from minitf.framework import (control_flow_graph, dtypes, messages, op_registry, stack, tensor_conversion_registry,
+                              tensor_shape)
 
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
@@ -102,7 +103,7 @@ class Tensor:
     # Python operators (+, -, [], ...) are attached by minitf.ops.math_ops / array_ops, as in TensorFlow.
 
 
-class Operation:
+class Operation(control_flow_graph.OperationControlFlow):
     """A node of the graph: an op type, its inputs, attrs and outputs."""
 
     __slots__ = ("_graph", "_name", "_type", "_inputs", "_outputs", "_control_inputs", "_attrs", "_id",
@@ -120,7 +121,6 @@ class Operation:
         self._traceback = messages.user_frame()
         self._outputs = ()
         self._id = None
-        self._control_flow_context = None
 
     @property
     def name(self):
@@ -178,22 +178,6 @@ class Operation:
         for op in ops:
             self._add_control_input(op)
 
-    def _remove_all_control_inputs(self):
-        self._control_inputs = []
-
-    def _update_input(self, index, tensor):
-        """Rewires input ``index`` to ``tensor`` (control flow: a loop's back edge, a value switched into a
-        branch or entered into a frame)."""
-        inputs = list(self._inputs)
-        inputs[index] = tensor
-        self._inputs = tuple(inputs)
-
-    def _get_control_flow_context(self):
-        return self._control_flow_context
-
-    def _set_control_flow_context(self, ctx):
-        self._control_flow_context = ctx
-
     def run(self, feed_dict=None, session=None):
         _run_using_default_session(self, feed_dict, self.graph, session)
 
@@ -249,16 +233,12 @@ class _ControlDependenciesController:
         self._graph = graph
         self.control_inputs = control_inputs if control_inputs is not None else []
         self._new_stack = control_inputs is None
-        self.seen_ops = set()
-        self._old_stack = None
-        self._old_control_flow_context = None
+        self.seen_ops = set()  # (_old_stack and _old_control_flow_context are saved by __enter__ for a new stack)
 
     def __enter__(self):
         if self._new_stack:  # control_dependencies(None) also leaves the control-flow context, as TensorFlow's
-            self._old_stack = self._graph._control_dependencies_stack
-            self._graph._control_dependencies_stack = []
-            self._old_control_flow_context = self._graph._control_flow_context
-            self._graph._control_flow_context = None
+            self._old_stack, self._graph._control_dependencies_stack = self._graph._control_dependencies_stack, []
+            self._old_control_flow_context, self._graph._control_flow_context = self._graph._control_flow_context, None
         self._graph._control_dependencies_stack.append(self)
         return self
 
@@ -270,7 +250,7 @@ class _ControlDependenciesController:
         return False
 
 
-class Graph:
+class Graph(control_flow_graph.GraphControlFlow):
     """A TensorFlow computation: a set of ``Operation``s connected by ``Tensor``s."""
 
     def __init__(self):
@@ -289,9 +269,6 @@ class Graph:
         self._gradient_override_map = {}
         self._building_function = False
         self._lock = threading.RLock()
-        self._control_flow_context = None
-        self._unfetchable_ops = set()
-        self._unfeedable_tensors = set()
 
     # -- identity -------------------------------------------------------------------------------------------
 
@@ -420,32 +397,6 @@ class Graph:
             result.extend(c for c in controller.control_inputs if c not in input_ops and c not in result)
         return result
 
-    def _record_op_seen_by_control_dependencies(self, op):
-        for controller in self._control_dependencies_stack:
-            controller.seen_ops.add(op)
-
-    # -- control flow -------------------------------------------------------------------------------------------
-
-    def _get_control_flow_context(self):
-        """The CondContext or WhileContext new ops are created in (None outside tf.cond / tf.while_loop)."""
-        return self._control_flow_context
-
-    def _set_control_flow_context(self, ctx):
-        self._control_flow_context = ctx
-
-    def prevent_fetching(self, op):
-        self._unfetchable_ops.add(op)
-
-    def prevent_feeding(self, tensor):
-        self._unfeedable_tensors.add(tensor)
-
-    def is_fetchable(self, tensor_or_op):
-        op = tensor_or_op.op if isinstance(tensor_or_op, Tensor) else tensor_or_op
-        return op not in self._unfetchable_ops
-
-    def is_feedable(self, tensor):
-        return tensor not in self._unfeedable_tensors
-
     # -- ops ------------------------------------------------------------------------------------------------
 
     def create_op(self, op_type, inputs, attrs=None, name=None):
@@ -484,11 +435,7 @@ class Graph:
                              + ".") from None
         op._outputs = tuple(Tensor(op, i, dt, shape) for i, (dt, shape) in enumerate(specs))
         self._add_op(op)
-        ctx = self._control_flow_context
-        if ctx is not None:  # inside tf.cond / tf.while_loop: the context switches or enters the inputs
-            op._control_flow_context = ctx
-            with self.name_scope(op_name + "/"):  # TensorFlow's op wrappers create ops inside their own scope
-                ctx.AddOp(op)
+        self._add_op_to_control_flow_context(op)  # inside tf.cond / tf.while_loop, the context rewires inputs
         return op
 
     def _add_op(self, op):

@@ -171,7 +171,7 @@ class WhileContext(ControlFlowContext):
         """The version of ``val`` usable in the loop: a constant Enter for a tensor from outside."""
         result = val
         new_value = val.name not in self._values
-        new_value &= val.op._control_flow_context is not self
+        new_value &= val.op._get_control_flow_context() is not self
         if new_value:
             self._values.add(val.name)
             grad_ctxt = ops.get_default_graph()._get_control_flow_context()
