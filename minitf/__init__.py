@@ -14,6 +14,7 @@ from minitf.framework.graph_io import import_graph_def
 from minitf.framework.tensor_util import MakeNdarray as make_ndarray
 from minitf.framework.tensor_util import make_tensor_proto
 from minitf.framework.random_seed import set_random_seed
+from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from minitf.framework.tensor_shape import Dimension, TensorShape
 from minitf.client.session import InteractiveSession, Session, get_default_session
 from minitf.ops.constant_op import constant
@@ -40,9 +41,16 @@ from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer
                                  orthogonal_initializer, truncated_normal_initializer,
                                  uniform_unit_scaling_initializer,
                                  variance_scaling_initializer, zeros_initializer)
+from minitf.ops.image_ops import random_crop, reverse
 from minitf.ops.logging_ops import Print
+from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, decode_csv, decode_raw,
+                                    parse_example, parse_single_example, parse_single_sequence_example,
+                                    string_to_number)
 from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
                                    random_uniform, truncated_normal)
+from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
+from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
+from minitf.ops.string_ops import strip as string_strip
 from minitf.ops.state_ops import assign, assign_add, assign_sub, count_up_to, scatter_add, scatter_sub, scatter_update
 from minitf.ops.while_loop import while_loop
 from minitf.ops.variable_scope import (AUTO_REUSE, VariableScope, get_local_variable, get_variable,
@@ -53,7 +61,8 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import data, initializers, layers, losses, nn, random, summary, train
+from minitf import (data, image, initializers, layers, losses, nn, python_io, random, sparse, strings, summary,
+                    train)
 from minitf.framework import graph_util
 from minitf.platform import app, flags, gfile
 from minitf.platform import tf_logging as logging

@@ -13,7 +13,7 @@ import numpy as np
 from minitf.client import fetches as fetch_lib
 from minitf.client.dataflow_executor import DataflowPlan
 from minitf.client.state import SessionState, VariableCell
-from minitf.framework import dtypes, errors, messages, ops
+from minitf.framework import dtypes, errors, messages, ops, sparse_tensor
 
 
 class _Plan:
@@ -105,6 +105,7 @@ class _PlanBuilder:
             return slot_of[tensor]
 
         feed_slots = [new_slot(t) for t in self.feed_tensors]
+        fed = set(self.feed_tensors)
         raw_steps = []
         for op in self._without_unused_values(needed):
             op_def = op._op_def
@@ -113,19 +114,27 @@ class _PlanBuilder:
             if op_def.forwards_input and not op._inputs[0].dtype.is_ref_dtype:
                 slot_of[op._outputs[0]] = slot_of[op._inputs[0]]
                 continue
-            fn = op_def.kernel(op, state)
+            try:  # what a kernel cannot make of its op's attrs fails as at run time, naming the op
+                fn = op_def.kernel(op, state)
+                per_session = fn() if op_def.per_session else None
+            except Exception as exc:  # noqa: BLE001
+                raise _op_error(exc, op) from exc
             if op_def.per_session:
-                for t, v in zip(op._outputs, _as_tuple(fn(), len(op._outputs))):
+                for t, v in zip(op._outputs, _as_tuple(per_session, len(op._outputs))):
                     pinned.add(new_slot(t, v))
                 continue
             ins = tuple(slot_of[t] for t in op._inputs)
-            deref = tuple(i for i, t in enumerate(op._inputs)
-                          if t.dtype.is_ref_dtype and i not in op_def.ref_inputs)
+            deref = tuple(i for i, t in enumerate(op._inputs)  # a fed variable's slot holds its value already
+                          if t.dtype.is_ref_dtype and i not in op_def.ref_inputs and t not in fed)
             if deref:
                 fn = _deref_adapter(fn, deref)
             foldable = (not op_def.stateful and not deref and all(i in constant for i in ins))
             if foldable:
-                for t, v in zip(op._outputs, _as_tuple(fn(*[template[i] for i in ins]), len(op._outputs))):
+                try:
+                    folded = fn(*[template[i] for i in ins])
+                except Exception as exc:  # noqa: BLE001 -- a folded kernel fails as it would at run time
+                    raise _op_error(exc, op) from exc
+                for t, v in zip(op._outputs, _as_tuple(folded, len(op._outputs))):
                     new_slot(t, _readonly(v), is_constant=True)
                 continue
             outs = tuple(new_slot(t) for t in op._outputs)
@@ -216,9 +225,12 @@ class BaseSession:
         key = (fetch_tensors, target_ops, feed_tensors)
         plan = self._plans.get(key)
         if plan is None:
-            self._check_fetchable(fetch_tensors, feed_tensors)
-            plan = _PlanBuilder(self, fetch_tensors, target_ops, feed_tensors).build()
-            self._plans[key] = plan
+            with self._lock:  # threads that need the same new plan build it once
+                plan = self._plans.get(key)
+                if plan is None:
+                    self._check_fetchable(fetch_tensors, feed_tensors)
+                    plan = _PlanBuilder(self, fetch_tensors, target_ops, feed_tensors).build()
+                    self._plans[key] = plan
         trace = run_metadata is not None and options is not None and getattr(options, "trace_level", 0)
         values = self._execute(plan, feed_values, run_metadata if trace else None)
         by_element = {}
@@ -256,7 +268,7 @@ class BaseSession:
         if not feed_dict:
             return (), ()
         tensors, values = [], []
-        for key, value in feed_dict.items():
+        for key, value in sparse_tensor.expand_feeds(feed_dict):
             try:
                 tensor = self._graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
             except (KeyError, ValueError) as e:

@@ -206,6 +206,9 @@ def import_scoped_meta_graph(meta_graph_or_file, clear_devices=False, graph=None
             kind = col_def.WhichOneof("kind")
             if kind is None:
                 continue
+            if key in VARIABLE_COLLECTIONS and kind != "bytes_list":
+                raise ValueError(f"Collection '{key}' must hold serialized VariableDefs (a bytes_list), not a "
+                                 f"{kind}")
             if kind == "bytes_list" and key in _proto_functions:
                 proto_loader, _, from_proto = _proto_functions[key]
                 for value in col_def.bytes_list.value:

@@ -69,9 +69,14 @@ def _mean(x, axis, keepdims):
 
 
 def _empty_guard(fn, name):
+    """Max/Min: an empty reduction gives the identity, as in TensorFlow (-inf or the lowest integer for Max)."""
     def reduce(x, axis, keepdims):
-        if x.size == 0 and axis:
-            raise invalid_argument(f"{name} of an empty tensor is not defined")
+        if x.size == 0:
+            if x.dtype.kind == "f":
+                identity = -np.inf if name == "Max" else np.inf
+            else:
+                identity = np.iinfo(x.dtype).min if name == "Max" else np.iinfo(x.dtype).max
+            return fn(x, axis=axis, keepdims=keepdims, initial=identity)
         return fn(x, axis=axis, keepdims=keepdims)
     return reduce
 
@@ -226,6 +231,8 @@ def _arg_kernel(fn):
             a = int(axis)
             if x.shape[a] == 0:
                 raise invalid_argument("Reduction axis has size 0")
+            if x.dtype.kind == "f" and np.isnan(x).any():  # TensorFlow's comparisons skip NaN
+                x = np.where(np.isnan(x), -np.inf if fn is np.argmax else np.inf, x)
             return fn(x, axis=a).astype(np_out)
         return kernel
     return pure_with_attrs(make)

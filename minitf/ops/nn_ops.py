@@ -1,6 +1,8 @@
 """Neural-network ops other than convolutions: activations, softmax and cross-entropies, top-k, L2 loss,
 moments and batch normalization — TensorFlow's op types, attrs and gradients, and its Python compositions."""
 
+import collections
+
 import numpy as np
 
 from minitf.framework import dtypes, ops, tensor_shape, tensor_util
@@ -335,7 +337,10 @@ def top_k(input, k=1, sorted=True, name=None):  # noqa: A002
         k = ops.convert_to_tensor(k, dtype=dtypes.int32, name="k")
         op = apply_op("TopKV2", [x, k], {"T": x.dtype.base_dtype, "sorted": bool(sorted), "index_type": dtypes.int32},
                       scope)
-        return op.outputs[0], op.outputs[1]
+        return TopKV2(op.outputs[0], op.outputs[1])
+
+
+TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])  # what TensorFlow's tf.nn.top_k returns
 
 
 def _in_top_k_kernel(predictions, targets, k):

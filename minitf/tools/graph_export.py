@@ -27,6 +27,7 @@ _INPUT = re.compile(r"^(\^)?([^:]+)(?::(\d+))?$")
 # edge as two, and its layout time then grows from seconds to minutes (533 ops of the CIFAR-10 tutorial: 66 s with
 # labels, 7 s without).
 MAX_LABELLED_EDGES = 300
+MAX_NESTED_SCOPES = 64  # deeper scopes are drawn collapsed: graphviz cannot lay out clusters nested deeper
 
 
 class GraphvizNotFoundError(RuntimeError):
@@ -59,7 +60,9 @@ class _Node:
         self.data_inputs, self.control_inputs = [], []
         for text in node_def.input:
             match = _INPUT.match(text)
-            if match.group(1):
+            if match is None:  # not a tensor name ('a:-1'): names no node, as in TensorFlow's importer
+                self.data_inputs.append((text, 0))
+            elif match.group(1):
                 self.control_inputs.append(match.group(2))
             else:
                 self.data_inputs.append((match.group(2), int(match.group(3) or 0)))
@@ -73,7 +76,10 @@ class _Node:
         parts = []
         for key in ("T", "dtype", "out_type", "DstT"):
             if key in self.attrs and self.attrs[key].WhichOneof("value") == "type":
-                parts.append(dtypes.as_dtype(self.attrs[key].type).name)
+                try:
+                    parts.append(dtypes.as_dtype(self.attrs[key].type).name)
+                except TypeError:
+                    parts.append(f"dtype {self.attrs[key].type}")  # an enum no dtype has
                 break
         shapes = self.attrs["_output_shapes"].list.shape if "_output_shapes" in self.attrs else []
         if index < len(shapes):
@@ -126,26 +132,28 @@ def _heat(value, top):
 
 
 def _group(name, collapse, depth):
-    """The collapsed scope ``name`` is drawn inside, or None when it is drawn as itself."""
+    """The collapsed scope ``name`` is drawn inside, or None when it is drawn as itself: the outermost scope of
+    ``collapse`` it lies in, or its scope at level ``depth + 1`` (in time linear in the name's length)."""
     parts = name.split("/")[:-1]
-    for i in range(1, len(parts) + 1):
-        prefix = "/".join(parts[:i])
-        if prefix in collapse or (depth is not None and i > depth):
-            return prefix
-    return None
+    levels = [scope.count("/") + 1 for scope in collapse if name.startswith(scope + "/")]
+    if depth is not None and len(parts) > depth:
+        levels.append(depth + 1)
+    return "/".join(parts[:min(levels)]) if levels else None
 
 
 def to_dot(graph_like, collapse=(), depth=None, run_metadata=None, overlay="time", show_aux=True,
            edge_labels="auto"):
     """A ``graphviz.Digraph`` of the graph.
 
-    ``collapse``: scopes drawn as a single node; ``depth``: collapse every scope nested deeper than this;
+    ``collapse``: scopes drawn as a single node; ``depth``: collapse every scope nested deeper than this (at most
+    ``MAX_NESTED_SCOPES``);
     ``run_metadata`` / ``overlay``: colour nodes by ``"time"`` or ``"memory"`` of a traced run;
     ``show_aux=False`` leaves out initialisation, saving, gradient and summary nodes;
     ``edge_labels``: label data edges with dtype and shape (True), or only show them as tooltips (False);
     ``"auto"`` labels them when there are at most ``MAX_LABELLED_EDGES``.
     """
     import graphviz
+    depth = MAX_NESTED_SCOPES if depth is None else min(depth, MAX_NESTED_SCOPES)
     nodes = [n for n in _nodes(graph_like) if show_aux or not n.is_aux()]
     collapse = set(collapse or ())
     costs = _step_costs(run_metadata, overlay) if run_metadata is not None else {}
@@ -167,16 +175,20 @@ def to_dot(graph_like, collapse=(), depth=None, run_metadata=None, overlay="time
         members.setdefault(_group(node.name, collapse, depth) or node.scope, []).append(node)
 
     def cluster(scope):
-        if scope in clusters:
-            return clusters[scope]
-        parent = cluster(scope.rsplit("/", 1)[0] if "/" in scope else "")
-        aux = _is_aux_scope(scope + "/")
-        sub = graphviz.Digraph(name="cluster_" + scope, graph_attr={
-            "label": scope.rsplit("/", 1)[-1], "style": "dashed,rounded" if aux else "rounded",
-            "color": "#999999" if aux else "#4a86e8", "fontcolor": "#999999" if aux else "black"})
-        clusters[scope] = sub
-        nested.append((parent, sub))
-        return sub
+        """The cluster of ``scope``, made with its missing parents (outermost first, without recursion: a name
+        may be thousands of scopes deep)."""
+        missing = []
+        while scope not in clusters:
+            missing.append(scope)
+            scope = scope.rsplit("/", 1)[0] if "/" in scope else ""
+        for scope in reversed(missing):
+            parent = clusters[scope.rsplit("/", 1)[0] if "/" in scope else ""]
+            aux = _is_aux_scope(scope + "/")
+            clusters[scope] = graphviz.Digraph(name="cluster_" + scope, graph_attr={
+                "label": scope.rsplit("/", 1)[-1], "style": "dashed,rounded" if aux else "rounded",
+                "color": "#999999" if aux else "#4a86e8", "fontcolor": "#999999" if aux else "black"})
+            nested.append((parent, clusters[scope]))
+        return clusters[scope]
 
     collapsed_done = set()
     for scope, scope_nodes in members.items():

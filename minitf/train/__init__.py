@@ -17,3 +17,25 @@ from minitf.train.checkpoint_utils import (NewCheckpointReader, init_from_checkp
                                            load_checkpoint, load_variable)
 from minitf.train.graph_io_util import write_graph
 from minitf.train.saver import Saver, import_meta_graph
+
+# tf.train.Example and its parts (protocol buffers), loaded on first use so that ``import minitf`` stays fast.
+_LAZY_NAMES = {
+    "BytesList": "minitf.proto.feature_pb2",
+    "Example": "minitf.proto.example_pb2",
+    "Feature": "minitf.proto.feature_pb2",
+    "FeatureList": "minitf.proto.feature_pb2",
+    "FeatureLists": "minitf.proto.feature_pb2",
+    "Features": "minitf.proto.feature_pb2",
+    "FloatList": "minitf.proto.feature_pb2",
+    "Int64List": "minitf.proto.feature_pb2",
+    "SequenceExample": "minitf.proto.example_pb2",
+}
+
+
+def __getattr__(name):
+    if name not in _LAZY_NAMES:
+        raise AttributeError(f"module 'minitf.train' has no attribute '{name}'")
+    import importlib
+    value = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
+    globals()[name] = value
+    return value

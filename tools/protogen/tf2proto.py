@@ -49,6 +49,8 @@ FILES = [
     ("tensorflow.compiler.xla.tsl.protobuf.histogram_pb2", "histogram", None, {}, None),
     ("tensorflow.core.framework.summary_pb2", "summary", None, {}, None),
     ("tensorflow.core.util.event_pb2", "event", None, {}, None),
+    ("tensorflow.core.example.feature_pb2", "feature", None, {}, None),
+    ("tensorflow.core.example.example_pb2", "example", None, {}, None),
     ("tensorflow.core.framework.allocation_description_pb2", "allocation_description", None, {}, None),
     ("tensorflow.core.framework.tensor_description_pb2", "tensor_description", None, {}, None),
     ("tensorflow.core.framework.step_stats_pb2", "step_stats", None, {}, None),
@@ -126,6 +128,8 @@ class Printer:
                 opts.append("packed = %s" % ("true" if value else "false"))
             elif desc.name == "deprecated":
                 opts.append("deprecated = %s" % ("true" if value else "false"))
+            elif desc.name == "jstype":
+                opts.append("jstype = %s" % desc.enum_type.values_by_number[value].name)
             else:
                 raise SystemExit("unhandled field option %s on %s" % (desc.name, field.name))
         if field.HasField("default_value"):
