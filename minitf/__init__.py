@@ -35,6 +35,7 @@ from minitf.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value
 from minitf.ops.cond import case, cond
 from minitf.ops.control_flow_assert import Assert
 from minitf.ops.control_flow_ops import group, no_op, tuple, with_dependencies
+from minitf.ops.data_flow_ops import FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue
 from minitf.ops.gradients import gradients, hessians
 from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
                                  ones_initializer, random_normal_initializer, random_uniform_initializer,
@@ -48,6 +49,8 @@ from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, Va
                                     string_to_number)
 from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
                                    random_uniform, truncated_normal)
+from minitf.ops.reader_ops import (FixedLengthRecordReader, IdentityReader, ReaderBase, TextLineReader,
+                                   TFRecordReader, WholeFileReader, matching_files, read_file, write_file)
 from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
 from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
 from minitf.ops.string_ops import strip as string_strip
@@ -61,8 +64,8 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import (data, image, initializers, layers, losses, nn, python_io, random, sparse, strings, summary,
-                    train)
+from minitf import (data, image, initializers, layers, losses, nn, python_io, queue, random, sparse, strings,
+                    summary, train)
 from minitf.framework import graph_util
 from minitf.platform import app, flags, gfile
 from minitf.platform import tf_logging as logging

@@ -7,6 +7,7 @@ session's state, and every intermediate value is released after its last consume
 
 import collections
 import threading
+import time
 
 import numpy as np
 
@@ -232,6 +233,8 @@ class BaseSession:
                     plan = _PlanBuilder(self, fetch_tensors, target_ops, feed_tensors).build()
                     self._plans[key] = plan
         trace = run_metadata is not None and options is not None and getattr(options, "trace_level", 0)
+        timeout_ms = getattr(options, "timeout_in_ms", 0) if options is not None else 0
+        self._state.run_context.deadline = time.monotonic() + timeout_ms / 1000 if timeout_ms > 0 else None
         values = self._execute(plan, feed_values, run_metadata if trace else None)
         by_element = {}
         for t, v in zip(fetch_tensors, values):

@@ -5,7 +5,7 @@ import sys
 import numpy as np
 
 from minitf.framework import dtypes, ops
-from minitf.framework.op_def_lib import RegisterGradient, invalid_argument, register
+from minitf.framework.op_def_lib import RegisterGradient, invalid_argument, no_gradient, register
 from minitf.framework.messages import _float_text
 
 
@@ -116,7 +116,9 @@ def _assert_kernel(op, state):
     return run
 
 
-register("Assert", _assert_infer, _assert_kernel, stateful=True, input_names=("condition", "data"))
+register("Assert", _assert_infer, _assert_kernel, stateful=True, input_names=("condition", "data"),
+         attr_defaults={"summarize": 3})
+no_gradient("Assert")
 
 
 def assert_op(condition, data, summarize, name):

@@ -13,6 +13,12 @@ from minitf.framework.meta_graph import export_meta_graph
 from minitf.proto.saver_pb2 import SaverDef
 from minitf.train.checkpoint_management import (checkpoint_exists, get_checkpoint_mtimes, get_checkpoint_state,
                                                 latest_checkpoint, remove_checkpoint, update_checkpoint_state)
+from minitf.train.coordinator import Coordinator, LooperThread
+from minitf.train.input import (batch, batch_join, input_producer, limit_epochs, match_filenames_once,
+                                range_input_producer, shuffle_batch, shuffle_batch_join, slice_input_producer,
+                                string_input_producer)
+from minitf.train.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
+from minitf.train import queue_runner
 from minitf.train.checkpoint_utils import (NewCheckpointReader, init_from_checkpoint, list_variables,
                                            load_checkpoint, load_variable)
 from minitf.train.graph_io_util import write_graph
