@@ -12,6 +12,7 @@ import time
 import numpy as np
 
 from minitf.client import fetches as fetch_lib
+from minitf.client.dataflow_executor import DataflowPlan
 from minitf.client.state import SessionState, VariableCell
 from minitf.framework import dtypes, errors, messages, ops, sparse_tensor
 
@@ -87,6 +88,10 @@ class _PlanBuilder:
         return kept[::-1]
 
     def build(self):
+        needed = self.needed_ops()
+        if any(op._op_def.dataflow for op in needed):  # cond / while_loop: the dataflow executor
+            return DataflowPlan(needed, self.feed_tensors, self.fetch_tensors, self.session._state, _deref_adapter,
+                                _op_error)
         state = self.session._state
         slot_of = {}
         template = []
@@ -103,7 +108,7 @@ class _PlanBuilder:
         feed_slots = [new_slot(t) for t in self.feed_tensors]
         fed = set(self.feed_tensors)
         raw_steps = []
-        for op in self._without_unused_values(self.needed_ops()):
+        for op in self._without_unused_values(needed):
             op_def = op._op_def
             if op_def.kernel is None:
                 continue
@@ -248,6 +253,8 @@ class BaseSession:
         return fetch_handler.build_results(by_element)
 
     def _execute(self, plan, feed_values, run_metadata):
+        if type(plan) is DataflowPlan:
+            return [_fetch_value(v) for v in plan.execute(feed_values)]
         slots = plan.template.copy()
         for slot, value in zip(plan.feed_slots, feed_values):
             slots[slot] = value
@@ -280,6 +287,8 @@ class BaseSession:
                 tensor = self._graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
             except (KeyError, ValueError) as e:
                 raise TypeError(f"Cannot interpret feed_dict key as Tensor: {e}") from None
+            if not self._graph.is_feedable(tensor):  # a tensor inside a while loop
+                raise ValueError(f"Tensor {tensor.name} may not be fed.")
             if isinstance(value, ops.Tensor):
                 raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
                                 "Python scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, "
@@ -302,6 +311,10 @@ class BaseSession:
         for t in fetch_tensors:
             if t.graph is not self._graph:
                 raise ValueError(f"Tensor {t} is not an element of this graph.")
+            if not self._graph.is_fetchable(t):
+                raise ValueError(f"Operation {t.op.name!r} has been marked as not fetchable. Typically this "
+                                 "happens when it is defined in another function or code block. Use return "
+                                 "values, explicit Python locals or TensorFlow collections to access it.")
 
     def __enter__(self):
         if self._default_session_context is None:

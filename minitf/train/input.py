@@ -7,7 +7,7 @@ plus the summary TensorFlow adds for how full the queue is. Node names, op types
 """
 
 from minitf.framework import dtypes, ops, tensor_shape
-from minitf.ops import array_ops, data_flow_ops, logging_ops, math_ops, random_ops, reader_ops, variables
+from minitf.ops import array_ops, control_flow_assert, data_flow_ops, math_ops, random_ops, reader_ops, variables
 from minitf.summary import summary
 from minitf.train import queue_runner
 
@@ -63,8 +63,8 @@ def string_input_producer(string_tensor, num_epochs=None, shuffle=True, seed=Non
         raise ValueError(not_null_err)
     with ops.name_scope(name, "input_producer", [string_tensor]) as name:
         string_tensor = ops.convert_to_tensor(string_tensor, dtype=dtypes.string)
-        with ops.control_dependencies([logging_ops.Assert(math_ops.greater(array_ops.size(string_tensor), 0),
-                                                          [not_null_err])]):
+        not_empty = math_ops.greater(array_ops.size(string_tensor), 0)
+        with ops.control_dependencies([control_flow_assert.Assert(not_empty, [not_null_err])]):
             string_tensor = array_ops.identity(string_tensor)
         return input_producer(input_tensor=string_tensor, element_shape=[], num_epochs=num_epochs, shuffle=shuffle,
                               seed=seed, capacity=capacity, shared_name=shared_name, name=name,
