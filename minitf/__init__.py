@@ -42,6 +42,7 @@ from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, ran
                                    random_uniform, truncated_normal)
 from minitf.ops.script_ops import add_check_numerics_ops, numpy_function, py_func, verify_tensor_all_finite
 from minitf.ops.state_ops import assign, assign_add, assign_sub, count_up_to, scatter_add, scatter_sub, scatter_update
+from minitf.ops.tensor_array_ops import TensorArray
 from minitf.ops.variable_scope import (AUTO_REUSE, VariableScope, get_local_variable, get_variable,
                                        get_variable_scope, no_regularizer, variable_op_scope, variable_scope)
 from minitf.ops.variables import (Variable, all_variables, assert_variables_initialized, global_variables,

@@ -4,7 +4,8 @@ scripts, with ~/tfref/bin/python) and for minitf (the tests), so a test compares
 A program is ``build(tf)`` returning ``{name: fetch}`` or ``({name: fetch}, {placeholder: value})``. Its run is
 described by the graph's nodes ([name, op type]) and, for each fetch in order, in one session: its value (dtype
 and nested lists) or the run-time error (class name and TensorFlow's kernel message, without the node suffix and
-without a Python traceback, py_func tokens as pyfunc_<n>). A construction error is its class name and message.
+without a Python traceback, py_func tokens as pyfunc_<n>, the run's
+number of a TensorArray as <name>_<n>). A construction error is its class name and message.
 """
 import re
 
@@ -39,7 +40,8 @@ def kernel_message(message):
         message = message.split("Graph execution error:\n\n", 1)[1].split("\n\t [[{{node ")[0]
     message = message.split("\n\t [[node ")[0]
     message = message.split("\nTraceback (most recent call last):")[0]
-    return re.sub(r"pyfunc_\d+", "pyfunc_<n>", message)
+    message = re.sub(r"pyfunc_\d+", "pyfunc_<n>", message)
+    return re.sub(r"TensorArray (\S+)_\d+(?=:| has)", r"TensorArray \1_<n>", message)
 
 
 def run(tf, build, config=None):
