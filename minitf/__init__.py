@@ -31,6 +31,8 @@ from minitf.ops.array_ops import (boolean_mask, broadcast_to, check_numerics, co
                                   size, slice, split, squeeze, stack, stop_gradient, strided_slice, tile,
                                   transpose, unsorted_segment_sum, unstack, where, where_v2, zeros, zeros_like)
 from minitf.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm
+from minitf.ops.cond import case, cond
+from minitf.ops.control_flow_assert import Assert
 from minitf.ops.control_flow_ops import group, no_op, tuple, with_dependencies
 from minitf.ops.gradients import gradients, hessians
 from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
@@ -38,11 +40,13 @@ from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer
                                  orthogonal_initializer, truncated_normal_initializer,
                                  uniform_unit_scaling_initializer,
                                  variance_scaling_initializer, zeros_initializer)
+from minitf.ops.logging_ops import Print
 from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
                                    random_uniform, truncated_normal)
 from minitf.ops.script_ops import add_check_numerics_ops, numpy_function, py_func, verify_tensor_all_finite
 from minitf.ops.state_ops import assign, assign_add, assign_sub, count_up_to, scatter_add, scatter_sub, scatter_update
 from minitf.ops.tensor_array_ops import TensorArray
+from minitf.ops.while_loop import while_loop
 from minitf.ops.variable_scope import (AUTO_REUSE, VariableScope, get_local_variable, get_variable,
                                        get_variable_scope, no_regularizer, variable_op_scope, variable_scope)
 from minitf.ops.variables import (Variable, all_variables, assert_variables_initialized, global_variables,

@@ -11,8 +11,10 @@ import threading
 import numpy as np
 
 from minitf.client import fetches as fetch_lib
+from minitf.client.dataflow_executor import DataflowPlan
 from minitf.client.state import SessionState, VariableCell
 from minitf.framework import dtypes, errors, ops
+from minitf.ops.control_flow_ops import CONTROL_FLOW_OP_TYPES
 
 
 class _Plan:
@@ -86,6 +88,9 @@ class _PlanBuilder:
         return kept[::-1]
 
     def build(self):
+        needed = self.needed_ops()
+        if any(op._type in CONTROL_FLOW_OP_TYPES for op in needed):  # cond / while_loop: the dataflow executor
+            return DataflowPlan(needed, self.feed_tensors, self.fetch_tensors, self.session._state, _deref_adapter)
         state = self.session._state
         slot_of = {}
         template = []
@@ -101,7 +106,7 @@ class _PlanBuilder:
 
         feed_slots = [new_slot(t) for t in self.feed_tensors]
         raw_steps = []
-        for op in self._without_unused_values(self.needed_ops()):
+        for op in self._without_unused_values(needed):
             op_def = op._op_def
             if op._type == "NoOp":
                 continue
@@ -222,6 +227,8 @@ class BaseSession:
         return fetch_handler.build_results(by_element)
 
     def _execute(self, plan, feed_values, run_metadata):
+        if type(plan) is DataflowPlan:
+            return [_fetch_value(v) for v in plan.execute(feed_values, _op_error)]
         slots = plan.template.copy()
         for slot, value in zip(plan.feed_slots, feed_values):
             slots[slot] = value
@@ -276,6 +283,10 @@ class BaseSession:
         for t in fetch_tensors:
             if t.graph is not self._graph:
                 raise ValueError(f"Tensor {t} is not an element of this graph.")
+            if not self._graph.is_fetchable(t):
+                raise ValueError(f"Operation {t.op.name!r} has been marked as not fetchable. Typically this "
+                                 "happens when it is defined in another function or code block. Use return "
+                                 "values, explicit Python locals or TensorFlow collections to access it.")
 
     def __enter__(self):
         if self._default_session_context is None:

@@ -147,6 +147,7 @@ class Operation:
         self._traceback = user_frame()
         self._outputs = ()
         self._id = None
+        self._control_flow_context = None
 
     @property
     def name(self):
@@ -203,6 +204,22 @@ class Operation:
     def _add_control_inputs(self, ops):
         for op in ops:
             self._add_control_input(op)
+
+    def _remove_all_control_inputs(self):
+        self._control_inputs = []
+
+    def _update_input(self, index, tensor):
+        """Rewires input ``index`` to ``tensor`` (control flow: a loop's back edge, a value switched into a
+        branch or entered into a frame)."""
+        inputs = list(self._inputs)
+        inputs[index] = tensor
+        self._inputs = tuple(inputs)
+
+    def _get_control_flow_context(self):
+        return self._control_flow_context
+
+    def _set_control_flow_context(self, ctx):
+        self._control_flow_context = ctx
 
     def run(self, feed_dict=None, session=None):
         from minitf.client import session as session_lib
@@ -262,11 +279,14 @@ class _ControlDependenciesController:
         self._new_stack = control_inputs is None
         self.seen_ops = set()
         self._old_stack = None
+        self._old_control_flow_context = None
 
     def __enter__(self):
-        if self._new_stack:
+        if self._new_stack:  # control_dependencies(None) also leaves the control-flow context, as TensorFlow's
             self._old_stack = self._graph._control_dependencies_stack
             self._graph._control_dependencies_stack = []
+            self._old_control_flow_context = self._graph._control_flow_context
+            self._graph._control_flow_context = None
         self._graph._control_dependencies_stack.append(self)
         return self
 
@@ -274,6 +294,7 @@ class _ControlDependenciesController:
         self._graph._control_dependencies_stack.pop()
         if self._new_stack:
             self._graph._control_dependencies_stack = self._old_stack
+            self._graph._control_flow_context = self._old_control_flow_context
         return False
 
 
@@ -296,6 +317,9 @@ class Graph:
         self._gradient_override_map = {}
         self._building_function = False
         self._lock = threading.RLock()
+        self._control_flow_context = None
+        self._unfetchable_ops = set()
+        self._unfeedable_tensors = set()
 
     # -- identity -------------------------------------------------------------------------------------------
 
@@ -424,6 +448,32 @@ class Graph:
             result.extend(c for c in controller.control_inputs if c not in input_ops and c not in result)
         return result
 
+    def _record_op_seen_by_control_dependencies(self, op):
+        for controller in self._control_dependencies_stack:
+            controller.seen_ops.add(op)
+
+    # -- control flow -------------------------------------------------------------------------------------------
+
+    def _get_control_flow_context(self):
+        """The CondContext or WhileContext new ops are created in (None outside tf.cond / tf.while_loop)."""
+        return self._control_flow_context
+
+    def _set_control_flow_context(self, ctx):
+        self._control_flow_context = ctx
+
+    def prevent_fetching(self, op):
+        self._unfetchable_ops.add(op)
+
+    def prevent_feeding(self, tensor):
+        self._unfeedable_tensors.add(tensor)
+
+    def is_fetchable(self, tensor_or_op):
+        op = tensor_or_op.op if isinstance(tensor_or_op, Tensor) else tensor_or_op
+        return op not in self._unfetchable_ops
+
+    def is_feedable(self, tensor):
+        return tensor not in self._unfeedable_tensors
+
     # -- ops ------------------------------------------------------------------------------------------------
 
     def create_op(self, op_type, inputs, attrs=None, name=None):
@@ -462,6 +512,11 @@ class Graph:
                              + ".") from None
         op._outputs = tuple(Tensor(op, i, dt, shape) for i, (dt, shape) in enumerate(specs))
         self._add_op(op)
+        ctx = self._control_flow_context
+        if ctx is not None:  # inside tf.cond / tf.while_loop: the context switches or enters the inputs
+            op._control_flow_context = ctx
+            with self.name_scope(op_name + "/"):  # TensorFlow's op wrappers create ops inside their own scope
+                ctx.AddOp(op)
         return op
 
     def _add_op(self, op):

@@ -1,0 +1,79 @@
+"""tf.cond, tf.case, tf.while_loop, tf.Assert and tf.Print against TensorFlow's recorded graphs and results
+(tests/golden/make_control_flow.py runs tests/control_flow_cases.py under TensorFlow 2.21 with v1 control flow)."""
+
+import json
+import os
+import sys
+
+import pytest
+
+import minitf as tf
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "golden"))
+sys.path.insert(0, HERE)
+
+import control_flow_cases  # noqa: E402
+from control_flow_runner import record_case, record_error  # noqa: E402
+
+with open(os.path.join(HERE, "golden", "control_flow.json")) as f:
+    GOLDEN = json.load(f)
+
+
+@pytest.mark.parametrize("name", sorted(control_flow_cases.CASES))
+def test_graph_equals_tensorflows(name):
+    got = record_case(tf, control_flow_cases.CASES[name])
+    want = GOLDEN["cases"][name]
+    assert [n[:2] for n in got["nodes"]] == [n[:2] for n in want["nodes"]]
+    assert got["nodes"] == want["nodes"]
+
+
+@pytest.mark.parametrize("name", sorted(control_flow_cases.CASES))
+def test_results_equal_tensorflows(name):
+    got = record_case(tf, control_flow_cases.CASES[name])
+    want = GOLDEN["cases"][name]
+    for run_got, run_want in zip(got["runs"], want["runs"]):
+        assert set(run_got) == set(run_want)
+        for key in run_want:
+            assert _close(run_got[key], run_want[key]), (key, run_got[key], run_want[key])
+
+
+def _close(a, b):
+    if isinstance(b, dict) and "value" in b:
+        import numpy as np
+        return a["dtype"] == b["dtype"] and np.allclose(a["value"], b["value"], rtol=1e-6, atol=1e-7)
+    if isinstance(b, dict):
+        return isinstance(a, dict) and a.keys() == b.keys() and all(_close(a[k], b[k]) for k in b)
+    if isinstance(b, list):
+        return isinstance(a, list) and len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+@pytest.mark.parametrize("name", sorted(control_flow_cases.ERRORS))
+def test_construction_errors_equal_tensorflows(name):
+    got = record_error(tf, control_flow_cases.ERRORS[name])
+    want = GOLDEN["errors"][name]
+    assert got["error"] == want["error"]
+    assert got["message"].splitlines()[0] == want["message"].splitlines()[0]
+
+
+def test_fetching_a_tensor_inside_a_branch_is_refused():
+    tf.reset_default_graph()
+    x = tf.constant(1.0)
+    inside = []
+    tf.cond(tf.constant(True), lambda: inside.append(x * 2.0) or inside[0], lambda: x)
+    with tf.Session() as sess:
+        with pytest.raises(ValueError, match="has been marked as not fetchable"):
+            sess.run(inside[0])
+
+
+def test_error_in_a_loop_body_names_the_op_and_line():
+    tf.reset_default_graph()
+    n = tf.placeholder(tf.int32, [])
+    r = tf.while_loop(lambda i, v: i < n, lambda i, v: (i + 1, tf.reshape(v, [n])), [0, tf.zeros([2])],
+                      shape_invariants=[tf.TensorShape([]), tf.TensorShape(None)])
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError) as info:
+            sess.run(r, {n: 3})
+    assert info.value.op.name == "while/Reshape"
+    assert "test_control_flow.py" in info.value.message
