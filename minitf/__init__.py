@@ -34,6 +34,7 @@ from minitf.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value
 from minitf.ops.cond import case, cond
 from minitf.ops.control_flow_assert import Assert
 from minitf.ops.control_flow_ops import group, no_op, tuple, with_dependencies
+from minitf.ops.functional_ops import foldl, foldr, map_fn, scan
 from minitf.ops.gradients import gradients, hessians
 from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
                                  ones_initializer, random_normal_initializer, random_uniform_initializer,
