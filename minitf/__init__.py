@@ -30,6 +30,10 @@ from minitf.ops.array_ops import (boolean_mask, broadcast_to, check_numerics, co
                                   ones_like, pad, placeholder, placeholder_with_default, range, rank, reshape, shape,
                                   size, slice, split, squeeze, stack, stop_gradient, strided_slice, tile,
                                   transpose, unsorted_segment_sum, unstack, where, where_v2, zeros, zeros_like)
+from minitf.ops.check_ops import (assert_equal, assert_greater, assert_greater_equal, assert_integer, assert_less,
+                                  assert_less_equal, assert_negative, assert_non_negative, assert_non_positive,
+                                  assert_none_equal, assert_positive, assert_rank, assert_rank_at_least,
+                                  assert_scalar, assert_type, is_numeric_tensor)
 from minitf.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm
 from minitf.ops.cond import case, cond
 from minitf.ops.control_flow_assert import Assert
@@ -56,7 +60,7 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import initializers, layers, losses, nn, random, summary, train
+from minitf import debugging, initializers, layers, losses, nn, random, summary, train
 from minitf.framework import graph_util
 from minitf.platform import app, flags, gfile
 from minitf.platform import tf_logging as logging
