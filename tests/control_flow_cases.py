@@ -173,6 +173,53 @@ def dropout_in_cond(tf):
     return {"y": y}, [{"training": True}, {"training": False}]
 
 
+def while_grad_basic(tf):
+    x = tf.placeholder(tf.float32, [], name="x")
+    n = tf.placeholder(tf.int32, [], name="n")
+    i, a = tf.while_loop(lambda i, a: i < n, lambda i, a: (i + 1, a * x), [tf.constant(0), tf.constant(1.0)])
+    return {"a": a, "dx": tf.gradients(a, x)[0]}, [{"x": 1.5, "n": 0}, {"x": 1.5, "n": 1}, {"x": 1.5, "n": 5}]
+
+
+def while_grad_loop_var_and_invariant(tf):
+    x = tf.placeholder(tf.float32, [2], name="x")
+    w = tf.placeholder(tf.float32, [None], name="w")
+    r = tf.while_loop(lambda v: tf.reduce_sum(v) < 50.0, lambda v: tf.sin(v) * w + v * 2.0, [x])
+    return {"r": r, "grads": tf.gradients(tf.reduce_sum(r * r), [x, w])}, [{"x": [1.0, 2.0], "w": [0.5, -0.5]}]
+
+
+def while_grad_nested(tf):
+    x = tf.placeholder(tf.float32, [], name="x")
+
+    def body(i, v):
+        inner = tf.while_loop(lambda j, u: j < i, lambda j, u: (j + 1, u * x + 1.0), [0, v])[1]
+        return i + 1, inner
+
+    _, r = tf.while_loop(lambda i, v: i < 3, body, [0, x])
+    return {"r": r, "dx": tf.gradients(r, x)[0]}, [{"x": 0.5}, {"x": 2.0}]
+
+
+def while_grad_cond_inside(tf):
+    x = tf.placeholder(tf.float32, [], name="x")
+
+    def body(i, v):
+        return i + 1, tf.cond(tf.equal(i % 2, 0), lambda: v * x, lambda: v + x)
+
+    _, r = tf.while_loop(lambda i, v: i < 5, body, [0, tf.constant(1.0)])
+    return {"r": r, "dx": tf.gradients(r, x)[0]}, [{"x": 2.0}]
+
+
+def while_grad_maximum_iterations_and_stop(tf):
+    x = tf.placeholder(tf.float32, [], name="x")
+    r = tf.while_loop(lambda v: v < 1e6, lambda v: v * x + tf.stop_gradient(v), [x], maximum_iterations=4)
+    return {"r": r, "dx": tf.gradients(r, x)[0]}, [{"x": 2.0}]
+
+
+def while_grad_unused_exit(tf):
+    x = tf.placeholder(tf.float32, [], name="x")
+    a, b = tf.while_loop(lambda a, b: a < 10.0, lambda a, b: (a * x, b + a), [x, tf.constant(0.0)])
+    return {"b": b, "db": tf.gradients(b, x)[0]}, [{"x": 2.0}]
+
+
 CASES = {name: fn for name, fn in dict(globals()).items()
          if callable(fn) and name.split("_")[0] in ("cond", "case", "while", "assert", "print", "dropout")}
 

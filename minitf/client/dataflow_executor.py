@@ -13,12 +13,13 @@ import collections
 
 import numpy as np
 
+from minitf.client import compiled_loop
 from minitf.ops.control_flow_ops import DEAD
 
-_NORMAL, _MERGE, _ENTER, _EXIT, _NEXT, _SWITCH = range(6)
+_NORMAL, _MERGE, _ENTER, _EXIT, _NEXT, _SWITCH, _TRIGGER = range(7)
 _KINDS = {"Merge": _MERGE, "RefMerge": _MERGE, "Enter": _ENTER, "RefEnter": _ENTER, "Exit": _EXIT,
           "RefExit": _EXIT, "NextIteration": _NEXT, "RefNextIteration": _NEXT, "Switch": _SWITCH,
-          "RefSwitch": _SWITCH}
+          "RefSwitch": _SWITCH, "ControlTrigger": _TRIGGER}
 
 
 class _Node:
@@ -46,7 +47,7 @@ class _Frame:
     """One execution of a loop (or the root): its iterations' pending inputs and its loop invariants."""
 
     __slots__ = ("parent", "parent_iter", "iterations", "invariants", "pending_enters", "outstanding",
-                 "dead_exits", "children", "iteration_count")
+                 "dead_exits", "children", "iteration_count", "enter_values")
 
     def __init__(self, parent, parent_iter, pending_enters):
         self.parent = parent
@@ -58,12 +59,13 @@ class _Frame:
         self.dead_exits = []
         self.children = {}
         self.iteration_count = 0
+        self.enter_values = {}
 
 
 class DataflowPlan:
     """An execution plan for a graph with control flow; ``execute`` runs it once."""
 
-    def __init__(self, ops_in_order, feed_tensors, fetch_tensors, state, deref_adapter):
+    def __init__(self, ops_in_order, feed_tensors, fetch_tensors, state, deref_adapter, op_error):
         index = {op: _Node(op, None, _KINDS.get(op._type, _NORMAL)) for op in ops_in_order}
         self.nodes = list(index.values())
         self.feed_targets = []
@@ -100,9 +102,34 @@ class DataflowPlan:
             else:
                 index[t._op].fetch_slots[t._value_index].append(slot)
         self.sources = [n for n in self.nodes if n.n_wait == 0]
+        self.op_error = op_error
+        self.compiled = self._compile_simple_loops(op_error)
 
-    def execute(self, feed_values, op_error):
-        return _Run(self, op_error).run(feed_values)
+    def _compile_simple_loops(self, op_error):
+        """The loop frames that compiled_loop can run as flat step lists, by frame name."""
+        enters = collections.defaultdict(list)
+        for node in self.nodes:
+            if node.kind == _ENTER:
+                enters[node.frame_name].append(node)
+        compiled = {}
+        for frame_name, frame_enters in enters.items():
+            frame_nodes = set()
+            stack = [dst for e in frame_enters for out in e.outs for dst, _ in out]
+            stack += [dst for e in frame_enters for dst in e.control_outs]
+            while stack:
+                node = stack.pop()
+                if node in frame_nodes:
+                    continue
+                frame_nodes.add(node)
+                if node.kind != _EXIT:
+                    stack.extend(dst for out in node.outs for dst, _ in out)
+                    stack.extend(node.control_outs)
+            if compiled_loop.compilable(frame_nodes, frame_enters):
+                compiled[frame_name] = compiled_loop.CompiledLoop(frame_enters, frame_nodes, op_error)
+        return compiled
+
+    def execute(self, feed_values):
+        return _Run(self, self.op_error).run(feed_values)
 
 
 class _Run:
@@ -152,7 +179,7 @@ class _Run:
         if kind == _MERGE:
             outputs = self._merge(node, inputs)
             dead = outputs[0] is DEAD
-        elif dead:
+        elif dead and kind != _TRIGGER:  # a ControlTrigger runs even when its inputs are dead
             outputs = [DEAD] * len(node.outs)
         elif node.source_value is not None:
             outputs = (node.source_value,)
@@ -164,6 +191,8 @@ class _Run:
             outputs = (value,) if len(node.outs) == 1 else value
         if kind == _NORMAL or kind == _MERGE or kind == _SWITCH:
             self._propagate(node, outputs, dead, frame, it)
+        elif kind == _TRIGGER:
+            self._propagate(node, outputs, False, frame, it)
         elif kind == _ENTER:
             self._enter(node, outputs, dead, frame, it)
         elif kind == _EXIT:
@@ -245,6 +274,12 @@ class _Run:
             child = frame.children[key] = _Frame(frame, it, self.plan.enters_per_frame[node.frame_name])
             frame.outstanding += 1  # the parent waits for the child frame
         child.pending_enters -= 1
+        loop = self.plan.compiled.get(node.frame_name)
+        if loop is not None:  # a simple loop: run it as a whole once all its inputs have entered
+            child.enter_values[node] = DEAD if dead else outputs[0]
+            if child.pending_enters == 0:
+                self._run_compiled(loop, child)
+            return
         if node.is_constant:
             child.invariants.append((node, outputs, dead))
             for i in range(child.iteration_count + 1):
@@ -253,6 +288,15 @@ class _Run:
             self._propagate(node, outputs, dead, child, 0)
         if child.outstanding == 0 and child.pending_enters == 0:
             self._finish_frame(child)
+
+    def _run_compiled(self, loop, frame):
+        if any(v is DEAD for v in frame.enter_values.values()):
+            exits = [(node, DEAD) for node, _ in loop.exits]
+        else:
+            exits = loop.run(frame.enter_values)
+        for node, value in exits:
+            self._propagate(node, (value,), value is DEAD, frame.parent, frame.parent_iter)
+        self._finish_frame(frame)
 
     def _next_iteration(self, frame, it):
         nxt = it + 1

@@ -90,7 +90,8 @@ class _PlanBuilder:
     def build(self):
         needed = self.needed_ops()
         if any(op._type in CONTROL_FLOW_OP_TYPES for op in needed):  # cond / while_loop: the dataflow executor
-            return DataflowPlan(needed, self.feed_tensors, self.fetch_tensors, self.session._state, _deref_adapter)
+            return DataflowPlan(needed, self.feed_tensors, self.fetch_tensors, self.session._state, _deref_adapter,
+                                _op_error)
         state = self.session._state
         slot_of = {}
         template = []
@@ -228,7 +229,7 @@ class BaseSession:
 
     def _execute(self, plan, feed_values, run_metadata):
         if type(plan) is DataflowPlan:
-            return [_fetch_value(v) for v in plan.execute(feed_values, _op_error)]
+            return [_fetch_value(v) for v in plan.execute(feed_values)]
         slots = plan.template.copy()
         for slot, value in zip(plan.feed_slots, feed_values):
             slots[slot] = value

@@ -218,6 +218,100 @@ class WhileContext(ControlFlowContext):
             x.op._add_control_inputs(outer_control_inputs)
             graph._record_op_seen_by_control_dependencies(x.op)
 
+    # -- the gradient loop's counters and accumulators (called by control_flow_state.GradLoopState) --------------
+
+    def AddForwardLoopCounter(self, outer_grad_state):
+        """Adds ``n = 0; while (pivot) n++`` to the forward loop; returns (iterations taken, the NextIteration)."""
+        n = constant_op.constant(0, name="f_count")
+        if outer_grad_state is not None:
+            outer_add_op = outer_grad_state.forward_index.op.inputs[0].op
+            n.op._add_control_input(outer_add_op)
+        self.Enter()
+        self.AddName(n.name)
+        enter_n = _Enter(n, self._name, is_constant=False, parallel_iterations=self._parallel_iterations,
+                         name="f_count")
+        self.loop_enters.append(enter_n)
+        merge_n = merge([enter_n, enter_n])[0]
+        switch_n = control_flow_ops.switch(merge_n, self._pivot)
+        index = math_ops.add(switch_n[1], 1)
+        next_n = _NextIteration(index)
+        merge_n.op._update_input(1, next_n)
+        total_iterations = exit(switch_n[0], name="f_count")
+        self.loop_exits.append(total_iterations)
+        self.ExitResult([total_iterations])
+        self.Exit()
+        return total_iterations, next_n
+
+    def AddBackpropLoopCounter(self, count, outer_grad_state):
+        """Adds ``n = count; while (n >= 1) n--`` as the gradient loop's condition; returns the NextIteration."""
+        one = constant_op.constant(1, name="b_count")
+        self.Enter()
+        self.AddName(count.name)
+        enter_count = _Enter(count, self._name, is_constant=False, parallel_iterations=self._parallel_iterations,
+                             name="b_count")
+        self.loop_enters.append(enter_count)
+        merge_count = merge([enter_count, enter_count])[0]
+        self._pivot_for_pred = merge_count
+        pred = math_ops.greater_equal(merge_count, one)
+        self._pivot = loop_cond(pred, name="b_count")
+        switch_count = control_flow_ops.switch(merge_count, self._pivot)
+        index = math_ops.subtract(switch_count[1], one)
+        self._pivot_for_body = index
+        next_count = _NextIteration(index)
+        merge_count.op._update_input(1, next_count)
+        final_zero = exit(switch_count[0], name="b_count")
+        self.loop_exits.append(final_zero)
+        if outer_grad_state is not None:
+            outer_grad_state.grad_sync._add_control_input(final_zero.op)
+        self.ExitResult([final_zero])
+        self.Exit()
+        return next_count
+
+    def AddBackpropAccumulator(self, op, grad):
+        """Adds ``acc = 0; while (pivot) acc += grad`` for a loop invariant's gradient; returns the sum."""
+        self.Exit()
+        shape = grad.shape
+        if shape.is_fully_defined():
+            if self.outer_context:
+                self.outer_context.Enter()
+            acc = constant_op.constant(0, grad.dtype, shape=shape, name="b_acc")
+            if self.outer_context:
+                self.outer_context.Exit()
+        else:
+            value = op.inputs[0]
+            if isinstance(self.outer_context, WhileContext) and self.outer_context.grad_state is not None:
+                forward_ctxt = self.grad_state.forward_context
+                forward_ctxt.outer_context.Enter()
+                zeros_shape = array_ops.shape_internal(value, optimize=False)
+                forward_ctxt.outer_context.Exit()
+                outer_grad_state = self.grad_state.outer_grad_state
+                history_zeros_shape = outer_grad_state.AddForwardAccumulator(zeros_shape)
+                self.outer_context.Enter()
+                real_shape = outer_grad_state.AddBackpropAccumulatedValue(history_zeros_shape, zeros_shape)
+                acc = array_ops.zeros(real_shape, grad.dtype)
+                self.outer_context.Exit()
+            else:
+                if self.outer_context:
+                    self.outer_context.Enter()
+                zeros_shape = array_ops.shape_internal(value, optimize=False)
+                acc = array_ops.zeros(zeros_shape, grad.dtype)
+                if self.outer_context:
+                    self.outer_context.Exit()
+        self.Enter()
+        self.AddName(acc.name)
+        enter_acc = _Enter(acc, self._name, is_constant=False, parallel_iterations=self._parallel_iterations,
+                           name="b_acc")
+        self.loop_enters.append(enter_acc)
+        merge_acc = merge([enter_acc, enter_acc], name="b_acc")[0]
+        switch_acc_false, switch_acc_true = control_flow_ops.switch(merge_acc, self._pivot)
+        add_acc = math_ops.add(switch_acc_true, grad)
+        next_acc = _NextIteration(add_acc)
+        merge_acc.op._update_input(1, next_acc)
+        result_acc = exit(switch_acc_false, name="b_acc")
+        self.loop_exits.append(result_acc)
+        self.ExitResult([result_acc])
+        return result_acc
+
     def _InitializeValues(self, values):
         self._values = set(x.name for x in values)
 
