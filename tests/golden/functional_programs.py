@@ -63,7 +63,21 @@ def gradients_map_scan(tf):
     return out
 
 
-GRADIENT_PROGRAMS = {f.__name__: f for f in (gradients_map_scan,)}
+def gradients_more(tf):
+    """foldr, a reversed scan with an initializer, map_fn over a pair, and a fed length."""
+    x = tf.constant(_data([3, 2], 8), name="x")
+    p = tf.placeholder(tf.float32, [None, 2], name="p")
+    init = tf.constant([0.5, -1.0], name="init")
+    fr = tf.foldr(lambda a, e: a * e + 1.0, x)
+    rs = tf.scan(lambda a, e: tf.sin(a) * e, x, initializer=init, reverse=True)
+    pair = tf.map_fn(lambda ab: ab[0] * ab[1], (x, x * 2.0), dtype=tf.float32)
+    fed = tf.scan(lambda a, e: a + e * e, p)
+    out = {"foldr": tf.gradients(fr, x), "scan_reverse": tf.gradients(rs, [x, init]),
+           "pair": tf.gradients(pair, x), "fed": tf.gradients(fed, p), "fed_value": fed}
+    return out, {p: _data([4, 2], 9)}
+
+
+GRADIENT_PROGRAMS = {f.__name__: f for f in (gradients_map_scan, gradients_more)}
 ERRORS = {
     "map_scalar": lambda tf: tf.map_fn(lambda r: r, tf.constant(1.0)),
     "map_not_callable": lambda tf: tf.map_fn(3, tf.constant([1.0])),
