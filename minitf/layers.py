@@ -3,8 +3,7 @@
 Each call builds one layer as TensorFlow's legacy layers do (tf_keras 2.21's ``legacy_tf_layers``): its variables
 come from ``get_variable`` in the layer's variable scope (``dense/kernel``, ``dense_1/bias``, or ``<name>/...``),
 with glorot-uniform kernels and zero biases by default, and its ops live in the name scope that scope opened first.
-Data format: channels_last only. Differences from TensorFlow: ``dropout``'s ``training`` must be a Python bool
-(TensorFlow accepts a tensor and builds a ``cond``, which minitf does not have); two layers give TensorFlow's values
+Data format: channels_last only. Differences from TensorFlow: two layers give TensorFlow's values
 from other ops: ``dense`` on an input of rank above 2 whose shape is not fully known (a Shape-based reshape, not
 TensorFlow's general ``tensordot`` graph) and a dilated ``conv2d`` (one Conv2D with dilations, not TensorFlow's
 SpaceToBatchND / Conv2D / BatchToSpaceND).
@@ -15,8 +14,9 @@ import numbers
 
 import numpy as np
 
-from minitf.framework import ops
+from minitf.framework import ops, tensor_util
 from minitf.ops import array_ops, conv_ops, init_ops, math_ops, random_ops
+from minitf.ops.cond import cond
 from minitf.ops import variable_scope as vs
 
 __all__ = ["average_pooling2d", "conv2d", "dense", "dropout", "flatten", "max_pooling2d"]
@@ -212,21 +212,36 @@ def flatten(inputs, name=None, data_format="channels_last"):
         return array_ops.reshape(inputs, target)
 
 
+def _smart_cond(pred, true_fn, false_fn):
+    """``true_fn()`` or ``false_fn()`` when ``pred`` is a Python bool or a constant tensor, else a ``tf.cond``."""
+    if isinstance(pred, ops.Tensor):
+        pred_value = tensor_util.constant_value(pred)
+        if pred_value is None:
+            return cond(pred, true_fn=true_fn, false_fn=false_fn)
+    elif isinstance(pred, (bool, np.bool_)) or pred in {0, 1}:
+        pred_value = pred
+    else:
+        raise TypeError(f"`pred` must be a Tensor, or a Python bool, or 1 or 0. Found instead: {type(pred)}")
+    return true_fn() if pred_value else false_fn()
+
+
 def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=None):
-    """``tf.layers.dropout``: ``tf.nn.dropout`` when ``training`` (a Python bool), else the inputs unchanged.
+    """``tf.layers.dropout``: ``tf.nn.dropout`` when ``training`` (a Python bool, or a boolean tensor: then a
+    ``tf.cond`` picks dropout or the inputs at run time), else the inputs unchanged.
 
     ``noise_shape`` may hold None for dimensions taken from ``inputs``.
     """
     if isinstance(rate, numbers.Real) and not 0 <= rate <= 1:
         raise ValueError(f"Invalid value {rate} received for `rate`, expected a value between 0 and 1.")
-    if not isinstance(training, (bool, np.bool_)):
-        raise NotImplementedError("minitf's tf.layers.dropout takes a Python bool `training` (TensorFlow builds a "
-                                  "cond for a tensor; minitf has no cond)")
     inputs = ops.convert_to_tensor(inputs)
     with _layer_scope(name, "dropout"):
-        if (isinstance(rate, numbers.Real) and rate == 0) or not training:
+        if isinstance(rate, numbers.Real) and rate == 0:
             return array_ops.identity(inputs)
-        if noise_shape is not None:
-            dims = array_ops.shape(inputs)
-            noise_shape = ops.convert_to_tensor([dims[i] if d is None else d for i, d in enumerate(noise_shape)])
-        return random_ops.dropout(inputs, rate=rate, noise_shape=noise_shape, seed=seed)
+
+        def dropped_inputs():
+            shape = noise_shape
+            if shape is not None:
+                dims = array_ops.shape(inputs)
+                shape = ops.convert_to_tensor([dims[i] if d is None else d for i, d in enumerate(shape)])
+            return random_ops.dropout(inputs, rate=rate, noise_shape=shape, seed=seed)
+        return _smart_cond(training, dropped_inputs, lambda: array_ops.identity(inputs))

@@ -94,8 +94,23 @@ def graph_differs(tf):
                             "dilated": tf.layers.conv2d(x, 2, 3, dilation_rate=2, padding="same")}
 
 
+def dropout_training_tensor(tf):
+    """dropout with a boolean tensor ``training``: a cond between dropout and the inputs (seeded, with a noise
+    shape, on and off), and a constant ``training`` that needs no cond."""
+    tf.set_random_seed(5)
+    x = tf.constant(_data([4, 6], 6), name="x")
+    on = tf.placeholder_with_default(tf.constant(True), [], name="on")
+    off = tf.placeholder_with_default(tf.constant(False), [], name="off")
+    out = {"on": tf.layers.dropout(x, 0.5, training=on, seed=3), "off": tf.layers.dropout(x, 0.3, training=off),
+           "constant": tf.layers.dropout(x, 0.3, training=tf.constant(True), seed=8),
+           "noise_shape": tf.layers.dropout(x, 0.5, noise_shape=[None, 1], training=on, name="columns")}
+    out["dense"] = tf.layers.dense(out["on"], 2)
+    return [x], out
+
+
 PROGRAMS = {"dense_layers": dense_layers, "conv_layers": conv_layers, "flatten_shapes": flatten_shapes,
-            "dense_rank3": dense_rank3, "graph_differs": graph_differs}
+            "dense_rank3": dense_rank3, "graph_differs": graph_differs,
+            "dropout_training_tensor": dropout_training_tensor}
 
 # Calls that raise a ValueError, evaluated with ``tf``, ``np`` and ``x`` (a [2, 4, 4, 3] float32 constant).
 ERRORS = {
