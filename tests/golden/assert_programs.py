@@ -65,7 +65,22 @@ def ranks(tf):
     return out, {x: np.zeros([3], np.float32), s: 2}
 
 
-PROGRAMS = {f.__name__: f for f in (binary, sign, sign_pass, ranks)}
+def loss_weights(tf):
+    """tf.losses' run-time check that weights broadcast to the losses, when their shapes are not static: passing
+    (a column, a scalar) and failing (a wrong dimension, a wrong rank)."""
+    p = tf.placeholder(tf.float32, [None, 3], name="p")
+    w = tf.placeholder(tf.float32, None, name="w")
+    loss = tf.losses.mean_squared_error(tf.zeros_like(p), p, weights=w)
+    ones = np.ones([2, 3], np.float32)
+
+    def fed(weights):
+        return lambda: {p: ones * 2.0, w: weights}
+    return {"column": loss, "scalar": loss, "wrong_dim": loss, "wrong_rank": loss}, {
+        "column": fed(np.array([[1.0], [3.0]], np.float32)), "scalar": fed(np.float32(2.0)),
+        "wrong_dim": fed(np.ones([2, 2], np.float32)), "wrong_rank": fed(np.ones([3], np.float32))}
+
+
+PROGRAMS = {f.__name__: f for f in (binary, sign, sign_pass, ranks, loss_weights)}
 ERRORS = {
     "equal_static": lambda tf: tf.assert_equal(tf.constant([1, 2]), tf.constant([1, 3])),
     "less_static": lambda tf: tf.assert_less(tf.constant([1.0, 2.0]), 1.5, message="too big"),

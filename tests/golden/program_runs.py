@@ -1,7 +1,8 @@
 """Runs a program written against ``tf`` and describes what it did, the same way for TensorFlow (the make_*.py
 scripts, with ~/tfref/bin/python) and for minitf (the tests), so a test compares two descriptions.
 
-A program is ``build(tf)`` returning ``{name: fetch}`` or ``({name: fetch}, {placeholder: value})``. Its run is
+A program is ``build(tf)`` returning ``{name: fetch}`` or ``({name: fetch}, feeds)`` where feeds is
+``{placeholder: value}`` for every fetch or ``{fetch name: () -> {placeholder: value}}`` per fetch. Its run is
 described by the graph's nodes ([name, op type]) and, for each fetch in order, in one session: its value (dtype
 and nested lists) or the run-time error (class name and TensorFlow's kernel message, without the node suffix and
 without a Python traceback, py_func tokens as pyfunc_<n>, the run's
@@ -52,8 +53,9 @@ def run(tf, build, config=None):
         outputs = {}
         with tf.Session(config=config) as sess:
             for name, fetch in fetches.items():
+                feed_dict = feeds[name]() if feeds and name in feeds and callable(feeds[name]) else feeds
                 try:
-                    outputs[name] = describe(sess.run(fetch, feeds))
+                    outputs[name] = describe(sess.run(fetch, feed_dict))
                 except tf.errors.OpError as e:
                     outputs[name] = {"error": type(e).__name__, "message": kernel_message(e.message)}
     return {"nodes": nodes, "outputs": outputs}
