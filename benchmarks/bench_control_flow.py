@@ -2,7 +2,8 @@
 
 Workloads: a tf.while_loop of 10,000 scalar iterations (``i < n: i + 1, acc + 0.5``); a 100-step loop over a
 256x256 matmul (``x = tanh(x @ w)``); and the linear-regression train step of bench_core (no control flow), to
-show that plans without control-flow ops keep the flat path's speed. Medians of RUNS calls, as JSON.
+show that plans without control-flow ops keep the flat path's speed. Medians of RUNS calls, as JSON. The matmul
+loop is also timed in plain numpy: its time is numpy's (BLAS threads), so that ratio shows minitf's own overhead.
 
     python benchmarks/bench_control_flow.py                                 # minitf only
     python benchmarks/bench_control_flow.py --tf-python ~/tfref/bin/python  # and TensorFlow, with ratios
@@ -49,6 +50,20 @@ def matmul_loop(tf, steps=100, size=256):
         return median_seconds(lambda: sess.run(x), RUNS, warmup=1)
 
 
+def numpy_matmul_loop(steps=100, size=256):
+    """The matmul loop's arithmetic in plain numpy: what the loop would cost with no framework at all."""
+    rng = np.random.RandomState(0)
+    w = rng.uniform(-0.1, 0.1, (size, size)).astype(np.float32)
+    x0 = rng.uniform(-1, 1, (size, size)).astype(np.float32)
+
+    def run():
+        x = x0
+        for _ in range(steps):
+            x = np.tanh(np.matmul(x, w))
+        return x
+    return median_seconds(run, RUNS, warmup=1)
+
+
 def train_step(tf, steps=2000):
     from bench_core import train_step as core_train_step
     return core_train_step(tf, steps)
@@ -70,6 +85,9 @@ def main():
         print(json.dumps(report, indent=1))
         return
     report["minitf"] = run_all(load(False))
+    report["numpy_matmul_loop_100x256_s"] = numpy_matmul_loop()
+    report["matmul_loop_minitf_over_numpy"] = (report["minitf"]["matmul_loop_100x256_s"]
+                                               / report["numpy_matmul_loop_100x256_s"])
     if args.tf_python:
         tf_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         output = subprocess.run([args.tf_python, os.path.abspath(__file__), "--tf"], check=True,

@@ -220,6 +220,30 @@ def while_grad_unused_exit(tf):
     return {"b": b, "db": tf.gradients(b, x)[0]}, [{"x": 2.0}]
 
 
+def while_dtype_changed_by_body(tf):
+    r = tf.while_loop(lambda i: i < 3, lambda i: tf.cast(i, tf.float32) + 1.0, [0])
+    return {"r": r}, [{}]
+
+
+def while_back_prop_false(tf):
+    x = tf.constant(2.0, name="x")
+    r = tf.while_loop(lambda v: v < 10.0, lambda v: v * x, [x], back_prop=False)
+    return {"r": r, "no_gradient": tf.constant(tf.gradients(r, x)[0] is None)}, [{}]
+
+
+def while_passthrough_and_python_values(tf):
+    i, x, s = tf.while_loop(lambda i, x, s: i < 3, lambda i, x, s: (i + 1, x, s + 0.5),
+                            (0, tf.constant([1.0, 2.0]), 0.0))
+    return {"i": i, "x": x, "s": s}, [{}]
+
+
+def cond_variables_and_python_values(tf):
+    v, w = tf.Variable(1.0, name="v"), tf.Variable(2.0, name="w")
+    a = tf.cond(tf.constant(False), lambda: v, lambda: w)
+    b = tf.cond(tf.constant(True), lambda: 1.0, lambda: 2.0)
+    return {"init": tf.global_variables_initializer(), "a": a, "b": b}, [{}]
+
+
 CASES = {name: fn for name, fn in dict(globals()).items()
          if callable(fn) and name.split("_")[0] in ("cond", "case", "while", "assert", "print", "dropout")}
 
@@ -258,6 +282,23 @@ def error_while_body_arity(tf):
 
 def error_while_not_callable(tf):
     tf.while_loop(None, lambda v: v, [tf.constant(0)])
+
+
+def error_while_cond_not_bool(tf):
+    tf.while_loop(lambda v: v, lambda v: v - 1, [tf.constant(3)])
+
+
+def error_cond_pred_not_scalar(tf):
+    p = tf.placeholder(tf.bool, [2])
+    tf.cond(p, lambda: tf.constant(1), lambda: tf.constant(2))
+
+
+def error_case_pred_not_bool(tf):
+    tf.case([(tf.constant(1), lambda: tf.constant(1))], default=lambda: tf.constant(2))
+
+
+def error_cond_structure_list_vs_tuple(tf):
+    tf.cond(tf.constant(True), lambda: [tf.constant(1), tf.constant(2)], lambda: (tf.constant(1), tf.constant(2)))
 
 
 ERRORS = {name: fn for name, fn in dict(globals()).items() if name.startswith("error_")}

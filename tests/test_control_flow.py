@@ -77,3 +77,41 @@ def test_error_in_a_loop_body_names_the_op_and_line():
             sess.run(r, {n: 3})
     assert info.value.op.name == "while/Reshape"
     assert "test_control_flow.py" in info.value.message
+
+
+def test_tensorflows_loop_graph_def_imports_and_runs():
+    """A GraphDef TensorFlow wrote (a while loop holding a cond, and its gradient loop with stacks) imports, back
+    edges included, and computes TensorFlow's values."""
+    tf.reset_default_graph()
+    with open(os.path.join(HERE, "golden", "control_flow_loop.pb"), "rb") as f:
+        tf.import_graph_def(tf.GraphDef.FromString(f.read()), name="")
+    want = GOLDEN["imported"]
+    with tf.Session() as sess:
+        sess.run(want["init"])
+        values = sess.run(want["fetches"][:-1], want["feed"]) + [sess.run(want["fetches"][-1])]
+    assert values == pytest.approx(want["values"])
+
+
+def test_simple_loops_are_compiled_and_others_interpreted():
+    """Loops with no control flow inside run through compiled_loop; a loop holding a cond or a loop does not."""
+    tf.reset_default_graph()
+    simple = tf.while_loop(lambda i: i < 3, lambda i: i + 1, [0], name="simple")
+    nested = tf.while_loop(lambda i: i < 3, lambda i: tf.cond(i > 0, lambda: i + 1, lambda: i + 2), [0],
+                           name="nested")
+    with tf.Session() as sess:
+        assert sess.run([simple, nested]) == [3, 3]
+        plan = list(sess._plans.values())[0]
+    assert sorted(plan.compiled) == ["simple/while_context"]
+
+
+def test_feeding_a_tensor_inside_a_loop_is_refused():
+    tf.reset_default_graph()
+    inside = []
+
+    def body(i):
+        inside.append(i * 2)
+        return inside[0]
+    r = tf.while_loop(lambda i: i < 10, body, [1])
+    with tf.Session() as sess:
+        with pytest.raises(ValueError, match="^Tensor while/mul:0 may not be fed.$"):
+            sess.run(r, {inside[0]: 3})

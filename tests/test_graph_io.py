@@ -184,8 +184,7 @@ def _op_case_fixtures():
 
 
 # Op cases whose TensorFlow gradient graphs use ops minitf does not implement (minitf builds them otherwise).
-TF_ONLY_OPS = {"conv/depthwise_rate2": "SpaceToBatchND", "nn/top_k": "ScatterNd",
-               "ops/prod_axis": "ListDiff"}
+TF_ONLY_OPS = {"conv/depthwise_rate2": "SpaceToBatchND", "nn/top_k": "ScatterNd", "ops/prod_axis": "ListDiff"}
 GOLDEN_TOLERANCE = {"ops": (2e-6, 1e-6), "nn": (1e-5, 1e-5), "conv": (1e-5, 2e-5)}
 
 
@@ -243,6 +242,8 @@ def test_every_registered_op_is_in_a_graph_def_tested_here():
     cases, graph_defs = _op_case_fixtures()
     seen = {n.op for key in cases for n in tf.GraphDef.FromString(graph_defs[key].tobytes()).node}
     seen |= {n.op for name in PROGRAMS + ["raw_ops"] for n in _tf_graph_def(name).node}
+    with open(os.path.join(HERE, "golden", "control_flow_loop.pb"), "rb") as f:  # test_control_flow imports it
+        seen |= {n.op for n in tf.GraphDef.FromString(f.read()).node}
     missing = set(op_registry.registered_ops()) - seen
     assert not missing, (f"ops {sorted(missing)} are in no TensorFlow-written GraphDef of these tests: use them in "
                          "tests/graph_io_cases.py's assorted_ops (or make_graph_io.raw_ops_graph) and re-run "

@@ -74,6 +74,8 @@ class DataflowPlan:
         enters_per_frame = collections.Counter()
         for node in self.nodes:
             op = node.op
+            if node.kind == _MERGE:
+                _check_back_edge_dtypes(op)
             op_def = op._op_def
             fn = op_def.kernel(op, state)
             deref = tuple(i for i, t in enumerate(op._inputs) if t.dtype.is_ref_dtype and i not in op_def.ref_inputs)
@@ -130,6 +132,21 @@ class DataflowPlan:
 
     def execute(self, feed_values):
         return _Run(self, self.op_error).run(feed_values)
+
+
+_TYPE_STRINGS = {"float32": "float", "float64": "double", "float16": "half"}  # TensorFlow's DataTypeString
+
+
+def _check_back_edge_dtypes(merge_op):
+    """A loop body that changed a loop variable's dtype: TensorFlow rejects the graph when the run starts."""
+    expected = merge_op._inputs[0].dtype.base_dtype
+    for i, t in enumerate(merge_op._inputs):
+        got = t.dtype.base_dtype
+        if got != expected:
+            from minitf.framework import errors
+            raise errors.InvalidArgumentError(
+                None, None, f"Input {i} of node {merge_op.name} was passed {_TYPE_STRINGS.get(got.name, got.name)} "
+                f"from {t.name} incompatible with expected {_TYPE_STRINGS.get(expected.name, expected.name)}.")
 
 
 class _Run:

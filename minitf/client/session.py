@@ -262,6 +262,8 @@ class BaseSession:
                 tensor = self._graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
             except (KeyError, ValueError) as e:
                 raise TypeError(f"Cannot interpret feed_dict key as Tensor: {e}") from None
+            if not self._graph.is_feedable(tensor):  # a tensor inside a while loop
+                raise ValueError(f"Tensor {tensor.name} may not be fed.")
             if isinstance(value, ops.Tensor):
                 raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
                                 "Python scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, "

@@ -213,6 +213,11 @@ def _parse_tensor_name(name):
                      f"Obtained {len(components) - 1}")
 
 
+def _is_back_edge(node, src):
+    """A loop's NextIteration -> Merge edge, the only cycle a GraphDef may have (wired after the import)."""
+    return node.op in ("Merge", "RefMerge") and src.op in ("NextIteration", "RefNextIteration")
+
+
 def _import_order(nodes):
     """Indices of ``nodes`` in TensorFlow's import order: a topological order taking the smallest ready index."""
     index = {}
@@ -232,7 +237,7 @@ def _import_order(nodes):
                 raise ValueError(f"Node '{node.name}': Control dependencies must come after regular dependencies")
             seen_control = is_control
             src = index.get(_parse_tensor_name(inp.lstrip("^"))[0])
-            if src is not None:
+            if src is not None and not _is_back_edge(node, nodes[src]):
                 pending[i] += 1
                 consumers[src].append(i)
     ready = [i for i in range(len(nodes)) if pending[i] == 0]
@@ -347,11 +352,23 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         names.new_name(nodes[i].name)
     controllers = list(graph._control_dependencies_stack)
     outer_controls = list(dict.fromkeys(c for ctl in controllers for c in ctl.control_inputs))
-    used_keys, created = set(), {}
+    used_keys, created, back_edges = set(), {}, []
+    by_name = {node.name: node for node in nodes}
     with graph.as_default():
         for i in order:
             node = nodes[i]
             op_def = op_registry.get(node.op)
+            pending_inputs = [(k, inp) for k, inp in enumerate(node.input)
+                              if not inp.startswith("^") and _parse_tensor_name(inp)[0] in by_name
+                              and _parse_tensor_name(inp)[0] not in created
+                              and _is_back_edge(node, by_name[_parse_tensor_name(inp)[0]])]
+            if pending_inputs:  # a loop Merge: its back edge is wired once the NextIteration exists
+                stand_in = type(node)()
+                stand_in.CopyFrom(node)
+                for k, _ in pending_inputs:
+                    stand_in.input[k] = node.input[0]
+                back_edges.extend((node.name, k, inp) for k, inp in pending_inputs)
+                node = stand_in
             inputs, control_inputs = _resolve_inputs(node, created, mapped, used_keys)
             attrs = dict(op_def.attr_defaults)
             attrs.update((key, _imported_attr(op_def, key, value)) for key, value in node.attr.items()
@@ -367,6 +384,9 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
             for ctl in controllers:
                 ctl.seen_ops.add(op)
             created[node.name] = op
+        for name, k, inp in back_edges:
+            src_name, src_index = _parse_tensor_name(inp)
+            created[name]._update_input(k, created[src_name]._outputs[src_index])
     _check_input_map_used(mapped, names, used_keys)
     if return_elements is None:
         return None

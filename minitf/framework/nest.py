@@ -50,27 +50,31 @@ def pack_sequence_as(structure, flat_sequence):
 
 
 def assert_same_structure(nest1, nest2, check_types=True):
-    """Raises ValueError (different nesting or lengths) or TypeError (different sequence types) as tf.nest."""
+    """Raises ValueError (different nesting or lengths) or TypeError (different sequence types), with tf.nest's
+    messages."""
+    def fail(error, detail):
+        raise error("The two structures don't have the same nested structure.\n\n"
+                    f"First structure: {_type_repr(nest1)}\n\nSecond structure: {_type_repr(nest2)}\n\n"
+                    f"More specifically: {detail}\nEntire first structure:\n{_skeleton(nest1)}\n"
+                    f"Entire second structure:\n{_skeleton(nest2)}")
+
     def check(a, b):
         if is_nested(a) != is_nested(b):
-            raise ValueError("The two structures don't have the same nested structure.\n\nFirst structure: "
-                             f"{nest1}\n\nSecond structure: {nest2}\n\nMore specifically: Substructure "
-                             f"\"{_type_repr(a)}: {a}\" is a sequence, while substructure \"{_type_repr(b)}: "
-                             f"{b}\" is not" if is_nested(a) else
-                             "The two structures don't have the same nested structure.\n\nFirst structure: "
-                             f"{nest1}\n\nSecond structure: {nest2}\n\nMore specifically: Substructure "
-                             f"\"{_type_repr(b)}: {b}\" is a sequence, while substructure \"{_type_repr(a)}: "
-                             f"{a}\" is not")
+            seq, other = (a, b) if is_nested(a) else (b, a)
+            fail(ValueError, f'Substructure "{_type_repr(seq)}" is a sequence, while substructure '
+                             f'"{_type_repr(other)}" is not')
         if not is_nested(a):
             return
-        if check_types and _sequence_kind(a) != _sequence_kind(b):
-            raise TypeError("The two structures don't have the same sequence type. Input structure has type "
-                            f"{_type_repr(a)}, while shallow structure has type {_type_repr(b)}.")
         if len(a) != len(b):
-            raise ValueError("The two structures don't have the same nested structure.\n\nFirst structure: "
-                             f"{nest1}\n\nSecond structure: {nest2}\n\nMore specifically: The two namedtuples "
-                             f"don't have the same sequence type. First structure {_type_repr(a)} has length "
-                             f"{len(a)}, while second structure {_type_repr(b)} has length {len(b)}")
+            fail(ValueError, "The two structures don't have the same number of elements. First structure: "
+                             f"{_type_repr(a)}. Second structure: {_type_repr(b)}")
+        if check_types and _sequence_kind(a) != _sequence_kind(b):
+            fail(TypeError, f"The two namedtuples don't have the same sequence type. First structure "
+                            f"{_type_repr(a)} has type {type(a).__name__}, while second structure {_type_repr(b)} "
+                            f"has type {type(b).__name__}")
+        if isinstance(a, dict) and sorted(a) != sorted(b):
+            fail(ValueError, f"The two dictionaries don't have the same set of keys. First structure has keys "
+                             f"{sorted(a)}, while second structure has keys {sorted(b)}.")
         for x, y in zip(_children(a), _children(b)):
             check(x, y)
     check(nest1, nest2)
@@ -86,6 +90,16 @@ def _sequence_kind(s):
 
 def _type_repr(value):
     return f"type={type(value).__name__} str={value}"
+
+
+class _Leaf:
+    def __repr__(self):
+        return "."
+
+
+def _skeleton(structure):
+    """The structure with each leaf shown as ``.`` (``[., (., .)]``), as tf.nest prints it in errors."""
+    return repr(pack_sequence_as(structure, [_Leaf() for _ in flatten(structure)]))
 
 
 def map_structure(func, *structures):

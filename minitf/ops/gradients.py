@@ -161,7 +161,8 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                         else:
                             out_grads[i] = control_flow_state.ZerosLike(op, i)
                 with ops.name_scope(op.name + "_grad"):
-                    in_grads = _as_list(grad_fn(op, *out_grads))
+                    in_grads = grad_fn(op, *out_grads)
+                    in_grads = list(in_grads) if isinstance(in_grads, (list, tuple)) else [in_grads]
                     if len(in_grads) != len(op._inputs):
                         raise ValueError(f"Num gradients {len(in_grads)} generated for op {op.name} do not "
                                          f"match num inputs {len(op._inputs)}")

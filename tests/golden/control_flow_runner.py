@@ -104,13 +104,16 @@ def _is_print_line(line):
 
 
 def _first_line(message):
-    """TensorFlow's message starts 'Graph execution error:...Node: ...\\n<kernel message>'; the kernel's own message
-    is what both sides share."""
-    lines = [line for line in message.splitlines() if line.strip()]
-    for line in lines:
-        if line.startswith("assertion failed") or line.startswith("Retval"):
-            return line
-    return lines[-2] if len(lines) > 1 else lines[0]
+    """The kernel's own message: TensorFlow frames it with 'Graph execution error:', 'Detected at node ...',
+    the traceback and 'Node: ...' lines; both frameworks end it with the ' [[node ...]]' line."""
+    for line in message.splitlines():
+        stripped = line.strip()
+        if (not stripped or stripped == "Graph execution error:" or stripped.startswith(("Detected at node",
+                                                                                          "Node:", "[[", "File "))
+                or line[0].isspace()):
+            continue
+        return stripped
+    return message
 
 
 def record_error(tf, fn):

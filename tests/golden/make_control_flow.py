@@ -24,7 +24,42 @@ def main():
     cases = {name: record_case(tf, fn, kernels_only_config()) for name, fn in control_flow_cases.CASES.items()}
     errors = {name: record_error(tf, fn) for name, fn in control_flow_cases.ERRORS.items()}
     with open(os.path.join(HERE, "control_flow.json"), "w") as f:
-        json.dump({"cases": cases, "errors": errors}, f, indent=1, sort_keys=True)
+        json.dump({"cases": cases, "errors": errors, "imported": record_graph_def()}, f, indent=1, sort_keys=True)
+
+
+def record_graph_def():
+    """TensorFlow's GraphDef of a loop holding a cond, with its gradient, for minitf's import_graph_def."""
+    from tensorflow.python.ops import control_flow_ops, gen_array_ops
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [], name="x")
+    v = tf.Variable(0.0, name="v")
+    count = tf.Variable(0, name="count")
+
+    def body(i, a):
+        with tf.control_dependencies([tf.assign_add(count, tf.constant(1))]):
+            return i + 1, tf.cond(a > 5.0, lambda: a, lambda: a * x)
+
+    r = tf.while_loop(lambda i, a: i < 4, body, [0, x])
+    dx = tf.gradients(r[1], x)[0]
+    checked = tf.Print(r[1], [r[1]], message="r: ")
+    with tf.control_dependencies([tf.Assert(checked > 0.0, [checked])]):
+        out = tf.identity(checked, name="out")
+    set_v = tf.cond(x > 0.0, lambda: tf.assign(v, tf.constant(2.0)), lambda: tf.assign(v, tf.constant(3.0)))
+    # Ref variants of the dataflow ops, imported (not run) to check minitf knows them.
+    control_flow_ops.merge([v._ref(), v._ref()], name="ref_merge")
+    control_flow_ops.exit(v._ref(), name="ref_exit")
+    control_flow_ops._NextIteration(v._ref(), name="ref_next")
+    gen_array_ops.ref_identity(v._ref(), name="ref_identity")
+    control_flow_ops.control_trigger(name="trigger")
+    init = tf.global_variables_initializer()
+    with open(os.path.join(HERE, "control_flow_loop.pb"), "wb") as f:
+        f.write(tf.get_default_graph().as_graph_def().SerializeToString())
+    with tf.Session() as sess:
+        sess.run(init)
+        values = sess.run([out, dx, set_v], {x: 1.5})
+        values.append(sess.run(count))
+    return {"init": init.name, "fetches": [out.name, dx.name, set_v.name, count.name], "feed": {"x:0": 1.5},
+            "values": [float(v) for v in values]}
 
 
 if __name__ == "__main__":
