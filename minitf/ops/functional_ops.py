@@ -5,7 +5,7 @@ which are stacked at the end. Same node names as TensorFlow's map_fn.py and func
 
 from minitf.framework import nest, ops, tensor_shape
 from minitf.ops import array_ops, constant_op, variable_scope as vs
-from minitf.ops.tensor_array_ops import TensorArray
+from minitf.ops.tensor_array_ops import TensorArray, build_ta_with_new_flow
 from minitf.ops.while_loop import while_loop
 
 
@@ -18,7 +18,7 @@ def _while_loop(cond, body, loop_vars, **kwargs):
         return nest.map_structure(lambda v: v.flow if isinstance(v, TensorArray) else v, structure)
 
     def as_arrays(values):
-        flat = [t._with_flow(v) if isinstance(t, TensorArray) else v
+        flat = [build_ta_with_new_flow(t, v) if isinstance(t, TensorArray) else v
                 for t, v in zip(flat_templates, nest.flatten(values))]
         return nest.pack_sequence_as(loop_vars, flat)
 

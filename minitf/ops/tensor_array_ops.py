@@ -519,6 +519,12 @@ class TensorArray:
         return apply_op("TensorArrayCloseV3", [self._handle], None, name)
 
 
+def build_ta_with_new_flow(old_ta, flow):
+    """A TensorArray on ``old_ta``'s handle with ``flow`` (what a while loop that carries TensorArrays rebuilds from
+    its loop variables, as TensorFlow's tensor_array_ops.build_ta_with_new_flow)."""
+    return old_ta._with_flow(flow)
+
+
 def _static_int(tensor):
     value = tensor_util.constant_value(tensor)
     return None if value is None else int(value)
