@@ -1,7 +1,7 @@
 """``tf.map_fn``, ``tf.scan``, ``tf.foldl`` and ``tf.foldr`` against TensorFlow 2.21's v1 control flow
 (tests/golden/make_functional.py): the graphs node for node (TensorArrays unstacked, read and written in a while
-loop, stacked), values over nested inputs and outputs, fed lengths, reversal and initializers, static shapes, gradients, and
-construction errors."""
+loop, stacked), values over nested inputs and outputs, fed lengths, reversal and initializers, static shapes,
+gradients, and construction errors."""
 import json
 import os
 

@@ -6,8 +6,8 @@ Builds the programs of tests/golden/layers_programs.py and writes tests/golden/l
 the graph's nodes ([name, op type], before the gradients), the global and trainable variables ([name, shape]),
 the REGULARIZATION_LOSSES ([name, value]), the UPDATE_OPS' names, the variables' initial values, each output's
 name, shape and value, and the gradients of the sum of all outputs wrt the trainable variables and the inputs; and
-the ValueError message of each call of layers_programs.ERRORS. Sessions run with grappler's constant folding and arithmetic optimizer off
-(see docs/exactness.md).
+the ValueError message of each call of layers_programs.ERRORS. Sessions run with grappler's constant folding and
+arithmetic optimizer off (see docs/exactness.md).
 """
 import json
 import os
