@@ -50,7 +50,18 @@ def folds(tf):
     return out, {p: np.array([1.0, 2.0, 3.0], np.float32)}
 
 
-PROGRAMS = {f.__name__: f for f in (map_fn, map_fn_lengths, scan, folds)}
+def array_per_iteration(tf):
+    """A TensorArray made inside the loop body: a fresh array on every iteration."""
+    x = tf.constant(_data([3, 4], 10), name="x")
+
+    def reverse_row(r):
+        ta = tf.TensorArray(tf.float32, size=4).unstack(r)
+        return ta.gather([3, 2, 1, 0])
+    y = tf.map_fn(reverse_row, x)
+    return {"reversed": y, "grad": tf.gradients(y * np.arange(4, dtype=np.float32), x)}
+
+
+PROGRAMS = {f.__name__: f for f in (map_fn, map_fn_lengths, scan, folds, array_per_iteration)}
 
 
 def gradients_map_scan(tf):

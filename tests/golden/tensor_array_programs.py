@@ -122,7 +122,24 @@ def gradients(tf):
     return out
 
 
-PROGRAMS = {f.__name__: f for f in (write_read_stack, clear_after_read, unstack_scatter_split, dynamic_size,
+def in_cond(tf):
+    """A TensorArray written and stacked inside one branch of a cond, and its gradient through the cond."""
+    p = tf.placeholder(tf.bool, [], name="p")
+    x = tf.constant([1.0, 2.0], name="x")
+    ta = tf.TensorArray(tf.float32, size=2)
+    r = tf.cond(p, lambda: ta.unstack(x * 3.0).stack(), lambda: tf.zeros([2]))
+    out = {"taken": r, "grad": tf.gradients(r, x)}
+    return out, {p: True}
+
+
+def in_cond_not_taken(tf):
+    p = tf.placeholder(tf.bool, [], name="p")
+    x = tf.constant([1.0, 2.0], name="x")
+    r = tf.cond(p, lambda: tf.TensorArray(tf.float32, size=2).unstack(x).stack(), lambda: x * 2.0)
+    return {"other": r, "grad": tf.gradients(r, x)}, {p: False}
+
+
+PROGRAMS = {f.__name__: f for f in (in_cond, in_cond_not_taken, write_read_stack, clear_after_read, unstack_scatter_split, dynamic_size,
                                     sizes_from_tensors, run_time_errors, gradients)}
 ERRORS = {
     "inconsistent_shapes": lambda tf: tf.TensorArray(tf.float32, size=2).write(0, [1.0, 2.0]).write(1, [1.0]),
