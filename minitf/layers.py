@@ -334,7 +334,9 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
                         renorm_momentum=0.99, fused=None, virtual_batch_size=None, adjustment=None):
     """``tf.layers.batch_normalization``: normalizes ``inputs`` over all axes but ``axis`` with the batch's
     statistics when ``training`` (a Python bool or a boolean tensor), else with the moving averages, which
-    training updates through ops added to the UPDATE_OPS collection. Inputs of rank 4 use FusedBatchNormV3."""
+    training updates through ops added to the UPDATE_OPS collection. Inputs of rank 4 normalized over axis 1 or 3
+    use FusedBatchNormV3, as in TensorFlow; so would inputs of rank 5, for which minitf builds the general ops
+    (TensorFlow's values, other nodes)."""
     if renorm or virtual_batch_size is not None or adjustment is not None:
         raise NotImplementedError("minitf's tf.layers.batch_normalization has no renorm, virtual_batch_size or "
                                   "adjustment")
@@ -343,18 +345,19 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
     if ndims is None:
         raise ValueError(f"Input has undefined rank. Received: input_shape={inputs.shape}.")
     axes = [axis] if isinstance(axis, int) else list(axis)
-    axes = [a + ndims if a < 0 else a for a in axes]
     for a in axes:
-        if not 0 <= a < ndims:
-            raise ValueError(f"Invalid axis: {a}")
+        if not -ndims <= a < ndims:
+            raise ValueError(f"Invalid value for `axis` argument. Expected 0 <= axis < inputs.rank (with "
+                             f"inputs.rank={ndims}). Received: axis={tuple(axes)}")
+    axes = [a + ndims if a < 0 else a for a in axes]
     param_shape = [inputs.shape.as_list()[a] for a in axes] if len(axes) == 1 else \
         [inputs.shape.as_list()[i] if i in axes else 1 for i in range(ndims)]
     if None in param_shape:
-        raise ValueError(f"Input has undefined `axis` dimension. Received input with shape {inputs.shape} and "
-                         f"axis={axis}")
-    use_fused = fused in (None, True) and ndims == 4 and axes in ([3], [1])
-    if fused and not use_fused:
-        raise ValueError("Passing `fused=True` is only supported when axis is 1 or 3 for input rank = 4.")
+        raise ValueError(f"Input has undefined `axis` dimension. Received input with shape "
+                         f"{tuple(inputs.shape.dims)} and axis={tuple(axes)}")
+    given_axes = [axis] if isinstance(axis, int) else list(axis)
+    fused_axis_ok = len(given_axes) == 1 and given_axes[0] in (-4, -3, -1, 1, 3, 4)
+    use_fused = fused in (None, True) and fused_axis_ok and ndims == 4 and axes in ([3], [1])  # else quietly not
     dtype = inputs.dtype.base_dtype
     with _layer_scope(name, "batch_normalization", reuse):
         gamma = _add_weight("gamma", param_shape, dtype, gamma_initializer, gamma_regularizer, gamma_constraint,

@@ -147,6 +147,8 @@ ERRORS = {
     "conv_causal": "tf.layers.conv2d(x, 2, 3, padding='causal')",
     "conv_unknown_channels": "tf.layers.conv2d(tf.placeholder(tf.float32, [None, 4, 4, None]), 2, 3)",
     "dropout_rate": "tf.layers.dropout(x, 1.5)",
+    "batch_norm_axis": "tf.layers.batch_normalization(x, axis=4)",
+    "batch_norm_undefined_axis": "tf.layers.batch_normalization(tf.placeholder(tf.float32, [None, None]))",
 }
 
 
