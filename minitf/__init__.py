@@ -35,11 +35,16 @@ from minitf.ops.array_ops import (boolean_mask, broadcast_to, check_numerics, co
                                   ones_like, pad, placeholder, placeholder_with_default, range, rank, reshape, shape,
                                   size, slice, split, squeeze, stack, stop_gradient, strided_slice, tile,
                                   transpose, unsorted_segment_sum, unstack, where, where_v2, zeros, zeros_like)
+from minitf.ops.check_ops import (assert_equal, assert_greater, assert_greater_equal, assert_integer, assert_less,
+                                  assert_less_equal, assert_negative, assert_non_negative, assert_non_positive,
+                                  assert_none_equal, assert_positive, assert_rank, assert_rank_at_least,
+                                  assert_scalar, assert_type, is_numeric_tensor)
 from minitf.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm
 from minitf.ops.cond import case, cond
 from minitf.ops.control_flow_assert import Assert
 from minitf.ops.control_flow_ops import group, no_op, tuple, with_dependencies
 from minitf.ops.data_flow_ops import FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue
+from minitf.ops.functional_ops import foldl, foldr, map_fn, scan
 from minitf.ops.gradients import gradients, hessians
 from minitf.ops.gen_math_aliases import arg_max, arg_min, floor_div
 from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
@@ -59,7 +64,9 @@ from minitf.ops.reader_ops import (FixedLengthRecordReader, IdentityReader, Read
 from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
 from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
 from minitf.ops.string_ops import strip as string_strip
+from minitf.ops.script_ops import add_check_numerics_ops, numpy_function, py_func, verify_tensor_all_finite
 from minitf.ops.state_ops import assign, assign_add, assign_sub, count_up_to, scatter_add, scatter_sub, scatter_update
+from minitf.ops.tensor_array_ops import TensorArray
 from minitf.ops.while_loop import while_loop
 from minitf.ops.variable_scope import (AUTO_REUSE, VariableScope, get_local_variable, get_variable,
                                        get_variable_scope, no_regularizer, variable_op_scope, variable_scope)
@@ -69,8 +76,8 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import (data, image, initializers, layers, losses, metrics, nn, python_io, queue, random, sparse,
-                    strings, summary, train)
+from minitf import (data, debugging, image, initializers, layers, losses, metrics, nn, python_io, queue, random,
+                    sparse, strings, summary, train)
 from minitf.framework import graph_util
 from minitf.platform import app, flags, gfile
 from minitf.platform import tf_logging as logging

@@ -1,9 +1,8 @@
 """``tf.losses`` (TF1): weighted losses that add themselves to the ``LOSSES`` collection, built from the same ops
 and name scopes as TensorFlow's ``losses_impl.py``.
 
-Differences, both where static shapes are unknown, because minitf has no ``Assert`` and no ``cond``: where
-TensorFlow cannot check statically that ``weights`` broadcast to the losses, it adds a run-time ``Assert``; minitf
-adds no check (a shape mismatch still fails at run time, in the multiplication). And
+Where TensorFlow cannot check statically that ``weights`` broadcast to the losses, it adds a run-time ``Assert``
+(guarded by conds on the ranks and a set difference of the dimensions), and so does minitf. Difference:
 ``sparse_softmax_cross_entropy`` squeezes a trailing size-1 dimension of labels or weights only when the ranks are
 static (TensorFlow decides at run time otherwise).
 """
@@ -71,8 +70,7 @@ def get_total_loss(add_regularization_losses=True, name="total_loss", scope=None
 # -- weights -------------------------------------------------------------------------------------------------------
 
 def _checked(weights, values):
-    check = weights_broadcast_ops.assert_broadcastable(weights, values)
-    return ops.control_dependencies([check] if check is not None else [])
+    return ops.control_dependencies([weights_broadcast_ops.assert_broadcastable(weights, values)])
 
 
 def _broadcast_weights(weights, values):

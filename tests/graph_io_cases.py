@@ -270,9 +270,29 @@ def queue_ops(tf):
     return Run([t.name for t in fetches], init="write", train="fill", steps=1)
 
 
+def tensor_arrays(tf):
+    """TensorArray ops and their gradients outside loops, a closed array, and a PyFunc that is not run (its
+    callable lives only in the process that built it)."""
+    x = tf.placeholder(tf.float32, [3, 2], name="x")
+    ta = tf.TensorArray(tf.float32, size=3, clear_after_read=False, name="ta").unstack(x)
+    pieces = tf.TensorArray(tf.float32, size=2, infer_shape=False).split(tf.reshape(x, [6]), [2, 4])
+    grown = tf.TensorArray(tf.int32, size=0, dynamic_size=True).write(2, [1, 2])
+    y = ta.read(1) * 2.0 + ta.gather([0, 2])
+    stacked, concat = ta.stack(), pieces.concat()
+    grads = tf.gradients([stacked * _rng_data([3, 2], 14), y, concat * _rng_data([6], 15)], x)
+    with tf.control_dependencies([concat] + grads):
+        closed = pieces.close()
+    with tf.control_dependencies([closed]):
+        done = tf.constant(1.0, name="done")
+    tf.py_func(np.square, [x], tf.float32, name="square")
+    tf.py_func(np.abs, [x], tf.float32, stateful=False, name="absolute")
+    fetches = [stacked, y, concat, grown.size(), grown.stack()] + grads + [done]
+    return Run([t.name for t in fetches], feeds={"x:0": _rng_data([3, 2], 16)})
+
+
 PROGRAMS = {"small": small, "seed000": seed000, "variable_scopes": variable_scopes, "adam_mlp": adam_mlp,
             "training_nodes": training_nodes, "assorted_ops": assorted_ops, "optimizers": optimizers,
-            "input_ops": input_ops, "queue_ops": queue_ops}
+            "input_ops": input_ops, "queue_ops": queue_ops, "tensor_arrays": tensor_arrays}
 
 
 CASE_SETS = {"ops": op_cases.CASES, "nn": nn_cases.CASES, "conv": conv_cases.CASES}

@@ -6,9 +6,9 @@ not trainable, in the LOCAL_VARIABLES and METRIC_VARIABLES collections), so ``tf
 resets them; ``update_op`` adds one batch and returns the metric so far, ``value`` reads it without changing it.
 
 The checks TensorFlow adds are built where they are static (the NoOps ``assert_type/statically_determined_correct_type``,
-``assert_rank_in/static_checks_determined_all_ok``, ``assert_broadcastable/static_*_check_success``); where a check
-would need a run-time Assert (unknown ranks or shapes, ``auc``'s predictions in [0, 1]), minitf adds none: it has
-no ``cond`` to guard one with. Not provided: ``mean_iou``, ``mean_per_class_accuracy`` and the other metrics built on
+``assert_rank_in/static_checks_determined_all_ok``, ``assert_broadcastable/static_*_check_success``). Weights whose
+broadcast cannot be checked statically get TensorFlow's run-time Assert (``weights_broadcast_ops``); the other
+run-time checks (unknown ranks, ``auc``'s predictions in [0, 1]) are not built yet. Not provided: ``mean_iou``, ``mean_per_class_accuracy`` and the other metrics built on
 ``confusion_matrix`` (ScatterNd and run-time asserts), the ``*_at_k`` and ``*_at_thresholds`` families.
 """
 
@@ -84,8 +84,7 @@ def _broadcast_weights(weights, values):
         if (weights.shape.is_fully_defined() and values.shape.is_fully_defined()
                 and weights.shape.is_compatible_with(values.shape)):
             return weights
-        check = weights_broadcast_ops.assert_broadcastable(weights, values)
-        with ops.control_dependencies([check] if check is not None else []):
+        with ops.control_dependencies([weights_broadcast_ops.assert_broadcastable(weights, values)]):
             return math_ops.multiply(weights, _ones_like(values), name=scope)
 
 
@@ -266,8 +265,8 @@ def _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights=Non
     """Per threshold, the (weighted) true positives, false negatives, true negatives and false positives of
     ``predictions > threshold`` (those in ``includes``): ``(variables, update ops)`` keyed 'tp', 'fn', 'tn', 'fp'.
 
-    TensorFlow checks at run time that the predictions lie in [0, 1] (an Assert guarded by a ``cond``); minitf,
-    which has no ``cond``, builds only the two constants those checks compare with, and no check.
+    TensorFlow checks at run time that the predictions lie in [0, 1] (an Assert guarded by a ``cond``); minitf
+    builds only the two constants those checks compare with, and no check yet.
     """
     all_includes = ("tp", "fn", "tn", "fp")
     if includes is None:
