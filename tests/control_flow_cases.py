@@ -302,3 +302,15 @@ def error_cond_structure_list_vs_tuple(tf):
 
 
 ERRORS = {name: fn for name, fn in dict(globals()).items() if name.startswith("error_")}
+
+
+def meta_graph_program(tf):
+    """A graph whose MetaGraphDef holds nested cond and while contexts (tests/golden/control_flow.meta)."""
+    x = tf.placeholder(tf.float32, [], name="x")
+    y = tf.cond(x > 0, lambda: x * 2.0, lambda: tf.cond(x < -1.0, lambda: -x, lambda: x + 3.0))
+
+    def body(i, a):
+        inner = tf.while_loop(lambda j, b: j < i, lambda j, b: (j + 1, b * 0.5 + x), [0, a])[1]
+        return i + 1, tf.cond(inner > 4.0, lambda: inner - 1.0, lambda: inner * x)
+
+    return x, tf.while_loop(lambda i, a: i < 3, body, [0, y])[1]

@@ -38,6 +38,20 @@ def test_results_equal_tensorflows(name):
             assert _close(run_got[key], run_want[key]), (key, run_got[key], run_want[key])
 
 
+@pytest.mark.parametrize("name", sorted(control_flow_cases.CASES))
+def test_general_dataflow_interpreter_alone_gives_the_same_results(name, monkeypatch):
+    """The fast paths (acyclic plans for conds, compiled simple loops) switched off: the frame-aware interpreter
+    alone computes TensorFlow's results too."""
+    from minitf.client import acyclic_plan, compiled_loop
+    monkeypatch.setattr(acyclic_plan, "applicable", lambda ops: False)
+    monkeypatch.setattr(compiled_loop, "compilable", lambda nodes, enters: False)
+    got = record_case(tf, control_flow_cases.CASES[name])
+    for run_got, run_want in zip(got["runs"], GOLDEN["cases"][name]["runs"]):
+        assert set(run_got) == set(run_want)
+        for key in run_want:
+            assert _close(run_got[key], run_want[key]), (key, run_got[key], run_want[key])
+
+
 def _close(a, b):
     if isinstance(b, dict) and "value" in b:
         import numpy as np
@@ -115,3 +129,39 @@ def test_feeding_a_tensor_inside_a_loop_is_refused():
     with tf.Session() as sess:
         with pytest.raises(ValueError, match="^Tensor while/mul:0 may not be fed.$"):
             sess.run(r, {inside[0]: 3})
+
+
+def _collection_protos(meta_graph_def, key):
+    from minitf.proto import control_flow_pb2
+    proto_type = control_flow_pb2.CondContextDef if key == "cond_context" else control_flow_pb2.WhileContextDef
+    return [proto_type.FromString(b) for b in meta_graph_def.collection_def[key].bytes_list.value]
+
+
+def test_meta_graph_holds_tensorflows_control_flow_contexts():
+    """minitf's .meta stores the cond_context and while_context collections TensorFlow stores for the same program
+    (so TensorFlow can differentiate through loops of a graph it imports from minitf)."""
+    from minitf.proto import meta_graph_pb2
+    tf.reset_default_graph()
+    control_flow_cases.meta_graph_program(tf)
+    ours = tf.train.export_meta_graph()
+    with open(os.path.join(HERE, "golden", "control_flow.meta"), "rb") as f:
+        theirs = meta_graph_pb2.MetaGraphDef.FromString(f.read())
+    for key in ("cond_context", "while_context"):
+        assert _collection_protos(ours, key) == _collection_protos(theirs, key), key
+
+
+def test_gradient_through_loops_of_tensorflows_meta_graph():
+    """Importing TensorFlow's .meta restores its contexts, so tf.gradients builds TensorFlow's gradient loops."""
+    tf.reset_default_graph()
+    tf.train.import_meta_graph(os.path.join(HERE, "golden", "control_flow.meta"))
+    want = GOLDEN["meta_graph"]
+    graph = tf.get_default_graph()
+    before = len(graph.get_operations())
+    x, r = graph.get_tensor_by_name(want["x"]), graph.get_tensor_by_name(want["r"])
+    dx = tf.gradients(r, x)[0]
+    assert dx.name == want["dx"]
+    from control_flow_runner import graph_nodes
+    assert graph_nodes(graph)[before:] == want["gradient_nodes"]
+    with tf.Session() as sess:
+        for value, expected in zip((1.5, -0.5, -2.0), want["values"]):
+            assert sess.run([r, dx], {x: value}) == pytest.approx(expected)

@@ -13,7 +13,8 @@ import collections
 
 import numpy as np
 
-from minitf.client import compiled_loop
+from minitf.client import acyclic_plan, compiled_loop
+from minitf.framework import errors
 from minitf.ops.control_flow_ops import DEAD
 
 _NORMAL, _MERGE, _ENTER, _EXIT, _NEXT, _SWITCH, _TRIGGER = range(7)
@@ -37,7 +38,8 @@ class _Node:
         self.outs = [[] for _ in op._outputs]
         self.control_outs = []
         self.deref = ()
-        self.frame_name = op._attrs.get("frame_name") if kind == _ENTER else None
+        frame_name = op._attrs.get("frame_name") if kind == _ENTER else None
+        self.frame_name = frame_name.decode() if isinstance(frame_name, bytes) else frame_name  # imported: bytes
         self.is_constant = bool(op._attrs.get("is_constant")) if kind == _ENTER else False
         self.fetch_slots = [[] for _ in op._outputs]
         self.source_value = None
@@ -68,7 +70,6 @@ class DataflowPlan:
     def __init__(self, ops_in_order, feed_tensors, fetch_tensors, state, deref_adapter, op_error):
         index = {op: _Node(op, None, _KINDS.get(op._type, _NORMAL)) for op in ops_in_order}
         self.nodes = list(index.values())
-        self.feed_targets = []
         fed = {t: i for i, t in enumerate(feed_tensors)}
         self.feed_targets = [[] for _ in feed_tensors]
         enters_per_frame = collections.Counter()
@@ -106,6 +107,10 @@ class DataflowPlan:
         self.sources = [n for n in self.nodes if n.n_wait == 0]
         self.op_error = op_error
         self.compiled = self._compile_simple_loops(op_error)
+        self.acyclic = None
+        if acyclic_plan.applicable(ops_in_order):  # conds but no loops: one pass in topological order
+            kernels = {n.op: (n.deref if n.kind == _MERGE else n.fn, n.source_value) for n in self.nodes}
+            self.acyclic = acyclic_plan.AcyclicPlan(ops_in_order, feed_tensors, fetch_tensors, kernels, op_error)
 
     def _compile_simple_loops(self, op_error):
         """The loop frames that compiled_loop can run as flat step lists, by frame name."""
@@ -131,6 +136,8 @@ class DataflowPlan:
         return compiled
 
     def execute(self, feed_values):
+        if self.acyclic is not None:
+            return self.acyclic.execute(feed_values)
         return _Run(self, self.op_error).run(feed_values)
 
 
@@ -143,7 +150,6 @@ def _check_back_edge_dtypes(merge_op):
     for i, t in enumerate(merge_op._inputs):
         got = t.dtype.base_dtype
         if got != expected:
-            from minitf.framework import errors
             raise errors.InvalidArgumentError(
                 None, None, f"Input {i} of node {merge_op.name} was passed {_TYPE_STRINGS.get(got.name, got.name)} "
                 f"from {t.name} incompatible with expected {_TYPE_STRINGS.get(expected.name, expected.name)}.")
@@ -152,8 +158,9 @@ def _check_back_edge_dtypes(merge_op):
 class _Run:
     """The state of one Session.run over a DataflowPlan.
 
-    ``frame.iterations[i]`` maps a node waiting for inputs in iteration ``i`` to its entry
-    ``[inputs still expected, dead inputs seen, input values, fired]``.
+    ``frame.iterations[i]`` maps a node waiting for inputs in iteration ``i`` to its entry: ``[inputs still
+    expected, any dead, input values]``, or for a Merge ``[control inputs still expected, dead inputs, input
+    values, ready to fire, fired]``.
     """
 
     def __init__(self, plan, op_error):
@@ -183,7 +190,6 @@ class _Run:
                 self._finish_frame(frame)
         for slot, done in enumerate(self.fetched):
             if not done or self.results[slot] is DEAD:
-                from minitf.framework import errors
                 raise errors.InvalidArgumentError(None, None, f"Retval[{slot}] does not have value")
         return self.results
 

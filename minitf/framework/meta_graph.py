@@ -44,6 +44,16 @@ for _key in _VARIABLE_COLLECTIONS:
                             _variable_from_proto)
 
 
+def strip_name_scope(name, export_scope):
+    """``name`` without the leading ``export_scope/`` (TensorFlow's ops.strip_name_scope)."""
+    return _strip_scope(name, export_scope)
+
+
+def prepend_name_scope(name, import_scope):
+    """``import_scope/name`` (TensorFlow's ops.prepend_name_scope)."""
+    return _prepend_scope(name, import_scope)
+
+
 def _strip_scope(name, scope):
     if not scope:
         return name

@@ -11,7 +11,7 @@ import builtins
 
 import numpy as np
 
-from minitf.framework import dtypes, nest, ops, tensor_shape
+from minitf.framework import dtypes, meta_graph, nest, ops, tensor_shape
 from minitf.framework.op_def_lib import pure, register
 from minitf.ops import array_ops
 from minitf.ops import control_flow_util as util
@@ -258,14 +258,38 @@ class ControlFlowContext:
     ``_external_values`` maps an outside tensor's name to its switched or entered version inside.
     """
 
-    def __init__(self):
+    def __init__(self, values_def=None, import_scope=None):
         self._nested_contexts = []
         self._outer_context = ops.get_default_graph()._get_control_flow_context()
         if self._outer_context:
             self._outer_context._nested_contexts.append(self)
         self._context_stack = []
-        self._values = set()
+        if values_def:
+            self._init_values_from_proto(values_def, import_scope)
+        else:
+            self._values = set()
+            self._external_values = {}
+
+    def _init_values_from_proto(self, values_def, import_scope):
+        """Values from a MetaGraphDef's ValuesDef; the ops whose outputs it lists get this context."""
+        graph = ops.get_default_graph()
+        self._values = {meta_graph.prepend_name_scope(v, import_scope) for v in values_def.values}
         self._external_values = {}
+        for k, v in values_def.external_values.items():
+            self._external_values[meta_graph.prepend_name_scope(k, import_scope)] = graph.as_graph_element(
+                meta_graph.prepend_name_scope(v, import_scope))
+        op_names = {name.split(":")[0] for name in self._values - set(self._external_values)}
+        for op_name in op_names:
+            graph.as_graph_element(op_name)._set_control_flow_context(self)
+
+    def _to_values_def(self, export_scope=None):
+        from minitf.proto import control_flow_pb2
+        values_def = control_flow_pb2.ValuesDef()
+        values_def.values.extend(meta_graph.strip_name_scope(v, export_scope) for v in sorted(self._values))
+        for k, v in self._external_values.items():
+            values_def.external_values[meta_graph.strip_name_scope(k, export_scope)] = \
+                meta_graph.strip_name_scope(v.name, export_scope)
+        return values_def
 
     @property
     def name(self):
@@ -336,8 +360,12 @@ class ControlFlowContext:
 class CondContext(ControlFlowContext):
     """One branch of a tf.cond: values from outside enter through ``Switch(value, pred)[branch]``."""
 
-    def __init__(self, pred=None, pivot=None, branch=None, name="cond_text"):
+    def __init__(self, pred=None, pivot=None, branch=None, name="cond_text", context_def=None,
+                 import_scope=None):
         self._name = ops.get_default_graph().unique_name(name)
+        if context_def:
+            self._init_from_proto(context_def, import_scope)
+            return
         ControlFlowContext.__init__(self)
         self._pred = pred
         self._pivot = pivot
@@ -346,6 +374,41 @@ class CondContext(ControlFlowContext):
         self._external_values[pred.name] = pred
         self._values.add(pivot.name)
         pivot.op._set_control_flow_context(self)
+
+    def _init_from_proto(self, context_def, import_scope):
+        graph = ops.get_default_graph()
+        self._name = meta_graph.prepend_name_scope(context_def.context_name, import_scope)
+        self._pred = graph.as_graph_element(meta_graph.prepend_name_scope(context_def.pred_name, import_scope))
+        self._pivot = graph.as_graph_element(meta_graph.prepend_name_scope(context_def.pivot_name, import_scope))
+        self._branch = context_def.branch
+        ControlFlowContext.__init__(self, values_def=context_def.values_def, import_scope=import_scope)
+
+    def to_proto(self, export_scope=None):
+        """The CondContextDef TensorFlow stores in a MetaGraphDef's ``cond_context`` collection."""
+        if export_scope is not None and not self.name.startswith(export_scope):
+            return None
+        from minitf.proto import control_flow_pb2
+        context_def = control_flow_pb2.CondContextDef()
+        context_def.context_name = meta_graph.strip_name_scope(self.name, export_scope)
+        context_def.pred_name = meta_graph.strip_name_scope(self._pred.name, export_scope)
+        context_def.pivot_name = meta_graph.strip_name_scope(self._pivot.name, export_scope)
+        context_def.branch = self._branch
+        context_def.values_def.MergeFrom(self._to_values_def(export_scope))
+        for nested in self._nested_contexts:
+            nested.to_control_flow_context_def(context_def.nested_contexts.add())
+        return context_def
+
+    def to_control_flow_context_def(self, context_def, export_scope=None):
+        context_def.cond_ctxt.CopyFrom(self.to_proto(export_scope=export_scope))
+
+    @staticmethod
+    def from_proto(context_def, import_scope=None):
+        ret = CondContext(context_def=context_def, import_scope=import_scope)
+        ret.Enter()
+        for nested_def in context_def.nested_contexts:
+            from_control_flow_context_def(nested_def, import_scope=import_scope)
+        ret.Exit()
+        return ret
 
     @property
     def pred(self):
@@ -460,3 +523,20 @@ class CondContext(ControlFlowContext):
 
     def IsCondContext(self):
         return True
+
+
+def from_control_flow_context_def(context_def, import_scope=None):
+    """The CondContext or WhileContext a ControlFlowContextDef describes (nested in a MetaGraphDef's contexts)."""
+    if context_def.HasField("cond_ctxt"):
+        return CondContext.from_proto(context_def.cond_ctxt, import_scope=import_scope)
+    from minitf.ops.while_loop import WhileContext
+    return WhileContext.from_proto(context_def.while_ctxt, import_scope=import_scope)
+
+
+def _cond_context_def():
+    from minitf.proto import control_flow_pb2
+    return control_flow_pb2.CondContextDef
+
+
+meta_graph.register_proto_function(ops.GraphKeys.COND_CONTEXT, _cond_context_def,
+                                   lambda c, export_scope=None: c.to_proto(export_scope), CondContext.from_proto)

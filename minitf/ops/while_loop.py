@@ -5,7 +5,7 @@ Outside tensors used in the cond or body enter the frame through constant Enters
 that would otherwise run once get a control input from the loop's pivot so that they run every iteration.
 """
 
-from minitf.framework import nest, ops, tensor_shape
+from minitf.framework import meta_graph, nest, ops, tensor_shape
 from minitf.ops import array_ops, constant_op, control_flow_ops, math_ops
 from minitf.ops import control_flow_util as util
 from minitf.ops.control_flow_ops import (ControlFlowContext, _Enter, _Identity, _NextIteration,
@@ -49,7 +49,11 @@ class WhileContext(ControlFlowContext):
     """The context of one while loop; its name is the loop's frame name."""
 
     def __init__(self, maximum_iterations=None, parallel_iterations=10, back_prop=True, swap_memory=False,
-                 name="while_context", grad_state=None):
+                 name="while_context", grad_state=None, context_def=None, import_scope=None):
+        self._grad_state = grad_state
+        if context_def:
+            self._init_from_proto(context_def, import_scope)
+            return
         ControlFlowContext.__init__(self)
         if not isinstance(parallel_iterations, int) or parallel_iterations <= 0:
             raise ValueError("'parallel_iterations' must be a positive integer: %s" % parallel_iterations)
@@ -64,7 +68,63 @@ class WhileContext(ControlFlowContext):
         self._loop_exits = []
         self._loop_enters = []
         self._graph = ops.get_default_graph()
-        self._grad_state = grad_state
+
+    def _init_from_proto(self, context_def, import_scope):
+        graph = ops.get_default_graph()
+        element = lambda name: graph.as_graph_element(meta_graph.prepend_name_scope(name, import_scope))  # noqa: E731
+        self._name = meta_graph.prepend_name_scope(context_def.context_name, import_scope)
+        self._maximum_iterations = (element(context_def.maximum_iterations_name)
+                                    if context_def.maximum_iterations_name else None)
+        self._parallel_iterations = context_def.parallel_iterations
+        self._back_prop = context_def.back_prop
+        self._swap_memory = context_def.swap_memory
+        self._pivot_for_pred = element(context_def.pivot_for_pred_name)
+        self._pivot_for_body = element(context_def.pivot_for_body_name)
+        self._pivot = element(context_def.pivot_name)
+        self._loop_exits = [element(name) for name in context_def.loop_exit_names]
+        self._loop_enters = [element(name) for name in context_def.loop_enter_names]
+        ControlFlowContext.__init__(self, values_def=context_def.values_def, import_scope=import_scope)
+        if import_scope:  # the frame is named after the context, which now has the import scope
+            for tensor_name in self._values:
+                op = graph.as_graph_element(tensor_name).op
+                if util.IsLoopEnter(op):
+                    op._set_attr("frame_name", self.name)
+        self._graph = graph
+
+    def to_proto(self, export_scope=None):
+        """The WhileContextDef TensorFlow stores in a MetaGraphDef's ``while_context`` collection."""
+        if export_scope is not None and not self.name.startswith(export_scope):
+            return None
+        from minitf.proto import control_flow_pb2
+        strip = lambda name: meta_graph.strip_name_scope(name, export_scope)  # noqa: E731
+        context_def = control_flow_pb2.WhileContextDef()
+        context_def.context_name = strip(self.name)
+        context_def.parallel_iterations = self._parallel_iterations
+        if self._maximum_iterations is not None:
+            context_def.maximum_iterations_name = strip(self._maximum_iterations.name)
+        context_def.back_prop = self._back_prop
+        context_def.swap_memory = self._swap_memory
+        context_def.pivot_for_pred_name = strip(self._pivot_for_pred.name)
+        context_def.pivot_for_body_name = strip(self._pivot_for_body.name)
+        context_def.pivot_name = strip(self._pivot.name)
+        context_def.loop_exit_names.extend(strip(x.name) for x in self._loop_exits)
+        context_def.loop_enter_names.extend(strip(x.name) for x in self._loop_enters)
+        context_def.values_def.MergeFrom(self._to_values_def(export_scope))
+        for nested in self._nested_contexts:
+            nested.to_control_flow_context_def(context_def.nested_contexts.add())
+        return context_def
+
+    def to_control_flow_context_def(self, context_def, export_scope=None):
+        context_def.while_ctxt.CopyFrom(self.to_proto(export_scope=export_scope))
+
+    @staticmethod
+    def from_proto(context_def, import_scope=None):
+        ret = WhileContext(context_def=context_def, import_scope=import_scope)
+        ret.Enter()
+        for nested_def in context_def.nested_contexts:
+            control_flow_ops.from_control_flow_context_def(nested_def, import_scope=import_scope)
+        ret.Exit()
+        return ret
 
     @property
     def maximum_iterations(self):
@@ -448,3 +508,12 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         if maximum_iterations is not None:
             return result[1]
         return result
+
+
+def _while_context_def():
+    from minitf.proto import control_flow_pb2
+    return control_flow_pb2.WhileContextDef
+
+
+meta_graph.register_proto_function(ops.GraphKeys.WHILE_CONTEXT, _while_context_def,
+                                   lambda c, export_scope=None: c.to_proto(export_scope), WhileContext.from_proto)

@@ -24,7 +24,28 @@ def main():
     cases = {name: record_case(tf, fn, kernels_only_config()) for name, fn in control_flow_cases.CASES.items()}
     errors = {name: record_error(tf, fn) for name, fn in control_flow_cases.ERRORS.items()}
     with open(os.path.join(HERE, "control_flow.json"), "w") as f:
-        json.dump({"cases": cases, "errors": errors, "imported": record_graph_def()}, f, indent=1, sort_keys=True)
+        json.dump({"cases": cases, "errors": errors, "imported": record_graph_def(),
+                   "meta_graph": record_meta_graph()}, f, indent=1, sort_keys=True)
+
+
+def record_meta_graph():
+    """TensorFlow's MetaGraphDef of a program with nested contexts; the gradient TensorFlow builds after importing
+    it (which needs the contexts restored) and its values."""
+    from control_flow_runner import graph_nodes
+    tf.reset_default_graph()
+    x, r = control_flow_cases.meta_graph_program(tf)
+    path = os.path.join(HERE, "control_flow.meta")
+    tf.train.export_meta_graph(path)
+    tf.reset_default_graph()
+    tf.train.import_meta_graph(path)
+    graph = tf.get_default_graph()
+    before = len(graph.as_graph_def().node)
+    x, r = graph.get_tensor_by_name(x.name), graph.get_tensor_by_name(r.name)
+    dx = tf.gradients(r, x)[0]
+    with tf.Session() as sess:
+        values = [[float(v) for v in sess.run([r, dx], {x: value})] for value in (1.5, -0.5, -2.0)]
+    return {"x": x.name, "r": r.name, "dx": dx.name, "values": values,
+            "gradient_nodes": graph_nodes(graph)[before:]}
 
 
 def record_graph_def():
