@@ -133,7 +133,7 @@ def training_nodes(tf):
 
 def assorted_ops(tf):
     """Ops the other programs and the op cases leave out: element-wise and shape ops on an unknown shape, seeded
-    random ops, variable updates, image/audio/tensor summaries, a fused batch norm and its gradient."""
+    random ops, variable updates, image/audio/tensor summaries, a fused batch norm and its gradient, reversals."""
     tf.set_random_seed(11)
     x = tf.placeholder(tf.float32, None, name="x")
     a, b = tf.constant([[3.0, -2.0], [0.5, -7.0]]), tf.constant([[2.0, 3.0], [-1.5, 2.0]])
@@ -164,8 +164,10 @@ def assorted_ops(tf):
         batch_norm = list(tf.nn.fused_batch_norm(bn_x, bn_scale, bn_offset, epsilon=1e-4))
         batch_norm += tf.gradients(batch_norm[0] * tf.constant(_rng_data([2, 2, 2, 3], 13)),
                                    [bn_x, bn_scale, bn_offset])
+    reversed_ = [tf.reverse(a, [1]), tf.reverse_sequence(tf.reshape(tf.range(12.0), [3, 4]), [4, 0, 2], 1, 0)]
     tf.global_variables_initializer()
-    fetches = [t.name for t in elementwise + shapes + constants + pair + random + summaries + batch_norm + updates]
+    fetches = [t.name for t in elementwise + shapes + constants + pair + random + summaries + batch_norm + updates
+               + reversed_]
     return Run(fetches, init="init", feeds={"x:0": np.array([[1.0, -2.0, 0.0], [4.0, 5.0, -6.0]], np.float32),
                                             "bn_x:0": _rng_data([2, 2, 2, 3], 12, -2.0, 3.0)})
 

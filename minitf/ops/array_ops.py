@@ -534,9 +534,15 @@ def concat(values, axis, name="concat"):
     if len(values) == 1:
         with ops.name_scope(name) as scope:
             return identity(values[0], name=scope)
-    tensors = ops.convert_n_to_tensor(values)
-    dtype = tensors[0].dtype.base_dtype
-    return apply_op_1("ConcatV2", tensors + [axis], {"N": len(tensors), "T": dtype, "Tidx": dtypes.int32}, name)
+    known = [v for v in values if isinstance(v, ops.Tensor)]
+    with ops.name_scope(name, "ConcatV2") as scope:  # Python values named values_<i> and axis, as TensorFlow
+        tensors = [v if isinstance(v, ops.Tensor) else ops.convert_to_tensor(
+            v, name=f"values_{i}", preferred_dtype=known[0].dtype.base_dtype if known else None)
+            for i, v in enumerate(values)]
+        axis = axis if isinstance(axis, ops.Tensor) else ops.convert_to_tensor(axis, dtypes.int32, name="axis")
+        dtype = tensors[0].dtype.base_dtype
+        return apply_op_1("ConcatV2", tensors + [axis], {"N": len(tensors), "T": dtype, "Tidx": dtypes.int32},
+                          scope)
 
 
 def _pack_infer(op):
