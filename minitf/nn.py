@@ -1,4 +1,5 @@
-"""``tf.nn``: neural-network ops (convolutions and pooling in ``ops/conv_ops``, the rest in ``ops/nn_ops``)."""
+"""``tf.nn``: neural-network ops (convolutions and pooling in ``ops/conv_ops``, RNNs in ``ops/rnn``, the rest in
+``ops/nn_ops``)."""
 
 from minitf.ops.conv_ops import (avg_pool, bias_add, conv2d, conv2d_transpose, depthwise_conv2d,
                                  local_response_normalization, lrn, max_pool)
@@ -10,3 +11,6 @@ from minitf.ops.nn_ops import (batch_normalization, elu, embedding_lookup, fused
                                sparse_softmax_cross_entropy_with_logits, top_k, weighted_cross_entropy_with_logits,
                                zero_fraction)
 from minitf.ops.random_ops import dropout
+from minitf.ops.rnn import (bidirectional_dynamic_rnn, dynamic_rnn, static_bidirectional_rnn,  # noqa: F401
+                            static_rnn)
+from minitf import rnn_cell  # noqa: F401,E402

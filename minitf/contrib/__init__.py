@@ -1,3 +1,4 @@
-"""The parts of TF1's ``tf.contrib`` that minitf provides: ``tf.contrib.tensorboard.plugins.projector``."""
+"""The parts of TF1's ``tf.contrib`` that minitf provides: ``tf.contrib.tensorboard.plugins.projector`` and
+``tf.contrib.rnn``."""
 
-from minitf.contrib import tensorboard  # noqa: F401
+from minitf.contrib import rnn, tensorboard  # noqa: F401
