@@ -93,3 +93,17 @@ def test_contrib_rnn_aliases():
     assert tf.contrib.rnn.BasicLSTMCell is tf.nn.rnn_cell.BasicLSTMCell
     assert tf.contrib.rnn.static_rnn is tf.nn.static_rnn
     assert tf.contrib.rnn.LSTMStateTuple(1, 2).h == 2
+
+
+@pytest.mark.parametrize("mode", ["dynamic", "static"])
+def test_lstm_example_trains_as_tensorflow(mode):
+    """examples/lstm/lstm_digits.py: losses and test accuracy of 101 Adam steps as TensorFlow prints them
+    (tests/golden/make_lstm_example.py)."""
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples", "lstm"))
+    import lstm_digits
+    golden = json.load(open(os.path.join(os.path.dirname(__file__), "golden", "lstm_example.json")))[mode]
+    lines = list(lstm_digits.train(tf, 101, static=(mode == "static")))
+    assert [line.split("=")[0] for line in lines] == [line.split("=")[0] for line in golden]
+    np.testing.assert_allclose([float(line.split("=")[1]) for line in lines],
+                               [float(line.split("=")[1]) for line in golden], rtol=1e-5)

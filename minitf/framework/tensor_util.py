@@ -264,6 +264,12 @@ def constant_value_as_shape(tensor):
             v = constant_value(t)
             dims.append(None if v is None or int(v) < 0 else int(v))
         return tensor_shape.TensorShape(dims)
+    if isinstance(tensor, ops.Tensor) and tensor.op.type in ("Concat", "ConcatV2"):  # each part's partial shape
+        parts = tensor.op.inputs[1:] if tensor.op.type == "Concat" else tensor.op.inputs[:-1]
+        result = tensor_shape.TensorShape([])
+        for part in parts:
+            result = result.concatenate(constant_value_as_shape(part))
+        return result
     value = constant_value(tensor)
     if value is None:
         if isinstance(tensor, ops.Tensor):
