@@ -11,6 +11,7 @@ from minitf.framework.ops import (Graph, GraphKeys, Operation, Tensor, add_to_co
                                   get_collection_ref, get_default_graph, name_scope, register_tensor_conversion_function,
                                   reset_default_graph)
 from minitf.framework.graph_io import import_graph_def
+from minitf.framework.indexed_slices import IndexedSlices, IndexedSlicesValue, convert_to_tensor_or_indexed_slices
 from minitf.framework.tensor_util import MakeNdarray as make_ndarray
 from minitf.framework.tensor_util import make_tensor_proto
 from minitf.framework.random_seed import set_random_seed
@@ -49,6 +50,7 @@ from minitf.ops.logging_ops import Print
 from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
                                    random_uniform, truncated_normal)
 from minitf.ops.reverse_ops import reverse, reverse_sequence
+from minitf.ops.sparse_training_ops import unique
 from minitf.ops.script_ops import add_check_numerics_ops, numpy_function, py_func, verify_tensor_all_finite
 from minitf.ops.state_ops import assign, assign_add, assign_sub, count_up_to, scatter_add, scatter_sub, scatter_update
 from minitf.ops.tensor_array_ops import TensorArray

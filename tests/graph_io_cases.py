@@ -191,6 +191,26 @@ def optimizers(tf):
     return Run([f"{name}/w:0" for name in trainers], init="init", train="train", steps=3)
 
 
+def sparse_optimizers(tf):
+    """Embedding tables trained through IndexedSlices gradients: ScatterSub, Unique and the SparseApply ops."""
+    trainers = {"gd": tf.train.GradientDescentOptimizer(0.1),
+                "momentum": tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
+                "adagrad": tf.train.AdagradOptimizer(0.1), "adadelta": tf.train.AdadeltaOptimizer(1.0),
+                "rmsprop": tf.train.RMSPropOptimizer(0.01, momentum=0.5),
+                "centered": tf.train.RMSPropOptimizer(0.01, centered=True)}
+    ids = tf.placeholder(tf.int32, [2, 2], name="ids")  # fed: TensorFlow would fold Unique of constant ids
+    steps = []
+    for name, optimizer in trainers.items():
+        with tf.variable_scope(name):
+            table = tf.get_variable("table", [5, 2], initializer=tf.truncated_normal_initializer(seed=9))
+            loss = tf.reduce_sum(tf.square(tf.nn.embedding_lookup(table, ids) - 1.0))
+            steps.append(optimizer.minimize(loss, name="step"))
+    tf.group(*steps, name="train")
+    tf.global_variables_initializer()
+    return Run([f"{name}/table:0" for name in trainers], init="init", train="train", steps=3,
+               feeds={"ids:0": np.array([[3, 1], [3, 0]], np.int32)})
+
+
 def tensor_arrays(tf):
     """TensorArray ops and their gradients outside loops, a closed array, and a PyFunc that is not run (its
     callable lives only in the process that built it)."""
@@ -213,7 +233,7 @@ def tensor_arrays(tf):
 
 PROGRAMS = {"small": small, "seed000": seed000, "variable_scopes": variable_scopes, "adam_mlp": adam_mlp,
             "training_nodes": training_nodes, "assorted_ops": assorted_ops, "optimizers": optimizers,
-            "tensor_arrays": tensor_arrays}
+            "sparse_optimizers": sparse_optimizers, "tensor_arrays": tensor_arrays}
 
 
 CASE_SETS = {"ops": op_cases.CASES, "nn": nn_cases.CASES, "conv": conv_cases.CASES}

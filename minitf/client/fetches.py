@@ -1,6 +1,7 @@
 """Turns a ``Session.run`` fetch structure (nested lists, tuples, dicts, namedtuples) into graph elements and back."""
 
 from minitf.framework import ops
+from minitf.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 
 
 class FetchHandler:
@@ -35,6 +36,9 @@ class FetchHandler:
             return ("namedtuple", type(fetch), [self._flatten(f) for f in fetch])
         if isinstance(fetch, dict):
             return ("dict", type(fetch), [(k, self._flatten(v)) for k, v in fetch.items()])
+        if isinstance(fetch, IndexedSlices):  # fetched as an IndexedSlicesValue
+            parts = [fetch.values, fetch.indices] + ([fetch.dense_shape] if fetch.dense_shape is not None else [])
+            return ("indexed_slices", [self._flatten(p) for p in parts])
         element = self._element(fetch)
         index = self._index.get(element)
         if index is None:
@@ -54,6 +58,9 @@ def _build(node, elements, values_by_element):
         return values_by_element.get(element) if isinstance(element, ops.Tensor) else None
     if node[0] == "namedtuple":
         return node[1](*[_build(n, elements, values_by_element) for n in node[2]])
+    if node[0] == "indexed_slices":
+        parts = [_build(n, elements, values_by_element) for n in node[1]]
+        return IndexedSlicesValue(parts[0], parts[1], parts[2] if len(parts) > 2 else None)
     if node[0] == "dict":
         result = node[1]() if node[1] is not dict else {}
         for k, n in node[2]:

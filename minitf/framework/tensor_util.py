@@ -250,7 +250,39 @@ def constant_value(tensor):
     if op.type == "Cast":
         value = constant_value(op.inputs[0])
         return None if value is None else value.astype(op.get_attr("DstT").as_numpy_dtype)
+    if op.type == "Size":
+        shape = op.inputs[0].shape
+        if shape.is_fully_defined():
+            return np.array(shape.num_elements(), dtype=op.get_attr("out_type").as_numpy_dtype)
+        return None
+    if op.type == "ExpandDims":
+        value, axis = constant_value(op.inputs[0]), constant_value(op.inputs[1])
+        return None if value is None or axis is None else np.expand_dims(value, int(axis))
+    if op.type == "ConcatV2":
+        parts = [constant_value(t) for t in op.inputs]
+        if any(p is None for p in parts):
+            return None
+        return np.concatenate(parts[:-1], axis=int(parts[-1]))
+    if op.type == "StridedSlice":
+        return _constant_strided_slice(op, constant_value(op.inputs[0]))
     return None
+
+
+def _constant_strided_slice(op, value):
+    """A 1-D strided slice (begin and end masks only) of a static vector, as TensorFlow's shape inference sees it."""
+    if value is None or np.ndim(value) != 1:
+        return None
+    begin, end, strides = (constant_value(t) for t in op.inputs[1:])
+    if begin is None or end is None or strides is None or np.size(begin) != 1:
+        return None
+    if any(op.get_attr(m) for m in ("ellipsis_mask", "new_axis_mask")):
+        return None
+    b, e, st = int(np.reshape(begin, -1)[0]), int(np.reshape(end, -1)[0]), int(np.reshape(strides, -1)[0])
+    if op.get_attr("shrink_axis_mask") & 1:
+        return np.asarray(value)[b]
+    b = None if op.get_attr("begin_mask") & 1 else b
+    e = None if op.get_attr("end_mask") & 1 else e
+    return np.asarray(value)[b:e:st]
 
 
 def constant_value_as_shape(tensor):

@@ -1090,17 +1090,17 @@ register("GatherV2", _gather_infer, pure(_gather_kernel), input_names=("params",
 
 @RegisterGradient("GatherV2")
 def _gather_grad(op, grad):
+    """IndexedSlices: the gradient's rows at the gathered indices, as TensorFlow's _GatherV2Grad (axis 0)."""
+    from minitf.framework.indexed_slices import IndexedSlices
     params, indices, axis = op.inputs
     axis_value = _static(axis)
     if axis_value is None or int(axis_value) != 0:
         raise NotImplementedError("minitf differentiates tf.gather only along axis 0")
     params_shape = shape(params)
-    n = params_shape[0] if not params.shape.is_fully_defined() else params.shape.as_list()[0]
-    flat_indices = reshape(indices, [-1])
-    values_shape = concat([[-1], params_shape[1:] if not params.shape.is_fully_defined()
-                           else params.shape.as_list()[1:]], 0)
+    indices_size = expand_dims(size(indices), 0)
+    values_shape = concat([indices_size, params_shape[1:]], 0)
     values = reshape(grad, values_shape)
-    return unsorted_segment_sum(values, flat_indices, n), None, None
+    return IndexedSlices(values, reshape(indices, indices_size), params_shape), None, None
 
 
 def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):

@@ -574,6 +574,11 @@ def add_n(inputs, name=None):
     """``tf.add_n``: the sum of a list of tensors of one shape and dtype."""
     if not inputs or not isinstance(inputs, (list, tuple)):
         raise ValueError("inputs must be a list of at least one Tensor/IndexedSlices with the same dtype and shape")
+    from minitf.framework.indexed_slices import IndexedSlices
+    if len(inputs) > 1 and any(isinstance(t, IndexedSlices) for t in inputs):
+        with ops.name_scope(name, "AddN") as scope:  # made dense inside, as TensorFlow's op wrapper does
+            inputs = [convert_to_tensor(t, name=f"inputs_{i}") for i, t in enumerate(inputs)]
+            return apply_op_1("AddN", inputs, {"N": len(inputs), "T": inputs[0].dtype.base_dtype}, scope)
     inputs = [convert_to_tensor(t) for t in inputs]
     if len(inputs) == 1:
         from minitf.ops import array_ops
