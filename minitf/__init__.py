@@ -50,6 +50,7 @@ from minitf.ops.logging_ops import Print
 from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
                                    random_uniform, truncated_normal)
 from minitf.ops.reverse_ops import reverse, reverse_sequence
+from minitf.ops.partition_ops import dynamic_partition
 from minitf.ops.sparse_training_ops import unique
 from minitf.ops.script_ops import add_check_numerics_ops, numpy_function, py_func, verify_tensor_all_finite
 from minitf.ops.state_ops import assign, assign_add, assign_sub, count_up_to, scatter_add, scatter_sub, scatter_update

@@ -4,7 +4,8 @@
 from minitf.ops.conv_ops import (avg_pool, bias_add, conv2d, conv2d_transpose, depthwise_conv2d,
                                  local_response_normalization, lrn, max_pool)
 from minitf.ops.math_ops import sigmoid, tanh
-from minitf.ops.nn_ops import (batch_normalization, elu, embedding_lookup, fused_batch_norm, in_top_k, l2_loss,
+from minitf.ops.embedding_ops import embedding_lookup
+from minitf.ops.nn_ops import (batch_normalization, elu, fused_batch_norm, in_top_k, l2_loss,
                                l2_normalize, leaky_relu, log_softmax, moments, relu, relu6, selu,
                                sigmoid_cross_entropy_with_logits, softmax, softmax_cross_entropy_with_logits,
                                softmax_cross_entropy_with_logits_v2, softplus, softsign,

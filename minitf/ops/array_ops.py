@@ -246,6 +246,11 @@ register("Reshape", _reshape_infer, pure_with_attrs(_make_reshape_kernel), input
 
 @RegisterGradient("Reshape")
 def _reshape_grad(op, grad):
+    input_shape = op.inputs[0].shape
+    if input_shape.ndims is not None and not input_shape.is_fully_defined():
+        dims = input_shape.as_list()  # one unknown dimension (no zero one): a -1, no Shape op, as TensorFlow
+        if dims.count(None) == 1 and 0 not in dims:
+            return reshape(grad, [-1 if d is None else d for d in dims]), None
     return reshape(grad, shape(op.inputs[0])), None
 
 

@@ -62,7 +62,36 @@ def clipping(tf):
     return {"clipped": clipped, "norm": norm, "by_norm": tf.clip_by_norm(grads[0], 0.5)}, 0
 
 
-PROGRAMS = {"gather_gradients": gather_gradients, "mixed_gradients": mixed_gradients, "clipping": clipping,
+def _parts(tf, sizes=(3, 3, 2)):
+    return [tf.Variable(np.arange(10 * i, 10 * i + 2 * k, dtype=np.float32).reshape(k, 2) / 10.0, name=f"part{i}")
+            for i, k in enumerate(sizes)]
+
+
+def partitioned_lookup(tf):
+    """embedding_lookup over a table in three parts, "mod" and "div" strategies, with gradients per part."""
+    out = {}
+    for strategy in ("mod", "div"):
+        parts = _parts(tf)
+        ids = tf.Variable([[0, 7], [5, 2], [7, 7]], name="ids")  # not constant: TensorFlow would fold a lookup
+        rows = tf.nn.embedding_lookup(parts, ids, partition_strategy=strategy)
+        grads = tf.gradients(tf.reduce_sum(rows * rows), parts)
+        out[strategy] = rows
+        out[f"{strategy}_grads"] = grads
+    out["partition"] = tf.dynamic_partition([10, 20, 30, 40], [1, 0, 1, 1], 2)
+    return out, 0
+
+
+def max_norm_lookup(tf):
+    """max_norm clips each looked-up embedding (values only: minitf's clip_by_norm is not named as TensorFlow's)."""
+    parts = _parts(tf)
+    rows = tf.nn.embedding_lookup(parts, [[0, 7], [5, 2]], max_norm=1.0)
+    single = tf.nn.embedding_lookup(parts[0], [2, 1], max_norm=0.5)
+    return {"rows": rows, "single": single,
+            "grads": tf.gradients(tf.reduce_sum(rows * rows) + tf.reduce_sum(single), parts)}, 0
+
+
+PROGRAMS = {"gather_gradients": gather_gradients, "partitioned_lookup": partitioned_lookup,
+            "max_norm_lookup": max_norm_lookup, "mixed_gradients": mixed_gradients, "clipping": clipping,
             **{f"optimizer_{k}": _optimizer_program(v) for k, v in OPTIMIZERS.items()}}
 
 
