@@ -1,6 +1,8 @@
 """``tf.nn``: neural-network ops (convolutions and pooling in ``ops/conv_ops``, RNNs in ``ops/rnn``, the rest in
 ``ops/nn_ops``)."""
 
+from minitf.ops.candidate_sampling_ops import (all_candidate_sampler, compute_accidental_hits,  # noqa: F401
+                                               log_uniform_candidate_sampler, uniform_candidate_sampler)
 from minitf.ops.conv_ops import (avg_pool, bias_add, conv2d, conv2d_transpose, depthwise_conv2d,
                                  local_response_normalization, lrn, max_pool)
 from minitf.ops.math_ops import sigmoid, tanh
@@ -12,6 +14,7 @@ from minitf.ops.nn_ops import (batch_normalization, elu, fused_batch_norm, in_to
                                sparse_softmax_cross_entropy_with_logits, top_k, weighted_cross_entropy_with_logits,
                                zero_fraction)
 from minitf.ops.random_ops import dropout
+from minitf.ops.sampled_losses import nce_loss, sampled_softmax_loss  # noqa: F401
 from minitf.ops.rnn import (bidirectional_dynamic_rnn, dynamic_rnn, static_bidirectional_rnn,  # noqa: F401
                             static_rnn)
 from minitf import rnn_cell  # noqa: F401,E402

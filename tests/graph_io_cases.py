@@ -217,6 +217,22 @@ def sparse_optimizers(tf):
                feeds={"ids:0": np.array([[3, 1], [3, 0]], np.int32)})
 
 
+def sampled_losses(tf):
+    """nce_loss with accidental hits removed (samplers, ComputeAccidentalHits, SparseToDense) on fed labels; the
+    uniform and all-candidate samplers."""
+    tf.set_random_seed(4)
+    labels = tf.placeholder(tf.int64, [None, 1], name="labels")  # a batch of unknown size: no constant zeros
+    weights = tf.get_variable("weights", [20, 3], initializer=tf.truncated_normal_initializer(seed=2))
+    biases = tf.get_variable("biases", [20], initializer=tf.zeros_initializer())
+    inputs = tf.placeholder(tf.float32, [None, 3], name="inputs")
+    loss = tf.nn.nce_loss(weights, biases, labels, inputs, 4, 20, remove_accidental_hits=True)
+    uniform = tf.nn.uniform_candidate_sampler(labels, 1, 3, True, 20, seed=1)
+    every = tf.nn.all_candidate_sampler(labels % 4, 1, 4, True)
+    tf.global_variables_initializer()
+    return Run([loss.name, uniform[0].name, every[0].name], init="init",
+               feeds={"labels:0": np.array([[3], [0], [17]], np.int64), "inputs:0": _rng_data([3, 3], 7)})
+
+
 def tensor_arrays(tf):
     """TensorArray ops and their gradients outside loops, a closed array, and a PyFunc that is not run (its
     callable lives only in the process that built it)."""
@@ -239,7 +255,7 @@ def tensor_arrays(tf):
 
 PROGRAMS = {"small": small, "seed000": seed000, "variable_scopes": variable_scopes, "adam_mlp": adam_mlp,
             "training_nodes": training_nodes, "assorted_ops": assorted_ops, "optimizers": optimizers,
-            "sparse_optimizers": sparse_optimizers, "tensor_arrays": tensor_arrays}
+            "sparse_optimizers": sparse_optimizers, "sampled_losses": sampled_losses, "tensor_arrays": tensor_arrays}
 
 
 CASE_SETS = {"ops": op_cases.CASES, "nn": nn_cases.CASES, "conv": conv_cases.CASES}

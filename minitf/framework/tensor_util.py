@@ -294,6 +294,8 @@ def constant_value_as_shape(tensor):
         dims = []
         for t in tensor.op.inputs:
             v = constant_value(t)
+            if v is None and t.op.type == "StridedSlice":  # one dimension of a partly known shape
+                v = _partial_shape_element(t.op)
             dims.append(None if v is None or int(v) < 0 else int(v))
         return tensor_shape.TensorShape(dims)
     if isinstance(tensor, ops.Tensor) and tensor.op.type in ("Concat", "ConcatV2"):  # each part's partial shape
@@ -311,3 +313,14 @@ def constant_value_as_shape(tensor):
     if value.ndim == 0:
         raise ValueError("Shape must be rank 1 but is rank 0")
     return tensor_shape.TensorShape([None if d < 0 else int(d) for d in value.tolist()])
+
+
+def _partial_shape_element(op):
+    """``shape[i]`` (a StridedSlice shrinking one axis of a Shape op) where that dimension is known, else None."""
+    if op.inputs[0].op.type != "Shape" or not op.get_attr("shrink_axis_mask") & 1:
+        return None
+    index = constant_value(op.inputs[1])
+    shape = op.inputs[0].op.inputs[0].shape
+    if index is None or shape.ndims is None:
+        return None
+    return shape.as_list()[int(np.reshape(index, -1)[0])]

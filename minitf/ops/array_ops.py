@@ -597,6 +597,8 @@ def stack(values, axis=0, name="stack"):
             if not -value.ndim <= axis < value.ndim:
                 raise ValueError(f"Argument `axis` = {axis} not in range [{-value.ndim}, {value.ndim})")
             return constant_op.constant(np.moveaxis(value, 0, axis), name=name)
+    if axis == 0 and not builtins.all(isinstance(v, ops.Tensor) for v in values):
+        return ops.convert_to_tensor(values, name=name)  # TensorFlow's autopacking: Python parts named <name>/<i>
     tensors = ops.convert_n_to_tensor(values)
     with ops.name_scope(name, "stack", tensors) as scope:
         dtype = tensors[0].dtype.base_dtype
@@ -836,8 +838,16 @@ def _slice_infer(op):
     x, begin_t, size_t = op.inputs
     begin, sizes = _static(begin_t), _static(size_t)
     dtype = x.dtype.base_dtype
-    if x.shape.ndims is None or begin is None or sizes is None:
-        return [(dtype, unknown_shape(x.shape.ndims))]
+    if x.shape.ndims is None:
+        return [(dtype, unknown_shape())]
+    if begin is None or sizes is None:  # partly known begin and size (Pack of constants and tensors), as TensorFlow
+        begin_partial = tensor_util.constant_value_as_shape(begin_t)
+        size_partial = tensor_util.constant_value_as_shape(size_t)
+        if begin_partial.ndims is None or size_partial.ndims is None:
+            return [(dtype, unknown_shape(x.shape.ndims))]
+        out = [(None if d is None or b is None else d - b) if s == -1 else s
+               for d, b, s in zip(x.shape.as_list(), begin_partial.as_list(), _partial_sizes(size_t, size_partial))]
+        return [(dtype, TensorShape(out))]
     dims = x.shape.as_tuple()
     out = []
     for d, b, s in zip(dims, begin, sizes):
@@ -848,6 +858,12 @@ def _slice_infer(op):
                 raise ValueError(f"Expected size[i] in [0, {d - int(b)}], but got {int(s)}")
             out.append(int(s))
     return [(dtype, TensorShape(out))]
+
+
+def _partial_sizes(size_t, size_partial):
+    """A Slice's sizes: a constant's values (-1: the rest), else the partial shape's (-1 there is unknown)."""
+    value = _static(size_t)
+    return [int(v) for v in value] if value is not None else size_partial.as_list()
 
 
 def _slice_kernel(x, begin, sizes):
