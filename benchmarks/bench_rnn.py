@@ -1,18 +1,20 @@
-"""RNN benchmarks (issue 21), minitf vs TensorFlow 1.x: one training step (forward, backward, gradient-descent
-update) of an LSTM, batch 64, 28 time steps of 28 inputs, 128 units (a BasicLSTMCell and a dense layer on the last
-output), unrolled by tf.nn.static_rnn and looped by tf.nn.dynamic_rnn. Each workload runs in its own process, so
-its peak memory (the process's maximum resident set size) is its own. Medians of RUNS steps, as JSON.
+"""RNN and word2vec benchmarks (issue 21), minitf vs TensorFlow 1.x, each a training step (forward, backward,
+gradient-descent update): an LSTM, batch 64, 28 time steps of 28 inputs, 128 units (a BasicLSTMCell and a dense
+layer on the last output), unrolled by tf.nn.static_rnn and looped by tf.nn.dynamic_rnn; and word2vec's skip-gram
+step (embedding 128, batch 128, nce_loss with 64 sampled classes) for vocabularies of 10,000, 50,000 and 200,000
+words, whose sparse gradients should keep the step's time nearly flat in the vocabulary. Each workload runs in its
+own process, so its peak memory (the process's maximum resident set size) is its own. Medians of RUNS steps, JSON.
 
     python benchmarks/bench_rnn.py                                 # minitf only
     python benchmarks/bench_rnn.py --tf-python ~/tfref/bin/python  # and TensorFlow, with ratios
 
 On a busy machine run it with OPENBLAS_NUM_THREADS=1: numpy's multi-threaded BLAS then spends most of the step
 waiting for its threads (measured on 2 cores under load 10: a 64x256 by 256x512 product took 44 ms with 2 threads,
-0.8 ms with one). Measured so (load about 10 on 2 cores), minitf / TensorFlow: static 0.076 s / 0.049 s (1.6x),
-dynamic 0.069 s / 0.073 s (0.95x); peak RSS 64 MB / 628 MB and 58 MB / 602 MB. With default BLAS threads minitf
-took 1.37 s and 0.78 s.
-
-The word2vec step of the issue (sparse gradients, nce_loss) is not benchmarked: minitf has no IndexedSlices yet.
+0.8 ms with one). Measured so (load about 10 on 2 cores, medians vary by run), minitf / TensorFlow: LSTM static
+0.046 - 0.076 s / 0.017 - 0.049 s, dynamic 0.039 - 0.069 s / 0.031 - 0.073 s (1.0 - 2.7x); word2vec 1.8, 2.0,
+2.0 ms / 0.5, 0.6, 0.7 ms for 10k, 50k, 200k words (2.8 - 3.7x, flat in the vocabulary: sparse updates write
+the looked-up rows in place). Peak RSS: LSTM 58 - 65 MB / 600 - 630 MB; word2vec 88 / 146 / 366 MB against
+589 / 630 / 783 MB.
 """
 import argparse
 import json
@@ -28,7 +30,8 @@ from timing import median_seconds  # noqa: E402
 
 RUNS = 7
 BATCH, STEPS, INPUTS, UNITS = 64, 28, 28, 128
-WORKLOADS = ("lstm_static", "lstm_dynamic")
+WORKLOADS = ("lstm_static", "lstm_dynamic", "word2vec_10k", "word2vec_50k", "word2vec_200k")
+EMBEDDING, W2V_BATCH, NUM_SAMPLED = 128, 128, 64
 
 
 def load(use_tf):
@@ -64,8 +67,31 @@ def lstm_step(tf, static):
         return median_seconds(lambda: sess.run(train_op, {inputs: x, labels: y}), RUNS, warmup=2)
 
 
+def word2vec_step(tf, vocabulary):
+    """Seconds per skip-gram step of word2vec_basic.py's model (nce_loss, gradient descent at 1.0)."""
+    import math
+    tf.set_random_seed(0)
+    rng = np.random.RandomState(0)
+    inputs = tf.placeholder(tf.int32, [W2V_BATCH])
+    labels = tf.placeholder(tf.int32, [W2V_BATCH, 1])
+    embeddings = tf.Variable(tf.random_uniform([vocabulary, EMBEDDING], -1.0, 1.0))
+    nce_weights = tf.Variable(tf.truncated_normal([vocabulary, EMBEDDING], stddev=1.0 / math.sqrt(EMBEDDING)))
+    nce_biases = tf.Variable(tf.zeros([vocabulary]))
+    loss = tf.reduce_mean(tf.nn.nce_loss(nce_weights, nce_biases, labels, tf.nn.embedding_lookup(embeddings, inputs),
+                                         NUM_SAMPLED, vocabulary))
+    train_op = tf.train.GradientDescentOptimizer(1.0).minimize(loss)
+    feed = {inputs: rng.randint(0, 1000, W2V_BATCH), labels: rng.randint(0, 1000, (W2V_BATCH, 1))}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        return median_seconds(lambda: sess.run(train_op, feed), RUNS, warmup=2)
+
+
 def run_one(use_tf, workload):
-    seconds = lstm_step(load(use_tf), static=workload == "lstm_static")
+    tf = load(use_tf)
+    if workload.startswith("word2vec"):
+        seconds = word2vec_step(tf, int(workload.split("_")[1][:-1]) * 1000)
+    else:
+        seconds = lstm_step(tf, static=workload == "lstm_static")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     return {"step_s": seconds, "peak_rss_mb": peak_mb}
 
@@ -89,8 +115,9 @@ def main():
     if args.one:
         print(json.dumps(run_one(args.tf, args.one)))
         return
-    report = {"workload": {"batch": BATCH, "time_steps": STEPS, "inputs": INPUTS, "units": UNITS, "runs": RUNS,
-                           "statistic": "median"},
+    report = {"workload": {"lstm": {"batch": BATCH, "time_steps": STEPS, "inputs": INPUTS, "units": UNITS},
+                           "word2vec": {"embedding": EMBEDDING, "batch": W2V_BATCH, "num_sampled": NUM_SAMPLED},
+                           "runs": RUNS, "statistic": "median"},
               "minitf": run_all(sys.executable, False)}
     if args.tf_python:
         report["tensorflow"] = run_all(args.tf_python, True)

@@ -34,14 +34,21 @@ _LIBM = _libm_float()
 class _SimplePhilox:
     """TensorFlow's SimplePhilox over a reservation: 32-bit samples taken in order from consecutive blocks."""
 
+    _CHUNK = 64  # blocks computed at a time: a run reserves 512 per sample but draws few more than it needs
+
     def __init__(self, key, start, n_blocks):
-        self._words = philox.philox_blocks(key, start, n_blocks).reshape(-1).tolist()
+        self._key, self._start, self._n_blocks = key, start, n_blocks
+        self._words = []
         self._next = 0
 
     def rand32(self):
-        word = self._words[self._next % len(self._words)]  # past the reservation TensorFlow reuses bits too
+        position = self._next % (4 * self._n_blocks)  # past the reservation TensorFlow reuses bits too
+        while position >= len(self._words):
+            first = len(self._words) // 4
+            count = min(self._CHUNK, self._n_blocks - first)
+            self._words.extend(philox.philox_blocks(self._key, self._start + first, count).reshape(-1).tolist())
         self._next += 1
-        return word
+        return self._words[position]
 
     def rand64(self):
         lo, hi = self.rand32(), self.rand32()

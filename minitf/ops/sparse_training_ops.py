@@ -45,7 +45,7 @@ def _sparse_apply_kernel(n_slots, update, names):
             indices = args[grad_at + 1]
             grad = args[grad_at]
             inputs = list(args[1 + n_slots:grad_at + 1]) + list(args[grad_at + 2:])
-            values = [c.read() for c in cells]
+            values = [state_ops.owned_value(c) for c in cells]
             if grad.shape[1:] != values[0].shape[1:]:
                 raise invalid_argument(f"var and grad must match in dimension 1 ({values[0].shape[1:]} vs "
                                        f"{grad.shape[1:]})" if grad.ndim > 1 else
@@ -59,7 +59,6 @@ def _sparse_apply_kernel(n_slots, update, names):
                                        f"of range")
             rows = update(op, *[v[indices] for v in values], *inputs)
             for cell, value, new_rows in zip(cells, values, rows):
-                value = value.copy()
                 value[indices] = new_rows
                 cell.value = value
             return cells[0]

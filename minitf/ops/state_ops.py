@@ -6,6 +6,8 @@ cell's value at the moment it runs, which is how TensorFlow's ref edges behave. 
 rather than writing into it, so a value read earlier in the same run is never changed behind the reader's back.
 """
 
+import sys
+
 import numpy as np
 
 from minitf.framework import dtypes, errors, tensor_shape
@@ -126,10 +128,19 @@ register("CountUpTo", lambda op: [(op.inputs[0].dtype.base_dtype, TensorShape([]
 no_gradient("CountUpTo")
 
 
+def owned_value(cell):
+    """The cell's array, to update in place when nothing but the cell refers to it (no fetched result, no pending
+    reader, not a view or a constant's read-only array); else a copy. A sparse update then costs its rows only."""
+    value = cell.read()
+    if value.flags.writeable and value.flags.owndata and sys.getrefcount(value) <= 3:  # cell, `value`, the call
+        return value
+    return value.copy()
+
+
 def _scatter_kernel(update):
     def make(op, state):
         def kernel(cell, indices, updates):
-            value = cell.read().copy()
+            value = owned_value(cell)
             n = value.shape[0]
             if indices.size and (indices.min() < 0 or indices.max() >= n):
                 raise invalid_argument(f"indices[0] = {int(indices.reshape(-1)[0])} is not in [0, {n})")
