@@ -15,6 +15,6 @@ from minitf.ops.nn_ops import (batch_normalization, elu, fused_batch_norm, in_to
                                zero_fraction)
 from minitf.ops.random_ops import dropout
 from minitf.ops.sampled_losses import nce_loss, sampled_softmax_loss  # noqa: F401
-from minitf.ops.rnn import (bidirectional_dynamic_rnn, dynamic_rnn, static_bidirectional_rnn,  # noqa: F401
-                            static_rnn)
+from minitf.ops.rnn import (bidirectional_dynamic_rnn, dynamic_rnn, raw_rnn,  # noqa: F401
+                            static_bidirectional_rnn, static_rnn)
 from minitf import rnn_cell  # noqa: F401,E402

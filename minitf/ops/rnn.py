@@ -1,6 +1,6 @@
 """Unrolling RNN cells as TensorFlow 1.x's rnn.py does: ``static_rnn`` (one cell call per time step),
-``dynamic_rnn`` (a ``tf.while_loop`` reading the inputs from a TensorArray and writing the outputs into one), and the
-bidirectional forms. With ``sequence_length`` the outputs past each sequence's length are zeros and its state is
+``dynamic_rnn`` (a ``tf.while_loop`` reading the inputs from a TensorArray and writing the outputs into one), the
+bidirectional forms, and ``raw_rnn`` (the loop driven by a user's ``loop_fn``). With ``sequence_length`` the outputs past each sequence's length are zeros and its state is
 copied through. Same node names as TensorFlow.
 """
 
@@ -374,3 +374,84 @@ def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None, in
                 time_major=time_major, scope=bw_scope)
     output_bw = _reverse(tmp)
     return (output_fw, output_bw), (output_state_fw, output_state_bw)
+
+
+def raw_rnn(cell, loop_fn, parallel_iterations=None, swap_memory=False, scope=None):
+    """``tf.nn.raw_rnn``: ``loop_fn(time, cell_output, cell_state, loop_state)`` gives each step's
+    (finished, next input, next state, emitted output, loop state); returns (emitted TensorArrays, final state,
+    final loop state)."""
+    assert_like_rnncell("cell", cell)
+    if not callable(loop_fn):
+        raise TypeError(f"Argument `loop_fn` must be a callable. Received: {loop_fn}.")
+    parallel_iterations = parallel_iterations or 32
+    with vs.variable_scope(scope or "rnn") as varscope:
+        _cache_on_devices(varscope)
+        time = constant_op.constant(0, dtype=dtypes.int32)
+        (elements_finished, next_input, initial_state, emit_structure,
+         init_loop_state) = loop_fn(time, None, None, None)
+        flat_input = nest.flatten(next_input)
+        loop_state = init_loop_state if init_loop_state is not None else constant_op.constant(0, dtype=dtypes.int32)
+        input_shape = [input_.shape for input_ in flat_input]
+        static_batch_size = tensor_shape.Dimension(input_shape[0].with_rank_at_least(1)[0].value)
+        for input_shape_i in input_shape:
+            other = tensor_shape.Dimension(input_shape_i.with_rank_at_least(1)[0].value)
+            if not static_batch_size.is_compatible_with(other):
+                raise ValueError(f"Dimensions {static_batch_size} and {other} are not compatible")
+        batch_size = const_batch_size = static_batch_size.value
+        if batch_size is None:
+            batch_size = array_ops.shape(flat_input[0])[0]
+        nest.assert_same_structure(initial_state, cell.state_size)
+        state = nest.pack_sequence_as(initial_state, [ops.convert_to_tensor(s) for s in nest.flatten(initial_state)])
+        flat_state = nest.flatten(state)
+        if emit_structure is not None:
+            flat_emit_structure = nest.flatten(emit_structure)
+            flat_emit_size = [emit.shape if emit.shape.is_fully_defined() else array_ops.shape(emit)
+                              for emit in flat_emit_structure]
+            flat_emit_dtypes = [emit.dtype for emit in flat_emit_structure]
+        else:
+            emit_structure = cell.output_size
+            flat_emit_size = nest.flatten(emit_structure)
+            flat_emit_dtypes = [flat_state[0].dtype] * len(flat_emit_size)
+        flat_emit_ta = [TensorArray(dtype=dtype_i, dynamic_size=True, size=0, name="rnn_output_%d" % i,
+                                    element_shape=tensor_shape.TensorShape([const_batch_size]).concatenate(
+                                        _maybe_tensor_shape_from_tensor(size_i)))
+                        for i, (dtype_i, size_i) in enumerate(zip(flat_emit_dtypes, flat_emit_size))]
+        emit_ta = nest.pack_sequence_as(emit_structure, flat_emit_ta)
+        flat_zero_emit = [array_ops.zeros(_concat(batch_size, size_i), dtype_i)
+                          for size_i, dtype_i in zip(flat_emit_size, flat_emit_dtypes)]
+        zero_emit = nest.pack_sequence_as(emit_structure, flat_zero_emit)
+
+        def condition(unused_time, elements_finished, *_):
+            return math_ops.logical_not(math_ops.reduce_all(elements_finished))
+
+        def body(time, elements_finished, current_input, emit_ta, state, loop_state):
+            (next_output, cell_state) = cell(current_input, state)
+            nest.assert_same_structure(state, cell_state)
+            nest.assert_same_structure(cell.output_size, next_output)
+            next_time = time + 1
+            (next_finished, next_input, next_state, emit_output,
+             next_loop_state) = loop_fn(next_time, next_output, cell_state, loop_state)
+            nest.assert_same_structure(state, next_state)
+            nest.assert_same_structure(current_input, next_input)
+            nest.assert_same_structure(emit_ta, emit_output)
+            loop_state = loop_state if next_loop_state is None else next_loop_state
+
+            def copy_some_through(current, candidate):
+                def copy_fn(cur_i, cand_i):
+                    if isinstance(cur_i, TensorArray) or cur_i.shape.ndims == 0:
+                        return cand_i
+                    return array_ops.where(elements_finished, cur_i, cand_i)
+                return nest.map_structure(copy_fn, current, candidate)
+            emit_output = copy_some_through(zero_emit, emit_output)
+            next_state = copy_some_through(state, next_state)
+            emit_ta = nest.map_structure(lambda ta, emit: ta.write(time, emit), emit_ta, emit_output)
+            elements_finished = math_ops.logical_or(elements_finished, next_finished)
+            return (next_time, elements_finished, next_input, emit_ta, next_state, loop_state)
+
+        returned = _while_loop(condition, body,
+                               [time, elements_finished, next_input, emit_ta, state, loop_state],
+                               parallel_iterations=parallel_iterations, swap_memory=swap_memory)
+        (emit_ta, final_state, final_loop_state) = returned[-3:]
+        if init_loop_state is None:
+            final_loop_state = None
+        return emit_ta, final_state, final_loop_state

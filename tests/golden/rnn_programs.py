@@ -180,3 +180,26 @@ def run_error(tf):
             except tf.errors.InvalidArgumentError as e:
                 return e.message
     return None
+
+
+def raw_rnn_program(tf):
+    """raw_rnn with a loop_fn reading a time-major input TensorArray, sequence lengths and a loop state."""
+    tf.set_random_seed(12)
+    x = tf.constant(_data([4, 3, 2], 15), name="x")
+    lengths = tf.constant([4, 1, 3])
+    inputs_ta = tf.TensorArray(tf.float32, size=4).unstack(x)
+    cell = tf.nn.rnn_cell.BasicLSTMCell(3)
+
+    def loop_fn(time, cell_output, cell_state, loop_state):
+        emit_output = cell_output
+        next_cell_state = cell.zero_state(3, tf.float32) if cell_output is None else cell_state
+        finished = time >= lengths
+        next_input = tf.cond(tf.reduce_all(finished), lambda: tf.zeros([3, 2]), lambda: inputs_ta.read(time))
+        next_loop_state = tf.constant(0.0) if loop_state is None else loop_state + 1.0
+        return finished, next_input, next_cell_state, emit_output, next_loop_state
+
+    outputs_ta, state, loop_state = tf.nn.raw_rnn(cell, loop_fn)
+    return [x], {"outputs": outputs_ta.stack(), "c": state.c, "h": state.h, "loop_state": loop_state}
+
+
+PROGRAMS["raw_rnn"] = raw_rnn_program
