@@ -11,6 +11,7 @@ from minitf.framework.ops import (Graph, GraphKeys, Operation, Tensor, add_to_co
                                   get_collection_ref, get_default_graph, name_scope, register_tensor_conversion_function,
                                   reset_default_graph)
 from minitf.framework.graph_io import import_graph_def
+from minitf.framework.indexed_slices import IndexedSlices, IndexedSlicesValue, convert_to_tensor_or_indexed_slices
 from minitf.framework.tensor_util import MakeNdarray as make_ndarray
 from minitf.framework.tensor_util import make_tensor_proto
 from minitf.framework.random_seed import set_random_seed
@@ -52,16 +53,19 @@ from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer
                                  orthogonal_initializer, truncated_normal_initializer,
                                  uniform_unit_scaling_initializer,
                                  variance_scaling_initializer, zeros_initializer)
-from minitf.ops.image_ops import random_crop, reverse
+from minitf.ops.image_ops import random_crop
 from minitf.ops.logging_ops import Print
 from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, decode_csv, decode_raw,
                                     parse_example, parse_single_example, parse_single_sequence_example,
                                     string_to_number)
+from minitf.ops.partition_ops import dynamic_partition
 from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
                                    random_uniform, truncated_normal)
 from minitf.ops.reader_ops import (FixedLengthRecordReader, IdentityReader, ReaderBase, TextLineReader,
                                    TFRecordReader, WholeFileReader, matching_files, read_file, write_file)
+from minitf.ops.reverse_ops import reverse, reverse_sequence
 from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
+from minitf.ops.sparse_training_ops import unique
 from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
 from minitf.ops.string_ops import strip as string_strip
 from minitf.ops.script_ops import add_check_numerics_ops, numpy_function, py_func, verify_tensor_all_finite

@@ -1,11 +1,15 @@
-"""``tf.nn``: neural-network ops (convolutions in ``ops/conv_ops``, pooling in ``ops/pooling_ops``, the rest in
-``ops/nn_ops``)."""
+"""``tf.nn``: neural-network ops (convolutions in ``ops/conv_ops``, pooling in ``ops/pooling_ops``, RNNs in
+``ops/rnn``, sampled losses in ``ops/sampled_losses``, the rest in ``ops/nn_ops``)."""
 
+from minitf import rnn_cell  # noqa: F401
 from minitf._missing import missing_names as _missing_names
+from minitf.ops.candidate_sampling_ops import (all_candidate_sampler, compute_accidental_hits,  # noqa: F401
+                                               log_uniform_candidate_sampler, uniform_candidate_sampler)
 from minitf.ops.conv_ops import (bias_add, conv2d, conv2d_transpose, depthwise_conv2d, local_response_normalization,
                                  lrn)
+from minitf.ops.embedding_ops import embedding_lookup
 from minitf.ops.math_ops import sigmoid, tanh
-from minitf.ops.nn_ops import (batch_normalization, elu, embedding_lookup, fused_batch_norm, in_top_k, l2_loss,
+from minitf.ops.nn_ops import (batch_normalization, elu, fused_batch_norm, in_top_k, l2_loss,
                                l2_normalize, leaky_relu, log_softmax, moments, relu, relu6, selu,
                                sigmoid_cross_entropy_with_logits, softmax, softmax_cross_entropy_with_logits,
                                softmax_cross_entropy_with_logits_v2, softplus, softsign,
@@ -13,6 +17,9 @@ from minitf.ops.nn_ops import (batch_normalization, elu, embedding_lookup, fused
                                zero_fraction)
 from minitf.ops.pooling_ops import avg_pool, max_pool
 from minitf.ops.random_ops import dropout
+from minitf.ops.rnn import (bidirectional_dynamic_rnn, dynamic_rnn, raw_rnn,  # noqa: F401
+                            static_bidirectional_rnn, static_rnn)
+from minitf.ops.sampled_losses import nce_loss, sampled_softmax_loss  # noqa: F401
 
 
 __getattr__ = _missing_names("tf.nn")

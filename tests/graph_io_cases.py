@@ -135,7 +135,7 @@ def training_nodes(tf):
 
 def assorted_ops(tf):
     """Ops the other programs and the op cases leave out: element-wise and shape ops on an unknown shape, seeded
-    random ops, variable updates, image/audio/tensor summaries, a fused batch norm and its gradient."""
+    random ops, variable updates, image/audio/tensor summaries, a fused batch norm and its gradient, reversals."""
     tf.set_random_seed(11)
     x = tf.placeholder(tf.float32, None, name="x")
     a, b = tf.constant([[3.0, -2.0], [0.5, -7.0]]), tf.constant([[2.0, 3.0], [-1.5, 2.0]])
@@ -166,8 +166,10 @@ def assorted_ops(tf):
         batch_norm = list(tf.nn.fused_batch_norm(bn_x, bn_scale, bn_offset, epsilon=1e-4))
         batch_norm += tf.gradients(batch_norm[0] * tf.constant(_rng_data([2, 2, 2, 3], 13)),
                                    [bn_x, bn_scale, bn_offset])
+    reversed_ = [tf.reverse(a, [1]), tf.reverse_sequence(tf.reshape(tf.range(12.0), [3, 4]), [4, 0, 2], 1, 0)]
     tf.global_variables_initializer()
-    fetches = [t.name for t in elementwise + shapes + constants + pair + random + summaries + batch_norm + updates]
+    fetches = [t.name for t in elementwise + shapes + constants + pair + random + summaries + batch_norm + updates
+               + reversed_]
     return Run(fetches, init="init", feeds={"x:0": np.array([[1.0, -2.0, 0.0], [4.0, 5.0, -6.0]], np.float32),
                                             "bn_x:0": _rng_data([2, 2, 2, 3], 12, -2.0, 3.0)})
 
@@ -270,6 +272,48 @@ def queue_ops(tf):
     return Run([t.name for t in fetches], init="write", train="fill", steps=1)
 
 
+def sparse_optimizers(tf):
+    """Embedding tables trained through IndexedSlices gradients: ScatterSub, Unique and the SparseApply ops."""
+    trainers = {"gd": tf.train.GradientDescentOptimizer(0.1),
+                "momentum": tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
+                "adagrad": tf.train.AdagradOptimizer(0.1), "adadelta": tf.train.AdadeltaOptimizer(1.0),
+                "rmsprop": tf.train.RMSPropOptimizer(0.01, momentum=0.5),
+                "centered": tf.train.RMSPropOptimizer(0.01, centered=True)}
+    ids = tf.placeholder(tf.int32, [2, 2], name="ids")  # fed: TensorFlow would fold Unique of constant ids
+    steps = []
+    for name, optimizer in trainers.items():
+        with tf.variable_scope(name):
+            table = tf.get_variable("table", [5, 2], initializer=tf.truncated_normal_initializer(seed=9))
+            loss = tf.reduce_sum(tf.square(tf.nn.embedding_lookup(table, ids) - 1.0))
+            steps.append(optimizer.minimize(loss, name="step"))
+    with tf.variable_scope("parts"):  # a table in two parts: DynamicPartition, ParallelDynamicStitch
+        parts = [tf.get_variable(f"part{i}", [3, 2], initializer=tf.truncated_normal_initializer(seed=i))
+                 for i in range(2)]
+        loss = tf.reduce_sum(tf.square(tf.nn.embedding_lookup(parts, ids)))
+        steps.append(tf.train.GradientDescentOptimizer(0.1).minimize(loss, name="step"))
+    tf.group(*steps, name="train")
+    tf.global_variables_initializer()
+    return Run([f"{name}/table:0" for name in trainers] + ["parts/part0:0", "parts/part1:0"], init="init",
+               train="train", steps=3,
+               feeds={"ids:0": np.array([[3, 1], [3, 0]], np.int32)})
+
+
+def sampled_losses(tf):
+    """nce_loss with accidental hits removed (samplers, ComputeAccidentalHits, SparseToDense) on fed labels; the
+    uniform and all-candidate samplers."""
+    tf.set_random_seed(4)
+    labels = tf.placeholder(tf.int64, [None, 1], name="labels")  # a batch of unknown size: no constant zeros
+    weights = tf.get_variable("weights", [20, 3], initializer=tf.truncated_normal_initializer(seed=2))
+    biases = tf.get_variable("biases", [20], initializer=tf.zeros_initializer())
+    inputs = tf.placeholder(tf.float32, [None, 3], name="inputs")
+    loss = tf.nn.nce_loss(weights, biases, labels, inputs, 4, 20, remove_accidental_hits=True)
+    uniform = tf.nn.uniform_candidate_sampler(labels, 1, 3, True, 20, seed=1)
+    every = tf.nn.all_candidate_sampler(labels % 4, 1, 4, True)
+    tf.global_variables_initializer()
+    return Run([loss.name, uniform[0].name, every[0].name], init="init",
+               feeds={"labels:0": np.array([[3], [0], [17]], np.int64), "inputs:0": _rng_data([3, 3], 7)})
+
+
 def tensor_arrays(tf):
     """TensorArray ops and their gradients outside loops, a closed array, and a PyFunc that is not run (its
     callable lives only in the process that built it)."""
@@ -292,7 +336,8 @@ def tensor_arrays(tf):
 
 PROGRAMS = {"small": small, "seed000": seed000, "variable_scopes": variable_scopes, "adam_mlp": adam_mlp,
             "training_nodes": training_nodes, "assorted_ops": assorted_ops, "optimizers": optimizers,
-            "input_ops": input_ops, "queue_ops": queue_ops, "tensor_arrays": tensor_arrays}
+            "input_ops": input_ops, "queue_ops": queue_ops, "sparse_optimizers": sparse_optimizers,
+            "sampled_losses": sampled_losses, "tensor_arrays": tensor_arrays}
 
 
 CASE_SETS = {"ops": op_cases.CASES, "nn": nn_cases.CASES, "conv": conv_cases.CASES}

@@ -39,7 +39,7 @@ def test_op_case(stem, name):
         weights = tf.constant(op_cases.data(*out.shape.as_list(), seed=99, low=0.5, high=1.5)
                               .astype(out.dtype.as_numpy_dtype))
         grads = tf.gradients(tf.reduce_sum(out * weights), xs)
-        fetches["grads"] = {i: g for i, g in enumerate(grads) if g is not None}
+        fetches["grads"] = {i: tf.convert_to_tensor(g) for i, g in enumerate(grads) if g is not None}  # as make_ops
     assert [g is not None for g in grads] == meta["grads"]
     with tf.Session() as sess:
         values = sess.run(fetches)

@@ -1,6 +1,7 @@
 """Turns a ``Session.run`` fetch structure (nested lists, tuples, dicts, namedtuples) into graph elements and back."""
 
 from minitf.framework import ops
+from minitf.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue
 
 
@@ -39,6 +40,9 @@ class FetchHandler:
         if isinstance(fetch, SparseTensor):  # fetched as a SparseTensorValue of its three parts
             return ("namedtuple", SparseTensorValue,
                     [self._flatten(t) for t in (fetch.indices, fetch.values, fetch.dense_shape)])
+        if isinstance(fetch, IndexedSlices):  # fetched as an IndexedSlicesValue
+            parts = [fetch.values, fetch.indices] + ([fetch.dense_shape] if fetch.dense_shape is not None else [])
+            return ("indexed_slices", [self._flatten(p) for p in parts])
         element = self._element(fetch)
         index = self._index.get(element)
         if index is None:
@@ -58,6 +62,9 @@ def _build(node, elements, values_by_element):
         return values_by_element.get(element) if isinstance(element, ops.Tensor) else None
     if node[0] == "namedtuple":
         return node[1](*[_build(n, elements, values_by_element) for n in node[2]])
+    if node[0] == "indexed_slices":
+        parts = [_build(n, elements, values_by_element) for n in node[1]]
+        return IndexedSlicesValue(parts[0], parts[1], parts[2] if len(parts) > 2 else None)
     if node[0] == "dict":
         result = node[1]() if node[1] is not dict else {}
         for k, n in node[2]:

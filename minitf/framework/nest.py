@@ -108,3 +108,41 @@ def map_structure(func, *structures):
         assert_same_structure(first, other)
     flat = [flatten(s) for s in structures]
     return pack_sequence_as(first, [func(*args) for args in zip(*flat)])
+
+
+def flatten_up_to(shallow_tree, input_tree):
+    """``input_tree`` flattened only as deep as ``shallow_tree`` goes (deeper parts stay whole)."""
+    if not is_nested(shallow_tree):
+        return [input_tree]
+    result = []
+    for shallow, child in zip(_children(shallow_tree), _children(input_tree)):
+        result.extend(flatten_up_to(shallow, child))
+    return result
+
+
+def map_structure_up_to(shallow_tree, func, *inputs):
+    """``func`` applied to the parts of ``inputs`` at the leaves of ``shallow_tree``, packed as it."""
+    flat = [flatten_up_to(shallow_tree, tree) for tree in inputs]
+    return pack_sequence_as(shallow_tree, [func(*args) for args in zip(*flat)])
+
+
+def get_traverse_shallow_structure(traverse_fn, structure):
+    """The part of ``structure`` that ``traverse_fn`` (True, False, or a structure of bools) says to traverse, with
+    booleans at its leaves."""
+    to_traverse = traverse_fn(structure)
+    if not is_nested(structure):
+        if not isinstance(to_traverse, bool):
+            raise TypeError("traverse_fn returned structure: %s for non-structure: %s" % (to_traverse, structure))
+        return to_traverse
+    if isinstance(to_traverse, bool):
+        if not to_traverse:
+            return False
+        return _rebuild(structure, [get_traverse_shallow_structure(traverse_fn, c) for c in _children(structure)])
+    assert_same_structure(to_traverse, structure, check_types=False)
+    level = []
+    for t, branch in zip(_children(to_traverse), _children(structure)):
+        if not isinstance(t, bool):
+            raise TypeError("traverse_fn didn't return a depth=1 structure of bools.  saw: %s  for structure: %s"
+                            % (to_traverse, structure))
+        level.append(get_traverse_shallow_structure(traverse_fn, branch) if t else False)
+    return _rebuild(structure, level)

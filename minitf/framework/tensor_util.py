@@ -239,8 +239,10 @@ def constant_value(tensor):
 def constant_value_as_shape(tensor):
     """The TensorShape described by a 1-D int tensor, with unknown dims where its value is not static."""
     from minitf.framework import ops
-    if isinstance(tensor, ops.Tensor) and tensor.op._op_def.static_shape is not None:  # Shape, Pack
-        return tensor.op._op_def.static_shape(tensor.op)
+    if isinstance(tensor, ops.Tensor) and tensor.op._op_def.static_shape is not None:  # Shape, Pack, ConcatV2
+        shape = tensor.op._op_def.static_shape(tensor.op)
+        if shape is not None:  # None: the op knows nothing beyond its value
+            return shape
     value = constant_value(tensor)
     if value is None:
         if isinstance(tensor, ops.Tensor):
@@ -250,3 +252,4 @@ def constant_value_as_shape(tensor):
     if value.ndim == 0:
         raise ValueError("Shape must be rank 1 but is rank 0")
     return tensor_shape.TensorShape([None if d < 0 else int(d) for d in value.tolist()])
+

@@ -2,6 +2,7 @@
 named and ordered like TensorFlow's ``python/ops/array_grad.py``."""
 
 from minitf.framework import dtypes, tensor_util
+from minitf.framework.indexed_slices import IndexedSlices
 from minitf.framework.op_def_lib import RegisterGradient, apply_op, apply_op_1, declared_attrs
 from minitf.ops import array_ops, math_ops
 
@@ -74,17 +75,16 @@ def _fill_grad(op, grad):
 
 @RegisterGradient("GatherV2")
 def _gather_grad(op, grad):
+    """IndexedSlices: the gradient's rows at the gathered indices, as TensorFlow's _GatherV2Grad (axis 0)."""
     params, indices, axis = op.inputs
     axis_value = tensor_util.constant_value(axis)
     if axis_value is None or int(axis_value) != 0:
         raise NotImplementedError("minitf differentiates tf.gather only along axis 0")
     params_shape = array_ops.shape(params)
-    n = params_shape[0] if not params.shape.is_fully_defined() else params.shape.as_list()[0]
-    flat_indices = array_ops.reshape(indices, [-1])
-    values_shape = array_ops.concat([[-1], params_shape[1:] if not params.shape.is_fully_defined()
-                           else params.shape.as_list()[1:]], 0)
+    indices_size = array_ops.expand_dims(array_ops.size(indices), 0)
+    values_shape = array_ops.concat([indices_size, params_shape[1:]], 0)
     values = array_ops.reshape(grad, values_shape)
-    return array_ops.unsorted_segment_sum(values, flat_indices, n), None, None
+    return IndexedSlices(values, array_ops.reshape(indices, indices_size), params_shape), None, None
 
 
 @RegisterGradient("Identity")
@@ -102,6 +102,11 @@ RegisterGradient("CheckNumerics")(lambda op, grad: grad)
 
 @RegisterGradient("Reshape")
 def _reshape_grad(op, grad):
+    input_shape = op.inputs[0].shape
+    if input_shape.ndims is not None and not input_shape.is_fully_defined():
+        dims = input_shape.as_list()  # one unknown dimension (no zero one): a -1, no Shape op, as TensorFlow
+        if dims.count(None) == 1 and 0 not in dims:
+            return array_ops.reshape(grad, [-1 if d is None else d for d in dims]), None
     return array_ops.reshape(grad, array_ops.shape(op.inputs[0])), None
 
 

@@ -1,6 +1,8 @@
-"""``tf.clip_by_value``, ``clip_by_norm``, ``global_norm`` and ``clip_by_global_norm``, composed as in TensorFlow."""
+"""``tf.clip_by_value``, ``clip_by_norm``, ``global_norm`` and ``clip_by_global_norm``, composed as in TensorFlow.
+An IndexedSlices is clipped through its values (and stays IndexedSlices), as in TensorFlow."""
 
 from minitf.framework import ops
+from minitf.framework.indexed_slices import IndexedSlices
 from minitf.ops import array_ops, math_ops
 
 
@@ -16,7 +18,7 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):
     with ops.name_scope(name, "clip_by_norm", [t, clip_norm]) as scope:
-        values = ops.convert_to_tensor(t, name="t")
+        values = ops.convert_to_tensor(_values(t), name="t")
         l2sum = math_ops.reduce_sum(values * values, axes, keepdims=True)
         pred = l2sum > 0
         l2sum_safe = array_ops.where(pred, l2sum, array_ops.ones_like(l2sum))
@@ -24,12 +26,20 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
         intermediate = values * clip_norm
         values_clip = array_ops.identity(
             intermediate / math_ops.maximum(l2norm, clip_norm), name=scope)
-        return values_clip
+        return _like(t, values_clip)
+
+
+def _values(t):
+    return t.values if isinstance(t, IndexedSlices) else t
+
+
+def _like(t, values):
+    return IndexedSlices(values, t.indices, t.dense_shape) if isinstance(t, IndexedSlices) else values
 
 
 def global_norm(t_list, name=None):
     with ops.name_scope(name, "global_norm", t_list) as scope:
-        values = [ops.convert_to_tensor(t) for t in t_list if t is not None]
+        values = [ops.convert_to_tensor(_values(t)) for t in t_list if t is not None]
         half_squared_norms = []
         for v in values:
             with ops.name_scope(None, "L2Loss"):
@@ -55,5 +65,5 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
             if t is None:
                 clipped.append(None)
                 continue
-            clipped.append(array_ops.identity(t * scale, name=f"{scope}_{i}"))
+            clipped.append(_like(t, array_ops.identity(_values(t) * scale, name=f"{scope}_{i}")))
         return clipped, use_norm

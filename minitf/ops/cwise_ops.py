@@ -6,6 +6,7 @@ import builtins
 import numpy as np
 
 from minitf.framework import dtypes, errors, ops, tensor_shape, tensor_util
+from minitf.framework.indexed_slices import IndexedSlices
 from minitf.framework.node_def_check import dtype_string
 from minitf.framework.op_def_lib import (apply_op_1, binary_infer, check_same_dtype, invalid_argument, no_gradient, pure,
                                          pure_with_attrs, register, same_as_input)
@@ -399,6 +400,10 @@ def add_n(inputs, name=None):
     """``tf.add_n``: the sum of a list of tensors of one shape and dtype."""
     if not inputs or not isinstance(inputs, (list, tuple)):
         raise ValueError("inputs must be a list of at least one Tensor/IndexedSlices with the same dtype and shape")
+    if len(inputs) > 1 and any(isinstance(t, IndexedSlices) for t in inputs):
+        with ops.name_scope(name, "AddN") as scope:  # made dense inside, as TensorFlow's op wrapper does
+            inputs = [convert_to_tensor(t, name=f"inputs_{i}") for i, t in enumerate(inputs)]
+            return apply_op_1("AddN", inputs, {"N": len(inputs), "T": inputs[0].dtype.base_dtype}, scope)
     inputs = [convert_to_tensor(t) for t in inputs]
     if len(inputs) == 1:
         return identity(inputs[0], name=name or "Identity")
@@ -518,6 +523,7 @@ def _add_operators():
     setattr(ops.Tensor, "__abs__", lambda self: abs(self))
     setattr(ops.Tensor, "__invert__", lambda self: logical_not(self))
     setattr(ops.Tensor, "__xor__", _operator(logical_xor))
+    setattr(IndexedSlices, "__neg__", lambda self: IndexedSlices(negative(self.values), self.indices, self.dense_shape))
 
 
 _add_operators()

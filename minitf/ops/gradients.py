@@ -8,6 +8,7 @@ one tensor from several consumers are summed with ``AddN``.
 import collections
 
 from minitf.framework import dtypes, ops, op_registry
+from minitf.framework.indexed_slices import IndexedSlices
 from minitf.ops import array_ops, control_flow_ops, control_flow_state, control_flow_util, math_ops
 from minitf.ops import array_grad, control_flow_grad, math_grad, nn_grad  # noqa: F401 -- register the gradient functions
 
@@ -82,20 +83,32 @@ def _aggregate(grads, op, loop_state):
     """Sums each output's gradients (AddN); a loop Switch's gradient already set on its first visit stays."""
     out_grads = grads.setdefault(op, [[] for _ in op._outputs])
     for i, out_grad in enumerate(out_grads):
-        if loop_state and isinstance(out_grad, ops.Tensor):
+        if loop_state and isinstance(out_grad, (ops.Tensor, IndexedSlices)):
             continue
         if not out_grad:
             out_grads[i] = None
         elif len(out_grad) == 1:
             out_grads[i] = out_grad[0]
         else:
-            out_grads[i] = math_ops.add_n(out_grad)
+            out_grads[i] = _sum(out_grad)
     return list(out_grads)
+
+
+def _sum(grads):
+    """AddN of Tensors (IndexedSlices among them made dense); IndexedSlices alone are concatenated, as TensorFlow's
+    AggregateIndexedSlicesGradients."""
+    grads = [g for g in grads if g is not None]
+    if any(isinstance(g, ops.Tensor) for g in grads):
+        return math_ops.add_n(grads)
+    if len({g.indices.dtype.base_dtype for g in grads}) > 1:
+        grads = [IndexedSlices(g.values, math_ops.cast(g.indices, dtypes.int64), g.dense_shape) for g in grads]
+    return IndexedSlices(array_ops.concat([g.values for g in grads], axis=0),
+                         array_ops.concat([g.indices for g in grads], axis=0), grads[0].dense_shape)
 
 
 def _has_any_grads(grads, op):
     for out_grad in grads.get(op, ()):
-        if isinstance(out_grad, ops.Tensor) or (out_grad and any(g is not None for g in out_grad)):
+        if isinstance(out_grad, (ops.Tensor, IndexedSlices)) or (out_grad and any(g is not None for g in out_grad)):
             return True
     return False
 
@@ -192,10 +205,10 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             grad = None
             if op_grads:
                 values = op_grads[x.value_index]
-                if isinstance(values, ops.Tensor) or values is None:
+                if not isinstance(values, list):
                     grad = values
                 elif len(values) > 1:
-                    grad = math_ops.add_n(values)
+                    grad = _sum(values)
                 elif values:
                     grad = values[0]
             if grad is None and unconnected_gradients == UnconnectedGradients.ZERO:

@@ -10,10 +10,10 @@ import numpy as np
 
 from minitf.framework import dtypes, ops, tensor_util
 from minitf.framework.op_def_lib import no_gradient, register
-from minitf.framework.op_registry import RegisterGradient
 from minitf.ops import array_ops, control_flow_ops, image_grad, image_resize, math_ops, random_ops  # noqa: F401
 from minitf.ops.image_codecs import (decode_gif, decode_image, decode_jpeg, decode_png, encode_jpeg,  # noqa: F401
                                      encode_png)
+from minitf.ops.reverse_ops import reverse
 
 
 class ResizeMethod:
@@ -402,30 +402,4 @@ def rgb_to_grayscale(images, name=None):
         return convert_image_dtype(grey, original, name=scope)
 
 
-# -- reverse -------------------------------------------------------------------------------------------------------
-
-def _reverse_infer(op):
-    return [(op.inputs[0].dtype.base_dtype, op.inputs[0].shape)]
-
-
-def _reverse_kernel(tensor, axis):
-    return np.flip(tensor, axis=tuple(int(a) for a in np.asarray(axis).reshape(-1))) if np.size(axis) else tensor
-
-
-register("ReverseV2", _reverse_infer, lambda op, state: _reverse_kernel, input_names=("tensor", "axis"))
-
-
-@RegisterGradient("ReverseV2")
-def _reverse_grad(op, grad):
-    return reverse(grad, op.inputs[1]), None
-
-
-def reverse(tensor, axis, name=None):
-    """``tf.reverse``: ``tensor`` with the dimensions in ``axis`` reversed (``ReverseV2``)."""
-    graph = ops._graph_of([tensor, axis]) or ops.get_default_graph()
-    with graph.as_default(), graph.name_scope(name or "ReverseV2") as scope:
-        tensor = ops.convert_to_tensor(tensor, name="tensor")
-        axis = ops.convert_to_tensor(axis, dtype=dtypes.int32, name="axis")
-        attrs = {"T": tensor.dtype.base_dtype, "Tidx": axis.dtype.base_dtype}
-        return graph.create_op("ReverseV2", [tensor, axis], attrs, scope).outputs[0]
 

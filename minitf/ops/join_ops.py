@@ -53,7 +53,23 @@ def _concat_kernel(*args):
         raise invalid_argument(f"ConcatOp : Dimensions of inputs should match: {e}") from None
 
 
-register("ConcatV2", _concat_infer, pure(_concat_kernel), input_names=("values", "axis"))
+def _concat_static_value(op):
+    parts = [tensor_util.constant_value(t) for t in op.inputs]
+    if any(p is None for p in parts):
+        return None
+    return np.concatenate(parts[:-1], axis=int(parts[-1]))
+
+
+def _concat_static_shape(op):
+    """The shape a concatenation of 1-D shape tensors describes: each part's partial shape, joined."""
+    result = TensorShape([])
+    for part in op.inputs[:-1]:
+        result = result.concatenate(tensor_util.constant_value_as_shape(part))
+    return result
+
+
+register("ConcatV2", _concat_infer, pure(_concat_kernel), input_names=("values", "axis"),
+         static_value=_concat_static_value, static_shape=_concat_static_shape)
 
 
 def _concat_offset_infer(op):
@@ -81,9 +97,15 @@ def concat(values, axis, name="concat"):
     if len(values) == 1:
         with ops.name_scope(name) as scope:
             return identity(values[0], name=scope)
-    tensors = ops.convert_n_to_tensor(values)
-    dtype = tensors[0].dtype.base_dtype
-    return apply_op_1("ConcatV2", tensors + [axis], {"N": len(tensors), "T": dtype, "Tidx": dtypes.int32}, name)
+    known = [v for v in values if isinstance(v, ops.Tensor)]
+    with ops.name_scope(name, "ConcatV2") as scope:  # Python values named values_<i> and axis, as TensorFlow
+        tensors = [v if isinstance(v, ops.Tensor) else ops.convert_to_tensor(
+            v, name=f"values_{i}", preferred_dtype=known[0].dtype.base_dtype if known else None)
+            for i, v in enumerate(values)]
+        axis = axis if isinstance(axis, ops.Tensor) else ops.convert_to_tensor(axis, dtypes.int32, name="axis")
+        dtype = tensors[0].dtype.base_dtype
+        return apply_op_1("ConcatV2", tensors + [axis], {"N": len(tensors), "T": dtype, "Tidx": dtypes.int32},
+                          scope)
 
 
 def _pack_infer(op):
@@ -126,6 +148,9 @@ def _pack_static_shape(op):
     dims = []
     for t in op.inputs:
         v = tensor_util.constant_value(t)
+        if v is None and t.op._op_def.static_shape is not None and t.shape.ndims == 0:
+            described = t.op._op_def.static_shape(t.op)  # one dimension of a partly known shape: shape(x)[1]
+            v = described.as_list()[0] if described is not None and described.ndims == 1 else None
         dims.append(None if v is None or int(v) < 0 else int(v))
     return TensorShape(dims)
 
@@ -145,6 +170,8 @@ def stack(values, axis=0, name="stack"):
             if not -value.ndim <= axis < value.ndim:
                 raise ValueError(f"Argument `axis` = {axis} not in range [{-value.ndim}, {value.ndim})")
             return constant_op.constant(np.moveaxis(value, 0, axis), name=name)
+    if axis == 0 and not builtins.all(isinstance(v, ops.Tensor) for v in values):
+        return ops.convert_to_tensor(values, name=name)  # TensorFlow's autopacking: Python parts named <name>/<i>
     tensors = ops.convert_n_to_tensor(values)
     with ops.name_scope(name, "stack", tensors) as scope:
         dtype = tensors[0].dtype.base_dtype

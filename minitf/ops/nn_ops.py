@@ -596,17 +596,3 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001, 
              "is_training": bool(is_training)}
     op = apply_op("FusedBatchNormV3", [x, scale, offset, mean, variance], attrs, name)
     return op.outputs[0], op.outputs[1], op.outputs[2]
-
-
-def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_indices=True, max_norm=None):
-    """``tf.nn.embedding_lookup`` for one params tensor (or a list of one)."""
-    if isinstance(params, (list, tuple)):
-        if len(params) != 1:
-            raise NotImplementedError("minitf's embedding_lookup takes a single params tensor, not partitions")
-        params = params[0]
-    if max_norm is not None:
-        raise NotImplementedError("minitf's embedding_lookup does not implement max_norm")
-    with ops.name_scope(name, "embedding_lookup", [params, ids]) as scope:
-        params = ops.convert_to_tensor(params, name="params")
-        ids = ops.convert_to_tensor(ids, name="ids")
-        return array_ops.identity(array_ops.gather(params, ids, name=scope))

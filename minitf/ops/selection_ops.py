@@ -1,10 +1,12 @@
 """Gathering, scattering and selecting: gather, segment sums, tile, pad, where/select, one_hot, broadcast_to."""
 
 import builtins
+import warnings
 
 import numpy as np
 
 from minitf.framework import dtypes, ops, tensor_util
+from minitf.framework.indexed_slices import IndexedSlices
 from minitf.framework.op_def_lib import (apply_op_1, broadcast_shapes, invalid_argument, no_gradient, pure,
                                          pure_with_attrs, register, same_as_input)
 from minitf.ops import cwise_ops
@@ -81,6 +83,34 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
     return apply_op_1("UnsortedSegmentSum", [d, ids, num_segments],
                       {"T": d.dtype.base_dtype, "Tindices": ids.dtype.base_dtype, "Tnumsegments": dtypes.int32},
                       name)
+
+
+# -- IndexedSlices to a dense Tensor ------------------------------------------------------------------------
+
+_LARGE_SPARSE_NUM_ELEMENTS = 100000000
+
+
+def _indexed_slices_to_tensor(value, dtype=None, name=None, as_ref=False):
+    """The dense tensor: UnsortedSegmentSum of the values by their indices, with TensorFlow's warnings."""
+    if dtype and not dtype.is_compatible_with(value.dtype):
+        raise ValueError(f"Tensor conversion requested dtype {dtype.name} for IndexedSlices with dtype "
+                         f"{value.dtype.name}")
+    if value.dense_shape is None:
+        raise ValueError(f"Tensor conversion requested for IndexedSlices without dense_shape: {value!s}")
+    dense_shape_value = tensor_util.constant_value(value.dense_shape)
+    if dense_shape_value is not None:
+        num_elements = int(np.prod(dense_shape_value))
+        if num_elements >= _LARGE_SPARSE_NUM_ELEMENTS:
+            warnings.warn(f"Converting sparse IndexedSlices to a dense Tensor with {num_elements} elements. This "
+                          "may consume a large amount of memory.", stacklevel=3)
+    elif value.dense_shape.op.type != "VariableShape":
+        warnings.warn(f"Converting sparse IndexedSlices({value}) to a dense Tensor of unknown shape. This may "
+                      "consume a large amount of memory.", stacklevel=3)
+    return unsorted_segment_sum(value.values, value.indices, value.dense_shape[0], name=name)
+
+
+ops.register_tensor_conversion_function(IndexedSlices, _indexed_slices_to_tensor)
+
 
 
 def _dynamic_stitch_infer(op):

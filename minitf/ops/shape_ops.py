@@ -132,9 +132,16 @@ def _shape_full_type(op, node):
 
 register("Shape", _shape_infer, pure_with_attrs(_shape_kernel), input_names=("input",),
          static_value=_shape_static_value, static_shape=lambda op: op.inputs[0].shape, full_type=_shape_full_type)
+def _size_static_value(op):
+    shape = op.inputs[0].shape
+    if not shape.is_fully_defined():
+        return None
+    return np.array(shape.num_elements(), dtype=op.get_attr("out_type").as_numpy_dtype)
+
+
 register("Size", lambda op: [(op.get_attr("out_type"), TensorShape([]))],
          pure_with_attrs(lambda op: lambda x: np.array(x.size, dtype=op.get_attr("out_type").as_numpy_dtype)),
-         input_names=("input",))
+         input_names=("input",), static_value=_size_static_value)
 register("Rank", lambda op: [(dtypes.int32, TensorShape([]))], pure(lambda x: np.array(x.ndim, dtype=np.int32)),
          input_names=("input",))
 register("ShapeN", lambda op: [(op.get_attr("out_type"), TensorShape([t.shape.ndims])) for t in op.inputs],
@@ -270,8 +277,13 @@ def _expand_dims_infer(op):
     return [(x.dtype.base_dtype, TensorShape(dims))]
 
 
+def _expand_dims_static_value(op):
+    value, axis = (tensor_util.constant_value(t) for t in op.inputs)
+    return None if value is None or axis is None else np.expand_dims(value, int(np.asarray(axis).reshape(-1)[0]))
+
+
 register("ExpandDims", _expand_dims_infer, pure(lambda x, axis: np.expand_dims(x, int(np.asarray(axis).reshape(-1)[0]))),
-         input_names=("input", "dim"))
+         input_names=("input", "dim"), static_value=_expand_dims_static_value)
 
 
 def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002

@@ -59,8 +59,16 @@ def _slice_infer(op):
     x, begin_t, size_t = op.inputs
     begin, sizes = _static(begin_t), _static(size_t)
     dtype = x.dtype.base_dtype
-    if x.shape.ndims is None or begin is None or sizes is None:
-        return [(dtype, unknown_shape(x.shape.ndims))]
+    if x.shape.ndims is None:
+        return [(dtype, unknown_shape())]
+    if begin is None or sizes is None:  # partly known begin and size (Pack of constants and tensors), as TensorFlow
+        begin_partial = tensor_util.constant_value_as_shape(begin_t)
+        size_partial = tensor_util.constant_value_as_shape(size_t)
+        if begin_partial.ndims is None or size_partial.ndims is None:
+            return [(dtype, unknown_shape(x.shape.ndims))]
+        out = [(None if d is None or b is None else d - b) if s == -1 else s
+               for d, b, s in zip(x.shape.as_list(), begin_partial.as_list(), _partial_sizes(size_t, size_partial))]
+        return [(dtype, TensorShape(out))]
     dims = x.shape.as_tuple()
     out = []
     for d, b, s in zip(dims, begin, sizes):
@@ -71,6 +79,12 @@ def _slice_infer(op):
                 raise ValueError(f"Expected size[i] in [0, {d - int(b)}], but got {int(s)}")
             out.append(int(s))
     return [(dtype, TensorShape(out))]
+
+
+def _partial_sizes(size_t, size_partial):
+    """A Slice's sizes: a constant's values (-1: the rest), else the partial shape's (-1 there is unknown)."""
+    value = _static(size_t)
+    return [int(v) for v in value] if value is not None else size_partial.as_list()
 
 
 def _slice_kernel(x, begin, sizes):
@@ -180,8 +194,39 @@ def _strided_slice_kernel(op):
     return kernel
 
 
+def _strided_slice_static_value(op):
+    """A 1-D strided slice (begin and end masks only) of a static vector, as TensorFlow's shape inference sees it."""
+    value = tensor_util.constant_value(op.inputs[0])
+    if value is None or np.ndim(value) != 1:
+        return None
+    begin, end, strides = (tensor_util.constant_value(t) for t in op.inputs[1:])
+    if begin is None or end is None or strides is None or np.size(begin) != 1:
+        return None
+    if any(op.get_attr(m) for m in ("ellipsis_mask", "new_axis_mask")):
+        return None
+    b, e, st = int(np.reshape(begin, -1)[0]), int(np.reshape(end, -1)[0]), int(np.reshape(strides, -1)[0])
+    if op.get_attr("shrink_axis_mask") & 1:
+        return np.asarray(value)[b]
+    b = None if op.get_attr("begin_mask") & 1 else b
+    e = None if op.get_attr("end_mask") & 1 else e
+    return np.asarray(value)[b:e:st]
+
+
+def _strided_slice_static_shape(op):
+    """``shape(x)[i]`` as the one-dimensional partial shape ``[x.shape[i]]`` (known or not), for a Pack of such
+    scalars; None for other slices."""
+    source = op.inputs[0]
+    index = tensor_util.constant_value(op.inputs[1])
+    described = tensor_util.constant_value_as_shape(source) if source.op._op_def.static_shape else None
+    if (described is None or described.ndims is None or index is None or not op.get_attr("shrink_axis_mask") & 1
+            or np.size(index) != 1 or not -described.ndims <= int(np.reshape(index, -1)[0]) < described.ndims):
+        return None
+    return TensorShape([described.as_list()[int(np.reshape(index, -1)[0])]])
+
+
 register("StridedSlice", _strided_slice_infer, pure_with_attrs(_strided_slice_kernel),
-         input_names=("input", "begin", "end", "strides"), attrs=("T", "Index") + STRIDED_SLICE_MASKS)
+         input_names=("input", "begin", "end", "strides"), attrs=("T", "Index") + STRIDED_SLICE_MASKS,
+         static_value=_strided_slice_static_value, static_shape=_strided_slice_static_shape)
 
 
 def _strided_slice_grad_kernel(op):

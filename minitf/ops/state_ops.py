@@ -6,6 +6,8 @@ cell's value at the moment it runs, which is how TensorFlow's ref edges behave. 
 rather than writing into it, so a value read earlier in the same run is never changed behind the reader's back.
 """
 
+import sys
+
 import numpy as np
 
 from minitf.framework import dtypes, errors, tensor_shape
@@ -130,11 +132,20 @@ register("CountUpTo", lambda op: [(op.inputs[0].dtype.base_dtype, TensorShape([]
 no_gradient("CountUpTo")
 
 
+def owned_value(cell):
+    """The cell's array, to update in place when nothing but the cell refers to it (no fetched result, no pending
+    reader, not a view or a constant's read-only array); else a copy. A sparse update then costs its rows only."""
+    value = cell.read()
+    if value.flags.writeable and value.flags.owndata and sys.getrefcount(value) <= 3:  # cell, `value`, the call
+        return value
+    return value.copy()
+
+
 def _scatter_kernel(update):
     def make(op, state):
         def kernel(cell, indices, updates):
             with cell.lock:
-                value = cell.read().copy()
+                value = owned_value(cell)
                 n = value.shape[0]
                 if indices.size and (indices.min() < 0 or indices.max() >= n):
                     raise invalid_argument(f"indices[0] = {int(indices.reshape(-1)[0])} is not in [0, {n})")
@@ -234,8 +245,8 @@ def _apply_infer(op):
     return [(var.dtype, var.shape)]
 
 
-class _locked_cells:
-    """``with _locked_cells(cells):`` holds the locks of several variable cells (an Apply op's variable and slots),
+class locked_cells:
+    """``with locked_cells(cells):`` holds the locks of several variable cells (an Apply op's variable and slots),
     taken in one global order so that two ops updating the same cells cannot deadlock."""
 
     __slots__ = ("_locks",)
@@ -260,7 +271,7 @@ def _apply_kernel(n_slots, update):
     def make(op, state):
         def kernel(*args):
             cells = args[:1 + n_slots]
-            with _locked_cells(cells):
+            with locked_cells(cells):
                 values = [c.read() for c in cells]
                 grad = args[-1]
                 if grad.shape != values[0].shape:
@@ -356,7 +367,7 @@ for _op_type, (_n_slots, _update, _names) in _APPLY_OPS.items():
 
 def _momentum_kernel(op, state):
     def kernel(var_cell, accum_cell, lr, grad, momentum):
-        with _locked_cells((var_cell, accum_cell)):
+        with locked_cells((var_cell, accum_cell)):
             var, accum = var_cell.read(), accum_cell.read()
             if grad.shape != var.shape:
                 raise invalid_argument(f"var and grad do not have the same shape{list(var.shape)} "

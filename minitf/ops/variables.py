@@ -36,7 +36,9 @@ class Variable:
         self._save_slice_info = None
         init_from_fn = callable(initial_value)
         graph = ops.get_default_graph()
-        with ops.name_scope(name, "Variable", [] if init_from_fn else [initial_value]) as scope:
+        # TensorFlow's init_scope: a variable made inside a loop or cond body lives outside it (read through Enter)
+        with ops.control_dependencies(None), \
+                ops.name_scope(name, "Variable", [] if init_from_fn else [initial_value]) as scope:
             if init_from_fn:
                 with ops.name_scope("Initializer"):
                     value = initial_value()

@@ -1,7 +1,9 @@
 """``tf.train.Optimizer``: compute_gradients, apply_gradients and minimize, with TensorFlow's node names."""
 
 from minitf.framework import dtypes, ops
-from minitf.ops import control_flow_ops, gradients, init_ops, math_ops, state_ops, variable_scope, variables
+from minitf.framework.indexed_slices import IndexedSlices, convert_to_tensor_or_indexed_slices
+from minitf.ops import (array_ops, control_flow_ops, gradients, init_ops, math_ops, sparse_training_ops, state_ops,
+                        variable_scope, variables)
 
 
 def _var_key(var):
@@ -67,7 +69,7 @@ class Optimizer:
         converted = []
         for g, v in grads_and_vars:
             if g is not None:
-                g = ops.convert_to_tensor(g)
+                g = convert_to_tensor_or_indexed_slices(g)
             if not isinstance(v, variables.Variable):
                 raise TypeError(f"Can not convert a {type(v).__name__} into a variable to optimize.")
             converted.append((g, v))
@@ -83,7 +85,12 @@ class Optimizer:
                 if grad is None:
                     continue
                 with ops.name_scope("update_" + var.op.name):
-                    update_ops.append(self._apply_dense(grad, var))
+                    if isinstance(grad, IndexedSlices):
+                        if getattr(var, "constraint", None) is not None:
+                            raise RuntimeError("Cannot use a constraint function on a sparse variable.")
+                        update_ops.append(self._apply_sparse_duplicate_indices(grad, var))
+                    else:
+                        update_ops.append(self._apply_dense(grad, var))
             if global_step is None:
                 apply_updates = self._finish(update_ops, scope)
             else:
@@ -114,6 +121,16 @@ class Optimizer:
 
     def _apply_dense(self, grad, var):
         raise NotImplementedError(f"{type(self).__name__} must implement _apply_dense")
+
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        """``_apply_sparse`` on the gradient with its duplicate rows summed (Unique and UnsortedSegmentSum)."""
+        unique_indices, new_index_positions = sparse_training_ops.unique(grad.indices)
+        summed_values = array_ops.unsorted_segment_sum(grad.values, new_index_positions,
+                                                       array_ops.shape(unique_indices)[0])
+        return self._apply_sparse(IndexedSlices(summed_values, unique_indices, grad.dense_shape), var)
+
+    def _apply_sparse(self, grad, var):
+        raise NotImplementedError(f"{type(self).__name__} must implement _apply_sparse")
 
     def _finish(self, update_ops, name_scope):
         return control_flow_ops.group(*update_ops, name=name_scope)

@@ -1,7 +1,8 @@
 """The usual TF1 optimizers, each applying TensorFlow's own update op (ApplyGradientDescent, ApplyAdam, ...)."""
 
 from minitf.framework import ops
-from minitf.ops import control_flow_ops, init_ops, state_ops
+from minitf.ops import control_flow_ops, init_ops, math_ops, state_ops
+from minitf.ops.sparse_training_ops import sparse_apply
 from minitf.train.optimizer import Optimizer, cast_to
 
 
@@ -24,6 +25,11 @@ class GradientDescentOptimizer(Optimizer):
         return state_ops.apply_op_update("ApplyGradientDescent",
                                          [var._ref(), cast_to(self._learning_rate_tensor, var), grad],
                                          {"T": var.dtype.base_dtype, "use_locking": self._use_locking}).op
+
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        """ScatterSub adds duplicate rows up itself: no Unique first."""
+        delta = grad.values * cast_to(self._learning_rate_tensor, var)
+        return state_ops.scatter_sub(var, grad.indices, delta, use_locking=self._use_locking).op
 
 
 class MomentumOptimizer(Optimizer):
@@ -51,6 +57,13 @@ class MomentumOptimizer(Optimizer):
              cast_to(self._momentum_tensor, var)],
             {"T": var.dtype.base_dtype, "use_locking": self._use_locking,
              "use_nesterov": self._use_nesterov}).op
+
+    def _apply_sparse(self, grad, var):
+        mom = self.get_slot(var, "momentum")
+        return sparse_apply("SparseApplyMomentum",
+                            [var._ref(), mom._ref(), cast_to(self._learning_rate_tensor, var), grad.values,
+                             grad.indices, cast_to(self._momentum_tensor, var)],
+                            {"use_locking": self._use_locking, "use_nesterov": self._use_nesterov}).op
 
 
 class AdamOptimizer(Optimizer):
@@ -89,6 +102,28 @@ class AdamOptimizer(Optimizer):
              cast_to(self._epsilon_t, var), grad],
             {"T": var.dtype.base_dtype, "use_locking": self._use_locking, "use_nesterov": False}).op
 
+    def _apply_sparse(self, grad, var):
+        """TensorFlow's sparse Adam: both moments decay everywhere (dense assigns), the step's rows are added with
+        ScatterAdd, and the whole variable moves by ``lr * m / (sqrt(v) + epsilon)``."""
+        beta1_power, beta2_power = self._get_beta_accumulators()
+        beta1_power, beta2_power = cast_to(beta1_power, var), cast_to(beta2_power, var)
+        lr_t, beta1_t = cast_to(self._lr_t, var), cast_to(self._beta1_t, var)
+        beta2_t, epsilon_t = cast_to(self._beta2_t, var), cast_to(self._epsilon_t, var)
+        lr = (lr_t * math_ops.sqrt(1 - beta2_power) / (1 - beta1_power))
+        m = self.get_slot(var, "m")
+        m_scaled_g_values = grad.values * (1 - beta1_t)
+        m_t = state_ops.assign(m, m * beta1_t, use_locking=self._use_locking)
+        with ops.control_dependencies([m_t]):
+            m_t = state_ops.scatter_add(m, grad.indices, m_scaled_g_values, use_locking=self._use_locking)
+        v = self.get_slot(var, "v")
+        v_scaled_g_values = (grad.values * grad.values) * (1 - beta2_t)
+        v_t = state_ops.assign(v, v * beta2_t, use_locking=self._use_locking)
+        with ops.control_dependencies([v_t]):
+            v_t = state_ops.scatter_add(v, grad.indices, v_scaled_g_values, use_locking=self._use_locking)
+        v_sqrt = math_ops.sqrt(v_t)
+        var_update = state_ops.assign_sub(var, lr * m_t / (v_sqrt + epsilon_t), use_locking=self._use_locking)
+        return control_flow_ops.group(*[var_update, m_t, v_t])
+
     def _finish(self, update_ops, name_scope):
         with ops.control_dependencies(update_ops):
             beta1_power, beta2_power = self._get_beta_accumulators()
@@ -120,6 +155,12 @@ class AdagradOptimizer(Optimizer):
         return state_ops.apply_op_update(
             "ApplyAdagrad", [var._ref(), acc._ref(), cast_to(self._learning_rate_tensor, var), grad],
             {"T": var.dtype.base_dtype, "use_locking": self._use_locking, "update_slots": True}).op
+
+    def _apply_sparse(self, grad, var):
+        acc = self.get_slot(var, "accumulator")
+        return sparse_apply("SparseApplyAdagrad", [var._ref(), acc._ref(), cast_to(self._learning_rate_tensor, var),
+                                                   grad.values, grad.indices],
+                            {"use_locking": self._use_locking, "update_slots": True}).op
 
 
 class RMSPropOptimizer(Optimizer):
@@ -157,6 +198,18 @@ class RMSPropOptimizer(Optimizer):
         return state_ops.apply_op_update("ApplyRMSProp", [var._ref(), rms._ref(), mom._ref()] + scalars + [grad],
                                          attrs).op
 
+    def _apply_sparse(self, grad, var):
+        rms, mom = self.get_slot(var, "rms"), self.get_slot(var, "momentum")
+        scalars = [cast_to(t, var) for t in (self._learning_rate_tensor, self._decay_tensor,
+                                             self._momentum_tensor, self._epsilon_tensor)]
+        attrs = {"use_locking": self._use_locking}
+        if self._centered:
+            mg = self.get_slot(var, "mg")
+            return sparse_apply("SparseApplyCenteredRMSProp", [var._ref(), mg._ref(), rms._ref(), mom._ref()]
+                                + scalars + [grad.values, grad.indices], attrs).op
+        return sparse_apply("SparseApplyRMSProp", [var._ref(), rms._ref(), mom._ref()] + scalars
+                            + [grad.values, grad.indices], attrs).op
+
 
 class AdadeltaOptimizer(Optimizer):
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-8, use_locking=False, name="Adadelta"):
@@ -179,3 +232,10 @@ class AdadeltaOptimizer(Optimizer):
             "ApplyAdadelta", [var._ref(), accum._ref(), accum_update._ref(), cast_to(self._lr_t, var),
                               cast_to(self._rho_t, var), cast_to(self._epsilon_t, var), grad],
             {"T": var.dtype.base_dtype, "use_locking": self._use_locking}).op
+
+    def _apply_sparse(self, grad, var):
+        accum, accum_update = self.get_slot(var, "accum"), self.get_slot(var, "accum_update")
+        return sparse_apply("SparseApplyAdadelta",
+                            [var._ref(), accum._ref(), accum_update._ref(), cast_to(self._lr_t, var),
+                             cast_to(self._rho_t, var), cast_to(self._epsilon_t, var), grad.values, grad.indices],
+                            {"use_locking": self._use_locking}).op

@@ -1,0 +1,227 @@
+"""TensorFlow's candidate samplers (candidate_sampler_ops.cc, range_sampler.cc), bit for bit: each run reserves
+``2048 * num_sampled`` 32-bit Philox samples (``ReserveSamples32``) of the op's stream and draws with
+``SimplePhilox``: a log-uniform draw is ``floor(exp(RandDouble() * log1p(range))) - 1``, a uniform one an exact
+uniform 64-bit integer; ``unique`` samplers reject repeats. Expected counts are ``p * num_sampled`` or, after
+rejections, ``1 - (1 - p)^tries`` in float32 (glibc's log1pf / expm1f). Also ``all_candidate_sampler`` and
+``compute_accidental_hits``.
+"""
+
+import collections
+import ctypes
+import ctypes.util
+import math
+
+import numpy as np
+
+from minitf.framework import dtypes, ops, random_seed, tensor_shape
+from minitf.framework.op_def_lib import apply_op, invalid_argument, no_gradient, register
+from minitf.ops import philox
+
+_FLT_MAX = float(np.finfo(np.float32).max)
+
+
+def _libm_float():
+    lib = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
+    for name in ("log1pf", "expm1f"):
+        getattr(lib, name).restype = ctypes.c_float
+        getattr(lib, name).argtypes = [ctypes.c_float]
+    return lib
+
+
+_LIBM = _libm_float()
+
+
+class _SimplePhilox:
+    """TensorFlow's SimplePhilox over a reservation: 32-bit samples taken in order from consecutive blocks."""
+
+    _CHUNK = 64  # blocks computed at a time: a run reserves 512 per sample but draws few more than it needs
+
+    def __init__(self, key, start, n_blocks):
+        self._key, self._start, self._n_blocks = key, start, n_blocks
+        self._words = []
+        self._next = 0
+
+    def rand32(self):
+        position = self._next % (4 * self._n_blocks)  # past the reservation TensorFlow reuses bits too
+        while position >= len(self._words):
+            first = len(self._words) // 4
+            count = min(self._CHUNK, self._n_blocks - first)
+            self._words.extend(philox.philox_blocks(self._key, self._start + first, count).reshape(-1).tolist())
+        self._next += 1
+        return self._words[position]
+
+    def rand64(self):
+        lo, hi = self.rand32(), self.rand32()
+        return lo | (hi << 32)
+
+    def rand_double(self):
+        x0, x1 = self.rand32(), self.rand32()
+        bits = (1023 << 52) | ((x0 & 0xFFFFF) << 32) | x1
+        return float(np.array(bits, np.uint64).view(np.float64)) - 1.0
+
+    def uniform64(self, n):
+        rem = ((2 ** 64 - 1) % n + 1) % n
+        while True:
+            bits = self.rand64()
+            if bits >= rem:
+                return bits % n
+
+
+def _log_uniform(range_max):
+    log_range = math.log1p(range_max)
+
+    def sample(rnd):
+        return (int(math.exp(rnd.rand_double() * log_range)) - 1) % range_max
+
+    def probability(value):
+        return np.float32(math.log((value + 2.0) / (value + 1.0)) / log_range)
+    return sample, probability
+
+
+def _uniform(range_max):
+    inv_range = np.float32(1.0 / range_max)
+    return (lambda rnd: rnd.uniform64(range_max)), (lambda value: inv_range)
+
+
+def _expected_count(p, batch_size, num_tries):
+    if num_tries == batch_size:
+        return np.float32(p * np.float32(batch_size))
+    return np.float32(-_LIBM.expm1f(float(np.float32(num_tries * np.float32(_LIBM.log1pf(-float(p)))))))
+
+
+_SAMPLERS = {"LogUniformCandidateSampler": _log_uniform, "UniformCandidateSampler": _uniform}
+
+
+def _sampler_kernel(op, state):
+    num_sampled, num_true = op.get_attr("num_sampled"), op.get_attr("num_true")
+    unique = op.get_attr("unique")
+    range_max = op.get_attr("range_max") if op.type != "AllCandidateSampler" else num_sampled
+    if range_max <= 0:
+        raise invalid_argument("range_max must be positive")
+    stream = None
+
+    def kernel(true_classes):
+        nonlocal stream
+        if true_classes.ndim != 2:
+            raise invalid_argument("true_classes must be a matrix")
+        if true_classes.shape[1] != num_true:
+            raise invalid_argument(f"true_classes must have num_true columns, expected: {true_classes.shape[1]} "
+                                   f"was: {num_true}")
+        if unique and num_sampled > range_max:
+            raise invalid_argument("Sampler's range is too small.")
+        for candidate in true_classes.reshape(-1).tolist():
+            if not 0 <= candidate < range_max:
+                raise invalid_argument(f"`true_candidate` out of range [0, {range_max}), received {candidate}")
+        if op.type == "AllCandidateSampler":
+            return (np.arange(num_sampled, dtype=np.int64), np.ones(true_classes.shape, np.float32),
+                    np.ones([num_sampled], np.float32))
+        if stream is None:
+            from minitf.ops.random_ops import _stream
+            stream = _stream(op, state)
+        n_blocks = (2048 * num_sampled + 3) // 4
+        rnd = _SimplePhilox(stream.key, stream.reserve_blocks(n_blocks), n_blocks)
+        sample, probability = _SAMPLERS[op.type](range_max)
+        batch, used, num_tries = [], set(), 0
+        if unique:
+            while len(batch) < num_sampled:
+                num_tries += 1
+                value = sample(rnd)
+                if value not in used:
+                    used.add(value)
+                    batch.append(value)
+        else:
+            batch = [sample(rnd) for _ in range(num_sampled)]
+            num_tries = num_sampled
+        sampled_count = [_expected_count(probability(v), num_sampled, num_tries) for v in batch]
+        true_count = [_expected_count(probability(v), num_sampled, num_tries)
+                      for v in true_classes.reshape(-1).tolist()]
+        return (np.array(batch, np.int64), np.array(true_count, np.float32).reshape(true_classes.shape),
+                np.array(sampled_count, np.float32))
+    return kernel
+
+
+def _sampler_infer(op):
+    num_sampled, num_true = op.get_attr("num_sampled"), op.get_attr("num_true")
+    true_classes = op.inputs[0].shape.with_rank(2)
+    return [(dtypes.int64, tensor_shape.TensorShape([num_sampled])),
+            (dtypes.float32, tensor_shape.TensorShape([true_classes[0].value, num_true])),
+            (dtypes.float32, tensor_shape.TensorShape([num_sampled]))]
+
+
+for _op_type in ("LogUniformCandidateSampler", "UniformCandidateSampler", "AllCandidateSampler"):
+    register(_op_type, _sampler_infer, _sampler_kernel, stateful=True, input_names=("true_classes",),
+             attr_defaults={"seed": 0, "seed2": 0})
+    no_gradient(_op_type)
+
+
+def _candidate_sampler(op_type, true_classes, num_true, num_sampled, unique, range_max, seed, name):
+    seed1, seed2 = random_seed.get_seed(seed)
+    attrs = {"num_true": num_true, "num_sampled": num_sampled, "unique": unique, "seed": seed1 or 0,
+             "seed2": seed2 or 0}
+    if range_max is not None:
+        attrs["range_max"] = range_max
+    with ops.name_scope(name, op_type) as scope:
+        true_classes = ops.convert_to_tensor(true_classes, dtypes.int64, name="true_classes")
+        return _SamplerOutputs[op_type](*apply_op(op_type, [true_classes], attrs, scope)._outputs)
+
+
+_SamplerOutputs = {op_type: collections.namedtuple(op_type, ["sampled_candidates", "true_expected_count",
+                                                             "sampled_expected_count"])
+                   for op_type in _SAMPLERS.keys() | {"AllCandidateSampler"}}
+
+
+def uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None, name=None):
+    """``tf.nn.uniform_candidate_sampler``: (sampled_candidates, true_expected_count, sampled_expected_count)."""
+    return _candidate_sampler("UniformCandidateSampler", true_classes, num_true, num_sampled, unique, range_max,
+                              seed, name)
+
+
+def log_uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None, name=None):
+    """``tf.nn.log_uniform_candidate_sampler``: Zipfian candidates, class k drawn with probability
+    ``log((k + 2) / (k + 1)) / log(range_max + 1)``."""
+    return _candidate_sampler("LogUniformCandidateSampler", true_classes, num_true, num_sampled, unique,
+                              range_max, seed, name)
+
+
+def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None, name=None):
+    """``tf.nn.all_candidate_sampler``: the classes 0 .. num_sampled - 1, each with expected count 1."""
+    return _candidate_sampler("AllCandidateSampler", true_classes, num_true, num_sampled, unique, None, seed, name)
+
+
+def _accidental_hits_kernel(op, state):
+    num_true = op.get_attr("num_true")
+
+    def kernel(true_classes, sampled):
+        if true_classes.ndim != 2 or true_classes.shape[1] != num_true:
+            raise invalid_argument("true_candidates must be a batch_size * num_true matrix")
+        if sampled.ndim != 1:
+            raise invalid_argument("sampled_candidates must be a vector, which is typically an output from "
+                                   "CandidateSampler")
+        position = {value: i for i, value in enumerate(sampled.tolist())}
+        hits = [(i, position[c]) for i, row in enumerate(true_classes.tolist()) for c in row if c in position]
+        return (np.array([h[0] for h in hits], np.int32), np.array([h[1] for h in hits], np.int64),
+                np.full([len(hits)], -_FLT_MAX, np.float32))
+    return kernel
+
+
+register("ComputeAccidentalHits",
+         lambda op: [(dtypes.int32, tensor_shape.TensorShape([None])), (dtypes.int64, tensor_shape.TensorShape([None])),
+                     (dtypes.float32, tensor_shape.TensorShape([None]))],
+         _accidental_hits_kernel, input_names=("true_classes", "sampled_candidates"),
+         attr_defaults={"seed": 0, "seed2": 0})
+no_gradient("ComputeAccidentalHits")
+
+
+def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=None, name=None):
+    """``tf.nn.compute_accidental_hits``: (indices, ids, weights) of the sampled candidates equal to a true class
+    of their row, with weights -FLT_MAX."""
+    seed1, seed2 = random_seed.get_seed(seed)
+    with ops.name_scope(name, "ComputeAccidentalHits") as scope:
+        true_classes = ops.convert_to_tensor(true_classes, dtypes.int64, name="true_classes")
+        sampled_candidates = ops.convert_to_tensor(sampled_candidates, dtypes.int64, name="sampled_candidates")
+        return _AccidentalHits(*apply_op("ComputeAccidentalHits", [true_classes, sampled_candidates],
+                                         {"num_true": num_true, "seed": seed1 or 0, "seed2": seed2 or 0},
+                                         scope)._outputs)
+
+
+_AccidentalHits = collections.namedtuple("ComputeAccidentalHits", ["indices", "ids", "weights"])

@@ -1,0 +1,118 @@
+"""Sparse updates for IndexedSlices gradients, as TensorFlow's training_ops: ``SparseApply<X>`` (Momentum, Adagrad,
+RMSProp, CenteredRMSProp, Adadelta) apply the dense update rule of ``Apply<X>`` to the rows ``indices`` of the
+variable and its slots only; and ``Unique`` (``tf.unique``), with which optimizers sum a gradient's duplicate rows
+first. Each op's inputs are its dense op's with ``indices`` after ``grad``.
+"""
+
+import numpy as np
+
+from minitf.framework import dtypes, ops, tensor_shape
+from minitf.framework.op_def_lib import apply_op, invalid_argument, no_gradient, register
+from minitf.ops import state_ops
+
+# op type: (number of slots, the dense update rule, input names)
+_SPARSE_APPLY_OPS = {
+    "SparseApplyMomentum": (1, state_ops._momentum, ("var", "accum", "lr", "grad", "indices", "momentum")),
+    "SparseApplyAdagrad": (1, state_ops._adagrad, ("var", "accum", "lr", "grad", "indices")),
+    "SparseApplyRMSProp": (2, state_ops._rms_prop, ("var", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad",
+                                                    "indices")),
+    "SparseApplyCenteredRMSProp": (3, state_ops._centered_rms_prop, ("var", "mg", "ms", "mom", "lr", "rho",
+                                                                     "momentum", "epsilon", "grad", "indices")),
+    "SparseApplyAdadelta": (2, state_ops._adadelta, ("var", "accum", "accum_update", "lr", "rho", "epsilon", "grad",
+                                                     "indices")),
+}
+
+
+def _sparse_apply_infer(op):
+    var = op.inputs[0]
+    if not var.dtype.is_ref_dtype:
+        raise TypeError(f"'{op.type}' Op requires that input 'var' be a mutable tensor (e.g.: a tf.Variable)")
+    names = _SPARSE_APPLY_OPS[op.type][2]
+    grad, indices = op.inputs[names.index("grad")], op.inputs[names.index("indices")]
+    indices.shape.with_rank(1)
+    if var.shape.ndims is not None and grad.shape.ndims is not None:
+        if not var.shape[1:].is_compatible_with(grad.shape[1:]):
+            raise ValueError(f"Dimension mismatch: var {var.shape} vs grad {grad.shape}")
+    return [(var.dtype, var.shape)]
+
+
+def _sparse_apply_kernel(n_slots, update, names):
+    grad_at = names.index("grad")
+
+    def make(op, state):
+        def kernel(*args):
+            cells = args[:1 + n_slots]
+            indices = args[grad_at + 1]
+            grad = args[grad_at]
+            inputs = list(args[1 + n_slots:grad_at + 1]) + list(args[grad_at + 2:])
+            with state_ops.locked_cells(cells):
+                values = [state_ops.owned_value(c) for c in cells]
+                if grad.shape[1:] != values[0].shape[1:]:
+                    raise invalid_argument(f"var and grad must match in dimension 1 ({values[0].shape[1:]} vs "
+                                           f"{grad.shape[1:]})" if grad.ndim > 1 else
+                                           "var and grad do not have the same shape")
+                if indices.shape[0] != grad.shape[0]:
+                    raise invalid_argument("grad must be the same size as indices in the first dimension.")
+                n = values[0].shape[0]
+                bad = np.flatnonzero((indices < 0) | (indices >= n))
+                if bad.size:
+                    raise invalid_argument(f"Index {int(indices[bad[0]])} at offset {int(bad[0])} in indices is "
+                                           f"out of range")
+                rows = update(op, *[v[indices] for v in values], *inputs)
+                for cell, value, new_rows in zip(cells, values, rows):
+                    value[indices] = new_rows
+                    cell.value = value
+            return cells[0]
+        return kernel
+    return make
+
+
+for _op_type, (_n_slots, _update, _names) in _SPARSE_APPLY_OPS.items():
+    register(_op_type, _sparse_apply_infer, _sparse_apply_kernel(_n_slots, _update, _names), stateful=True,
+             ref_inputs=tuple(range(1 + _n_slots)), input_names=_names,
+             attr_defaults={"use_locking": False, **({"use_nesterov": False} if _op_type == "SparseApplyMomentum"
+                                                     else {}),
+                            **({"update_slots": True} if _op_type == "SparseApplyAdagrad" else {})})
+    no_gradient(_op_type)
+
+
+def sparse_apply(op_type, inputs, attrs, name=None):
+    """Adds a SparseApply* op: variables (refs) then tensors, in TensorFlow's order."""
+    grad = inputs[_SPARSE_APPLY_OPS[op_type][2].index("grad")]
+    indices = inputs[_SPARSE_APPLY_OPS[op_type][2].index("indices")]
+    attrs = {"T": grad.dtype.base_dtype, "Tindices": indices.dtype.base_dtype, **attrs}
+    return apply_op(op_type, inputs, attrs, name)._outputs[0]
+
+
+def _unique_kernel(op, state):
+    out_idx = dtypes.as_dtype(op.get_attr("out_idx")).as_numpy_dtype
+
+    def kernel(x):
+        if x.ndim != 1:
+            raise invalid_argument("unique expects a 1D vector.")
+        _, first, inverse = np.unique(x, return_index=True, return_inverse=True)
+        order = np.argsort(first, kind="stable")  # values in order of first appearance, as TensorFlow
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        return x[np.sort(first)], rank[inverse.reshape(-1)].astype(out_idx)
+    return kernel
+
+
+def _unique_infer(op):
+    x = op.inputs[0]
+    x.shape.with_rank(1)
+    return [(x.dtype.base_dtype, tensor_shape.TensorShape([None])),
+            (dtypes.as_dtype(op.get_attr("out_idx")), x.shape)]
+
+
+register("Unique", _unique_infer, _unique_kernel, input_names=("x",), attr_defaults={"out_idx": dtypes.int32})
+no_gradient("Unique")
+
+
+def unique(x, out_idx=dtypes.int32, name=None):
+    """``tf.unique``: (the distinct values of the vector ``x`` in order of appearance, each element's position
+    among them)."""
+    with ops.name_scope(name, "Unique") as scope:
+        x = ops.convert_to_tensor(x, name="x")
+        return tuple(apply_op("Unique", [x], {"T": x.dtype.base_dtype, "out_idx": dtypes.as_dtype(out_idx)},
+                              scope)._outputs)

@@ -1,0 +1,65 @@
+"""Records TensorFlow 2.21's TF1 RNNs (tf.compat.v1.nn.rnn_cell, i.e. tf_keras 2.21's legacy cells, and
+tf.compat.v1.nn.static_rnn / dynamic_rnn / the bidirectional ones) for tests/test_rnn.py.
+
+Needs tf_keras in the reference venv:  ~/tfref/bin/pip install "tf_keras~=2.21.0"
+Run:  ~/tfref/bin/python tests/golden/make_rnn.py
+Builds the programs of tests/golden/rnn_programs.py and writes tests/golden/rnn.json, for each program: the graph's
+nodes ([name, op type], before the gradients), the global variables ([name, shape]) and their initial values, each
+output's name, shape and value, and the gradients of the sum of all outputs wrt the trainable variables and the
+inputs; the messages of rnn_programs.ERRORS and of rnn_programs.run_error. Sessions run with grappler's constant
+folding and arithmetic optimizer off (see docs/exactness.md).
+"""
+import json
+import os
+
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # tf.compat.v1.nn.rnn_cell needs Keras 2 (tf_keras)
+
+import numpy as np  # noqa: E402
+import tensorflow.compat.v1 as tf  # noqa: E402
+
+import rnn_programs as programs  # noqa: E402
+from tf_sessions import kernels_only_config  # noqa: E402
+
+tf.disable_v2_behavior()
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rnn.json")
+
+
+def flat_outputs(outputs):
+    return {k: t for k, value in outputs.items()
+            for k, t in ([(k, value)] if isinstance(value, tf.Tensor) else
+                         [(f"{k}/{i}", t) for i, t in enumerate(tf.nest.flatten(value))])}
+
+
+def record(build):
+    with tf.Graph().as_default() as graph:
+        inputs, outputs = build(tf)
+        outputs = flat_outputs(outputs)
+        nodes = [[op.name, op.type] for op in graph.get_operations()]
+        global_vars, trainable = tf.global_variables(), tf.trainable_variables()
+        total = tf.add_n([tf.reduce_sum(t) for t in outputs.values()])
+        grads = tf.gradients(total, trainable + inputs)
+        with tf.Session(config=kernels_only_config()) as sess:
+            sess.run(tf.global_variables_initializer())
+            initial = sess.run(global_vars)
+            values, grad_values = sess.run([outputs, grads])
+    return {"nodes": nodes,
+            "variables": [[v.name, v.shape.as_list()] for v in global_vars],
+            "initial": [np.asarray(v).tolist() for v in initial],
+            "outputs": {k: {"name": t.name, "shape": t.shape.as_list(), "value": np.asarray(values[k]).tolist()}
+                        for k, t in outputs.items()},
+            "grads": [g.tolist() for g in grad_values]}
+
+
+def main():
+    errors = {name: programs.error_message(tf, statements) for name, statements in programs.ERRORS.items()}
+    assert None not in errors.values(), errors
+    result = {"programs": {name: record(build) for name, build in programs.PROGRAMS.items()}, "errors": errors,
+              "run_error": programs.run_error(tf)}
+    with open(OUT, "w") as f:
+        json.dump(result, f, separators=(",", ":"))
+        f.write("\n")
+    print("recorded", len(result["programs"]), "programs,", len(errors), "errors")
+
+
+if __name__ == "__main__":
+    main()
