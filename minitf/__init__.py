@@ -40,11 +40,14 @@ from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer
                                  uniform_unit_scaling_initializer,
                                  variance_scaling_initializer, zeros_initializer)
 from minitf.ops.image_ops import random_crop, reverse
+from minitf.ops.image_ops import reverse as reverse_v2
+from minitf.ops.indexing_ops import gather_nd, scatter_nd, sequence_mask
 from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, decode_csv, decode_raw,
                                     parse_example, parse_single_example, parse_single_sequence_example,
                                     string_to_number)
 from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
                                    random_uniform, truncated_normal)
+from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lgamma
 from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
 from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
 from minitf.ops.string_ops import strip as string_strip
