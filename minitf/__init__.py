@@ -42,6 +42,9 @@ from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer
 from minitf.ops.image_ops import random_crop, reverse
 from minitf.ops.image_ops import reverse as reverse_v2
 from minitf.ops.indexing_ops import gather_nd, scatter_nd, sequence_mask
+from minitf.ops.linalg_impl import einsum, norm, tensordot
+from minitf.ops.matrix_ops import (cholesky, diag, diag_part, eye, matrix_band_part, matrix_determinant, matrix_diag,
+                                   matrix_diag_part, matrix_inverse, matrix_set_diag, matrix_solve, trace)
 from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, decode_csv, decode_raw,
                                     parse_example, parse_single_example, parse_single_sequence_example,
                                     string_to_number)

@@ -81,9 +81,14 @@ def concat(values, axis, name="concat"):
     if len(values) == 1:
         with ops.name_scope(name) as scope:
             return identity(values[0], name=scope)
-    tensors = ops.convert_n_to_tensor(values)
-    dtype = tensors[0].dtype.base_dtype
-    return apply_op_1("ConcatV2", tensors + [axis], {"N": len(tensors), "T": dtype, "Tidx": dtypes.int32}, name)
+    graph = ops._graph_of(list(values) + [axis]) or ops.get_default_graph()
+    with graph.as_default(), graph.name_scope(name) as scope:
+        # Converted inside the op's scope, as TensorFlow's generated wrapper: `concat/values_1`, `concat/axis`.
+        tensors = ops.convert_n_to_tensor(values, name="values")
+        axis = convert_to_tensor(axis, dtype=dtypes.int32, name="axis") if not isinstance(axis, ops.Tensor) else axis
+        dtype = tensors[0].dtype.base_dtype
+        return apply_op_1("ConcatV2", tensors + [axis], {"N": len(tensors), "T": dtype,
+                                                         "Tidx": axis.dtype.base_dtype}, scope)
 
 
 def _pack_infer(op):
