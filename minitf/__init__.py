@@ -51,6 +51,9 @@ from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, Va
 from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
                                    random_uniform, truncated_normal)
 from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lgamma
+from minitf.ops.segment_ops import (argsort, segment_max, segment_mean, segment_min, segment_prod, segment_sum,
+                                    setdiff1d, sort, unique, unique_with_counts, unsorted_segment_max,
+                                    unsorted_segment_mean, unsorted_segment_min, unsorted_segment_prod)
 from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
 from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
 from minitf.ops.string_ops import strip as string_strip

@@ -76,4 +76,27 @@ CASES = {
         _v(tf, 2, 2, 3, seed=1), _v(tf, 2, 4, 3, seed=2)),
     "einsum_transpose": lambda tf: (lambda a: (tf.einsum("ijk->kij", a), [a]))(_v(tf, 2, 3, 4)),
     "einsum_reduce": lambda tf: (tf.einsum("ij->i", _v(tf, 2, 3)), []),
+    "segment_sum": lambda tf: (lambda x: (tf.reshape(tf.segment_sum(x, [0, 0, 1, 3]), [4, 2]), [x]))(_v(tf, 4, 2)),
+    "segment_mean": lambda tf: (lambda x: (tf.reshape(tf.segment_mean(x, [0, 0, 0, 2]), [3, 2]), [x]))(_v(tf, 4, 2)),
+    "segment_max": lambda tf: (lambda x: (tf.reshape(tf.segment_max(x, [0, 1, 1, 3]), [4, 2]), [x]))(_v(tf, 4, 2)),
+    "segment_min": lambda tf: (lambda x: (tf.reshape(tf.segment_min(x, [0, 0, 1, 1]), [2, 3]), [x]))(_v(tf, 4, 3)),
+    "segment_prod": lambda tf: (lambda x: (tf.reshape(tf.segment_prod(x, [0, 0, 1, 2]), [3, 2]), [x]))(_v(tf, 4, 2)),
+    "segment_prod_zeros": lambda tf: (lambda x: (tf.reshape(tf.segment_prod(
+        x * tf.constant([[0.0], [1.0], [0.0], [0.0]]), [0, 0, 1, 1]), [2, 2]), [x]))(_v(tf, 4, 2)),
+    "unsorted_segment_max": lambda tf: (lambda x: (tf.unsorted_segment_max(x, [2, 0, 2, -1], 4), [x]))(_v(tf, 4, 3)),
+    "unsorted_segment_min": lambda tf: (lambda x: (tf.unsorted_segment_min(x, [[1, 0], [1, 1]], 3), [x]))(
+        _v(tf, 2, 2, 3)),
+    "unsorted_segment_prod": lambda tf: (tf.unsorted_segment_prod(_v(tf, 4, 3), [2, 0, 2, 1], 4), []),
+    "unsorted_segment_mean": lambda tf: (lambda x: (tf.unsorted_segment_mean(x, [2, 0, 2, 1], 4), [x]))(
+        _v(tf, 4, 3)),
+    "unique": lambda tf: (tf.unique(_int(tf, [4, 1, 4, 2, 1, 7]))[0], []),
+    "unique_idx": lambda tf: (tf.unique(_int(tf, [4, 1, 4, 2, 1, 7]), out_idx=tf.int64)[1], []),
+    "unique_counts": lambda tf: (tf.unique_with_counts(tf.constant([3.0, 1.0, 3.0, 3.0]))[2], []),
+    "setdiff1d": lambda tf: (tf.setdiff1d([5, 1, 3, 1, 8], [1, 8])[0], []),
+    "setdiff1d_idx": lambda tf: (tf.setdiff1d([5, 1, 3, 1, 8], [1, 8])[1], []),
+    "sort": lambda tf: (lambda x: (tf.sort(x), [x]))(_v(tf, 3, 4)),
+    "sort_axis0_desc": lambda tf: (lambda x: (tf.sort(x, axis=0, direction="DESCENDING"), [x]))(_v(tf, 3, 4)),
+    "sort_int": lambda tf: (tf.sort(_int(tf, [3, -1, 2, 2])), []),
+    "argsort": lambda tf: (tf.argsort(_v(tf, 3, 4), axis=1), []),
+    "argsort_axis0": lambda tf: (tf.argsort(_int(tf, [[3, 1], [1, 1], [2, 5]]), axis=0, direction="DESCENDING"), []),
 }

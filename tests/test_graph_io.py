@@ -172,8 +172,7 @@ def _op_case_fixtures():
 
 
 # Op cases whose TensorFlow gradient graphs use ops minitf does not implement (minitf builds them otherwise).
-TF_ONLY_OPS = {"conv/depthwise_rate2": "SpaceToBatchND", "nn/zero_fraction": "Switch",
-               "ops/prod_axis": "ListDiff"}
+TF_ONLY_OPS = {"conv/depthwise_rate2": "SpaceToBatchND", "nn/zero_fraction": "Switch"}
 GOLDEN_TOLERANCE = {"ops": (2e-6, 1e-6), "nn": (1e-5, 1e-5), "conv": (1e-5, 2e-5), "longtail": (2e-6, 1e-6)}
 
 

@@ -10,7 +10,7 @@ import collections
 from minitf.framework import dtypes, ops, op_registry
 from minitf.ops import array_ops, control_flow_ops, math_ops
 from minitf.ops import (array_grad, indexing_grad, math_grad, matrix_grad, nn_grad,  # noqa: F401 -- gradients
-                        special_math_grad)
+                        segment_grad, special_math_grad)
 
 _TRAINABLE = {dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex128,
               dtypes.bfloat16, dtypes.resource, dtypes.variant}
