@@ -4,7 +4,7 @@ import builtins
 
 import numpy as np
 
-from minitf.framework import dtypes, ops, tensor_util
+from minitf.framework import dtypes, errors, ops, tensor_util
 from minitf.framework.op_def_lib import apply_op_1, invalid_argument, no_gradient, pure, pure_with_attrs, register, same_as_input
 from minitf.ops import cwise_ops
 from minitf.ops.join_ops import stack
@@ -180,8 +180,21 @@ def _strided_slice_kernel(op):
     return kernel
 
 
+def _strided_slice_static_value(op):
+    """The slice of a constant (``tf.shape(x)[axis]`` of a known shape), as TensorFlow's shape inference
+    evaluates such small constant subgraphs."""
+    values = [tensor_util.constant_value(t) for t in op.inputs]
+    if any(v is None for v in values) or values[0].size > 1000:
+        return None
+    try:
+        return _strided_slice_kernel(op)(*values)
+    except (ValueError, IndexError, errors.OpError):
+        return None
+
+
 register("StridedSlice", _strided_slice_infer, pure_with_attrs(_strided_slice_kernel),
-         input_names=("input", "begin", "end", "strides"), attrs=("T", "Index") + STRIDED_SLICE_MASKS)
+         input_names=("input", "begin", "end", "strides"), attrs=("T", "Index") + STRIDED_SLICE_MASKS,
+         static_value=_strided_slice_static_value)
 
 
 def _strided_slice_grad_kernel(op):
