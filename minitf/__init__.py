@@ -66,8 +66,8 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import (data, image, initializers, layers, losses, nn, python_io, random, sparse, strings, summary,
-                    train)
+from minitf import (data, image, initializers, layers, linalg, losses, math, nn, python_io, random, sparse, strings,
+                    summary, train)
 from minitf.framework import graph_util
 from minitf.platform import app, flags, gfile
 from minitf.platform import tf_logging as logging
