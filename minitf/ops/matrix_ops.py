@@ -294,10 +294,15 @@ def _solve_kernel(op):
 
 
 def _cholesky(x):
-    try:
-        return np.linalg.cholesky(x.astype(np.float64)).astype(x.dtype)
-    except np.linalg.LinAlgError:
-        raise invalid_argument("Cholesky decomposition was not successful. The input might not be valid.") from None
+    """A matrix that is not positive definite gives NaN in its lower triangle, as TensorFlow's CPU kernel."""
+    a = x.astype(np.float64)
+    out = np.zeros_like(a)
+    for index in np.ndindex(a.shape[:-2]):
+        try:
+            out[index] = np.linalg.cholesky(a[index])
+        except np.linalg.LinAlgError:
+            out[index] = np.tril(np.full(a.shape[-2:], np.nan))
+    return out.astype(x.dtype)
 
 
 register("MatrixInverse", _square_infer, lambda op, state: _inverse_kernel(op), input_names=("input",),
