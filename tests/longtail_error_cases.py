@@ -1,4 +1,4 @@
-"""Bad input to the long-tail ops, shared by tests/golden/make_longtail_errors.py (TensorFlow) and
+"""Bad input to the long-tail ops (and one program for graph attrs), shared by tests/golden/make_longtail_errors.py (TensorFlow) and
 tests/test_longtail.py (minitf): each case builds and runs a graph; the golden records the error class (or "ok")."""
 import numpy as np
 
@@ -31,3 +31,17 @@ def run(tf, case):
             return "ok", np.asarray(sess.run(out)).tolist()
     except Exception as e:  # noqa: BLE001 -- the class is what is compared
         return type(e).__name__, None
+
+
+def manual_control_dependencies_program(tf):
+    """Control dependencies set by hand, by tf.group, by tf.tuple inside gradients and by an optimizer."""
+    v = tf.Variable([1.0, 2.0], name="v")
+    w = tf.Variable([0.5, 0.5], name="w")
+    a = tf.assign(v, [3.0, 4.0])
+    with tf.control_dependencies([a]):
+        tf.identity(v, name="c")
+        with tf.control_dependencies([a]):  # already a control input here: not marked again
+            tf.no_op(name="n")
+    tf.group(a, tf.assign_add(w, [1.0, 1.0]), name="grp")
+    tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(v * w))
+    tf.global_variables_initializer()

@@ -26,3 +26,11 @@ def test_math_and_linalg_namespaces_hold_tensorflows_names():
     assert tf.linalg.det is tf.matrix_determinant and tf.linalg.inv is tf.matrix_inverse
     assert tf.linalg.diag is tf.matrix_diag and tf.linalg.band_part is tf.matrix_band_part
     assert tf.linalg.transpose is tf.matrix_transpose and tf.linalg.einsum is tf.einsum
+
+
+def test_ops_used_as_control_inputs_carry_tensorflows_attr():
+    tf.reset_default_graph()
+    longtail_error_cases.manual_control_dependencies_program(tf)
+    marked = sorted(node.name for node in tf.get_default_graph().as_graph_def().node
+                    if node.attr["_has_manual_control_dependencies"].b)
+    assert marked == golden("golden/graph_attrs.json")["manual_control_dependencies"]
