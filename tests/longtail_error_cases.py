@@ -1,5 +1,6 @@
-"""Bad input to the long-tail ops (and one program for graph attrs), shared by tests/golden/make_longtail_errors.py (TensorFlow) and
-tests/test_longtail.py (minitf): each case builds and runs a graph; the golden records the error class (or "ok")."""
+"""Bad input to the long-tail ops, shared by tests/golden/make_longtail_errors.py (TensorFlow) and
+tests/test_longtail.py (minitf): each case builds and runs a graph; the golden records the error class (or "ok").
+Also the program whose control-dependency attrs tests/golden/make_graph_attrs.py records."""
 import numpy as np
 
 CASES = {

@@ -1,5 +1,6 @@
 """Tensor contractions and norms built from other ops as TensorFlow builds them: ``tf.tensordot`` (Transpose,
-Reshape, MatMul), ``tf.norm`` (vector and Frobenius norms), and the Einsum op behind ``tf.einsum`` (its gradient is in ``matrix_grad``)."""
+Reshape, MatMul), ``tf.norm`` (vector and Frobenius norms), and the Einsum op behind ``tf.einsum`` (its gradient
+is in ``matrix_grad``)."""
 
 import builtins
 

@@ -94,4 +94,5 @@ def _einsum_grad(op, grad):
     if set(x_subs) - set(output + y_subs) or set(y_subs) - set(output + x_subs) or len(inputs) != 2:
         raise ValueError("minitf differentiates einsum only when every label of an operand appears in the output or "
                          "the other operand")
-    return (linalg_impl.einsum(f"{output},{y_subs}->{x_subs}", grad, y), linalg_impl.einsum(f"{output},{x_subs}->{y_subs}", grad, x))
+    return (linalg_impl.einsum(f"{output},{y_subs}->{x_subs}", grad, y),
+            linalg_impl.einsum(f"{output},{x_subs}->{y_subs}", grad, x))
