@@ -16,6 +16,10 @@ from minitf.framework.tensor_util import make_tensor_proto
 from minitf.framework.random_seed import set_random_seed
 from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from minitf.framework.tensor_shape import Dimension, TensorShape
+from minitf.framework.v2_compat import (control_flow_v2_enabled, disable_control_flow_v2, disable_eager_execution,
+                                        disable_resource_variables, disable_tensor_equality, disable_v2_behavior,
+                                        disable_v2_tensorshape, executing_eagerly,
+                                        executing_eagerly_outside_functions, resource_variables_enabled)
 from minitf.client.session import InteractiveSession, Session, get_default_session
 from minitf.ops.constant_op import constant
 from minitf.ops.math_ops import (abs, add, add_n, argmax, argmin, cast, ceil, cos, count_nonzero, div, divide,
@@ -31,9 +35,18 @@ from minitf.ops.array_ops import (boolean_mask, broadcast_to, check_numerics, co
                                   ones_like, pad, placeholder, placeholder_with_default, range, rank, reshape, shape,
                                   size, slice, split, squeeze, stack, stop_gradient, strided_slice, tile,
                                   transpose, unsorted_segment_sum, unstack, where, where_v2, zeros, zeros_like)
+from minitf.ops.check_ops import (assert_equal, assert_greater, assert_greater_equal, assert_integer, assert_less,
+                                  assert_less_equal, assert_negative, assert_non_negative, assert_non_positive,
+                                  assert_none_equal, assert_positive, assert_rank, assert_rank_at_least,
+                                  assert_scalar, assert_type, is_numeric_tensor)
 from minitf.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm
+from minitf.ops.cond import case, cond
+from minitf.ops.control_flow_assert import Assert
 from minitf.ops.control_flow_ops import group, no_op, tuple, with_dependencies
+from minitf.ops.data_flow_ops import FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue
+from minitf.ops.functional_ops import foldl, foldr, map_fn, scan
 from minitf.ops.gradients import gradients, hessians
+from minitf.ops.gen_math_aliases import arg_max, arg_min, floor_div
 from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
                                  ones_initializer, random_normal_initializer, random_uniform_initializer,
                                  orthogonal_initializer, truncated_normal_initializer,
@@ -43,6 +56,7 @@ from minitf.ops.image_ops import random_crop, reverse
 from minitf.ops.image_ops import reverse as reverse_v2
 from minitf.ops.indexing_ops import gather_nd, scatter_nd, sequence_mask
 from minitf.ops.linalg_impl import einsum, norm, tensordot
+from minitf.ops.logging_ops import Print
 from minitf.ops.matrix_ops import (cholesky, diag, diag_part, eye, matrix_band_part, matrix_determinant, matrix_diag,
                                    matrix_diag_part, matrix_inverse, matrix_set_diag, matrix_solve, trace)
 from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, decode_csv, decode_raw,
@@ -50,14 +64,19 @@ from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, Va
                                     string_to_number)
 from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
                                    random_uniform, truncated_normal)
-from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lgamma
+from minitf.ops.reader_ops import (FixedLengthRecordReader, IdentityReader, ReaderBase, TextLineReader,
+                                   TFRecordReader, WholeFileReader, matching_files, read_file, write_file)
 from minitf.ops.segment_ops import (argsort, segment_max, segment_mean, segment_min, segment_prod, segment_sum,
                                     setdiff1d, sort, unique, unique_with_counts, unsorted_segment_max,
                                     unsorted_segment_mean, unsorted_segment_min, unsorted_segment_prod)
+from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lgamma
 from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
 from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
 from minitf.ops.string_ops import strip as string_strip
+from minitf.ops.script_ops import add_check_numerics_ops, numpy_function, py_func, verify_tensor_all_finite
 from minitf.ops.state_ops import assign, assign_add, assign_sub, count_up_to, scatter_add, scatter_sub, scatter_update
+from minitf.ops.tensor_array_ops import TensorArray
+from minitf.ops.while_loop import while_loop
 from minitf.ops.variable_scope import (AUTO_REUSE, VariableScope, get_local_variable, get_variable,
                                        get_variable_scope, no_regularizer, variable_op_scope, variable_scope)
 from minitf.ops.variables import (Variable, all_variables, assert_variables_initialized, global_variables,
@@ -66,11 +85,14 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import (data, image, initializers, layers, linalg, losses, math, nn, python_io, random, sparse, strings,
-                    summary, train)
+from minitf import (data, debugging, image, initializers, layers, linalg, losses, math, metrics, nn, python_io, queue,
+                    random, sparse, strings, summary, train)
 from minitf.framework import graph_util
 from minitf.platform import app, flags, gfile
 from minitf.platform import tf_logging as logging
+
+from minitf import compat
+from minitf.compat import dimension_at_index, dimension_value
 
 pack = stack
 unpack = unstack
@@ -78,7 +100,9 @@ mul = multiply
 sub = subtract
 neg = negative
 
-__version__ = "0.1.0"
+from minitf.platform.version import MINITF_VERSION, TENSORFLOW_VERSION, VERSION  # see there for what they mean
+
+__version__ = VERSION
 
 # Protocol-buffer classes TensorFlow 1.x exposes at the top level (``tf.GraphDef``, ``tf.RunOptions``, ...),
 # loaded on first use so that ``import minitf`` stays fast.
@@ -110,11 +134,12 @@ _LAZY_MODULES = {"contrib": "minitf.contrib"}
 
 def __getattr__(name):
     import importlib
+    from minitf._missing import missing
     if name in _LAZY_MODULES:
         value = importlib.import_module(_LAZY_MODULES[name])
     elif name in _LAZY_NAMES:
         value = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
     else:
-        raise AttributeError(f"module 'minitf' has no attribute '{name}'")
+        raise missing("tf", name)
     globals()[name] = value
     return value

@@ -1,12 +1,15 @@
-"""The ``minitf`` command: draw graphs, inspect checkpoints, summarise event files.
+"""The ``minitf`` command: run TF1 programs, draw graphs, inspect checkpoints, summarise event files.
 
+    minitf run SCRIPT [ARGS...]
     minitf graph PATH -o OUT [--depth N] [--collapse SCOPE ...] [--no-aux]
     minitf inspect CHECKPOINT [--tensor NAME] [--values] [--stats]
     minitf events LOGDIR
     minitf ops [NAME ...]
 
 PATH is a .meta, .pb or .pbtxt file, or a log directory holding event files with a graph. OUT's suffix picks the
-format (.dot, .svg, .png, .pdf). Errors print one line and exit with status 1.
+format (.dot, .svg, .png, .pdf). Errors print one line and exit with status 1. ``minitf run`` runs a program
+written for TensorFlow 1.x unmodified, its ``tensorflow`` imports answered by minitf (see ``minitf/runner.py``);
+``python -m minitf SCRIPT [ARGS...]`` does the same.
 """
 
 import argparse
@@ -194,8 +197,17 @@ def _ops(args):
 # -- entry point -----------------------------------------------------------------------------------------------------
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="minitf", description="Draw graphs, inspect checkpoints and event files.")
+    from minitf.platform.version import MINITF_VERSION, TENSORFLOW_VERSION, VERSION
+    parser = argparse.ArgumentParser(
+        prog="minitf", description="Run TensorFlow 1.x programs; draw graphs, inspect checkpoints and event files.",
+        formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--version", action="version",
+                        version=f"minitf {MINITF_VERSION} (tf.__version__ {VERSION}; "
+                                f"TensorFlow {TENSORFLOW_VERSION}'s tf.compat.v1 behaviour)")
     commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run a TensorFlow 1.x program on minitf: minitf run SCRIPT [ARGS...]")
+    run.add_argument("script")
+    run.add_argument("args", nargs=argparse.REMAINDER)
     graph = commands.add_parser("graph", help="draw a graph (.meta, .pb, .pbtxt or a log directory)")
     graph.add_argument("path")
     graph.add_argument("-o", "--output", required=True, help="output file: .dot, .svg, .png or .pdf")
@@ -225,6 +237,10 @@ def main(argv=None):
     Problems with the input (CommandError, OSError, ValueError, tf.errors) print their first line. Anything else
     is a bug in minitf, reported as one line naming it as an internal error rather than a traceback."""
     from minitf.framework import errors
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if len(argv) >= 2 and argv[0] == "run" and not argv[1].startswith("-"):
+        from minitf import runner  # the script's own arguments (--help included) are the script's
+        return runner.run_script(argv[1], argv[2:])
     args = _parser().parse_args(argv)
     try:
         args.run(args)

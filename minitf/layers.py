@@ -1,10 +1,10 @@
-"""``tf.layers`` (TF1's functional layers): dense, conv2d, max_pooling2d, average_pooling2d, flatten, dropout.
+"""``tf.layers`` (TF1's functional layers): dense, conv2d, max_pooling2d, average_pooling2d, flatten, dropout,
+batch_normalization.
 
 Each call builds one layer as TensorFlow's legacy layers do (tf_keras 2.21's ``legacy_tf_layers``): its variables
 come from ``get_variable`` in the layer's variable scope (``dense/kernel``, ``dense_1/bias``, or ``<name>/...``),
 with glorot-uniform kernels and zero biases by default, and its ops live in the name scope that scope opened first.
-Data format: channels_last only. Differences from TensorFlow: ``dropout``'s ``training`` must be a Python bool
-(TensorFlow accepts a tensor and builds a ``cond``, which minitf does not have); two layers give TensorFlow's values
+Data format: channels_last only. Differences from TensorFlow: two layers give TensorFlow's values
 from other ops: ``dense`` on an input of rank above 2 whose shape is not fully known (a Shape-based reshape, not
 TensorFlow's general ``tensordot`` graph) and a dilated ``conv2d`` (one Conv2D with dilations, not TensorFlow's
 SpaceToBatchND / Conv2D / BatchToSpaceND).
@@ -15,11 +15,13 @@ import numbers
 
 import numpy as np
 
-from minitf.framework import ops
-from minitf.ops import array_ops, conv_ops, init_ops, math_ops, pooling_ops, random_ops
+from minitf._missing import missing_names as _missing_names
+from minitf.framework import ops, tensor_util
+from minitf.ops import array_ops, conv_ops, init_ops, math_ops, nn_ops, pooling_ops, random_ops, state_ops
+from minitf.ops.cond import cond
 from minitf.ops import variable_scope as vs
 
-__all__ = ["average_pooling2d", "conv2d", "dense", "dropout", "flatten", "max_pooling2d"]
+__all__ = ["average_pooling2d", "batch_normalization", "conv2d", "dense", "dropout", "flatten", "max_pooling2d"]
 
 
 # -- layer scopes and weights ------------------------------------------------------------------------------------
@@ -212,21 +214,169 @@ def flatten(inputs, name=None, data_format="channels_last"):
         return array_ops.reshape(inputs, target)
 
 
+def _smart_cond(pred, true_fn, false_fn):
+    """``true_fn()`` or ``false_fn()`` when ``pred`` is a Python bool or a constant tensor, else a ``tf.cond``."""
+    if isinstance(pred, ops.Tensor):
+        pred_value = tensor_util.constant_value(pred)
+        if pred_value is None:
+            return cond(pred, true_fn=true_fn, false_fn=false_fn)
+    elif isinstance(pred, (bool, np.bool_)) or pred in {0, 1}:
+        pred_value = pred
+    else:
+        raise TypeError(f"`pred` must be a Tensor, or a Python bool, or 1 or 0. Found instead: {type(pred)}")
+    return true_fn() if pred_value else false_fn()
+
+
 def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=None):
-    """``tf.layers.dropout``: ``tf.nn.dropout`` when ``training`` (a Python bool), else the inputs unchanged.
+    """``tf.layers.dropout``: ``tf.nn.dropout`` when ``training`` (a Python bool, or a boolean tensor: then a
+    ``tf.cond`` picks dropout or the inputs at run time), else the inputs unchanged.
 
     ``noise_shape`` may hold None for dimensions taken from ``inputs``.
     """
     if isinstance(rate, numbers.Real) and not 0 <= rate <= 1:
         raise ValueError(f"Invalid value {rate} received for `rate`, expected a value between 0 and 1.")
-    if not isinstance(training, (bool, np.bool_)):
-        raise NotImplementedError("minitf's tf.layers.dropout takes a Python bool `training` (TensorFlow builds a "
-                                  "cond for a tensor; minitf has no cond)")
     inputs = ops.convert_to_tensor(inputs)
     with _layer_scope(name, "dropout"):
-        if (isinstance(rate, numbers.Real) and rate == 0) or not training:
+        if isinstance(rate, numbers.Real) and rate == 0:
             return array_ops.identity(inputs)
-        if noise_shape is not None:
-            dims = array_ops.shape(inputs)
-            noise_shape = ops.convert_to_tensor([dims[i] if d is None else d for i, d in enumerate(noise_shape)])
-        return random_ops.dropout(inputs, rate=rate, noise_shape=noise_shape, seed=seed)
+
+        def dropped_inputs():
+            shape = noise_shape
+            if shape is not None:
+                dims = array_ops.shape(inputs)
+                shape = ops.convert_to_tensor([dims[i] if d is None else d for i, d in enumerate(shape)])
+            return random_ops.dropout(inputs, rate=rate, noise_shape=shape, seed=seed)
+        return _smart_cond(training, dropped_inputs, lambda: array_ops.identity(inputs))
+
+# -- batch normalization -------------------------------------------------------------------------------------------
+
+def _assign_moving_average(variable, value, momentum):
+    """``variable -= (variable - value) * (1 - momentum)``, as tf_keras's BatchNormalization."""
+    with ops.name_scope(None, "AssignMovingAvg") as scope:
+        decay = ops.convert_to_tensor(1.0 - momentum, name="decay")
+        if decay.dtype != variable.dtype.base_dtype:
+            decay = math_ops.cast(decay, variable.dtype.base_dtype)
+        update_delta = (variable - math_ops.cast(value, variable.dtype.base_dtype)) * decay
+        return state_ops.assign_sub(variable, update_delta, name=scope)
+
+
+def _fused_batch_norm(inputs, gamma, beta, moving_mean, moving_variance, epsilon, momentum, data_format, training,
+                      param_shape):
+    """The fused path (inputs of rank 4): one FusedBatchNormV3 per branch of ``training``; the moving averages are
+    updated with momentum 1 (no change) when not training."""
+    if beta is None:
+        beta = ops.convert_to_tensor(np.zeros(param_shape, np.float32))
+    if gamma is None:
+        gamma = ops.convert_to_tensor(np.ones(param_shape, np.float32))
+
+    def fused_training():
+        return nn_ops.fused_batch_norm(inputs, gamma, beta, mean=moving_mean, variance=moving_variance,
+                                       epsilon=epsilon, is_training=True, data_format=data_format)
+
+    def fused_inference():
+        return nn_ops.fused_batch_norm(inputs, gamma, beta, mean=moving_mean, variance=moving_variance,
+                                       epsilon=epsilon, is_training=False, data_format=data_format)
+    output, mean, variance = _smart_cond(training, fused_training, fused_inference)
+    training_value = _constant_value(training)
+    updates = []
+    if training_value or training_value is None:
+        if training_value is None:
+            momentum = _smart_cond(training, lambda: momentum, lambda: 1.0)
+        else:
+            momentum = ops.convert_to_tensor(momentum)
+        updates = [_assign_moving_average(moving_mean, mean, momentum),
+                   _assign_moving_average(moving_variance, variance, momentum)]
+    return output, updates
+
+
+def _constant_value(pred):
+    return tensor_util.constant_value(pred) if isinstance(pred, ops.Tensor) else pred
+
+
+def _batch_norm(inputs, axis, gamma, beta, moving_mean, moving_variance, epsilon, momentum, training):
+    """The general path: moments of the batch (or the moving statistics) and tf.nn.batch_normalization; the moving
+    averages are updated in a cond on ``training``."""
+    ndims = inputs.shape.ndims
+    reduction_axes = [i for i in range(ndims) if i not in axis]
+    broadcast_shape = [1] * ndims
+    broadcast_shape[axis[0]] = inputs.shape.as_list()[axis[0]]
+
+    def broadcast(v):
+        if v is not None and v.shape.ndims != ndims and reduction_axes != list(range(ndims - 1)):
+            return array_ops.reshape(v, broadcast_shape)
+        return v
+    scale, offset = broadcast(gamma), broadcast(beta)
+    updates = []
+    training_value = _constant_value(training)
+    if training_value is not None and not training_value:
+        mean, variance = moving_mean, moving_variance
+    else:
+        mean, variance = nn_ops.moments(inputs, reduction_axes, keep_dims=len(axis) > 1)
+        mean = _smart_cond(training, lambda: mean, lambda: ops.convert_to_tensor(moving_mean))
+        variance = _smart_cond(training, lambda: variance, lambda: ops.convert_to_tensor(moving_variance))
+        new_mean, new_variance = mean, variance
+        updates = [_smart_cond(training, lambda: _assign_moving_average(moving_mean, new_mean, momentum),
+                               lambda: moving_mean),
+                   _smart_cond(training, lambda: _assign_moving_average(moving_variance, new_variance, momentum),
+                               lambda: moving_variance)]
+    mean = math_ops.cast(mean, inputs.dtype)
+    variance = math_ops.cast(variance, inputs.dtype)
+    outputs = nn_ops.batch_normalization(inputs, broadcast(mean), broadcast(variance), offset, scale, epsilon)
+    outputs.set_shape(inputs.shape)
+    return outputs, updates
+
+
+def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                        beta_initializer=init_ops.zeros_initializer(), gamma_initializer=init_ops.ones_initializer(),
+                        moving_mean_initializer=init_ops.zeros_initializer(),
+                        moving_variance_initializer=init_ops.ones_initializer(), beta_regularizer=None,
+                        gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, training=False,
+                        trainable=True, name=None, reuse=None, renorm=False, renorm_clipping=None,
+                        renorm_momentum=0.99, fused=None, virtual_batch_size=None, adjustment=None):
+    """``tf.layers.batch_normalization``: normalizes ``inputs`` over all axes but ``axis`` with the batch's
+    statistics when ``training`` (a Python bool or a boolean tensor), else with the moving averages, which
+    training updates through ops added to the UPDATE_OPS collection. Inputs of rank 4 normalized over axis 1 or 3
+    use FusedBatchNormV3, as in TensorFlow; so would inputs of rank 5, for which minitf builds the general ops
+    (TensorFlow's values, other nodes)."""
+    if renorm or virtual_batch_size is not None or adjustment is not None:
+        raise NotImplementedError("minitf's tf.layers.batch_normalization has no renorm, virtual_batch_size or "
+                                  "adjustment")
+    inputs = ops.convert_to_tensor(inputs)
+    ndims = inputs.shape.ndims
+    if ndims is None:
+        raise ValueError(f"Input has undefined rank. Received: input_shape={inputs.shape}.")
+    axes = [axis] if isinstance(axis, int) else list(axis)
+    for a in axes:
+        if not -ndims <= a < ndims:
+            raise ValueError(f"Invalid value for `axis` argument. Expected 0 <= axis < inputs.rank (with "
+                             f"inputs.rank={ndims}). Received: axis={tuple(axes)}")
+    axes = [a + ndims if a < 0 else a for a in axes]
+    param_shape = [inputs.shape.as_list()[a] for a in axes] if len(axes) == 1 else \
+        [inputs.shape.as_list()[i] if i in axes else 1 for i in range(ndims)]
+    if None in param_shape:
+        raise ValueError(f"Input has undefined `axis` dimension. Received input with shape "
+                         f"{tuple(inputs.shape.dims)} and axis={tuple(axes)}")
+    given_axes = [axis] if isinstance(axis, int) else list(axis)
+    fused_axis_ok = len(given_axes) == 1 and given_axes[0] in (-4, -3, -1, 1, 3, 4)
+    use_fused = fused in (None, True) and fused_axis_ok and ndims == 4 and axes in ([3], [1])  # else quietly not
+    dtype = inputs.dtype.base_dtype
+    with _layer_scope(name, "batch_normalization", reuse):
+        gamma = _add_weight("gamma", param_shape, dtype, gamma_initializer, gamma_regularizer, gamma_constraint,
+                            trainable) if scale else None
+        beta = _add_weight("beta", param_shape, dtype, beta_initializer, beta_regularizer, beta_constraint,
+                           trainable) if center else None
+        moving_mean = _add_weight("moving_mean", param_shape, dtype, moving_mean_initializer, None, None, False)
+        moving_variance = _add_weight("moving_variance", param_shape, dtype, moving_variance_initializer, None,
+                                      None, False)
+        if use_fused:
+            outputs, updates = _fused_batch_norm(inputs, gamma, beta, moving_mean, moving_variance, epsilon,
+                                                 momentum, "NHWC" if axes == [3] else "NCHW", training, param_shape)
+        else:
+            outputs, updates = _batch_norm(inputs, axes, gamma, beta, moving_mean, moving_variance, epsilon,
+                                           momentum, training)
+    for update in updates:
+        ops.add_to_collection(ops.GraphKeys.UPDATE_OPS, update.op)
+    return outputs
+
+
+__getattr__ = _missing_names("tf.layers")

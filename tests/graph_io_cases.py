@@ -242,9 +242,58 @@ def input_ops(tf):
     return Run([t.name for t in fetches])
 
 
+def queue_ops(tf):
+    """The queue and reader ops: every queue kind and queue op, every reader kind and reader op, the file ops and
+    Assert. The run writes a small file, queues its name, and reads it through a TextLineReader and a
+    WholeFileReader (both name the same file, so which reader takes which queue element does not matter); the
+    fetches are numbers (values.npz holds no strings)."""
+    path = "/tmp/minitf_graph_io_input.txt"
+    q = tf.FIFOQueue(8, tf.string, shapes=[[]], name="files")
+    others = [tf.PaddingFIFOQueue(4, [tf.int32], shapes=[[None]]), tf.PriorityQueue(4, [tf.string], shapes=[[]]),
+              tf.RandomShuffleQueue(6, 2, [tf.float32], shapes=[[2]], seed=3)]
+    queue_ops = [q.dequeue(), q.dequeue_many(2), q.dequeue_up_to(2), q.close(cancel_pending_enqueues=True),
+                 others[2].size(), others[0].enqueue([[1, 2]]), others[1].enqueue((tf.constant(1, tf.int64), "a"))]
+    readers = [tf.TextLineReader(skip_header_lines=1), tf.WholeFileReader(), tf.FixedLengthRecordReader(3, 1, 1, 2),
+               tf.TFRecordReader(), tf.IdentityReader()]
+    reader_ops = [readers[2].read_up_to(q, 4), readers[3].num_records_produced(),
+                  readers[3].num_work_units_completed(), readers[4].reset()]
+    tf.Assert(tf.constant(True), ["unused"])
+    contents = "header\nline one\nline two\n"
+    tf.write_file(path, contents, name="write")
+    with tf.control_dependencies([q.enqueue_many([[path, path]])]):
+        q.close(name="fill")
+    text_key, _ = readers[0].read(q)
+    whole_keys, _ = readers[1].read_up_to(q, 5)
+    with tf.control_dependencies([text_key, whole_keys]):  # counters after the reads, in the same run
+        fetches = [readers[0].num_records_produced(), tf.size(whole_keys), q.size(), q.is_closed(),
+                   tf.size(tf.matching_files(path)), tf.size(tf.read_file(path))]
+    del queue_ops, reader_ops, contents  # string contents are compared in tests/test_queues.py
+    return Run([t.name for t in fetches], init="write", train="fill", steps=1)
+
+
+def tensor_arrays(tf):
+    """TensorArray ops and their gradients outside loops, a closed array, and a PyFunc that is not run (its
+    callable lives only in the process that built it)."""
+    x = tf.placeholder(tf.float32, [3, 2], name="x")
+    ta = tf.TensorArray(tf.float32, size=3, clear_after_read=False, name="ta").unstack(x)
+    pieces = tf.TensorArray(tf.float32, size=2, infer_shape=False).split(tf.reshape(x, [6]), [2, 4])
+    grown = tf.TensorArray(tf.int32, size=0, dynamic_size=True).write(2, [1, 2])
+    y = ta.read(1) * 2.0 + ta.gather([0, 2])
+    stacked, concat = ta.stack(), pieces.concat()
+    grads = tf.gradients([stacked * _rng_data([3, 2], 14), y, concat * _rng_data([6], 15)], x)
+    with tf.control_dependencies([concat] + grads):
+        closed = pieces.close()
+    with tf.control_dependencies([closed]):
+        done = tf.constant(1.0, name="done")
+    tf.py_func(np.square, [x], tf.float32, name="square")
+    tf.py_func(np.abs, [x], tf.float32, stateful=False, name="absolute")
+    fetches = [stacked, y, concat, grown.size(), grown.stack()] + grads + [done]
+    return Run([t.name for t in fetches], feeds={"x:0": _rng_data([3, 2], 16)})
+
+
 PROGRAMS = {"small": small, "seed000": seed000, "variable_scopes": variable_scopes, "adam_mlp": adam_mlp,
             "training_nodes": training_nodes, "assorted_ops": assorted_ops, "optimizers": optimizers,
-            "input_ops": input_ops}
+            "input_ops": input_ops, "queue_ops": queue_ops, "tensor_arrays": tensor_arrays}
 
 
 CASE_SETS = {"ops": op_cases.CASES, "nn": nn_cases.CASES, "conv": conv_cases.CASES, "longtail": longtail_cases.CASES}

@@ -46,6 +46,15 @@ def _assert_program_values(name, values):
             np.testing.assert_array_equal(value, expected, err_msg=f"{name} fetch {i}")
 
 
+def assert_same_after_import(exported, graph_def, key=None):
+    """The GraphDef an import exports again equals the imported one; for a graph with a cond only as a set of
+    nodes: a cond adds a Switch after the op that reads it, and importers (TensorFlow's too) create inputs first."""
+    if any(n.op == "Switch" for n in graph_def.node):
+        assert {n.name: n for n in exported.node} == {n.name: n for n in graph_def.node}, key
+        exported, graph_def = [type(g)(versions=g.versions, library=g.library) for g in (exported, graph_def)]
+    assert exported == graph_def, key
+
+
 def _text(proto):
     return text_format.MessageToString(proto, as_one_line=True)
 
@@ -109,6 +118,9 @@ KNOWN_GAPS = [
      "TF's sparse_softmax_cross_entropy_with_logits adds a Shape of the labels; its gradient multiplies by "
      "output 1 directly"),
     (r"Relu_grad/ReluGrad: inputs ", "TF's ReluGrad takes the Relu output, not its input"),
+    (r"\(PyFunc(Stateless)?\): attr token: ", "py_func tokens number the callables registered in the process"),
+    (r"^TensorArrayUnstack/range \(Range\): attr _output_shapes: ",
+     "TF's shape inference evaluates a Range whose limit is a strided slice of a constant shape"),
 ]
 
 
@@ -172,7 +184,7 @@ def _op_case_fixtures():
 
 
 # Op cases whose TensorFlow gradient graphs use ops minitf does not implement (minitf builds them otherwise).
-TF_ONLY_OPS = {"conv/depthwise_rate2": "SpaceToBatchND", "nn/zero_fraction": "Switch"}
+TF_ONLY_OPS = {"conv/depthwise_rate2": "SpaceToBatchND"}
 GOLDEN_TOLERANCE = {"ops": (2e-6, 1e-6), "nn": (1e-5, 1e-5), "conv": (1e-5, 2e-5), "longtail": (2e-6, 1e-6)}
 
 
@@ -196,7 +208,7 @@ def test_tensorflow_op_case_graph_defs_import_run_and_re_export():
         with tf.Session(graph=graph) as sess:
             for value, want in zip(sess.run(fetches), expected):
                 np.testing.assert_allclose(value, want, *GOLDEN_TOLERANCE[stem], err_msg=key)
-        assert graph.as_graph_def(add_shapes=True) == graph_def, key
+        assert_same_after_import(graph.as_graph_def(add_shapes=True), graph_def, key)
 
 
 def test_shapes_inferred_on_import_never_contradict_tensorflows():
@@ -248,6 +260,8 @@ def test_every_registered_op_is_in_a_graph_def_tested_here():
     seen = {n.op for key in cases for n in tf.GraphDef.FromString(graph_defs[key].tobytes()).node}
     seen |= {n.op for name in PROGRAMS + ["raw_ops"] for n in _tf_graph_def(name).node}
     seen |= _ops_in_other_tf_graph_defs()
+    with open(os.path.join(HERE, "golden", "control_flow_loop.pb"), "rb") as f:  # test_control_flow imports it
+        seen |= {n.op for n in tf.GraphDef.FromString(f.read()).node}
     missing = set(op_registry.registered_ops()) - seen
     assert not missing, (f"ops {sorted(missing)} are in no TensorFlow-written GraphDef of these tests: use them in "
                          "tests/graph_io_cases.py's assorted_ops (or make_graph_io.raw_ops_graph) and re-run "
@@ -260,7 +274,7 @@ def _round_trip(graph, fetches, run=None):
     graph_def = graph.as_graph_def(add_shapes=True)
     with tf.Graph().as_default() as imported:
         tf.import_graph_def(graph_def, name="")
-    assert imported.as_graph_def(add_shapes=True) == graph_def
+    assert_same_after_import(imported.as_graph_def(add_shapes=True), graph_def)
     results = []
     for g in (graph, imported):
         with tf.Session(graph=g) as sess:

@@ -26,6 +26,7 @@ def test_layers_match_tensorflow(name):
         if name not in OTHER_GRAPH:
             assert [[op.name, op.type] for op in graph.get_operations()] == golden["nodes"]
         regularization = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
+        assert [op.name for op in tf.get_collection(tf.GraphKeys.UPDATE_OPS)] == golden["update_ops"]
         global_vars, trainable = tf.global_variables(), tf.trainable_variables()
         assert [[v.name, v.shape.as_list()] for v in global_vars] == golden["variables"]
         assert [v.name for v in trainable] == golden["trainable"]

@@ -38,9 +38,7 @@ def test_summary_bytes_and_nodes_equal_tensorflow(name):
         sess.run(tf.global_variables_initializer())
         serialized = sess.run(merged)
     assert serialized.hex() == GOLDEN[name]["summary"]  # PNG, WAV, histogram buckets and stats, tags: all bytes
-    # zero_fraction: TensorFlow picks an int32 or int64 count with tf.cond; minitf has no cond (same values).
-    skip = "zero_fraction/" if name == "cifar_activation_summaries" else None
-    assert _nodes(tf.get_default_graph(), skip) == [n for n in GOLDEN[name]["nodes"] if not (skip and skip in n[0])]
+    assert _nodes(tf.get_default_graph()) == GOLDEN[name]["nodes"]
 
 
 def test_histogram_rejects_nan_and_merge_all_of_nothing_is_none():

@@ -34,6 +34,7 @@ class SessionState:
         self.random_streams = {}
         self.resources = {}
         self._lock = threading.Lock()  # plans built in several threads at once make each cell or stream once
+        self.run_context = threading.local()  # per-thread facts of the current run: ``deadline`` (or None)
 
     def cell(self, var_op):
         """The storage of ``var_op``: variables sharing a ``shared_name`` share it, as in TensorFlow."""
@@ -60,6 +61,11 @@ class SessionState:
             if resource is None:
                 resource = self.resources[key] = make()
         return resource
+
+    def deadline(self):
+        """The ``time.monotonic()`` by which this thread's current run must end (``RunOptions.timeout_in_ms``),
+        or None; blocking kernels (a queue's dequeue) raise DeadlineExceededError after it."""
+        return getattr(self.run_context, "deadline", None)
 
     def close(self):
         """Closes the resources that can be closed, so that threads blocked on them (a queue's dequeue) wake."""

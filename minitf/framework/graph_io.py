@@ -241,6 +241,12 @@ def _parse_tensor_name(name):
                      f"Obtained {len(components) - 1}")
 
 
+def _is_back_edge(node, src):
+    """A loop's NextIteration -> Merge edge, the only cycle a GraphDef may have (wired after the import)."""
+    return (op_registry.dataflow_role(node.op) == "merge"
+            and op_registry.dataflow_role(src.op) == "next_iteration")
+
+
 def _input_name(name):
     """``'op:1'`` -> ('op', 1), ``'op'`` and ``'^op'`` -> ('op', 0), as TensorFlow's ParseTensorName reads a
     NodeDef's inputs: what does not end in ``:<digits>`` is all node name (so ``'op:-1'`` names no node)."""
@@ -270,7 +276,7 @@ def _import_order(nodes):
                 raise ValueError(f"Node '{node.name}': Control dependencies must come after regular dependencies")
             seen_control = is_control
             src = index.get(_input_name(inp)[0])
-            if src is not None:
+            if src is not None and not _is_back_edge(node, nodes[src]):
                 pending[i] += 1
                 consumers[src].append(i)
     ready = [i for i in range(len(nodes)) if pending[i] == 0]
@@ -393,12 +399,23 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         names.new_name(nodes[i].name)
     controllers = list(graph._control_dependencies_stack)
     outer_controls = list(dict.fromkeys(c for ctl in controllers for c in ctl.control_inputs))
-    used_keys, created = set(), {}
+    used_keys, created, back_edges = set(), {}, []
+    by_name = {node.name: node for node in nodes}
     with graph.as_default():
         for i in order:
             node, written = _with_default_attrs(nodes[i]), nodes[i]
             op_registry.get(node.op)  # an unknown op type is the first error, as in TensorFlow
-            inputs, control_inputs = _resolve_inputs(node, created, mapped, used_keys)
+            back = [(k, inp) for k, inp in enumerate(node.input) if not inp.startswith("^")
+                    and _input_name(inp)[0] in by_name and _input_name(inp)[0] not in created
+                    and _is_back_edge(node, by_name[_input_name(inp)[0]])]
+            wired = node
+            if back:  # a loop Merge: its back edge is wired once the NextIteration exists
+                wired = type(node)()
+                wired.CopyFrom(node)
+                for k, _ in back:
+                    wired.input[k] = node.input[0]
+                back_edges.extend((node.name, k, inp) for k, inp in back)
+            inputs, control_inputs = _resolve_inputs(wired, created, mapped, used_keys)
             expected_types = node_def_check.check_node(node)
             if expected_types is not None:
                 node_def_check.check_input_types(node, expected_types, inputs)
@@ -411,6 +428,9 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
             for ctl in controllers:
                 ctl.seen_ops.add(op)
             created[node.name] = op
+        for name, k, inp in back_edges:
+            src_name, src_index = _input_name(inp)
+            created[name]._update_input(k, created[src_name]._outputs[src_index])
     _check_input_map_used(mapped, names, used_keys)
     if return_elements is None:
         return None

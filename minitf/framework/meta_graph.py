@@ -30,6 +30,16 @@ def register_proto_function(collection_name, proto_loader=None, to_proto=None, f
     _proto_functions[collection_name] = (proto_loader, to_proto, from_proto)
 
 
+def strip_name_scope(name, export_scope):
+    """``name`` without the leading ``export_scope/`` (TensorFlow's ops.strip_name_scope)."""
+    return _strip_scope(name, export_scope)
+
+
+def prepend_name_scope(name, import_scope):
+    """``import_scope/name`` (TensorFlow's ops.prepend_name_scope)."""
+    return _prepend_scope(name, import_scope)
+
+
 def _strip_scope(name, scope):
     if not scope:
         return name

@@ -153,7 +153,8 @@ register("ReciprocalGrad", same_as_input(), _dy_y(lambda y, dy: -dy * (y * y)), 
 
 def _int_div_guard(fn):
     def kernel(x, y):
-        if x.dtype.kind in "iu" and not np.all(y):
+        # TensorFlow checks each element of the (broadcast) result: an empty result divides by nothing
+        if x.dtype.kind in "iu" and not np.all(y) and np.broadcast(x, y).size:
             raise invalid_argument("Integer division by zero")
         with np.errstate(all="ignore"):
             return fn(x, y)

@@ -126,7 +126,7 @@ def _reduction_dims(x, axis):
     if axis is not None:
         return axis
     rank = x.shape.ndims
-    if rank is not None:
+    if rank:  # as TensorFlow's _ReductionDims: a scalar (rank 0) takes the range(0, Rank) path too
         return constant_op.constant(np.arange(rank, dtype=np.int32))
     return range_(0, array_ops.rank(x), 1)
 
@@ -156,10 +156,13 @@ def _index_dtype(value):
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
+    """The sum over ``axis`` (an int or list; None: every axis), keeping them as size 1 with ``keepdims``."""
     return _reduce("Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_mean(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
+    """The mean over ``axis`` (an int or list; None: every axis), keeping them as size 1 with ``keepdims``. An
+    integer tensor's mean is an integer (the sum divided with truncation), as in TensorFlow."""
     return _reduce("Mean", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 

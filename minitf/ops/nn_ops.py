@@ -213,7 +213,7 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim
     axis = dim if dim is not None else axis
     with ops.name_scope(name, "softmax_cross_entropy_with_logits", [logits, labels]) as scope:
         logits = ops.convert_to_tensor(logits, name="logits")
-        labels = ops.convert_to_tensor(labels, name="labels", dtype=logits.dtype.base_dtype)
+        labels = math_ops.cast(ops.convert_to_tensor(labels, name="labels"), logits.dtype.base_dtype)
         rank = logits.shape.ndims
         if rank is not None and axis % rank != rank - 1:
             raise ValueError("minitf supports softmax_cross_entropy_with_logits on the last axis only")
@@ -395,25 +395,29 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
         return math_ops.multiply(x, x_inv_norm, name=scope)
 
 
-def zero_fraction(value, name=None):
-    """``tf.nn.zero_fraction``: the fraction of zeros in ``value``, as float32.
+def _count_nonzero(input_tensor, dtype=dtypes.int64):
+    with ops.name_scope("count_nonzero", values=[input_tensor]):
+        zero = array_ops.zeros([], dtype=input_tensor.dtype)
+        return math_ops.reduce_sum(math_ops.cast(math_ops.not_equal(input_tensor, zero), dtype=dtype),
+                                   name="nonzero_count")
 
-    TensorFlow chooses between an int32 and an int64 count with ``tf.cond`` on the size; minitf has no ``cond``
-    and counts in int64 when the size is not statically known to fit int32.
-    """
+
+def zero_fraction(value, name=None):
+    """``tf.nn.zero_fraction``: the fraction of zeros in ``value``, as float32, counted in int32 when the size
+    fits (a ``tf.cond`` on the size, as in TensorFlow) and in int64 otherwise."""
+    from minitf.ops.cond import cond  # cond builds on array_ops and math_ops, not on nn_ops
     with ops.name_scope(name, "zero_fraction", [value]):
         value = ops.convert_to_tensor(value, name="value")
         size = array_ops.size(value, out_type=dtypes.int64)
-        small = value.shape.is_fully_defined() and value.shape.num_elements() <= np.iinfo(np.int32).max
-        nonzero = math_ops.not_equal(value, math_ops.cast(0, value.dtype.base_dtype))
-        if small:
-            num_nonzero = math_ops.cast(math_ops.reduce_sum(math_ops.cast(nonzero, dtypes.int32)), dtypes.int64)
-        else:
-            num_nonzero = math_ops.reduce_sum(math_ops.cast(nonzero, dtypes.int64))
+        num_nonzero = cond(size <= np.iinfo(np.int32).max,
+                           true_fn=lambda: math_ops.cast(_count_nonzero(value, dtype=dtypes.int32), dtype=dtypes.int64),
+                           false_fn=lambda: _count_nonzero(value, dtype=dtypes.int64))
         with ops.name_scope("counts_to_fraction"):
             num_zero = size - num_nonzero
-            fraction = math_ops.cast(num_zero, dtypes.float32) / math_ops.cast(size, dtypes.float32)
-        return array_ops.identity(fraction, "fraction")
+            num_zero_float32 = math_ops.cast(num_zero, dtype=dtypes.float32)
+            size_float32 = math_ops.cast(size, dtype=dtypes.float32)
+            zero_fraction_float32 = num_zero_float32 / size_float32
+        return array_ops.identity(zero_fraction_float32, "fraction")
 
 
 def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):

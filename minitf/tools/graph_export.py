@@ -131,22 +131,28 @@ def _heat(value, top):
     return "#ff%02x%02x" % (level, level)
 
 
-def _group(name, collapse, depth):
+def _group(name, collapse, depth, expand=()):
     """The collapsed scope ``name`` is drawn inside, or None when it is drawn as itself: the outermost scope of
-    ``collapse`` it lies in, or its scope at level ``depth + 1`` (in time linear in the name's length)."""
+    ``collapse`` it lies in, or its scope at level ``depth + 1`` unless ``expand`` opens that level (in time linear
+    in the name's length)."""
     parts = name.split("/")[:-1]
     levels = [scope.count("/") + 1 for scope in collapse if name.startswith(scope + "/")]
-    if depth is not None and len(parts) > depth:
-        levels.append(depth + 1)
+    if depth is not None:
+        level = depth + 1
+        while level <= len(parts) and "/".join(parts[:level]) in expand:  # at most len(expand) + 1 joins
+            level += 1
+        if level <= len(parts):
+            levels.append(level)
     return "/".join(parts[:min(levels)]) if levels else None
 
 
 def to_dot(graph_like, collapse=(), depth=None, run_metadata=None, overlay="time", show_aux=True,
-           edge_labels="auto"):
+           edge_labels="auto", expand=()):
     """A ``graphviz.Digraph`` of the graph.
 
     ``collapse``: scopes drawn as a single node; ``depth``: collapse every scope nested deeper than this (at most
-    ``MAX_NESTED_SCOPES``);
+    ``MAX_NESTED_SCOPES``), except the scopes listed in ``expand`` (each opens one level: list ``"a"`` and ``"a/b"``
+    to open both);
     ``run_metadata`` / ``overlay``: colour nodes by ``"time"`` or ``"memory"`` of a traced run;
     ``show_aux=False`` leaves out initialisation, saving, gradient and summary nodes;
     ``edge_labels``: label data edges with dtype and shape (True), or only show them as tooltips (False);
@@ -160,8 +166,10 @@ def to_dot(graph_like, collapse=(), depth=None, run_metadata=None, overlay="time
     top = max(costs.values(), default=0)
     by_name = {n.name: n for n in nodes}
 
+    expand = set(expand or ())
+
     def vertex(name):
-        group = _group(name, collapse, depth)
+        group = _group(name, collapse, depth, expand)
         return (group + "/") if group else name  # no op name ends with "/"
 
     dot = graphviz.Digraph(name="G", graph_attr={"rankdir": "BT", "compound": "true", "newrank": "true",
@@ -172,7 +180,7 @@ def to_dot(graph_like, collapse=(), depth=None, run_metadata=None, overlay="time
     nested = []  # (parent, cluster) pairs, parents first; attached bottom-up once filled
     members = {}
     for node in nodes:
-        members.setdefault(_group(node.name, collapse, depth) or node.scope, []).append(node)
+        members.setdefault(_group(node.name, collapse, depth, expand) or node.scope, []).append(node)
 
     def cluster(scope):
         """The cluster of ``scope``, made with its missing parents (outermost first, without recursion: a name
@@ -193,7 +201,7 @@ def to_dot(graph_like, collapse=(), depth=None, run_metadata=None, overlay="time
     collapsed_done = set()
     for scope, scope_nodes in members.items():
         for node in scope_nodes:
-            group = _group(node.name, collapse, depth)
+            group = _group(node.name, collapse, depth, expand)
             if group:
                 if group in collapsed_done:
                     continue
@@ -288,3 +296,54 @@ def to_networkx(graph_like):
         for source in node.control_inputs:
             result.add_edge(source, node.name, kind="control")
     return result
+
+
+# -- notebooks ---------------------------------------------------------------------------------------------------
+
+DOT_MISSING = ("graphviz's 'dot' program is not installed, so the graph cannot be drawn here; install it "
+               "(apt-get install graphviz, brew install graphviz or conda install graphviz) and display it again")
+
+
+class GraphView:
+    """What a notebook shows for ``show(graph)``: the drawing as SVG, scaled down to the notebook's width.
+
+    By default each top-level name scope is one box (``depth=0``) and the bookkeeping scopes (init, save,
+    gradients, summaries) are grey; ``expand=["layer1"]`` opens a scope, ``depth=None`` draws every op.
+    """
+
+    def __init__(self, graph_like, depth=0, expand=(), collapse=(), show_aux=True, **options):
+        self.graph_like = graph_like
+        self.options = dict(depth=depth, expand=expand, collapse=collapse, show_aux=show_aux, **options)
+
+    def _repr_svg_(self):
+        if shutil.which("dot") is None:
+            return None
+        svg = to_dot(self.graph_like, **self.options).pipe(format="svg").decode("utf-8")
+        return _fit_width(svg)
+
+    def _repr_html_(self):
+        """Only without ``dot``: the reason no picture is shown, and the remedy."""
+        if shutil.which("dot") is not None:
+            return None
+        count = len(graph_def_of(self.graph_like).node)
+        return f"<p>A graph of {count} ops: {html.escape(DOT_MISSING)}.</p>"
+
+    def __repr__(self):
+        count = len(graph_def_of(self.graph_like).node)
+        picture = "" if shutil.which("dot") else f"; {DOT_MISSING}"
+        return f"<graph of {count} ops{picture}>"
+
+
+def show(graph_like, depth=0, expand=(), collapse=(), show_aux=True, **options):
+    """A notebook view of a graph (a Graph, GraphDef or MetaGraphDef): ``show(graph)`` draws each top-level name
+    scope as one box, ``show(graph, expand=["train"])`` opens the scope ``train``, ``show(graph, depth=None)``
+    draws every op. Other options are ``to_dot``'s."""
+    return GraphView(graph_like, depth=depth, expand=expand, collapse=collapse, show_aux=show_aux, **options)
+
+
+_SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def _fit_width(svg):
+    """The SVG scaled to the notebook's width when wider (its viewBox keeps the proportions), never enlarged."""
+    return _SVG_SIZE.sub(lambda m: f'<svg width="100%" style="max-width: {m.group(1)}pt; height: auto"', svg, 1)

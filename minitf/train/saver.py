@@ -17,7 +17,7 @@ import numpy as np
 from google.protobuf import text_format
 
 from minitf.client import session as session_lib
-from minitf.framework import errors, ops
+from minitf.framework import errors, meta_graph, ops
 from minitf.ops import array_ops, constant_op, control_flow_ops, io_ops, state_ops
 from minitf.platform import tf_logging as logging
 from minitf.proto import meta_graph_pb2, saver_pb2
@@ -518,3 +518,8 @@ def _create_saver_from_imported_meta_graph(meta_graph_def, import_scope, importe
         return Saver()
     logging.info("Saver not created because there are no variables in the graph to restore")
     return None
+
+
+# The SAVERS collection (Scaffold's default saver lives there) goes into a MetaGraphDef as SaverDefs, as in TensorFlow.
+meta_graph.register_proto_function(ops.GraphKeys.SAVERS, lambda: saver_pb2.SaverDef,
+                                   lambda saver, export_scope=None: saver.to_proto(export_scope), Saver.from_proto)

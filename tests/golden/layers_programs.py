@@ -94,8 +94,45 @@ def graph_differs(tf):
                             "dilated": tf.layers.conv2d(x, 2, 3, dilation_rate=2, padding="same")}
 
 
+def dropout_training_tensor(tf):
+    """dropout with a boolean tensor ``training``: a cond between dropout and the inputs (seeded, with a noise
+    shape, on and off), and a constant ``training`` that needs no cond."""
+    tf.set_random_seed(5)
+    x = tf.constant(_data([4, 6], 6), name="x")
+    on = tf.placeholder_with_default(tf.constant(True), [], name="on")
+    off = tf.placeholder_with_default(tf.constant(False), [], name="off")
+    out = {"on": tf.layers.dropout(x, 0.5, training=on, seed=3), "off": tf.layers.dropout(x, 0.3, training=off),
+           "constant": tf.layers.dropout(x, 0.3, training=tf.constant(True), seed=8),
+           "noise_shape": tf.layers.dropout(x, 0.5, noise_shape=[None, 1], training=on, name="columns")}
+    out["dense"] = tf.layers.dense(out["on"], 2)
+    return [x], out
+
+
+def batch_norm_layers(tf):
+    """batch_normalization on a matrix and on images (fused), with a boolean tensor training, Python True and
+    False, and options; the update ops run with the outputs."""
+    x = tf.constant(_data([5, 4], 7) * 3.0 + 1.0, name="x")
+    images = tf.constant(_data([2, 3, 3, 2], 8) * 2.0 - 0.5, name="images")
+    on = tf.placeholder_with_default(tf.constant(True), [], name="on")
+    out = {"tensor": tf.layers.batch_normalization(x, training=on),
+           "python_true": tf.layers.batch_normalization(x, training=True, momentum=0.9, name="bn_true"),
+           "python_false": tf.layers.batch_normalization(x, center=False, epsilon=0.1),
+           "images_tensor": tf.layers.batch_normalization(images, training=on),
+           "images_true": tf.layers.batch_normalization(images, training=True, scale=False),
+           "images_false": tf.layers.batch_normalization(images, gamma_initializer=tf.constant_initializer(2.0))}
+    moving = {v.op.name: v for v in tf.global_variables() if "moving" in v.op.name}
+    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+        out["after_updates"] = tf.identity(out["tensor"])
+        for name in ("batch_normalization/moving_variance", "bn_true/moving_mean",
+                     "batch_normalization_2/moving_mean", "batch_normalization_3/moving_variance"):
+            out[name + "_updated"] = tf.identity(moving[name].read_value() if hasattr(moving[name], "read_value")
+                                                 else moving[name])
+    return [x, images], out
+
+
 PROGRAMS = {"dense_layers": dense_layers, "conv_layers": conv_layers, "flatten_shapes": flatten_shapes,
-            "dense_rank3": dense_rank3, "graph_differs": graph_differs}
+            "dense_rank3": dense_rank3, "graph_differs": graph_differs,
+            "dropout_training_tensor": dropout_training_tensor, "batch_norm_layers": batch_norm_layers}
 
 # Calls that raise a ValueError, evaluated with ``tf``, ``np`` and ``x`` (a [2, 4, 4, 3] float32 constant).
 ERRORS = {
@@ -110,6 +147,8 @@ ERRORS = {
     "conv_causal": "tf.layers.conv2d(x, 2, 3, padding='causal')",
     "conv_unknown_channels": "tf.layers.conv2d(tf.placeholder(tf.float32, [None, 4, 4, None]), 2, 3)",
     "dropout_rate": "tf.layers.dropout(x, 1.5)",
+    "batch_norm_axis": "tf.layers.batch_normalization(x, axis=4)",
+    "batch_norm_undefined_axis": "tf.layers.batch_normalization(tf.placeholder(tf.float32, [None, None]))",
 }
 
 

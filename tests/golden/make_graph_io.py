@@ -53,6 +53,8 @@ def raw_ops_graph():
         outputs += list(raw.BroadcastGradientArgs(s0=tf.constant([2, 1, 3]), s1=tf.constant([4, 1])))
         outputs += [raw.DynamicStitch(indices=[tf.constant([0, 2]), tf.constant([1])], data=[b[:, 0], b[:1, 1]]),
                     raw.PreventGradient(input=a, message="no"), raw.SoftplusGrad(gradients=a, features=b)]
+        outputs += list(raw.DenseToDenseSetOperation(set1=tf.constant([[1, 2, 3], [4, 4, 5]]),
+                                                     set2=tf.constant([[2, 0, 7], [5, 1, 1]]), set_operation="a-b"))
     return graph, outputs
 
 

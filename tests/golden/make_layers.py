@@ -4,10 +4,10 @@ Needs tf_keras in the reference venv:  ~/tfref/bin/pip install "tf_keras~=2.21.0
 Run:  ~/tfref/bin/python tests/golden/make_layers.py
 Builds the programs of tests/golden/layers_programs.py and writes tests/golden/layers.json, for each program:
 the graph's nodes ([name, op type], before the gradients), the global and trainable variables ([name, shape]),
-the REGULARIZATION_LOSSES ([name, value]), the variables' initial values, each output's name, shape and value, and
-the gradients of the sum of all outputs wrt the trainable variables and the inputs; and the ValueError message of
-each call of layers_programs.ERRORS. Sessions run with grappler's constant folding and arithmetic optimizer off
-(see docs/exactness.md).
+the REGULARIZATION_LOSSES ([name, value]), the UPDATE_OPS' names, the variables' initial values, each output's
+name, shape and value, and the gradients of the sum of all outputs wrt the trainable variables and the inputs; and
+the ValueError message of each call of layers_programs.ERRORS. Sessions run with grappler's constant folding and
+arithmetic optimizer off (see docs/exactness.md).
 """
 import json
 import os
@@ -29,6 +29,7 @@ def record(build):
         inputs, outputs = build(tf)
         nodes = [[op.name, op.type] for op in graph.get_operations()]
         regularization = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
+        update_ops = [op.name for op in tf.get_collection(tf.GraphKeys.UPDATE_OPS)]
         global_vars, trainable = tf.global_variables(), tf.trainable_variables()
         total = tf.add_n([tf.reduce_sum(t) for t in outputs.values()])
         grads = tf.gradients(total, trainable + inputs)
@@ -39,6 +40,7 @@ def record(build):
     return {"nodes": nodes,
             "variables": [[v.name, v.shape.as_list()] for v in global_vars],
             "trainable": [v.name for v in trainable],
+            "update_ops": update_ops,
             "initial": [np.asarray(v).tolist() for v in initial],
             "regularization": [[t.name, float(v)] for t, v in zip(regularization, losses)],
             "outputs": {k: {"name": t.name, "shape": t.shape.as_list(), "value": np.asarray(values[k]).tolist()}

@@ -44,6 +44,7 @@ FILES = [
     ("tensorflow.core.protobuf.trackable_object_graph_pb2", "trackable_object_graph", None, {}, None),
     ("tensorflow.core.protobuf.saved_object_graph_pb2", "saved_object_graph", None, {}, None),
     ("tensorflow.core.protobuf.meta_graph_pb2", "meta_graph", None, {}, None),
+    ("tensorflow.core.protobuf.control_flow_pb2", "control_flow", None, {}, None),
     ("tensorflow.python.training.checkpoint_state_pb2", "checkpoint_state", None, {}, None),
     ("tensorflow.compiler.xla.tsl.protobuf.histogram_pb2", "histogram", None, {}, None),
     ("tensorflow.core.framework.summary_pb2", "summary", None, {}, None),
