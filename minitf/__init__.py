@@ -54,7 +54,11 @@ from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer
                                  uniform_unit_scaling_initializer,
                                  variance_scaling_initializer, zeros_initializer)
 from minitf.ops.image_ops import random_crop
+from minitf.ops.indexing_ops import gather_nd, scatter_nd, sequence_mask
+from minitf.ops.linalg_impl import einsum, norm, tensordot
 from minitf.ops.logging_ops import Print
+from minitf.ops.matrix_ops import (cholesky, diag, diag_part, eye, matrix_band_part, matrix_determinant, matrix_diag,
+                                   matrix_diag_part, matrix_inverse, matrix_set_diag, matrix_solve, trace)
 from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, decode_csv, decode_raw,
                                     parse_example, parse_single_example, parse_single_sequence_example,
                                     string_to_number)
@@ -64,8 +68,12 @@ from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, ran
 from minitf.ops.reader_ops import (FixedLengthRecordReader, IdentityReader, ReaderBase, TextLineReader,
                                    TFRecordReader, WholeFileReader, matching_files, read_file, write_file)
 from minitf.ops.reverse_ops import reverse, reverse_sequence
+from minitf.ops.reverse_ops import reverse as reverse_v2
+from minitf.ops.segment_ops import (argsort, segment_max, segment_mean, segment_min, segment_prod, segment_sum,
+                                    setdiff1d, sort, unique, unique_with_counts, unsorted_segment_max,
+                                    unsorted_segment_mean, unsorted_segment_min, unsorted_segment_prod)
+from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lgamma
 from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
-from minitf.ops.sparse_training_ops import unique
 from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
 from minitf.ops.string_ops import strip as string_strip
 from minitf.ops.script_ops import add_check_numerics_ops, numpy_function, py_func, verify_tensor_all_finite
@@ -80,8 +88,8 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import (data, debugging, image, initializers, layers, losses, metrics, nn, python_io, queue, random,
-                    sparse, strings, summary, train)
+from minitf import (data, debugging, image, initializers, layers, linalg, losses, math, metrics, nn, python_io, queue,
+                    random, sparse, strings, summary, train)
 from minitf.framework import graph_util
 from minitf.platform import app, flags, gfile
 from minitf.platform import tf_logging as logging

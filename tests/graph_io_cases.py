@@ -4,14 +4,15 @@ Shared by tests/golden/make_graph_io.py (run under TensorFlow, writes tests/fixt
 tests/test_graph_io.py (minitf). ``build(tf)`` builds a program in the default graph and returns a ``Run``: what to
 execute on the graph (or on an imported copy of it) to get values both libraries must agree on.
 
-``CASE_SETS`` are the op cases of tests/op_cases.py, nn_cases.py and conv_cases.py, built by ``case_graph`` as
-tests/golden/make_ops.py and make_conv.py build them (the output and its weighted-sum gradients).
+``CASE_SETS`` are the op cases of tests/op_cases.py, nn_cases.py, conv_cases.py and longtail_cases.py, built by
+``case_graph`` as tests/golden/make_ops.py and make_conv.py build them (the output and its weighted-sum gradients).
 """
 import io
 
 import numpy as np
 
 import conv_cases
+import longtail_cases
 import nn_cases
 import op_cases
 
@@ -340,7 +341,7 @@ PROGRAMS = {"small": small, "seed000": seed000, "variable_scopes": variable_scop
             "sampled_losses": sampled_losses, "tensor_arrays": tensor_arrays}
 
 
-CASE_SETS = {"ops": op_cases.CASES, "nn": nn_cases.CASES, "conv": conv_cases.CASES}
+CASE_SETS = {"ops": op_cases.CASES, "nn": nn_cases.CASES, "conv": conv_cases.CASES, "longtail": longtail_cases.CASES}
 
 
 def case_graph(tf, case):

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
+import longtail_cases
 import nn_cases
 import op_cases
 from helpers import golden
@@ -20,9 +21,11 @@ SETS = {
     # stem: (cases, rtol, atol)
     "ops": (op_cases.CASES, 2e-6, 1e-6),
     "nn": (nn_cases.CASES, 1e-5, 1e-5),
+    "longtail": (longtail_cases.CASES, 2e-6, 1e-6),
 }
 GOLDEN = {stem: golden(f"golden/{stem}.npz") for stem in SETS}
 META = {stem: golden(f"golden/{stem}.json") for stem in SETS}
+NODES = {"longtail": golden("golden/longtail_nodes.json")}
 
 
 @pytest.mark.parametrize("stem,name", [(stem, name) for stem, (cases, _, _) in SETS.items() for name in sorted(cases)])
@@ -33,6 +36,8 @@ def test_op_case(stem, name):
     meta = META[stem][name]
     assert out.dtype.name == meta["dtype"]
     assert (out.shape.as_list() if out.shape.ndims is not None else None) == meta["shape"]
+    if stem in NODES:
+        assert [[op.name, op.type] for op in tf.get_default_graph().get_operations()] == NODES[stem][name]
     fetches = {"out": out}
     grads = []
     if xs:

@@ -377,6 +377,7 @@ class Graph(control_flow_graph.GraphControlFlow):
         if control_inputs is None:
             return _ControlDependenciesController(self, None)
         ops = []
+        current = {c for controller in self._control_dependencies_stack for c in controller.control_inputs or ()}
         for c in control_inputs:
             if callable(c) and not isinstance(c, (Tensor, Operation)):
                 c = c()
@@ -387,6 +388,9 @@ class Graph(control_flow_graph.GraphControlFlow):
                 raise TypeError(f"Control input must be Operation or Tensor: {c}")
             if c not in ops:
                 ops.append(c)
+            if c not in current:
+                # TensorFlow marks an op used as a manual control dependency (its GraphDefs carry the attr).
+                c._set_attr("_has_manual_control_dependencies", True)
         return _ControlDependenciesController(self, ops)
 
     def _control_dependencies_for_inputs(self, input_ops):

@@ -87,7 +87,7 @@ def to_numpy(value, dtype=None):
     _check_compatible(value, inferred, dtype)
     if dtype == dtypes.string:
         raise TypeError(f"Expected string, got {_describe(value)} instead.")
-    if not isinstance(value, (np.ndarray, np.generic)):
+    if not isinstance(value, (np.ndarray, np.generic)) and not (inferred.is_integer and dtype.is_integer):
         return np.array(value, dtype=dtype.as_numpy_dtype)  # Python numbers go straight to the wanted precision
     return array.astype(dtype.as_numpy_dtype)
 
@@ -122,11 +122,8 @@ def _check_compatible(value, inferred, wanted):
     }.get(inferred, True)
     if not ok:
         raise TypeError(f"Expected {wanted.name}, got {_describe(value)} instead.")
-    if inferred.is_integer and wanted.is_integer:
-        lo, hi = wanted.min, wanted.max
-        for item in _flatten(value):
-            if not lo <= int(item) <= hi:
-                raise TypeError(f"Expected {wanted.name}, got {_describe(item)} instead: value out of range.")
+    # Python integers outside a narrower integer dtype wrap around, as in TensorFlow (tf.constant(300, tf.uint8)
+    # is 44).
 
 
 def make_tensor_proto(values, dtype=None, shape=None):

@@ -57,7 +57,7 @@ def _filled(value, shape, dtype, name, default_name):
     with ops.name_scope(name, default_name, [shape]) as scope:
         if isinstance(shape, ops.Tensor) or (isinstance(shape, (list, tuple))
                                              and any(isinstance(d, ops.Tensor) for d in shape)):
-            shape_t = stack(shape) if isinstance(shape, (list, tuple)) else shape
+            shape_t = convert_to_tensor(shape, dtype=dtypes.int32)  # a list holding tensors: Pack named `packed`
             return fill(shape_t, constant_op.constant(value, dtype=dtype), name=scope)
         dims = tensor_shape.as_shape(shape).as_list() if not isinstance(shape, int) else [shape]
         if int(np.prod(dims, dtype=np.int64)) < 1000:
@@ -73,16 +73,16 @@ def zeros(shape, dtype=dtypes.float32, name=None):
 
 
 def ones(shape, dtype=dtypes.float32, name=None):
-    return _filled(1, shape, dtype, name, "ones")
+    return _filled(True if dtypes.as_dtype(dtype) == dtypes.bool else 1, shape, dtype, name, "ones")
 
 
 def zeros_like(tensor, dtype=None, name=None, optimize=True):
     with ops.name_scope(name, "zeros_like", [tensor]) as scope:
         x = convert_to_tensor(tensor, name="tensor")
+        if optimize and x.shape.is_fully_defined() and x.dtype != dtypes.variant:
+            return zeros(x.shape.as_list(), dtype or x.dtype.base_dtype, name=scope)
         if dtype is not None and dtypes.as_dtype(dtype) != x.dtype.base_dtype:
             return zeros(shape_internal(x, optimize=optimize), dtype=dtype, name=scope)
-        if optimize and x.shape.is_fully_defined() and x.dtype != dtypes.variant:
-            return zeros(x.shape.as_list(), x.dtype.base_dtype, name=scope)
         return apply_op_1("ZerosLike", [x], {"T": x.dtype.base_dtype}, scope)
 
 
@@ -90,9 +90,7 @@ def ones_like(tensor, dtype=None, name=None, optimize=True):
     with ops.name_scope(name, "ones_like", [tensor]) as scope:
         x = convert_to_tensor(tensor, name="tensor")
         dtype = dtypes.as_dtype(dtype) if dtype is not None else x.dtype.base_dtype
-        if optimize and x.shape.is_fully_defined():
-            return ones(x.shape.as_list(), dtype, name=scope)
-        return ones(shape_internal(x, optimize=optimize), dtype=dtype, name=scope)
+        return ones(shape_internal(x, optimize=optimize), dtype=dtype, name=scope)  # a Fill, also for known shapes
 
 
 def boolean_mask(tensor, mask, name="boolean_mask", axis=None):

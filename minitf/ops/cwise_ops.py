@@ -457,13 +457,13 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
         names = ("start", "limit", "delta")
         if dtype is not None:
             dtype = dtypes.as_dtype(dtype)
-        else:
-            inferred = [v.dtype.base_dtype if isinstance(v, ops.Tensor) else
-                        tensor_util.to_numpy(v).dtype for v in values]
-            order = [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64]
-            dtype = builtins.max((dtypes.as_dtype(d) for d in inferred), key=order.index)
-        tensors = [cast(convert_to_tensor(v, name=n) if not isinstance(v, ops.Tensor) else v, dtype)
+        # Python numbers become tensors of ``dtype`` directly (no Cast), as in TensorFlow.
+        tensors = [v if isinstance(v, ops.Tensor) else convert_to_tensor(v, dtype=dtype, name=n)
                    for v, n in zip(values, names)]
+        if dtype is None:
+            order = [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64]
+            dtype = builtins.max((t.dtype.base_dtype for t in tensors), key=order.index)
+        tensors = [cast(t, dtype) for t in tensors]
         return apply_op_1("Range", tensors, {"Tidx": dtype}, scope)
 
 

@@ -104,8 +104,8 @@ def concat(values, axis, name="concat"):
             for i, v in enumerate(values)]
         axis = axis if isinstance(axis, ops.Tensor) else ops.convert_to_tensor(axis, dtypes.int32, name="axis")
         dtype = tensors[0].dtype.base_dtype
-        return apply_op_1("ConcatV2", tensors + [axis], {"N": len(tensors), "T": dtype, "Tidx": dtypes.int32},
-                          scope)
+        return apply_op_1("ConcatV2", tensors + [axis], {"N": len(tensors), "T": dtype,
+                                                         "Tidx": axis.dtype.base_dtype}, scope)
 
 
 def _pack_infer(op):

@@ -286,10 +286,7 @@ def _add_grad(op, grad):
     x, y = op.inputs
     if _shapes_fully_defined_and_equal(x, y, grad):
         return grad, grad
-    (sx, rx, must_x), (sy, ry, must_y) = _smart_broadcast_gradient_args(x, y)
-    gx = array_ops.reshape(math_ops.reduce_sum(grad, rx), sx) if must_x else grad
-    gy = array_ops.reshape(math_ops.reduce_sum(grad, ry), sy) if must_y else grad
-    return gx, gy
+    return _reduce_gradient_args(x, y, grad, grad)
 
 
 @RegisterGradient("Sub")
@@ -297,10 +294,7 @@ def _sub_grad(op, grad):
     x, y = op.inputs
     if _shapes_fully_defined_and_equal(x, y, grad):
         return grad, -grad
-    (sx, rx, must_x), (sy, ry, must_y) = _smart_broadcast_gradient_args(x, y)
-    gx = array_ops.reshape(math_ops.reduce_sum(grad, rx), sx) if must_x else grad
-    gy = array_ops.reshape(math_ops.reduce_sum(-grad, ry), sy) if must_y else -grad
-    return gx, gy
+    return _reduce_gradient_args(x, y, grad, -grad)
 
 
 @RegisterGradient("Mul")

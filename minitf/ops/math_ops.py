@@ -126,7 +126,7 @@ def _reduction_dims(x, axis):
     if axis is not None:
         return axis
     rank = x.shape.ndims
-    if rank is not None:
+    if rank:  # as TensorFlow's _ReductionDims: a scalar (rank 0) takes the range(0, Rank) path too
         return constant_op.constant(np.arange(rank, dtype=np.int32))
     return range_(0, array_ops.rank(x), 1)
 
@@ -145,7 +145,10 @@ def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices=None,
     if isinstance(axis_t, (list, tuple)) and not axis_t:
         axis_t = np.zeros([0], dtype=np.int32)
     attrs = {"keep_dims": keepdims, "T": x.dtype.base_dtype, "Tidx": _index_dtype(axis_t)}
-    return apply_op_1(op_type, [x, axis_t], attrs, name)
+    output = apply_op_1(op_type, [x, axis_t], attrs, name)
+    if axis is None and not keepdims and not output.shape.is_fully_defined():
+        output.set_shape([])  # a reduction over every axis is a scalar, whatever the rank (TF's _may_reduce_to_scalar)
+    return output
 
 
 def _index_dtype(value):

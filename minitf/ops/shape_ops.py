@@ -78,11 +78,14 @@ def placeholder(dtype, shape=None, name=None):
 
 
 def placeholder_with_default(input, shape, name=None):  # noqa: A002
-    x = convert_to_tensor(input)
-    shape = tensor_shape.as_shape(shape)
-    if not shape.is_compatible_with(x.shape):
-        raise ValueError(f"Shapes {shape} and {x.shape} are incompatible")
-    return apply_op_1("PlaceholderWithDefault", [x], {"dtype": x.dtype.base_dtype, "shape": shape}, name)
+    """``tf.placeholder_with_default``; a Python ``input`` becomes ``PlaceholderWithDefault/input``."""
+    graph = ops._graph_of([input]) or ops.get_default_graph()
+    with graph.as_default(), graph.name_scope(name or "PlaceholderWithDefault") as scope:
+        x = convert_to_tensor(input, name="input")
+        shape = tensor_shape.as_shape(shape)
+        if not shape.is_compatible_with(x.shape):
+            raise ValueError(f"Shapes {shape} and {x.shape} are incompatible")
+        return apply_op_1("PlaceholderWithDefault", [x], {"dtype": x.dtype.base_dtype, "shape": shape}, scope)
 
 
 def identity(input, name=None):  # noqa: A002
@@ -170,12 +173,19 @@ def shape_n(input, out_type=dtypes.int32, name=None):  # noqa: A002
     return list(op.outputs)
 
 
-def shape_internal(input, name=None, optimize=True, out_type=dtypes.int32):  # noqa: A002
-    if optimize:
-        return shape(input, name, out_type)
-    x = convert_to_tensor(input)
-    return apply_op_1("Shape", [x], {"T": x.dtype.base_dtype, "out_type": dtypes.as_dtype(out_type)},
-                      name)
+def shape_internal(input, name=None, optimize=True, out_type=None):  # noqa: A002
+    """TensorFlow's ``array_ops.shape_internal``: with ``optimize`` a fully known shape is a Const, named
+    ``Shape/shape_as_tensor`` when ``out_type`` is None (TensorShape's conversion); else a Shape op (int32)."""
+    with ops.name_scope(name, "Shape", [input]) as scope:
+        x = convert_to_tensor(input)
+        if optimize and x.shape.is_fully_defined():
+            if out_type is None:
+                dims = x.shape.as_list()
+                dtype = dtypes.int64 if any(d >= 2 ** 31 for d in dims) else dtypes.int32
+                return constant_op.constant(dims, dtype=dtype, name="shape_as_tensor")
+            return constant_op.constant(x.shape.as_list(), dtype=dtypes.as_dtype(out_type), name=scope)
+        out_type = dtypes.int32 if out_type is None else dtypes.as_dtype(out_type)
+        return apply_op_1("Shape", [x], {"T": x.dtype.base_dtype, "out_type": out_type}, scope)
 
 
 def size(input, name=None, out_type=dtypes.int32):  # noqa: A002

@@ -4,7 +4,7 @@ import builtins
 
 import numpy as np
 
-from minitf.framework import dtypes, ops, tensor_util
+from minitf.framework import dtypes, errors, ops, tensor_util
 from minitf.framework.op_def_lib import apply_op_1, invalid_argument, no_gradient, pure, pure_with_attrs, register, same_as_input
 from minitf.ops import cwise_ops
 from minitf.ops.join_ops import stack
@@ -195,21 +195,15 @@ def _strided_slice_kernel(op):
 
 
 def _strided_slice_static_value(op):
-    """A 1-D strided slice (begin and end masks only) of a static vector, as TensorFlow's shape inference sees it."""
-    value = tensor_util.constant_value(op.inputs[0])
-    if value is None or np.ndim(value) != 1:
+    """The slice of a constant (``tf.shape(x)[axis]`` of a known shape), as TensorFlow's shape inference
+    evaluates such small constant subgraphs."""
+    values = [tensor_util.constant_value(t) for t in op.inputs]
+    if any(v is None for v in values) or values[0].size > 1000:
         return None
-    begin, end, strides = (tensor_util.constant_value(t) for t in op.inputs[1:])
-    if begin is None or end is None or strides is None or np.size(begin) != 1:
+    try:
+        return _strided_slice_kernel(op)(*values)
+    except (ValueError, IndexError, errors.OpError):
         return None
-    if any(op.get_attr(m) for m in ("ellipsis_mask", "new_axis_mask")):
-        return None
-    b, e, st = int(np.reshape(begin, -1)[0]), int(np.reshape(end, -1)[0]), int(np.reshape(strides, -1)[0])
-    if op.get_attr("shrink_axis_mask") & 1:
-        return np.asarray(value)[b]
-    b = None if op.get_attr("begin_mask") & 1 else b
-    e = None if op.get_attr("end_mask") & 1 else e
-    return np.asarray(value)[b:e:st]
 
 
 def _strided_slice_static_shape(op):

@@ -1,12 +1,11 @@
 """Sparse updates for IndexedSlices gradients, as TensorFlow's training_ops: ``SparseApply<X>`` (Momentum, Adagrad,
 RMSProp, CenteredRMSProp, Adadelta) apply the dense update rule of ``Apply<X>`` to the rows ``indices`` of the
-variable and its slots only; and ``Unique`` (``tf.unique``), with which optimizers sum a gradient's duplicate rows
-first. Each op's inputs are its dense op's with ``indices`` after ``grad``.
+variable and its slots only (optimizers first sum a gradient's duplicate rows with ``tf.unique``, in segment_ops).
+Each op's inputs are its dense op's with ``indices`` after ``grad``.
 """
 
 import numpy as np
 
-from minitf.framework import dtypes, ops, tensor_shape
 from minitf.framework.op_def_lib import apply_op, invalid_argument, no_gradient, register
 from minitf.ops import state_ops
 
@@ -82,37 +81,3 @@ def sparse_apply(op_type, inputs, attrs, name=None):
     indices = inputs[_SPARSE_APPLY_OPS[op_type][2].index("indices")]
     attrs = {"T": grad.dtype.base_dtype, "Tindices": indices.dtype.base_dtype, **attrs}
     return apply_op(op_type, inputs, attrs, name)._outputs[0]
-
-
-def _unique_kernel(op, state):
-    out_idx = dtypes.as_dtype(op.get_attr("out_idx")).as_numpy_dtype
-
-    def kernel(x):
-        if x.ndim != 1:
-            raise invalid_argument("unique expects a 1D vector.")
-        _, first, inverse = np.unique(x, return_index=True, return_inverse=True)
-        order = np.argsort(first, kind="stable")  # values in order of first appearance, as TensorFlow
-        rank = np.empty_like(order)
-        rank[order] = np.arange(order.size)
-        return x[np.sort(first)], rank[inverse.reshape(-1)].astype(out_idx)
-    return kernel
-
-
-def _unique_infer(op):
-    x = op.inputs[0]
-    x.shape.with_rank(1)
-    return [(x.dtype.base_dtype, tensor_shape.TensorShape([None])),
-            (dtypes.as_dtype(op.get_attr("out_idx")), x.shape)]
-
-
-register("Unique", _unique_infer, _unique_kernel, input_names=("x",), attr_defaults={"out_idx": dtypes.int32})
-no_gradient("Unique")
-
-
-def unique(x, out_idx=dtypes.int32, name=None):
-    """``tf.unique``: (the distinct values of the vector ``x`` in order of appearance, each element's position
-    among them)."""
-    with ops.name_scope(name, "Unique") as scope:
-        x = ops.convert_to_tensor(x, name="x")
-        return tuple(apply_op("Unique", [x], {"T": x.dtype.base_dtype, "out_idx": dtypes.as_dtype(out_idx)},
-                              scope)._outputs)

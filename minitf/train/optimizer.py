@@ -2,7 +2,7 @@
 
 from minitf.framework import dtypes, ops
 from minitf.framework.indexed_slices import IndexedSlices, convert_to_tensor_or_indexed_slices
-from minitf.ops import (array_ops, control_flow_ops, gradients, init_ops, math_ops, sparse_training_ops, state_ops,
+from minitf.ops import (array_ops, control_flow_ops, gradients, init_ops, math_ops, segment_ops, state_ops,
                         variable_scope, variables)
 
 
@@ -124,7 +124,7 @@ class Optimizer:
 
     def _apply_sparse_duplicate_indices(self, grad, var):
         """``_apply_sparse`` on the gradient with its duplicate rows summed (Unique and UnsortedSegmentSum)."""
-        unique_indices, new_index_positions = sparse_training_ops.unique(grad.indices)
+        unique_indices, new_index_positions = segment_ops.unique(grad.indices)
         summed_values = array_ops.unsorted_segment_sum(grad.values, new_index_positions,
                                                        array_ops.shape(unique_indices)[0])
         return self._apply_sparse(IndexedSlices(summed_values, unique_indices, grad.dense_shape), var)

@@ -3,6 +3,8 @@
 Run with the reference venv:
     ~/tfref/bin/python tests/golden/make_ops.py                 # tests/op_cases.py -> tests/golden/ops.{npz,json}
     ~/tfref/bin/python tests/golden/make_ops.py nn_cases nn     # tests/nn_cases.py -> tests/golden/nn.{npz,json}
+    ~/tfref/bin/python tests/golden/make_ops.py longtail_cases longtail nodes
+                                    # also records each case's forward graph in tests/golden/longtail_nodes.json
 """
 import importlib
 import json
@@ -19,11 +21,13 @@ from op_cases import data  # noqa: E402
 
 MODULE, STEM = sys.argv[1:3] if len(sys.argv) > 2 else ("op_cases", "ops")
 CASES = importlib.import_module(MODULE).CASES
+NODES = sys.argv[3:] == ["nodes"]
 
-arrays, meta = {}, {}
+arrays, meta, nodes = {}, {}, {}
 for name, case in CASES.items():
     tf.reset_default_graph()
     out, xs = case(tf)
+    nodes[name] = [[op.name, op.type] for op in tf.get_default_graph().get_operations()]
     fetches = {"out": out}
     grads = []
     if xs:
@@ -40,4 +44,7 @@ for name, case in CASES.items():
 np.savez_compressed(os.path.join(HERE, STEM + ".npz"), **arrays)
 with open(os.path.join(HERE, STEM + ".json"), "w") as f:
     json.dump(meta, f, indent=1, sort_keys=True)
+if NODES:
+    with open(os.path.join(HERE, STEM + "_nodes.json"), "w") as f:
+        json.dump(nodes, f, indent=0, sort_keys=True)
 print("recorded", len(meta), "cases")

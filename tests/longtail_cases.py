@@ -1,0 +1,102 @@
+"""Cases for the less common TF1 ops (special functions, scans, coordinate indexing, linear algebra ...), shared by
+tests/golden/make_ops.py (run under TensorFlow) and tests/test_ops.py (minitf); same format as tests/op_cases.py.
+tests/golden/longtail_nodes.json also records each case's forward graph (node names and op types)."""
+import numpy as np
+
+from op_cases import _v, data, unary
+
+
+def _wellconditioned(tf, n, seed=0, batch=()):
+    a = data(*batch, n, n, seed=seed) + 4 * np.eye(n, dtype=np.float32)
+    return tf.constant(a)
+
+
+def _spd(tf, n):
+    a = data(n, n, seed=5)
+    return tf.constant((a @ a.T + n * np.eye(n)).astype(np.float32))
+
+
+def _int(tf, values):
+    return tf.constant(np.asarray(values, dtype=np.int32))
+
+
+CASES = {
+    "erf": unary("erf"), "erfc": unary("erfc"), "lgamma": unary("lgamma", 0.3, 4.0),
+    "digamma": lambda tf: (tf.digamma(_v(tf, 3, 4, low=0.3, high=4.0)), []),
+    "cumsum": lambda tf: (lambda x: (tf.cumsum(x, axis=1), [x]))(_v(tf, 3, 4)),
+    "cumsum_excl_rev": lambda tf: (lambda x: (tf.cumsum(x, 0, exclusive=True, reverse=True), [x]))(_v(tf, 3, 4)),
+    "cumsum_int": lambda tf: (tf.cumsum(_int(tf, [[1, 2, 3], [4, 5, 6]]), -1, exclusive=True), []),
+    "cumprod": lambda tf: (lambda x: (tf.cumprod(x), [x]))(_v(tf, 3, 4, low=0.5, high=2.0)),
+    "cumprod_excl_rev": lambda tf: (lambda x: (tf.cumprod(x, 1, exclusive=True, reverse=True), [x]))(
+        _v(tf, 3, 4, low=0.5, high=2.0)),
+    "gather_nd": lambda tf: (lambda x: (tf.gather_nd(x, [[1, 2], [0, 0], [1, 2]]), [x]))(_v(tf, 3, 4)),
+    "gather_nd_slices": lambda tf: (lambda x: (tf.gather_nd(x, [[[1], [0]], [[2], [2]]]), [x]))(_v(tf, 3, 4, 2)),
+    "scatter_nd": lambda tf: (lambda u: (tf.scatter_nd([[1], [3], [1]], u, [5, 3]), [u]))(_v(tf, 3, 3)),
+    "scatter_nd_scalars": lambda tf: (lambda u: (tf.scatter_nd([[0, 1], [2, 2]], u, tf.constant([3, 4])), [u]))(
+        _v(tf, 2)),
+    "sequence_mask": lambda tf: (tf.sequence_mask([1, 3, 2]), []),
+    "sequence_mask_maxlen": lambda tf: (tf.sequence_mask(_int(tf, [[1, 0], [4, 2]]), 5, dtype=tf.float32), []),
+    "reverse_v2": lambda tf: (lambda x: (tf.reverse_v2(x, [0, -1]), [x]))(_v(tf, 2, 3, 4)),
+    "eye": lambda tf: (tf.eye(3), []),
+    "eye_rect_batch": lambda tf: (tf.eye(2, 4, batch_shape=[2], dtype=tf.int32), []),
+    "diag": lambda tf: (lambda x: (tf.diag(x), [x]))(_v(tf, 2, 3)),
+    "diag_part": lambda tf: (lambda x: (tf.diag_part(x), [x]))(_v(tf, 3, 3)),
+    "matrix_diag": lambda tf: (lambda x: (tf.matrix_diag(x), [x]))(_v(tf, 2, 3)),
+    "matrix_diag_part": lambda tf: (lambda x: (tf.matrix_diag_part(x), [x]))(_v(tf, 2, 3, 4)),
+    "matrix_set_diag": lambda tf: (lambda x, d: (tf.matrix_set_diag(x, d), [x, d]))(_v(tf, 2, 4, 3, seed=1),
+                                                                                  _v(tf, 2, 3, seed=2)),
+    "band_part_upper": lambda tf: (lambda x: (tf.matrix_band_part(x, 0, -1), [x]))(_v(tf, 4, 4)),
+    "band_part_band": lambda tf: (lambda x: (tf.matrix_band_part(x, 1, 2), [x]))(_v(tf, 2, 4, 5)),
+    "matrix_inverse": lambda tf: (lambda x: (tf.matrix_inverse(x), [x]))(_wellconditioned(tf, 3)),
+    "matrix_inverse_adjoint": lambda tf: (lambda x: (tf.matrix_inverse(x, adjoint=True), [x]))(
+        _wellconditioned(tf, 3, batch=(2,))),
+    "matrix_determinant": lambda tf: (lambda x: (tf.matrix_determinant(x), [x]))(
+        _wellconditioned(tf, 3, batch=(2,))),
+    "matrix_solve": lambda tf: (lambda a, b: (tf.matrix_solve(a, b), [a, b]))(_wellconditioned(tf, 3),
+                                                                             _v(tf, 3, 2, seed=3)),
+    "matrix_solve_adjoint": lambda tf: (lambda a, b: (tf.matrix_solve(a, b, adjoint=True), [a, b]))(
+        _wellconditioned(tf, 3), _v(tf, 3, 2, seed=3)),
+    "cholesky": lambda tf: (tf.cholesky(_spd(tf, 4)), []),
+    "trace": lambda tf: (lambda x: (tf.trace(x), [x]))(_v(tf, 2, 3, 3)),
+    "tensordot_int": lambda tf: (lambda a, b: (tf.tensordot(a, b, 1), [a, b]))(_v(tf, 2, 3, 4, seed=1),
+                                                                              _v(tf, 4, 5, seed=2)),
+    "tensordot_axes": lambda tf: (lambda a, b: (tf.tensordot(a, b, [[1, 0], [0, 2]]), [a, b]))(
+        _v(tf, 2, 3, 4, seed=1), _v(tf, 3, 5, 2, seed=2)),
+    "tensordot_unknown_batch": lambda tf: (lambda a, b: (tf.reshape(tf.tensordot(
+        tf.placeholder_with_default(a, [None, 4]), b, [[1], [0]]), [3, 2]), [a, b]))(_v(tf, 3, 4, seed=1),
+                                                                            _v(tf, 4, 2, seed=2)),
+    "norm": lambda tf: (lambda x: (tf.norm(x), [x]))(_v(tf, 3, 4)),
+    "norm_axis": lambda tf: (lambda x: (tf.norm(x, axis=1, keepdims=True), [x]))(_v(tf, 3, 4)),
+    "norm_ord1": lambda tf: (lambda x: (tf.norm(x, ord=1, axis=0), [x]))(_v(tf, 3, 4)),
+    "norm_inf_matrix": lambda tf: (lambda x: (tf.norm(x, ord=np.inf, axis=[-2, -1]), [x]))(_v(tf, 2, 3, 4)),
+    "norm_p3": lambda tf: (lambda x: (tf.norm(x, ord=3), [x]))(_v(tf, 3, 4, low=0.5, high=2.0)),
+    "einsum_matmul": lambda tf: (lambda a, b: (tf.einsum("ij,jk->ik", a, b), [a, b]))(_v(tf, 2, 3, seed=1),
+                                                                                      _v(tf, 3, 4, seed=2)),
+    "einsum_batch": lambda tf: (lambda a, b: (tf.einsum("bij,bkj->bik", a, b), [a, b]))(
+        _v(tf, 2, 2, 3, seed=1), _v(tf, 2, 4, 3, seed=2)),
+    "einsum_transpose": lambda tf: (lambda a: (tf.einsum("ijk->kij", a), [a]))(_v(tf, 2, 3, 4)),
+    "einsum_reduce": lambda tf: (tf.einsum("ij->i", _v(tf, 2, 3)), []),
+    "segment_sum": lambda tf: (lambda x: (tf.reshape(tf.segment_sum(x, [0, 0, 1, 3]), [4, 2]), [x]))(_v(tf, 4, 2)),
+    "segment_mean": lambda tf: (lambda x: (tf.reshape(tf.segment_mean(x, [0, 0, 0, 2]), [3, 2]), [x]))(_v(tf, 4, 2)),
+    "segment_max": lambda tf: (lambda x: (tf.reshape(tf.segment_max(x, [0, 1, 1, 3]), [4, 2]), [x]))(_v(tf, 4, 2)),
+    "segment_min": lambda tf: (lambda x: (tf.reshape(tf.segment_min(x, [0, 0, 1, 1]), [2, 3]), [x]))(_v(tf, 4, 3)),
+    "segment_prod": lambda tf: (lambda x: (tf.reshape(tf.segment_prod(x, [0, 0, 1, 2]), [3, 2]), [x]))(_v(tf, 4, 2)),
+    "segment_prod_zeros": lambda tf: (lambda x: (tf.reshape(tf.segment_prod(
+        x * tf.constant([[0.0], [1.0], [0.0], [0.0]]), [0, 0, 1, 1]), [2, 2]), [x]))(_v(tf, 4, 2)),
+    "unsorted_segment_max": lambda tf: (lambda x: (tf.unsorted_segment_max(x, [2, 0, 2, -1], 4), [x]))(_v(tf, 4, 3)),
+    "unsorted_segment_min": lambda tf: (lambda x: (tf.unsorted_segment_min(x, [[1, 0], [1, 1]], 3), [x]))(
+        _v(tf, 2, 2, 3)),
+    "unsorted_segment_prod": lambda tf: (tf.unsorted_segment_prod(_v(tf, 4, 3), [2, 0, 2, 1], 4), []),
+    "unsorted_segment_mean": lambda tf: (lambda x: (tf.unsorted_segment_mean(x, [2, 0, 2, 1], 4), [x]))(
+        _v(tf, 4, 3)),
+    "unique": lambda tf: (tf.unique(_int(tf, [4, 1, 4, 2, 1, 7]))[0], []),
+    "unique_idx": lambda tf: (tf.unique(_int(tf, [4, 1, 4, 2, 1, 7]), out_idx=tf.int64)[1], []),
+    "unique_counts": lambda tf: (tf.unique_with_counts(tf.constant([3.0, 1.0, 3.0, 3.0]))[2], []),
+    "setdiff1d": lambda tf: (tf.setdiff1d([5, 1, 3, 1, 8], [1, 8])[0], []),
+    "setdiff1d_idx": lambda tf: (tf.setdiff1d([5, 1, 3, 1, 8], [1, 8])[1], []),
+    "sort": lambda tf: (lambda x: (tf.sort(x), [x]))(_v(tf, 3, 4)),
+    "sort_axis0_desc": lambda tf: (lambda x: (tf.sort(x, axis=0, direction="DESCENDING"), [x]))(_v(tf, 3, 4)),
+    "sort_int": lambda tf: (tf.sort(_int(tf, [3, -1, 2, 2])), []),
+    "argsort": lambda tf: (tf.argsort(_v(tf, 3, 4), axis=1), []),
+    "argsort_axis0": lambda tf: (tf.argsort(_int(tf, [[3, 1], [1, 1], [2, 5]]), axis=0, direction="DESCENDING"), []),
+}

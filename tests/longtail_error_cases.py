@@ -1,0 +1,48 @@
+"""Bad input to the long-tail ops, shared by tests/golden/make_longtail_errors.py (TensorFlow) and
+tests/test_longtail.py (minitf): each case builds and runs a graph; the golden records the error class (or "ok").
+Also the program whose control-dependency attrs tests/golden/make_graph_attrs.py records."""
+import numpy as np
+
+CASES = {
+    "gather_nd_out_of_range": lambda tf: tf.gather_nd(tf.zeros([3, 4]), [[0, 1], [5, 0]]),
+    "scatter_nd_out_of_range": lambda tf: tf.scatter_nd([[7]], [1.0], [3]),
+    "matrix_inverse_singular": lambda tf: tf.matrix_inverse(tf.zeros([2, 2])),
+    "matrix_solve_singular": lambda tf: tf.matrix_solve(tf.zeros([2, 2]), tf.ones([2, 1])),
+    "segment_ids_decreasing": lambda tf: tf.segment_sum([1.0, 2.0], [1, 0]),
+    "unsorted_segment_id_too_large": lambda tf: tf.unsorted_segment_max([1.0, 2.0], [0, 3], 2),
+    "cumsum_axis_out_of_range": lambda tf: tf.cumsum(tf.placeholder_with_default([1.0], None), 3),
+    "tensordot_axes_mismatch": lambda tf: tf.tensordot(tf.zeros([2, 3]), tf.zeros([3, 2]), [[0], [0, 1]]),
+    "einsum_rank_mismatch": lambda tf: tf.einsum("ij,jk->ik", tf.zeros([2, 3, 1]), tf.zeros([3, 2])),
+    "gather_nd_depth_too_large": lambda tf: tf.gather_nd(tf.zeros([3]), [[0, 1]]),
+    "erf_of_int": lambda tf: tf.erf(tf.constant([1, 2])),
+    "sort_axis_tensor": lambda tf: tf.sort([3.0, 1.0], axis=tf.placeholder(tf.int32, [])),
+    # TensorFlow leaves the upper triangle of a failed factorisation uninitialised: compare the NaNs below it.
+    "cholesky_not_positive_definite": lambda tf: tf.is_nan(tf.matrix_band_part(tf.cholesky(tf.constant(
+        [[[1.0, 2.0], [2.0, 1.0]], [[4.0, 2.0], [2.0, 3.0]]])), -1, 0)),
+    "constant_int_wraps": lambda tf: tf.constant(np.int64(300) * 0 + 300, tf.uint8) * tf.constant(1, tf.uint8),
+}
+
+
+def run(tf, case):
+    """The error class name a case raises (at construction or at run time), or ("ok", value)."""
+    tf.reset_default_graph()
+    try:
+        out = case(tf)
+        with tf.Session() as sess:
+            return "ok", np.asarray(sess.run(out)).tolist()
+    except Exception as e:  # noqa: BLE001 -- the class is what is compared
+        return type(e).__name__, None
+
+
+def manual_control_dependencies_program(tf):
+    """Control dependencies set by hand, by tf.group, by tf.tuple inside gradients and by an optimizer."""
+    v = tf.Variable([1.0, 2.0], name="v")
+    w = tf.Variable([0.5, 0.5], name="w")
+    a = tf.assign(v, [3.0, 4.0])
+    with tf.control_dependencies([a]):
+        tf.identity(v, name="c")
+        with tf.control_dependencies([a]):  # already a control input here: not marked again
+            tf.no_op(name="n")
+    tf.group(a, tf.assign_add(w, [1.0, 1.0]), name="grp")
+    tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(v * w))
+    tf.global_variables_initializer()
