@@ -60,9 +60,10 @@ def programs(checkout):
 
 
 def _last_error_line(stderr):
+    """The exception line of a traceback: the last line that is not indented."""
     lines = [line for line in stderr.strip().splitlines() if line.strip()]
     for line in reversed(lines):
-        if not line.startswith((" ", "\t")) and ("Error" in line or "Exception" in line or ":" in line):
+        if not line.startswith((" ", "\t")):
             return line.strip()
     return lines[-1].strip() if lines else ""
 
