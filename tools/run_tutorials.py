@@ -81,8 +81,11 @@ def run_program(path, mnist_source, timeout, pythonpath=None):
         try:
             result = subprocess.run([sys.executable, "-m", "minitf", path], cwd=work, env=env, capture_output=True,
                                     text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return "timeout", timeout, f"still running after {timeout} s"
+        except subprocess.TimeoutExpired as e:
+            output = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+            last = [line for line in output.splitlines() if line.strip()][-1:]
+            return "timeout", timeout, f"still running after {timeout} s" + (f"; last output: {last[0]}" if last
+                                                                            else "")
         seconds = time.monotonic() - start
         if result.returncode == 0:
             return "ok", seconds, ""
