@@ -60,9 +60,10 @@ def programs(checkout):
 
 
 def _last_error_line(stderr):
+    """The exception line of a traceback: the last line that is not indented."""
     lines = [line for line in stderr.strip().splitlines() if line.strip()]
     for line in reversed(lines):
-        if not line.startswith((" ", "\t")) and ("Error" in line or "Exception" in line or ":" in line):
+        if not line.startswith((" ", "\t")):
             return line.strip()
     return lines[-1].strip() if lines else ""
 
@@ -80,8 +81,11 @@ def run_program(path, mnist_source, timeout, pythonpath=None):
         try:
             result = subprocess.run([sys.executable, "-m", "minitf", path], cwd=work, env=env, capture_output=True,
                                     text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return "timeout", timeout, f"still running after {timeout} s"
+        except subprocess.TimeoutExpired as e:
+            output = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+            last = [line for line in output.splitlines() if line.strip()][-1:]
+            return "timeout", timeout, f"still running after {timeout} s" + (f"; last output: {last[0]}" if last
+                                                                            else "")
         seconds = time.monotonic() - start
         if result.returncode == 0:
             return "ok", seconds, ""

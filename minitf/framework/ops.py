@@ -360,13 +360,15 @@ class Graph(control_flow_graph.GraphControlFlow):
         finally:
             self._device_stack.pop()
 
-    def _current_device(self, op_name):
+    def _current_device(self, op):
+        """The device of a new op: the innermost ``device`` block's string, or what a device function returns when
+        given the op (as TensorFlow calls it, once the op exists)."""
         device = ""
         for spec in self._device_stack:
             if spec is None:
                 device = ""
             elif callable(spec):
-                device = spec(op_name) or ""
+                device = spec(op) or ""
             else:
                 device = str(spec)
         return device
@@ -425,8 +427,7 @@ class Graph(control_flow_graph.GraphControlFlow):
                                  f"('{op_name}').")
         input_ops = {t._op for t in inputs}
         control_inputs = self._control_dependencies_for_inputs(input_ops)
-        op = Operation(self, op_type, op_name, inputs, dict(attrs) if attrs else {}, control_inputs,
-                       self._current_device(op_name))
+        op = Operation(self, op_type, op_name, inputs, dict(attrs) if attrs else {}, control_inputs, "")
         if op_type in self._gradient_override_map:
             op._attrs["_gradient_op_type"] = self._gradient_override_map[op_type]
         try:
@@ -438,6 +439,7 @@ class Graph(control_flow_graph.GraphControlFlow):
                                          if t.shape.as_tuple() is not None else "?" for t in inputs)
                              + ".") from None
         op._outputs = tuple(Tensor(op, i, dt, shape) for i, (dt, shape) in enumerate(specs))
+        op._device = self._current_device(op)
         self._add_op(op)
         self._add_op_to_control_flow_context(op)  # inside tf.cond / tf.while_loop, the context rewires inputs
         return op

@@ -93,5 +93,17 @@ def sum_grad_unknown_rank(tf):
                     [v.tolist() for v in sess.run([y, grad], {x: [[1.0, 2.0]]})]]
 
 
-PROGRAMS = {"strings": strings, "switches": switches, "aliases": aliases, "integer_labels": integer_labels,
+def device_function(tf):
+    """A device function gets the new op, as the multi-GPU tutorials' assign_to_device expects."""
+    def place(op):
+        node_def = op if isinstance(op, tf.NodeDef) else op.node_def
+        return "/cpu:0" if node_def.op == "Const" else "/device:CPU:1"
+    with tf.Graph().as_default():
+        with tf.device(place):
+            a = tf.constant(1.0, name="a")
+            b = a * 2
+        return [a.op.device, b.op.device, b.op.name]
+
+
+PROGRAMS = {"device_function": device_function, "strings": strings, "switches": switches, "aliases": aliases, "integer_labels": integer_labels,
             "sum_grad_unknown_rank": sum_grad_unknown_rank}
