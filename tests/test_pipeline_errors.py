@@ -97,3 +97,13 @@ def test_truncated_fixed_length_file(tmp_path):
         with tf.Session() as sess:
             with pytest.raises(tf.errors.InvalidArgumentError, match="which is not an exact multiple of the record"):
                 sess.run(next_record)
+
+
+def test_batch_larger_than_the_queue_capacity():
+    """tf.train.batch(batch_size=50) keeps its default capacity 32: the dequeue takes elements as they arrive, as
+    TensorFlow's does (fully_connected_preloaded.py with --batch_size 50 hung before)."""
+    with tf.Graph().as_default():
+        value = tf.train.range_input_producer(100, num_epochs=1, shuffle=False).dequeue()
+        batch = tf.train.batch([value], 50)
+        batches, error = run_pipeline(batch)
+    assert [b.tolist() for b in batches] == [list(range(50)), list(range(50, 100))] and error is None
