@@ -102,3 +102,15 @@ def test_tensorflow_meta_graph_renders_and_networkx_has_edges():
 def test_graph_shows_itself_as_svg_in_jupyter():
     svg = _seed000_scoped_graph()._repr_svg_()
     assert svg is None if shutil.which("dot") is None else svg.lstrip().startswith("<?xml")
+
+
+def test_queues_readers_and_iterators_are_drawn_as_input_resources():
+    with tf.Graph().as_default() as graph:
+        names = tf.train.string_input_producer(["a.tfrecords"])
+        _, value = tf.TFRecordReader().read(names)
+        tf.train.shuffle_batch([value], 4, capacity=20, min_after_dequeue=5)
+        tf.data.Dataset.range(3).make_one_shot_iterator().get_next()
+        source = graph_export.to_dot(graph).source
+    for name in ("input_producer", "TFRecordReaderV2", "shuffle_batch/random_shuffle_queue", "OneShotIterator"):
+        assert re.search(r'"?%s"? \[[^\]]*shape=cds' % re.escape(name), source), name
+    assert not re.search(r'"?ReaderReadV2"? \[[^\]]*shape=cds', source)
