@@ -124,3 +124,15 @@ def test_without_dot_a_notebook_says_how_to_get_pictures(monkeypatch):
     assert message.startswith(f"<p>A graph of {len(graph.get_operations())} ops: graphviz&#x27;s &#x27;dot&#x27; "
                               "program is not installed") and "apt-get install graphviz" in message
     assert repr(graph_export.show(graph)).startswith(f"<graph of {len(graph.get_operations())} ops; graphviz")
+
+
+def test_queues_readers_and_iterators_are_drawn_as_input_resources():
+    with tf.Graph().as_default() as graph:
+        names = tf.train.string_input_producer(["a.tfrecords"])
+        _, value = tf.TFRecordReader().read(names)
+        tf.train.shuffle_batch([value], 4, capacity=20, min_after_dequeue=5)
+        tf.data.Dataset.range(3).make_one_shot_iterator().get_next()
+        source = graph_export.to_dot(graph).source
+    for name in ("input_producer", "TFRecordReaderV2", "shuffle_batch/random_shuffle_queue", "OneShotIterator"):
+        assert re.search(r'"?%s"? \[[^\]]*shape=cds' % re.escape(name), source), name
+    assert not re.search(r'"?ReaderReadV2"? \[[^\]]*shape=cds', source)

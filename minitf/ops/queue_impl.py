@@ -141,13 +141,21 @@ class Queue:
                 "shapes.")
         if n < 0:
             raise errors.InvalidArgumentError(None, None, f"DequeueMany requested {n} < 0 elements")
+        taken = []
         with self._cond:
-            while not self._can_take(n):
+            while not self._can_take(n - len(taken)):
                 if self.closed:
-                    n = self._closed_short(n, allow_smaller)
+                    if not (allow_smaller and taken and not self.size()):
+                        taken.extend(self._pop() for _ in range(self._closed_short(n - len(taken), allow_smaller)))
                     break
+                if self.size() >= self.capacity and self._can_take(1):
+                    # A batch larger than the queue: take elements as they come, as TensorFlow's kernels do.
+                    taken.append(self._pop())
+                    self._cond.notify_all()
+                    continue
                 self._wait(deadline, "Dequeue operation was cancelled")
-            taken = [self._pop() for _ in range(n)]
+            else:
+                taken.extend(self._pop() for _ in range(n - len(taken)))
             self._cond.notify_all()
         return self._batch(taken, len(self.dtypes))
 

@@ -16,6 +16,7 @@ from minitf.framework import dtypes, ops
 
 _VARIABLE_OPS = {"VariableV2", "Variable", "VarHandleOp"}
 _PLACEHOLDER_OPS = {"Placeholder", "PlaceholderWithDefault"}
+_INPUT_RESOURCE_OPS = re.compile(r"(Queue|Reader)V2$|^(Iterator|IteratorV2|OneShotIterator|AnonymousIteratorV2)$")
 _AUX_SCOPES = {"save", "gradients", "report_uninitialized_variables", "Merge"}
 _AUX_NAMES = {"init", "init_1", "init_all_tables"}
 _SUMMARY_OPS = {"ScalarSummary", "HistogramSummary", "ImageSummary", "AudioSummaryV2", "TensorSummaryV2",
@@ -109,6 +110,8 @@ def _style(node):
                 "fontsize": "8"}
     if node.op in _PLACEHOLDER_OPS:
         return {"shape": "invhouse", "style": "filled", "fillcolor": "#fff2cc"}
+    if _INPUT_RESOURCE_OPS.search(node.op):  # queues, readers and iterators: where input comes from
+        return {"shape": "cds", "style": "filled", "fillcolor": "#d9ead3"}
     return {"shape": "box", "style": "rounded,filled", "fillcolor": "white"}
 
 
