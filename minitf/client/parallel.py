@@ -15,7 +15,6 @@ as in sequential order, and each kernel computes the same bits (BLAS keeps one t
 fork raises the error of its first failing op in plan order, converted as the sequential executor does.
 """
 
-import concurrent.futures
 import time
 
 HEAVY_SECONDS = 1e-3
@@ -144,4 +143,5 @@ def _run_branch(steps, env):
 
 
 def new_pool():
+    import concurrent.futures  # only sessions that find heavy independent ops need a thread pool
     return concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="minitf-inter-op")
