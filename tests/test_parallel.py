@@ -2,7 +2,7 @@
 any result, errors read as from the sequential executor, and numpy's BLAS setting is the user's outside Session.run.
 
 ``parallel.HEAVY_SECONDS`` is set to 0 here so that every pair of independent steps is paired (the default pairs only
-kernels that took a millisecond or more), which makes the comparison cover far more orderings than a real run."""
+kernels that took two milliseconds or more), which makes the comparison cover far more orderings than a real run."""
 
 import os
 import sys
@@ -35,7 +35,7 @@ def forks(sess):
                for step in (plan.parallel_steps or ()))
 
 
-def train_cifar10(sess, images, labels, x, y, train_op, steps=5):
+def train_cifar10(sess, images, labels, x, y, train_op, steps=6):
     sess.run(tf.global_variables_initializer())
     losses = [sess.run([train_op, "total_loss:0"], {images: x, labels: y})[1] for _ in range(steps)]
     return losses, sess.run(tf.global_variables())
@@ -95,7 +95,7 @@ def test_a_random_graph_gives_the_same_bits_with_and_without_inter_op_parallelis
     for sess in sessions():
         with sess:
             sess.run(tf.global_variables_initializer())
-            runs = [sess.run([train, loss] + outputs, feed)[1:] for _ in range(5)]
+            runs = [sess.run([train, loss] + outputs, feed)[1:] for _ in range(6)]
             results.append((runs, sess.run(tf.global_variables()), forks(sess)))
     (runs, values, n_forks), (runs_1, values_1, n_forks_1) = results
     assert n_forks > 0 and n_forks_1 == 0
@@ -112,7 +112,7 @@ def test_a_failing_op_in_a_fork_is_reported_as_by_the_sequential_executor(fresh_
     messages = []
     for sess in sessions():
         with sess:
-            for _ in range(4):  # past the timed run, so that the parallel session runs its forks
+            for _ in range(5):  # past the timed runs, so that the parallel session runs its forks
                 with pytest.raises(tf.errors.InvalidArgumentError) as info:
                     sess.run(both, {x: np.ones((2, 3), np.float32)})
             messages.append((type(info.value), info.value.op.name, info.value.message))

@@ -3,9 +3,9 @@
 numpy releases the GIL inside its heavy kernels (matrix products, large element-wise loops and copies), so two
 kernels with no data between them use two cores, as TensorFlow's inter-op pool does. Scheduling every op that way
 would cost more in thread hand-offs than small kernels take, so a plan is first run sequentially with each step
-timed (its second run: the first one pays one-off costs), and only pairs of steps that took at least
-``HEAVY_SECONDS`` each are paired: in a training step, for example, a convolution's filter gradient and its input
-gradient, or a dense layer's weight and input gradients.
+timed (its second and third runs, the faster of the two per step: the first run pays one-off costs), and only
+steps that took at least ``HEAVY_SECONDS`` each are paired: in a training step, for example, a convolution's filter
+gradient and its input gradient, or a dense layer's weight and input gradients.
 
 A pair becomes one *fork* step of the plan: at the place of its first op ``a``, the fork runs ``a`` on the calling
 thread while a worker runs the later heavy op ``b`` together with the steps between them that ``b`` needs. A fork
@@ -17,7 +17,7 @@ fork raises the error of its first failing op in plan order, converted as the se
 
 import time
 
-HEAVY_SECONDS = 1e-3
+HEAVY_SECONDS = 2e-3
 _WINDOW = 64  # how many later steps are searched for a partner
 
 

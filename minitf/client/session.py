@@ -259,18 +259,20 @@ class BaseSession:
         return [_fetch_value(slots[i]) for i in plan.fetch_slots]
 
     def _steps(self, plan):
-        """The steps of this run: the plan's own twice (timed the second time), then with independent heavy ops
-        paired to run at once (``parallel.py``) if the timed run found any."""
+        """The steps of this run: the plan's own three times (timed the second and third time), then with
+        independent heavy ops paired to run at once (``parallel.py``) if the timed runs found any."""
         if plan.parallel_steps is not None:
             return plan.parallel_steps
         plan.runs += 1
-        if plan.runs == 2:
-            plan.costs = [0.0] * len(plan.steps)
-            return parallel.timed_steps(plan.steps, plan.costs)
-        if plan.runs == 3:
+        if plan.runs in (2, 3):
+            plan.costs = plan.costs or []
+            plan.costs.append([0.0] * len(plan.steps))
+            return parallel.timed_steps(plan.steps, plan.costs[-1])
+        if plan.runs == 4:
             if self._pool is None:
                 self._pool = parallel.new_pool()
-            raw = parallel.fork_schedule(plan.steps, plan.costs, set(plan.fetch_slots), self._pool, _op_error)
+            costs = [min(step_costs) for step_costs in zip(*plan.costs)]  # a step slowed by other work once
+            raw = parallel.fork_schedule(plan.steps, costs, set(plan.fetch_slots), self._pool, _op_error)
             plan.parallel_steps = plan.steps if raw is None else _PlanBuilder._with_frees(raw, plan.keep)
             return plan.parallel_steps
         return plan.steps
