@@ -4,8 +4,10 @@ Workloads: ``mlp`` (784-256-10 with ReLU, batch 100, softmax cross-entropy, SGD)
 convnet: 28x28x1, conv 5x5x16 + ReLU + max pool, conv 5x5x32 + ReLU + max pool, dense 128, 10 classes, batch 64,
 SGD) and ``cifar`` (the CIFAR-10 tutorial's step, ``bench_cifar_step.py``'s model, batch 128).
 
-Each (workload, variant) runs in a fresh process: four warm-up steps, then ``--repeat`` timed runs of ``--steps``
-calls each; the JSON gives the median and range (min, max) of the seconds per step over the runs. Variants:
+Each workload runs in fresh processes: four warm-up steps, then ``--repeat`` timed runs of ``--steps`` calls each;
+the JSON gives the median and range (min, max) of the seconds per step over the runs. ``minitf`` and
+``minitf_one_thread`` share one process and alternate run by run (two sessions on one graph), so that a change in
+the machine's load hits both alike; the other variants get a process each. Variants:
 
 - ``minitf``: the default Session (one BLAS thread per product, independent heavy ops in parallel);
 - ``minitf_one_thread``: ``inter_op_parallelism_threads=1``, minitf with one BLAS thread, one op at a time;
@@ -94,38 +96,52 @@ def config(tf, variant):
     return None
 
 
-def child(variant, workload, steps, repeat):
-    """Runs in a fresh process; prints the seconds per step of each timed run."""
+def child(variants, workload, steps, repeat):
+    """Runs in a fresh process; prints, per variant, the seconds per step of each timed run (variants alternate)."""
     import numpy as np
-    tf = load(variant == "tensorflow")
+    tf = load(variants == ["tensorflow"])
     tf.reset_default_graph()
     tf.set_random_seed(0)
     train_op, feed = {"mlp": mlp, "convnet": convnet, "cifar": cifar}[workload](tf, np)
-    with tf.Session(config=config(tf, variant)) as sess:
+    sessions = {v: tf.Session(config=config(tf, v)) for v in variants}
+    for sess in sessions.values():
         sess.run(tf.global_variables_initializer())
         for _ in range(4):  # minitf times a plan's second and third runs and pairs heavy ops from the fourth on
             sess.run(train_op, feed)
-        times = []
-        for _ in range(repeat):
+    times = {v: [] for v in variants}
+    for _ in range(repeat):
+        for v, sess in sessions.items():
             start = time.perf_counter()
             for _ in range(steps):
                 sess.run(train_op, feed)
-            times.append((time.perf_counter() - start) / steps)
+            times[v].append((time.perf_counter() - start) / steps)
+    for sess in sessions.values():
+        sess.close()
     print(json.dumps(times))
 
 
-def measure(variant, workload, args):
-    python = args.tf_python if variant == "tensorflow" else sys.executable
+def measure(variants, workload, args):
+    python = args.tf_python if variants == ["tensorflow"] else sys.executable
     steps = args.steps or {"mlp": 50, "convnet": 5, "cifar": 2}[workload]
-    out = subprocess.run([python, os.path.abspath(__file__), "--child", variant, workload, str(steps),
+    out = subprocess.run([python, os.path.abspath(__file__), "--child", ",".join(variants), workload, str(steps),
                           str(args.repeat)], capture_output=True, text=True, check=True).stdout
     times = json.loads(out.strip().splitlines()[-1])
-    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times)}
+    return {v: {"median_s": statistics.median(t), "min_s": min(t), "max_s": max(t)} for v, t in times.items()}
+
+
+def processes(variants):
+    """The variants grouped by process: minitf's default and one-thread sessions together."""
+    shared = [v for v in variants if v in ("minitf", "minitf_one_thread")]
+    return ([shared] if shared else []) + [[v] for v in variants if v not in shared]
 
 
 def phase(n_busy, args):
     with busy.machine(n_busy) as conditions:
-        results = {w: {v: measure(v, w, args) for v in args.variants} for w in args.workloads}
+        results = {}
+        for w in args.workloads:
+            results[w] = {}
+            for group in processes(args.variants):
+                results[w].update(measure(group, w, args))
     for w, by_variant in results.items():
         if "tensorflow" in by_variant:
             for v in by_variant:
@@ -146,8 +162,8 @@ def main():
     busy.add_argument(parser)
     args = parser.parse_args()
     if args.child:
-        variant, workload, steps, repeat = args.child
-        child(variant, workload, int(steps), int(repeat))
+        variants, workload, steps, repeat = args.child
+        child(variants.split(","), workload, int(steps), int(repeat))
         return
     if not os.path.exists(args.tf_python):
         args.variants = [v for v in args.variants if v != "tensorflow"]
