@@ -49,7 +49,8 @@ with tf.Session(graph=graph) as sess:
             writer.add_summary(sess.run(merge), step)
         sess.run(training)
         if step % 20 == 0:
-            print('Round {}, weight: {}, bias: {}'.format(step, sess.run(weight[0]), sess.run(bias[0])))
+            w, b = sess.run([weight, bias])  # fetch the variables: indexing them here would add ops to the graph
+            print('Round {}, weight: {}, bias: {}'.format(step, w[0], b[0]))
             saver.save(sess, os.path.join(ckpt_dir, 'linear.ckpt'), global_step=step)
     writer.close()
 
@@ -57,7 +58,8 @@ with tf.Session(graph=graph) as sess:
 with tf.Session(graph=graph) as sess:
     latest = tf.train.latest_checkpoint(ckpt_dir)
     saver.restore(sess, latest)
-    print('Restored {}: weight {}, bias {}'.format(os.path.basename(latest), sess.run(weight[0]), sess.run(bias[0])))
+    w, b = sess.run([weight, bias])
+    print('Restored {}: weight {}, bias {}'.format(os.path.basename(latest), w[0], b[0]))
 
 print('Checkpoint files:', ' '.join(sorted(os.listdir(ckpt_dir))))
 print('Graph (pbtxt):', tf.train.write_graph(graph, out_dir, 'graph.pbtxt'))
@@ -67,3 +69,6 @@ from minitf.tools import graph_export  # noqa: E402 -- minitf's own addition
 
 picture = os.path.join(out_dir, 'graph.svg' if shutil.which('dot') else 'graph.dot')  # SVG needs graphviz's dot
 print('Graph picture:', graph_export.render(graph, picture, collapse=['gradient_descent/gradients']))
+if not shutil.which('dot'):
+    print('  (graphviz\'s dot program is not installed, so the graph was written as DOT source: install graphviz, '
+          'e.g. apt-get install graphviz or brew install graphviz, and run again for graph.svg)')

@@ -14,7 +14,12 @@ from minitf.framework.graph_io import import_graph_def
 from minitf.framework.tensor_util import MakeNdarray as make_ndarray
 from minitf.framework.tensor_util import make_tensor_proto
 from minitf.framework.random_seed import set_random_seed
+from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from minitf.framework.tensor_shape import Dimension, TensorShape
+from minitf.framework.v2_compat import (control_flow_v2_enabled, disable_control_flow_v2, disable_eager_execution,
+                                        disable_resource_variables, disable_tensor_equality, disable_v2_behavior,
+                                        disable_v2_tensorshape, executing_eagerly,
+                                        executing_eagerly_outside_functions, resource_variables_enabled)
 from minitf.client.session import InteractiveSession, Session, get_default_session
 from minitf.ops.constant_op import constant
 from minitf.ops.math_ops import (abs, add, add_n, argmax, argmin, cast, ceil, cos, count_nonzero, div, divide,
@@ -31,16 +36,31 @@ from minitf.ops.array_ops import (boolean_mask, broadcast_to, check_numerics, co
                                   size, slice, split, squeeze, stack, stop_gradient, strided_slice, tile,
                                   transpose, unsorted_segment_sum, unstack, where, where_v2, zeros, zeros_like)
 from minitf.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm
+from minitf.ops.cond import case, cond
+from minitf.ops.control_flow_assert import Assert
 from minitf.ops.control_flow_ops import group, no_op, tuple, with_dependencies
+from minitf.ops.data_flow_ops import FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue
 from minitf.ops.gradients import gradients, hessians
+from minitf.ops.gen_math_aliases import arg_max, arg_min, floor_div
 from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
                                  ones_initializer, random_normal_initializer, random_uniform_initializer,
                                  orthogonal_initializer, truncated_normal_initializer,
                                  uniform_unit_scaling_initializer,
                                  variance_scaling_initializer, zeros_initializer)
+from minitf.ops.image_ops import random_crop, reverse
+from minitf.ops.logging_ops import Print
+from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, decode_csv, decode_raw,
+                                    parse_example, parse_single_example, parse_single_sequence_example,
+                                    string_to_number)
 from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
                                    random_uniform, truncated_normal)
+from minitf.ops.reader_ops import (FixedLengthRecordReader, IdentityReader, ReaderBase, TextLineReader,
+                                   TFRecordReader, WholeFileReader, matching_files, read_file, write_file)
+from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
+from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
+from minitf.ops.string_ops import strip as string_strip
 from minitf.ops.state_ops import assign, assign_add, assign_sub, count_up_to, scatter_add, scatter_sub, scatter_update
+from minitf.ops.while_loop import while_loop
 from minitf.ops.variable_scope import (AUTO_REUSE, VariableScope, get_local_variable, get_variable,
                                        get_variable_scope, no_regularizer, variable_op_scope, variable_scope)
 from minitf.ops.variables import (Variable, all_variables, assert_variables_initialized, global_variables,
@@ -49,10 +69,14 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import data, initializers, layers, losses, nn, random, summary, train
+from minitf import (data, image, initializers, layers, losses, metrics, nn, python_io, queue, random, sparse,
+                    strings, summary, train)
 from minitf.framework import graph_util
 from minitf.platform import app, flags, gfile
 from minitf.platform import tf_logging as logging
+
+from minitf import compat
+from minitf.compat import dimension_at_index, dimension_value
 
 pack = stack
 unpack = unstack
@@ -60,7 +84,9 @@ mul = multiply
 sub = subtract
 neg = negative
 
-__version__ = "0.1.0"
+from minitf.platform.version import MINITF_VERSION, TENSORFLOW_VERSION, VERSION  # see there for what they mean
+
+__version__ = VERSION
 
 # Protocol-buffer classes TensorFlow 1.x exposes at the top level (``tf.GraphDef``, ``tf.RunOptions``, ...),
 # loaded on first use so that ``import minitf`` stays fast.
@@ -92,11 +118,12 @@ _LAZY_MODULES = {"contrib": "minitf.contrib"}
 
 def __getattr__(name):
     import importlib
+    from minitf._missing import missing
     if name in _LAZY_MODULES:
         value = importlib.import_module(_LAZY_MODULES[name])
     elif name in _LAZY_NAMES:
         value = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
     else:
-        raise AttributeError(f"module 'minitf' has no attribute '{name}'")
+        raise missing("tf", name)
     globals()[name] = value
     return value

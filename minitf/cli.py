@@ -1,12 +1,15 @@
-"""The ``minitf`` command: draw graphs, inspect checkpoints, summarise event files.
+"""The ``minitf`` command: run TF1 programs, draw graphs, inspect checkpoints, summarise event files.
 
+    minitf run SCRIPT [ARGS...]
     minitf graph PATH -o OUT [--depth N] [--collapse SCOPE ...] [--no-aux]
     minitf inspect CHECKPOINT [--tensor NAME] [--values] [--stats]
     minitf events LOGDIR
     minitf ops [NAME ...]
 
 PATH is a .meta, .pb or .pbtxt file, or a log directory holding event files with a graph. OUT's suffix picks the
-format (.dot, .svg, .png, .pdf). Errors print one line and exit with status 1.
+format (.dot, .svg, .png, .pdf). Errors print one line and exit with status 1. ``minitf run`` runs a program
+written for TensorFlow 1.x unmodified, its ``tensorflow`` imports answered by minitf (see ``minitf/runner.py``);
+``python -m minitf SCRIPT [ARGS...]`` does the same.
 """
 
 import argparse
@@ -38,14 +41,14 @@ def _parse(message_type, data, path):
 
 def _graph_from_events(logdir):
     from minitf.proto import graph_pb2, meta_graph_pb2
-    from minitf.summary.writer import summary_iterator
     found = None
     for path in _event_files(logdir):
-        for event in summary_iterator(path):
+        for index, event in _read_events(path):
             if event.HasField("graph_def"):
-                found = graph_pb2.GraphDef.FromString(event.graph_def)
+                found = _decoded(graph_pb2.GraphDef, event.graph_def, f"{path}: event {index}'s graph_def")
             elif event.HasField("meta_graph_def") and found is None:
-                found = meta_graph_pb2.MetaGraphDef.FromString(event.meta_graph_def).graph_def
+                found = _decoded(meta_graph_pb2.MetaGraphDef, event.meta_graph_def,
+                                 f"{path}: event {index}'s meta_graph_def").graph_def
     if found is None:
         raise CommandError(f"{logdir}: no event file with a graph")
     return found
@@ -137,15 +140,30 @@ def _event_files(logdir):
     return sorted(files)
 
 
+def _decoded(message_type, data, what):
+    from google.protobuf import message
+    try:
+        return message_type.FromString(data)
+    except message.DecodeError:
+        raise CommandError(f"{what} is not a valid {message_type.DESCRIPTOR.name}") from None
+
+
+def _read_events(path):
+    """``(index, Event)`` of each record of an event file; a record that is not an Event is a CommandError."""
+    from minitf.io import tfrecord
+    from minitf.proto import event_pb2
+    for index, record in enumerate(tfrecord.tf_record_iterator(path)):
+        yield index, _decoded(event_pb2.Event, record, f"{path}: record {index}")
+
+
 def _value_kind(value):
     kind = value.WhichOneof("value")
     if kind == "tensor" and value.metadata.plugin_data.plugin_name:
         return value.metadata.plugin_data.plugin_name
-    return {"simple_value": "scalar", "histo": "histogram"}.get(kind, kind)
+    return {"simple_value": "scalar", "histo": "histogram", None: "no value"}.get(kind, kind)
 
 
 def _events(args):
-    from minitf.summary.writer import summary_iterator
     files = _event_files(args.logdir)
     if not files:
         raise CommandError(f"{args.logdir}: no event files")
@@ -153,7 +171,7 @@ def _events(args):
     for path in files:
         run = os.path.relpath(os.path.dirname(path), args.logdir)
         tags = runs.setdefault(run, {})
-        for event in summary_iterator(path):
+        for _, event in _read_events(path):
             if event.HasField("graph_def") or event.HasField("meta_graph_def"):
                 tags.setdefault(("graph", "graph"), []).append((event.step, None))
             elif event.HasField("tagged_run_metadata"):
@@ -179,8 +197,17 @@ def _ops(args):
 # -- entry point -----------------------------------------------------------------------------------------------------
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="minitf", description="Draw graphs, inspect checkpoints and event files.")
+    from minitf.platform.version import MINITF_VERSION, TENSORFLOW_VERSION, VERSION
+    parser = argparse.ArgumentParser(
+        prog="minitf", description="Run TensorFlow 1.x programs; draw graphs, inspect checkpoints and event files.",
+        formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--version", action="version",
+                        version=f"minitf {MINITF_VERSION} (tf.__version__ {VERSION}; "
+                                f"TensorFlow {TENSORFLOW_VERSION}'s tf.compat.v1 behaviour)")
     commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run a TensorFlow 1.x program on minitf: minitf run SCRIPT [ARGS...]")
+    run.add_argument("script")
+    run.add_argument("args", nargs=argparse.REMAINDER)
     graph = commands.add_parser("graph", help="draw a graph (.meta, .pb, .pbtxt or a log directory)")
     graph.add_argument("path")
     graph.add_argument("-o", "--output", required=True, help="output file: .dot, .svg, .png or .pdf")
@@ -205,16 +232,31 @@ def _parser():
 
 
 def main(argv=None):
+    """Runs a command; every failure is one line on stderr and exit status 1 (2 for a usage error, from argparse).
+
+    Problems with the input (CommandError, OSError, ValueError, tf.errors) print their first line. Anything else
+    is a bug in minitf, reported as one line naming it as an internal error rather than a traceback."""
     from minitf.framework import errors
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if len(argv) >= 2 and argv[0] == "run" and not argv[1].startswith("-"):
+        from minitf import runner  # the script's own arguments (--help included) are the script's
+        return runner.run_script(argv[1], argv[2:])
     args = _parser().parse_args(argv)
     try:
         args.run(args)
     except (CommandError, OSError, ValueError, errors.OpError) as e:
         message = e.message if isinstance(e, errors.OpError) else str(e)
-        print(f"minitf {args.command}: error: {message.splitlines()[0] if message else type(e).__name__}",
-              file=sys.stderr)
+        _error(args.command, message.splitlines()[0] if message.strip() else type(e).__name__)
+        return 1
+    except Exception as e:  # noqa: BLE001 -- the CLI promises one line, never a traceback
+        _error(args.command, f"internal error ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); "
+                             "please report it")
         return 1
     return 0
+
+
+def _error(command, message):
+    print(f"minitf {command}: error: {message[:1000]}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import numbers
 
 import numpy as np
 
+from minitf._missing import missing_names as _missing_names
 from minitf.framework import ops
 from minitf.ops import array_ops, conv_ops, init_ops, math_ops, pooling_ops, random_ops
 from minitf.ops import variable_scope as vs
@@ -230,3 +231,6 @@ def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=
             dims = array_ops.shape(inputs)
             noise_shape = ops.convert_to_tensor([dims[i] if d is None else d for i, d in enumerate(noise_shape)])
         return random_ops.dropout(inputs, rate=rate, noise_shape=noise_shape, seed=seed)
+
+
+__getattr__ = _missing_names("tf.layers")

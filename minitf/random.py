@@ -4,6 +4,7 @@ Every op here reproduces TensorFlow's values bit for bit for the same graph-leve
 docs/seeds.md for how the seeds combine.
 """
 
+from minitf._missing import missing_names as _missing_names
 from minitf.framework.random_seed import get_seed, set_random_seed
 from minitf.ops.random_ops import categorical, multinomial
 from minitf.ops.random_ops import random_gamma as gamma
@@ -15,3 +16,6 @@ from minitf.ops.random_ops import truncated_normal
 
 __all__ = ["categorical", "gamma", "get_seed", "multinomial", "normal", "poisson", "set_random_seed", "shuffle",
            "truncated_normal", "uniform"]
+
+
+__getattr__ = _missing_names("tf.random")

@@ -7,6 +7,8 @@ execute on the graph (or on an imported copy of it) to get values both libraries
 ``CASE_SETS`` are the op cases of tests/op_cases.py, nn_cases.py and conv_cases.py, built by ``case_graph`` as
 tests/golden/make_ops.py and make_conv.py build them (the output and its weighted-sum gradients).
 """
+import io
+
 import numpy as np
 
 import conv_cases
@@ -189,8 +191,88 @@ def optimizers(tf):
     return Run([f"{name}/w:0" for name in trainers], init="init", train="train", steps=3)
 
 
+def _gif_bytes():
+    from PIL import Image
+    out = io.BytesIO()
+    Image.fromarray((np.arange(3 * 4 * 3).reshape([3, 4, 3]) * 7 % 256).astype(np.uint8)).save(out, "GIF")
+    return out.getvalue()
+
+
+def input_ops(tf):
+    """The ops of input pipelines: Example parsing, sparse to dense, raw and CSV decoding, image codecs, resizing
+    (with the bilinear, nearest-neighbour and bicubic gradients), flips, colour adjustments and string ops."""
+    features = {"id": tf.train.Feature(int64_list=tf.train.Int64List(value=[3, 4])),
+                "tags": tf.train.Feature(bytes_list=tf.train.BytesList(value=[b"a", b"bc"]))}
+    example = tf.train.Example(features=tf.train.Features(feature=features)).SerializeToString(deterministic=True)
+    parsed = tf.parse_example(tf.constant([example, example]), {"id": tf.FixedLenFeature([2], tf.int64),
+                                                                "tags": tf.VarLenFeature(tf.string),
+                                                                "w": tf.FixedLenFeature([], tf.float32, 0.5)})
+    sequence = tf.train.SequenceExample()
+    sequence.context.feature["n"].int64_list.value.append(2)
+    for step in range(2):
+        sequence.feature_lists.feature_list["x"].feature.add().float_list.value.extend([step, -step])
+    context, lists = tf.parse_single_sequence_example(
+        tf.constant(sequence.SerializeToString(deterministic=True)),
+        context_features={"n": tf.FixedLenFeature([], tf.int64)},
+        sequence_features={"x": tf.FixedLenSequenceFeature([2], tf.float32), "y": tf.VarLenFeature(tf.int64)})
+    dense = tf.sparse_to_dense([[0, 1], [1, 0]], [2, 3], [1.5, -2.0])
+    raw = tf.decode_raw(tf.constant([b"\x01\x02\x03\x04"]), tf.int16)
+    csv = tf.decode_csv(tf.constant(["1,2.5", "3,"]), [[0], [-1.0]])
+    number = tf.string_to_number(tf.constant(["1.25", "-3"]))
+    pixels = tf.constant(np.arange(4 * 5 * 3).reshape([4, 5, 3]) * 4 % 256, tf.uint8, name="pixels")
+    png = tf.image.decode_png(tf.image.encode_png(pixels), channels=3)
+    jpeg = tf.image.decode_jpeg(tf.image.encode_jpeg(pixels), dct_method="INTEGER_ACCURATE")
+    decoded = tf.image.decode_image(tf.image.encode_png(pixels))
+    gif = tf.image.decode_gif(tf.constant(_gif_bytes(), name="gif"))
+    batch = tf.constant(_rng_data([1, 4, 5, 2], 21), name="batch")
+    resized = [tf.image.resize_images(batch, [7, 3], method=m) for m in range(4)]
+    resize_grad = tf.gradients(tf.add_n([tf.reduce_sum(r * r) for r in resized[:3]]), batch)
+    adjusted = [tf.image.flip_left_right(pixels), tf.image.adjust_contrast(pixels, 1.5),
+                tf.image.convert_image_dtype(tf.image.convert_image_dtype(pixels, tf.float32), tf.uint8,
+                                             saturate=True)]
+    words = tf.constant(["Ab  c", " d,e "])
+    strings = [tf.string_split(words).indices, tf.strings.split(words, ",").indices,
+               tf.strings.length(tf.string_join([tf.substr(words, 1, 2), tf.strings.strip(words)], "|")),
+               tf.strings.length(tf.regex_replace(tf.strings.upper(tf.strings.lower(words)), "[A-Z]", "xy")),
+               tf.strings.length(tf.as_string(tf.constant([1.5, 2.0])))]
+    fetches = ([parsed["id"], parsed["tags"].indices, parsed["w"], context["n"], lists["x"], lists["y"].dense_shape,
+                dense, raw, number, png, jpeg, decoded, gif]
+               + csv + resized + resize_grad + adjusted + strings)
+    return Run([t.name for t in fetches])
+
+
+def queue_ops(tf):
+    """The queue and reader ops: every queue kind and queue op, every reader kind and reader op, the file ops and
+    Assert. The run writes a small file, queues its name, and reads it through a TextLineReader and a
+    WholeFileReader (both name the same file, so which reader takes which queue element does not matter); the
+    fetches are numbers (values.npz holds no strings)."""
+    path = "/tmp/minitf_graph_io_input.txt"
+    q = tf.FIFOQueue(8, tf.string, shapes=[[]], name="files")
+    others = [tf.PaddingFIFOQueue(4, [tf.int32], shapes=[[None]]), tf.PriorityQueue(4, [tf.string], shapes=[[]]),
+              tf.RandomShuffleQueue(6, 2, [tf.float32], shapes=[[2]], seed=3)]
+    queue_ops = [q.dequeue(), q.dequeue_many(2), q.dequeue_up_to(2), q.close(cancel_pending_enqueues=True),
+                 others[2].size(), others[0].enqueue([[1, 2]]), others[1].enqueue((tf.constant(1, tf.int64), "a"))]
+    readers = [tf.TextLineReader(skip_header_lines=1), tf.WholeFileReader(), tf.FixedLengthRecordReader(3, 1, 1, 2),
+               tf.TFRecordReader(), tf.IdentityReader()]
+    reader_ops = [readers[2].read_up_to(q, 4), readers[3].num_records_produced(),
+                  readers[3].num_work_units_completed(), readers[4].reset()]
+    tf.Assert(tf.constant(True), ["unused"])
+    contents = "header\nline one\nline two\n"
+    tf.write_file(path, contents, name="write")
+    with tf.control_dependencies([q.enqueue_many([[path, path]])]):
+        q.close(name="fill")
+    text_key, _ = readers[0].read(q)
+    whole_keys, _ = readers[1].read_up_to(q, 5)
+    with tf.control_dependencies([text_key, whole_keys]):  # counters after the reads, in the same run
+        fetches = [readers[0].num_records_produced(), tf.size(whole_keys), q.size(), q.is_closed(),
+                   tf.size(tf.matching_files(path)), tf.size(tf.read_file(path))]
+    del queue_ops, reader_ops, contents  # string contents are compared in tests/test_queues.py
+    return Run([t.name for t in fetches], init="write", train="fill", steps=1)
+
+
 PROGRAMS = {"small": small, "seed000": seed000, "variable_scopes": variable_scopes, "adam_mlp": adam_mlp,
-            "training_nodes": training_nodes, "assorted_ops": assorted_ops, "optimizers": optimizers}
+            "training_nodes": training_nodes, "assorted_ops": assorted_ops, "optimizers": optimizers,
+            "input_ops": input_ops, "queue_ops": queue_ops}
 
 
 CASE_SETS = {"ops": op_cases.CASES, "nn": nn_cases.CASES, "conv": conv_cases.CASES}

@@ -89,11 +89,11 @@ def checkout_env(**extra):
     return dict(os.environ, PYTHONPATH=path, **extra)
 
 
-def run(command, check=True, **kwargs):
-    """``subprocess.run`` of ``command`` on this checkout, text output captured; with ``check``, a failure shows the
-    child's stderr (not just its exit status)."""
+def run(command, check=True, extra_env=None, **kwargs):
+    """``subprocess.run`` of ``command`` on this checkout (with ``extra_env`` set), text output captured; with
+    ``check``, a failure shows the child's stderr (not just its exit status)."""
     kwargs.setdefault("timeout", 600)
-    result = subprocess.run(command, capture_output=True, text=True, env=checkout_env(), **kwargs)
+    result = subprocess.run(command, capture_output=True, text=True, env=checkout_env(**(extra_env or {})), **kwargs)
     if check and result.returncode != 0:
         raise AssertionError(f"{' '.join(map(str, command))} exited with status {result.returncode}; "
                              f"its stderr:\n{result.stderr}")

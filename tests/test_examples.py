@@ -39,3 +39,13 @@ def test_cifar10_example_trains_checkpoints_and_evaluates(tmp_path):
                             f"--eval_dir={eval_dir}", "--batch_size=32")
     precision = float(re.search(r"precision @ 1 = (\d\.\d+)", evaluation.stdout).group(1))
     assert 0.0 <= precision <= 1.0 and os.listdir(eval_dir)
+
+
+def test_linear_regression_graph_is_not_cluttered_by_its_prints_and_says_how_to_get_pictures(tmp_path):
+    bin_dir = tmp_path / "bin"  # a PATH without graphviz's dot
+    bin_dir.mkdir()
+    out = run_python(os.path.join(ROOT, "examples", "linear_regression.py"), tmp_path / "o",
+                     extra_env={"PATH": str(bin_dir)}).stdout
+    assert "graph.dot" in out and "install graphviz" in out
+    graph = (tmp_path / "o" / "graph.pbtxt").read_text()
+    assert "strided_slice" not in graph  # printing the weights fetched the variables, adding no ops

@@ -99,6 +99,28 @@ def test_tensorflow_meta_graph_renders_and_networkx_has_edges():
     assert network.nodes["linear/weight"]["output_shapes"] == [tf.TensorShape([1])]
 
 
-def test_graph_shows_itself_as_svg_in_jupyter():
-    svg = _seed000_scoped_graph()._repr_svg_()
-    assert svg is None if shutil.which("dot") is None else svg.lstrip().startswith("<?xml")
+def _drawn_nodes(svg):
+    return set(re.findall(r'<g id="node\d+" class="node">\s*<title>([^<]*)</title>', svg))
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs graphviz's dot program")
+def test_graph_shows_itself_collapsed_and_fitted_in_jupyter():
+    graph = _seed000_scoped_graph()
+    svg = graph._repr_svg_()
+    assert svg.lstrip().startswith("<?xml") and graph._repr_html_() is None
+    assert re.search(r'<svg width="100%" style="max-width: [\d.]+pt; height: auto"', svg)
+    assert _drawn_nodes(svg) == {"linear/", "gradient_descent/"}  # the two top-level scopes, as boxes
+    opened = _drawn_nodes(graph_export.show(graph, expand=["linear"])._repr_svg_())
+    assert {"linear/weight", "linear/weight/", "linear/add", "gradient_descent/"} <= opened  # one level opened
+    everything = _drawn_nodes(graph_export.show(graph, depth=None)._repr_svg_())
+    assert len(everything) == len(graph.get_operations())
+
+
+def test_without_dot_a_notebook_says_how_to_get_pictures(monkeypatch):
+    monkeypatch.setattr(graph_export.shutil, "which", lambda name: None)
+    graph = _seed000_scoped_graph()
+    assert graph._repr_svg_() is None
+    message = graph._repr_html_()
+    assert message.startswith(f"<p>A graph of {len(graph.get_operations())} ops: graphviz&#x27;s &#x27;dot&#x27; "
+                              "program is not installed") and "apt-get install graphviz" in message
+    assert repr(graph_export.show(graph)).startswith(f"<graph of {len(graph.get_operations())} ops; graphviz")

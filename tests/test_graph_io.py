@@ -172,8 +172,10 @@ def _op_case_fixtures():
 
 
 # Op cases whose TensorFlow gradient graphs use ops minitf does not implement (minitf builds them otherwise).
-TF_ONLY_OPS = {"conv/depthwise_rate2": "SpaceToBatchND", "nn/top_k": "ScatterNd", "nn/zero_fraction": "Switch",
-               "ops/prod_axis": "ListDiff"}
+TF_ONLY_OPS = {"conv/depthwise_rate2": "SpaceToBatchND", "nn/top_k": "ScatterNd", "ops/prod_axis": "ListDiff"}
+# A cond's Switch comes after the op it feeds in TensorFlow's GraphDef (the context adds it while building that op);
+# importing puts it first, in TensorFlow's importer as in minitf's, so only the set of nodes round-trips.
+REORDERED_ON_IMPORT = {"nn/zero_fraction"}
 GOLDEN_TOLERANCE = {"ops": (2e-6, 1e-6), "nn": (1e-5, 1e-5), "conv": (1e-5, 2e-5)}
 
 
@@ -197,7 +199,12 @@ def test_tensorflow_op_case_graph_defs_import_run_and_re_export():
         with tf.Session(graph=graph) as sess:
             for value, want in zip(sess.run(fetches), expected):
                 np.testing.assert_allclose(value, want, *GOLDEN_TOLERANCE[stem], err_msg=key)
-        assert graph.as_graph_def(add_shapes=True) == graph_def, key
+        exported = graph.as_graph_def(add_shapes=True)
+        if key in REORDERED_ON_IMPORT:
+            by_name = lambda node: node.name  # noqa: E731
+            assert sorted(exported.node, key=by_name) == sorted(graph_def.node, key=by_name), key
+        else:
+            assert exported == graph_def, key
 
 
 def test_shapes_inferred_on_import_never_contradict_tensorflows():
@@ -249,6 +256,8 @@ def test_every_registered_op_is_in_a_graph_def_tested_here():
     seen = {n.op for key in cases for n in tf.GraphDef.FromString(graph_defs[key].tobytes()).node}
     seen |= {n.op for name in PROGRAMS + ["raw_ops"] for n in _tf_graph_def(name).node}
     seen |= _ops_in_other_tf_graph_defs()
+    with open(os.path.join(HERE, "golden", "control_flow_loop.pb"), "rb") as f:  # test_control_flow imports it
+        seen |= {n.op for n in tf.GraphDef.FromString(f.read()).node}
     missing = set(op_registry.registered_ops()) - seen
     assert not missing, (f"ops {sorted(missing)} are in no TensorFlow-written GraphDef of these tests: use them in "
                          "tests/graph_io_cases.py's assorted_ops (or make_graph_io.raw_ops_graph) and re-run "

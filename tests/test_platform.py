@@ -1,12 +1,11 @@
 """tf.gfile and tf.app.flags against TensorFlow 2.21 (goldens from tests/golden/make_platform.py)."""
 
-import subprocess
-import sys
+import os
 
 import pytest
 
 import minitf as tf
-from helpers import golden
+from helpers import ROOT, golden, run_python
 
 GOLDEN = golden("golden/platform.json")
 
@@ -75,6 +74,31 @@ def test_tutorial_flags_program_runs_with_app_run(tmp_path):
         "    print(FLAGS.checkpoint_dir, FLAGS.max_steps, argv[1:])\n"
         "if __name__ == '__main__':\n"
         "    tf.app.run()\n")
-    out = subprocess.run([sys.executable, str(script), "--max_steps=7", "--unknown=1", "x"],
-                         capture_output=True, text=True, check=True).stdout
+    out = run_python(script, "--max_steps=7", "--unknown=1", "x").stdout
     assert out == "cifar10_train/ 7 ['--unknown=1', 'x']\n"
+
+
+HELP_GOLDEN = golden("golden/flags_help.json")
+
+
+@pytest.mark.parametrize("key", sorted(HELP_GOLDEN))
+def test_app_run_help_flags_match_tensorflow(tmp_path, key):
+    """--help/--helpshort/-? print the main module's flags and --helpfull every module's (up to absl's own flags,
+    which minitf does not have), exiting 1 without running main; -h and unknown flags reach main."""
+    from golden.flags_help_programs import PROGRAMS
+    name, arg = key.split(" ")
+    (tmp_path / "prog.py").write_text(PROGRAMS[name].format(tf="minitf"))
+    result = run_python("prog.py", arg, cwd=tmp_path, check=False)
+    stdout = result.stdout.split("\nminitf.platform.app:\n")[0]
+    assert [result.returncode, stdout] == HELP_GOLDEN[key]
+
+
+def test_cifar10_train_help_prints_and_touches_nothing(tmp_path):
+    train_dir = tmp_path / "train"
+    train_dir.mkdir()
+    (train_dir / "keep").write_text("x")
+    result = run_python(os.path.join(ROOT, "examples", "cifar10", "cifar10_train.py"), f"--train_dir={train_dir}",
+                        "--help", check=False, timeout=120)
+    assert result.returncode == 1
+    assert "--max_steps: Number of batches to run." in result.stdout
+    assert os.listdir(train_dir) == ["keep"]

@@ -88,7 +88,7 @@ def test_kill_during_saves_leaves_state_and_checkpoints_readable(tmp_path):
         assert generations == sorted(generations)
         assert generations[-1] in (completed, completed + 1)  # the last completed save, or one more
         generation = generations[-1]
-    assert generation > 6
+    assert generation >= 6  # every restart saved at least once (on a loaded machine a kill may follow the first save)
     complete = {p.name.split(".")[0] for p in tmp_path.iterdir() if p.name.endswith(".index")}
     assert len(complete) <= 4  # old checkpoints were deleted across restarts
 

@@ -10,7 +10,7 @@ os.environ["TF_USE_LEGACY_KERAS"] = "1"  # tf.compat.v1.layers from tf_keras
 import tensorflow.compat.v1 as tf  # noqa: E402
 
 NAMESPACES = ["", "nn", "train", "summary", "random", "initializers", "losses", "layers", "app", "gfile", "logging",
-              "errors", "graph_util"]
+              "errors", "graph_util", "metrics", "compat"]
 
 
 def names(module):

@@ -1,6 +1,7 @@
 """Turns a ``Session.run`` fetch structure (nested lists, tuples, dicts, namedtuples) into graph elements and back."""
 
 from minitf.framework import ops
+from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue
 
 
 class FetchHandler:
@@ -35,6 +36,9 @@ class FetchHandler:
             return ("namedtuple", type(fetch), [self._flatten(f) for f in fetch])
         if isinstance(fetch, dict):
             return ("dict", type(fetch), [(k, self._flatten(v)) for k, v in fetch.items()])
+        if isinstance(fetch, SparseTensor):  # fetched as a SparseTensorValue of its three parts
+            return ("namedtuple", SparseTensorValue,
+                    [self._flatten(t) for t in (fetch.indices, fetch.values, fetch.dense_shape)])
         element = self._element(fetch)
         index = self._index.get(element)
         if index is None:

@@ -7,13 +7,15 @@ session's state, and every intermediate value is released after its last consume
 
 import collections
 import threading
+import time
 
 import numpy as np
 
 from minitf.client import fetches as fetch_lib
 from minitf.client import parallel, threading_policy
+from minitf.client.dataflow_executor import DataflowPlan
 from minitf.client.state import SessionState, VariableCell
-from minitf.framework import dtypes, errors, messages, ops
+from minitf.framework import dtypes, errors, messages, ops, sparse_tensor
 
 
 class _Plan:
@@ -70,8 +72,8 @@ class _PlanBuilder:
             for t in op._inputs:
                 if t not in fed and t._op not in needed:
                     stack.append(t._op)
-            for c in op._control_inputs:
-                if c not in needed:
+            for c in op._control_inputs:  # an op whose outputs are all fed has run, as far as its dependents go
+                if c not in needed and not (c._outputs and all(t in fed for t in c._outputs)):
                     stack.append(c)
         return sorted(needed, key=lambda op: op._id)
 
@@ -92,6 +94,10 @@ class _PlanBuilder:
         return kept[::-1]
 
     def build(self):
+        needed = self.needed_ops()
+        if any(op._op_def.dataflow for op in needed):  # cond / while_loop: the dataflow executor
+            return DataflowPlan(needed, self.feed_tensors, self.fetch_tensors, self.session._state, _deref_adapter,
+                                _op_error)
         state = self.session._state
         slot_of = {}
         template = []
@@ -106,27 +112,36 @@ class _PlanBuilder:
             return slot_of[tensor]
 
         feed_slots = [new_slot(t) for t in self.feed_tensors]
+        fed = set(self.feed_tensors)
         raw_steps = []
-        for op in self._without_unused_values(self.needed_ops()):
+        for op in self._without_unused_values(needed):
             op_def = op._op_def
             if op_def.kernel is None:
                 continue
             if op_def.forwards_input and not op._inputs[0].dtype.is_ref_dtype:
                 slot_of[op._outputs[0]] = slot_of[op._inputs[0]]
                 continue
-            fn = op_def.kernel(op, state)
+            try:  # what a kernel cannot make of its op's attrs fails as at run time, naming the op
+                fn = op_def.kernel(op, state)
+                per_session = fn() if op_def.per_session else None
+            except Exception as exc:  # noqa: BLE001
+                raise _op_error(exc, op) from exc
             if op_def.per_session:
-                for t, v in zip(op._outputs, _as_tuple(fn(), len(op._outputs))):
+                for t, v in zip(op._outputs, _as_tuple(per_session, len(op._outputs))):
                     pinned.add(new_slot(t, v))
                 continue
             ins = tuple(slot_of[t] for t in op._inputs)
-            deref = tuple(i for i, t in enumerate(op._inputs)
-                          if t.dtype.is_ref_dtype and i not in op_def.ref_inputs)
+            deref = tuple(i for i, t in enumerate(op._inputs)  # a fed variable's slot holds its value already
+                          if t.dtype.is_ref_dtype and i not in op_def.ref_inputs and t not in fed)
             if deref:
                 fn = _deref_adapter(fn, deref)
             foldable = (not op_def.stateful and not deref and all(i in constant for i in ins))
             if foldable:
-                for t, v in zip(op._outputs, _as_tuple(fn(*[template[i] for i in ins]), len(op._outputs))):
+                try:
+                    folded = fn(*[template[i] for i in ins])
+                except Exception as exc:  # noqa: BLE001 -- a folded kernel fails as it would at run time
+                    raise _op_error(exc, op) from exc
+                for t, v in zip(op._outputs, _as_tuple(folded, len(op._outputs))):
                     new_slot(t, _readonly(v), is_constant=True)
                 continue
             outs = tuple(new_slot(t) for t in op._outputs)
@@ -213,6 +228,17 @@ class BaseSession:
         return [_Device("/job:localhost/replica:0/task:0/device:CPU:0", "CPU")]
 
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        """Runs the part of the graph ``fetches`` needs and returns their values, in the same structure.
+
+        ``fetches``: a Tensor (its value, a numpy array), an Operation (None: it is run for its effect), a tensor
+        or op name, or a list / tuple / dict / namedtuple of these, nested. ``feed_dict`` maps tensors (usually
+        placeholders) or their names to values that replace them for this call. Only the ops the fetches depend
+        on run, each once, whatever the number of fetches that share it. With ``options`` of
+        ``trace_level=FULL_TRACE``, ``run_metadata`` receives each op's time and memory.
+
+        Raises the ``tf.errors`` class TensorFlow raises (InvalidArgumentError for a missing feed,
+        FailedPreconditionError for an uninitialized variable, ...), naming the op and the line that created it.
+        """
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         fetch_handler = fetch_lib.FetchHandler(self._graph, fetches)
@@ -223,10 +249,15 @@ class BaseSession:
         key = (fetch_tensors, target_ops, feed_tensors)
         plan = self._plans.get(key)
         if plan is None:
-            self._check_fetchable(fetch_tensors, feed_tensors)
-            plan = _PlanBuilder(self, fetch_tensors, target_ops, feed_tensors).build()
-            self._plans[key] = plan
+            with self._lock:  # threads that need the same new plan build it once
+                plan = self._plans.get(key)
+                if plan is None:
+                    self._check_fetchable(fetch_tensors, feed_tensors)
+                    plan = _PlanBuilder(self, fetch_tensors, target_ops, feed_tensors).build()
+                    self._plans[key] = plan
         trace = run_metadata is not None and options is not None and getattr(options, "trace_level", 0)
+        timeout_ms = getattr(options, "timeout_in_ms", 0) if options is not None else 0
+        self._state.run_context.deadline = time.monotonic() + timeout_ms / 1000 if timeout_ms > 0 else None
         values = self._execute(plan, feed_values, run_metadata if trace else None)
         by_element = {}
         for t, v in zip(fetch_tensors, values):
@@ -234,6 +265,9 @@ class BaseSession:
         return fetch_handler.build_results(by_element)
 
     def _execute(self, plan, feed_values, run_metadata):
+        if type(plan) is DataflowPlan:
+            with self._blas_threads:
+                return [_fetch_value(v) for v in plan.execute(feed_values)]
         slots = plan.template.copy()
         for slot, value in zip(plan.feed_slots, feed_values):
             slots[slot] = value
@@ -281,11 +315,13 @@ class BaseSession:
         if not feed_dict:
             return (), ()
         tensors, values = [], []
-        for key, value in feed_dict.items():
+        for key, value in sparse_tensor.expand_feeds(feed_dict):
             try:
                 tensor = self._graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
             except (KeyError, ValueError) as e:
                 raise TypeError(f"Cannot interpret feed_dict key as Tensor: {e}") from None
+            if not self._graph.is_feedable(tensor):  # a tensor inside a while loop
+                raise ValueError(f"Tensor {tensor.name} may not be fed.")
             if isinstance(value, ops.Tensor):
                 raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
                                 "Python scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, "
@@ -308,6 +344,10 @@ class BaseSession:
         for t in fetch_tensors:
             if t.graph is not self._graph:
                 raise ValueError(f"Tensor {t} is not an element of this graph.")
+            if not self._graph.is_fetchable(t):
+                raise ValueError(f"Operation {t.op.name!r} has been marked as not fetchable. Typically this "
+                                 "happens when it is defined in another function or code block. Use return "
+                                 "values, explicit Python locals or TensorFlow collections to access it.")
 
     def __enter__(self):
         if self._default_session_context is None:
@@ -375,12 +415,12 @@ def _as_feed_array(value, dtype):
 
 
 def _fetch_value(value):
+    if isinstance(value, VariableCell):
+        value = value.read()
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return value[()]
         return value.copy()
-    if isinstance(value, VariableCell):
-        return value.read().copy()
     return value
 
 

@@ -1,3 +1,8 @@
-"""The parts of TF1's ``tf.contrib`` that minitf provides: ``tf.contrib.tensorboard.plugins.projector``."""
+"""The parts of TF1's ``tf.contrib`` that minitf provides: ``tf.contrib.layers`` (initializers, regularizers, the basic
+layers), ``tf.contrib.framework``'s global step and ``tf.contrib.tensorboard.plugins.projector``."""
 
-from minitf.contrib import tensorboard  # noqa: F401
+from minitf._missing import missing_names as _missing_names
+from minitf.contrib import framework, layers, tensorboard  # noqa: F401
+
+
+__getattr__ = _missing_names("tf.contrib")

@@ -11,13 +11,14 @@ order, smallest GraphDef index first; names get the import prefix, or a ``_1`` s
 graph; missing attrs get their OpDef defaults; recorded ``_output_shapes`` refine the inferred shapes.
 """
 
+import bisect
 import contextlib
 import heapq
 import re
 
 import numpy as np
 
-from minitf.framework import dtypes, ops, tensor_shape, tensor_util
+from minitf.framework import dtypes, node_def_check, op_registry, ops, tensor_shape, tensor_util
 
 GRAPH_DEF_VERSION = 2474  # TensorFlow 2.21's GraphDef producer version
 GRAPH_DEF_VERSION_MIN_CONSUMER = 0
@@ -111,13 +112,49 @@ def attr_value(value):
     return proto
 
 
+# The most bytes import builds from a TensorProto whose few values are repeated to fill a larger shape (1 < values
+# < elements). One value (or none) for any shape costs nothing: it becomes a zero-stride view.
+_MAX_EXPANDED_BYTES = 1 << 26
+
+
 def _ndarray(tensor_proto):
-    """The value of a TensorProto; one value for a larger shape becomes a zero-stride view (see _tensor_proto)."""
-    value = tensor_util.MakeNdarray(tensor_proto)
-    if value.size > 1 and value.dtype != object and _count_values(tensor_proto) == 1:
-        value = np.broadcast_to(value.reshape(-1)[:1].reshape(()), value.shape)
+    """The value of a TensorProto from an untrusted file, allocating no more than the data it holds: one value
+    (or none) for a larger shape becomes a zero-stride view (see _tensor_proto), as TensorFlow keeps such a
+    constant unexpanded until it runs; bytes that cannot fill the shape are a ValueError."""
+    dims = [d.size for d in tensor_proto.tensor_shape.dim]
+    if tensor_proto.tensor_shape.unknown_rank or any(d < 0 for d in dims):
+        raise ValueError(f"Shape {_dims_text(dims)} is not fully defined")
+    n = 1
+    for d in dims:
+        n *= d
+    if n >= 1 << 62:
+        raise ValueError(f"Shape {_dims_text(dims)} has too many elements ({n})")
+    dtype = dtypes.as_dtype(tensor_proto.dtype)
+    itemsize = 8 if dtype == dtypes.string else np.dtype(dtype.as_numpy_dtype).itemsize
+    count = _count_values(tensor_proto)
+    if tensor_proto.tensor_content:
+        if len(tensor_proto.tensor_content) != n * itemsize:
+            raise ValueError(f"Tensor of shape {_dims_text(dims)} and dtype {dtype.name} needs {n * itemsize} "
+                             f"bytes of tensor_content, got {len(tensor_proto.tensor_content)}")
+        value = tensor_util.MakeNdarray(tensor_proto)
+    elif count > n:
+        raise ValueError(f"Tensor of shape {_dims_text(dims)} holds {count} values, more than its {n} elements")
+    elif n > 1 and count <= 1 and dtype != dtypes.string:
+        one = type(tensor_proto)()
+        one.CopyFrom(tensor_proto)
+        one.tensor_shape.Clear()
+        value = np.broadcast_to(tensor_util.MakeNdarray(one), dims)
+    elif n * itemsize > max(_MAX_EXPANDED_BYTES, count * itemsize):
+        raise ValueError(f"Tensor of shape {_dims_text(dims)} spells out {count} values: minitf does not expand "
+                         f"them to {n * itemsize} bytes")
+    else:
+        value = tensor_util.MakeNdarray(tensor_proto)
     value.flags.writeable = False
     return value
+
+
+def _dims_text(dims):
+    return "[" + ",".join(str(d) for d in dims) + "]"
 
 
 def _count_values(tensor_proto):
@@ -204,6 +241,22 @@ def _parse_tensor_name(name):
                      f"Obtained {len(components) - 1}")
 
 
+def _is_back_edge(node, src):
+    """A loop's NextIteration -> Merge edge, the only cycle a GraphDef may have (wired after the import)."""
+    return (op_registry.dataflow_role(node.op) == "merge"
+            and op_registry.dataflow_role(src.op) == "next_iteration")
+
+
+def _input_name(name):
+    """``'op:1'`` -> ('op', 1), ``'op'`` and ``'^op'`` -> ('op', 0), as TensorFlow's ParseTensorName reads a
+    NodeDef's inputs: what does not end in ``:<digits>`` is all node name (so ``'op:-1'`` names no node)."""
+    body = name[1:] if name.startswith("^") else name
+    node, colon, index = body.rpartition(":")
+    if colon and not name.startswith("^") and index.isascii() and index.isdigit() and len(index) < 10:
+        return node, int(index)
+    return body, 0
+
+
 def _import_order(nodes):
     """Indices of ``nodes`` in TensorFlow's import order: a topological order taking the smallest ready index."""
     index = {}
@@ -222,8 +275,8 @@ def _import_order(nodes):
             if seen_control and not is_control:
                 raise ValueError(f"Node '{node.name}': Control dependencies must come after regular dependencies")
             seen_control = is_control
-            src = index.get(_parse_tensor_name(inp.lstrip("^"))[0])
-            if src is not None:
+            src = index.get(_input_name(inp)[0])
+            if src is not None and not _is_back_edge(node, nodes[src]):
                 pending[i] += 1
                 consumers[src].append(i)
     ready = [i for i in range(len(nodes)) if pending[i] == 0]
@@ -243,25 +296,32 @@ def _import_order(nodes):
 
 class _Names:
     """Names of imported nodes: the prefix, then TensorFlow's uniquify rule (``name_1``, ``name_2``... while the
-    name or a scope of that name exists in the graph, or, for a generated name, in the GraphDef)."""
+    name or a scope of that name exists in the graph, or, for a generated name, in the GraphDef).
+
+    "A scope of that name exists" means some name starts with ``name/``: a binary search in the sorted names, so a
+    name thousands of scopes deep costs time linear in its length, never a set of all its prefixes."""
 
     def __init__(self, graph, graph_def, prefix):
         self._prefix = prefix + "/" if prefix else ""
-        self._graph = graph
-        self._scopes = {name.rsplit("/", i)[0] for name in graph._nodes_by_name for i in range(1, name.count("/") + 1)}
-        names = [self._prefix + n.name for n in graph_def.node]
-        self._def_names = set(names)
-        self._def_scopes = {n.rsplit("/", i)[0] for n in names for i in range(1, n.count("/") + 1)}
+        self._graph_names = sorted(graph._nodes_by_name)
+        self._def_names = sorted(self._prefix + n.name for n in graph_def.node)
         self.renamed = {}
 
-    def _in_graph(self, name):
-        return name in self._graph._nodes_by_name or name in self._scopes
+    @staticmethod
+    def _taken(name, sorted_names):
+        """Whether ``name`` is in ``sorted_names`` or is a scope of one of them."""
+        i = bisect.bisect_left(sorted_names, name)
+        if i < len(sorted_names) and sorted_names[i] == name:
+            return True
+        scope = name + "/"
+        i = bisect.bisect_left(sorted_names, scope, i)
+        return i < len(sorted_names) and sorted_names[i].startswith(scope)
 
     def new_name(self, original):
         name = self._prefix + original
-        if self._in_graph(name):
+        if self._taken(name, self._graph_names):
             base, count = name, 0
-            while self._in_graph(name) or (count > 0 and (name in self._def_names or name in self._def_scopes)):
+            while self._taken(name, self._graph_names) or (count > 0 and self._taken(name, self._def_names)):
                 count += 1
                 name = f"{base}_{count}"
         self.renamed[original] = name
@@ -269,6 +329,8 @@ class _Names:
 
     def colocation(self, node_name, values):
         """``_class`` values with imported names; the target must be in the GraphDef, as TensorFlow checks."""
+        if not isinstance(values, list) or not all(isinstance(v, bytes) for v in values):
+            raise ValueError(f"Node '{node_name}': the _class attr must be a list of strings")
         result = []
         for v in values:
             if v.startswith(_COLOCATION_PREFIX):
@@ -318,7 +380,6 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     dependencies and device apply to every imported op, as in TensorFlow. ``op_dict`` and ``producer_op_list``
     are accepted for TensorFlow's signature and not needed: minitf fills missing attrs from its op registry.
     """
-    from minitf.framework import op_registry
     graph_def, input_map, return_elements = _check_params(graph_def, input_map, return_elements)
     graph = ops.get_default_graph()
     with ops.name_scope(name, "import", list(input_map.values())) as scope:
@@ -338,30 +399,84 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         names.new_name(nodes[i].name)
     controllers = list(graph._control_dependencies_stack)
     outer_controls = list(dict.fromkeys(c for ctl in controllers for c in ctl.control_inputs))
-    used_keys, created = set(), {}
+    used_keys, created, back_edges = set(), {}, []
+    by_name = {node.name: node for node in nodes}
     with graph.as_default():
         for i in order:
-            node = nodes[i]
-            op_def = op_registry.get(node.op)
-            inputs, control_inputs = _resolve_inputs(node, created, mapped, used_keys)
-            attrs = dict(op_def.attr_defaults)
-            attrs.update((key, _imported_attr(op_def, key, value)) for key, value in node.attr.items()
-                         if key != "_output_shapes")
-            if "_class" in attrs:
-                attrs["_class"] = names.colocation(node.name, attrs["_class"])
+            node, written = _with_default_attrs(nodes[i]), nodes[i]
+            op_registry.get(node.op)  # an unknown op type is the first error, as in TensorFlow
+            back = [(k, inp) for k, inp in enumerate(node.input) if not inp.startswith("^")
+                    and _input_name(inp)[0] in by_name and _input_name(inp)[0] not in created
+                    and _is_back_edge(node, by_name[_input_name(inp)[0]])]
+            wired = node
+            if back:  # a loop Merge: its back edge is wired once the NextIteration exists
+                wired = type(node)()
+                wired.CopyFrom(node)
+                for k, _ in back:
+                    wired.input[k] = node.input[0]
+                back_edges.extend((node.name, k, inp) for k, inp in back)
+            inputs, control_inputs = _resolve_inputs(wired, created, mapped, used_keys)
+            expected_types = node_def_check.check_node(node)
+            if expected_types is not None:
+                node_def_check.check_input_types(node, expected_types, inputs)
             device = graph.device(node.device) if node.device else contextlib.nullcontext()
             with graph.control_dependencies(None), device:
-                op = graph.create_op(node.op, inputs, attrs, names.renamed[node.name] + "/")
+                op = _create_op(graph, written, node, inputs, names)
             if "_output_shapes" in node.attr:
                 _refine_output_shapes(op, node.attr["_output_shapes"].list.shape)
             op._add_control_inputs(control_inputs + outer_controls)
             for ctl in controllers:
                 ctl.seen_ops.add(op)
             created[node.name] = op
+        for name, k, inp in back_edges:
+            src_name, src_index = _input_name(inp)
+            created[name]._update_input(k, created[src_name]._outputs[src_index])
     _check_input_map_used(mapped, names, used_keys)
     if return_elements is None:
         return None
     return [_return_element(element, created, mapped) for element in return_elements]
+
+
+def _with_default_attrs(node):
+    """``node``, or a copy of it with the attrs it omits that TensorFlow's OpDef gives a default, as TensorFlow's
+    importer adds them before validating (the caller's GraphDef is never changed)."""
+    missing = {k: v for k, v in node_def_check.default_attrs(node.op).items() if k not in node.attr}
+    if not missing:
+        return node
+    node = type(node).FromString(node.SerializeToString())
+    for key, value in missing.items():
+        node.attr[key].CopyFrom(value)
+    return node
+
+
+def _imported_attrs(node, op_def):
+    """The Python values of a node's attrs; a value that cannot be one (a tensor whose bytes do not fill its shape,
+    a negative dimension) is a ValueError naming the node."""
+    try:
+        return {key: _imported_attr(op_def, key, value) for key, value in node.attr.items()
+                if key != "_output_shapes"}
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValueError(f"{exc}; NodeDef: {{{{node {node.name}}}}}") from None
+
+
+def _create_op(graph, written, defaulted, inputs, names):
+    """Creates the op of an imported node from the attrs the GraphDef wrote (plus minitf's registered defaults),
+    so that it exports as it was written; only if its shape function needs an attr the node omits is it created
+    again with TensorFlow's defaults for all of them (``defaulted``). What the shape function cannot make of the
+    attrs is a ValueError naming the node (shape errors already are), never an IndexError or KeyError."""
+    op_def = op_registry.get(written.op)
+    for node in (written, defaulted):
+        attrs = dict(op_def.attr_defaults)
+        attrs.update(_imported_attrs(node, op_def))
+        if "_class" in attrs:
+            attrs["_class"] = names.colocation(node.name, attrs["_class"])
+        try:
+            return graph.create_op(node.op, inputs, attrs, names.renamed[node.name] + "/")
+        except ValueError as exc:
+            if node is defaulted or "has no attr named" not in str(exc):
+                raise
+        except (IndexError, KeyError, TypeError, AttributeError, OverflowError) as exc:
+            raise ValueError(f"{type(exc).__name__}: {exc}; NodeDef: {{{{node {node.name}}}}}") from None
 
 
 def _imported_attr(op_def, key, proto):
@@ -407,12 +522,12 @@ def _resolve_inputs(node, created, mapped, used_keys):
                 used_keys.add((inp, None))
                 target = mapped[(inp, None)][1]
                 control_inputs.append(target.op if isinstance(target, ops.Tensor) else target)
-            elif inp[1:] in created:
-                control_inputs.append(created[inp[1:]])
+            elif _input_name(inp)[0] in created:
+                control_inputs.append(created[_input_name(inp)[0]])
             else:
                 raise ValueError(f"Node '{node.name}': Unknown input node '{inp}'")
             continue
-        key = _parse_tensor_name(inp)
+        key = _input_name(inp)
         if key in mapped:
             used_keys.add(key)
             inputs.append(mapped[key][1])

@@ -28,6 +28,16 @@ def register_proto_function(collection_name, proto_loader=None, to_proto=None, f
     _proto_functions[collection_name] = (proto_loader, to_proto, from_proto)
 
 
+def strip_name_scope(name, export_scope):
+    """``name`` without the leading ``export_scope/`` (TensorFlow's ops.strip_name_scope)."""
+    return _strip_scope(name, export_scope)
+
+
+def prepend_name_scope(name, import_scope):
+    """``import_scope/name`` (TensorFlow's ops.prepend_name_scope)."""
+    return _prepend_scope(name, import_scope)
+
+
 def _strip_scope(name, scope):
     if not scope:
         return name
@@ -197,6 +207,9 @@ def import_scoped_meta_graph(meta_graph_or_file, clear_devices=False, graph=None
             kind = col_def.WhichOneof("kind")
             if kind is None:
                 continue
+            if key in VARIABLE_COLLECTIONS and kind != "bytes_list":
+                raise ValueError(f"Collection '{key}' must hold serialized VariableDefs (a bytes_list), not a "
+                                 f"{kind}")
             if kind == "bytes_list" and key in _proto_functions:
                 proto_loader, _, from_proto = _proto_functions[key]
                 for value in col_def.bytes_list.value:

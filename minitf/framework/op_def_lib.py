@@ -32,6 +32,7 @@ def apply_op(op_type, inputs, attrs=None, name=None, index_attrs=None):
     """
     graph = graph_of(inputs)
     if all(type(t) is ops.Tensor for t in inputs):
+        check_allowed_types(op_type, inputs)
         return graph.create_op(op_type, inputs, _with_index_types(attrs, inputs, index_attrs), name)
     arg_names = op_registry.get(op_type).input_names
     index_attrs = index_attrs or {}
@@ -40,7 +41,35 @@ def apply_op(op_type, inputs, attrs=None, name=None, index_attrs=None):
                      else ops.convert_to_tensor(t, name=arg_names[i] if i < len(arg_names) else None,
                                                 preferred_dtype=dtypes.int32 if i in index_attrs else None)
                      for i, t in enumerate(inputs)]
+        check_allowed_types(op_type, converted)
         return graph.create_op(op_type, converted, _with_index_types(attrs, converted, index_attrs), scope)
+
+
+def check_allowed_types(op_type, inputs):
+    """TypeError, as TensorFlow's op wrappers raise it, if an input's dtype is not among those TensorFlow's OpDef
+    allows for its type attr (``tf.nn.softmax`` of integers, ``tf.reduce_sum`` of strings). Inputs after a list
+    argument are not checked (their positions depend on the list's length)."""
+    from minitf.framework.op_signatures import SIGNATURES
+    signature = SIGNATURES.get(op_type)
+    if signature is None:
+        return
+    allowed = {name: types for name, _, _, types, _ in signature[2] if types is not None}
+    for (arg, number_attr, type_attr, type_list_attr, _, _), tensor in zip(signature[1], inputs):
+        if number_attr or type_list_attr:
+            return
+        if type_attr in allowed and tensor.dtype.base_dtype.as_datatype_enum not in allowed[type_attr]:
+            names = ", ".join(_python_dtype_name(t) for t in allowed[type_attr])
+            raise TypeError(f"Value passed to parameter '{arg}' has DataType {tensor.dtype.base_dtype.name} not in "
+                            f"list of allowed values: {names}")
+
+
+def _python_dtype_name(enum):
+    """TensorFlow's Python name of a dtype enum (``float32`` for DT_FLOAT), also for dtypes minitf lacks."""
+    try:
+        return dtypes.as_dtype(enum).name
+    except TypeError:
+        from minitf.proto import types_pb2
+        return types_pb2.DataType.Name(enum)[3:].lower()
 
 
 def _with_index_types(attrs, inputs, index_attrs):

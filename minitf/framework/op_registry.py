@@ -34,15 +34,19 @@ class OpDef:
       or None (``tensor_util.constant_value_as_shape``).
     - ``full_type(op, node_def)``: fills the NodeDef's ``experimental_type`` as TensorFlow's type constructor for the
       op does (the GraphDef exporter calls it).
+    - ``dataflow``: the op's role in TF1 control flow (``"switch"``, ``"merge"``, ``"enter"``, ``"exit"``,
+      ``"next_iteration"``, ``"loop_cond"``, ``"trigger"``), or None; a plan holding such an op runs on the
+      dataflow executor (minitf/client/dataflow_executor.py).
     - ``location``: ``(file, line)`` of the registration.
     """
 
     __slots__ = ("name", "infer", "kernel", "stateful", "per_session", "ref_inputs", "input_names", "attrs",
-                 "attr_defaults", "forwards_input", "static_value", "static_shape", "full_type", "location")
+                 "attr_defaults", "forwards_input", "static_value", "static_shape", "full_type", "dataflow",
+                 "location")
 
     def __init__(self, name, infer, kernel, stateful=False, per_session=False, ref_inputs=(), input_names=(),
                  attrs=(), attr_defaults=None, forwards_input=False, static_value=None, static_shape=None,
-                 full_type=None, location=None):
+                 full_type=None, dataflow=None, location=None):
         self.name = name
         self.infer = infer
         self.kernel = kernel
@@ -56,6 +60,7 @@ class OpDef:
         self.static_value = static_value
         self.static_shape = static_shape
         self.full_type = full_type
+        self.dataflow = dataflow
         self.location = location
 
 
@@ -94,6 +99,12 @@ def get(name):
     except KeyError:
         raise ValueError(f"Op type not registered '{name}' in minitf. The ops minitf implements are listed by "
                          "minitf.framework.op_registry.registered_ops().") from None
+
+
+def dataflow_role(name):
+    """``OpDef.dataflow`` of op type ``name``, None for an unknown type (a GraphDef may name one)."""
+    op_def = _registry.get(name)
+    return op_def.dataflow if op_def is not None else None
 
 
 def registered_ops():

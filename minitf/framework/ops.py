@@ -10,7 +10,8 @@ import threading
 
 import numpy as np
 
-from minitf.framework import dtypes, messages, op_registry, stack, tensor_conversion_registry, tensor_shape
+from minitf.framework import (control_flow_graph, dtypes, messages, op_registry, stack, tensor_conversion_registry,
+                              tensor_shape)
 
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
@@ -102,7 +103,7 @@ class Tensor:
     # Python operators (+, -, [], ...) are attached by minitf.ops.math_ops / array_ops, as in TensorFlow.
 
 
-class Operation:
+class Operation(control_flow_graph.OperationControlFlow):
     """A node of the graph: an op type, its inputs, attrs and outputs."""
 
     __slots__ = ("_graph", "_name", "_type", "_inputs", "_outputs", "_control_inputs", "_attrs", "_id",
@@ -232,13 +233,12 @@ class _ControlDependenciesController:
         self._graph = graph
         self.control_inputs = control_inputs if control_inputs is not None else []
         self._new_stack = control_inputs is None
-        self.seen_ops = set()
-        self._old_stack = None
+        self.seen_ops = set()  # (_old_stack and _old_control_flow_context are saved by __enter__ for a new stack)
 
     def __enter__(self):
-        if self._new_stack:
-            self._old_stack = self._graph._control_dependencies_stack
-            self._graph._control_dependencies_stack = []
+        if self._new_stack:  # control_dependencies(None) also leaves the control-flow context, as TensorFlow's
+            self._old_stack, self._graph._control_dependencies_stack = self._graph._control_dependencies_stack, []
+            self._old_control_flow_context, self._graph._control_flow_context = self._graph._control_flow_context, None
         self._graph._control_dependencies_stack.append(self)
         return self
 
@@ -246,10 +246,11 @@ class _ControlDependenciesController:
         self._graph._control_dependencies_stack.pop()
         if self._new_stack:
             self._graph._control_dependencies_stack = self._old_stack
+            self._graph._control_flow_context = self._old_control_flow_context
         return False
 
 
-class Graph:
+class Graph(control_flow_graph.GraphControlFlow):
     """A TensorFlow computation: a set of ``Operation``s connected by ``Tensor``s."""
 
     def __init__(self):
@@ -434,6 +435,7 @@ class Graph:
                              + ".") from None
         op._outputs = tuple(Tensor(op, i, dt, shape) for i, (dt, shape) in enumerate(specs))
         self._add_op(op)
+        self._add_op_to_control_flow_context(op)  # inside tf.cond / tf.while_loop, the context rewires inputs
         return op
 
     def _add_op(self, op):
@@ -547,12 +549,15 @@ class Graph:
         return graph_io.graph_to_graph_def(self, add_shapes=add_shapes)
 
     def _repr_svg_(self):
-        """Jupyter shows a Graph as its graphviz picture (None without graphviz's ``dot``: the text repr is used)."""
+        """Jupyter shows a Graph as ``graph_export.show(graph)`` draws it: top-level name scopes as boxes, fitted
+        to the notebook's width (``show(graph, expand=[...])`` or ``depth=None`` open it up)."""
         from minitf.tools import graph_export
-        try:
-            return graph_export.to_dot(self).pipe(format="svg").decode("utf-8")
-        except Exception:  # noqa: BLE001 -- no dot program, or it failed: let Jupyter fall back to repr()
-            return None
+        return graph_export.show(self)._repr_svg_()
+
+    def _repr_html_(self):
+        """Without graphviz's ``dot``, a notebook shows why there is no picture and how to get one."""
+        from minitf.tools import graph_export
+        return graph_export.show(self)._repr_html_()
 
 
 # -- the default graph -----------------------------------------------------------------------------------------

@@ -178,7 +178,7 @@ def _chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
-def _compress_like_libpng(data):
+def _compress_like_libpng(data, level=6):
     size = len(data)
     window_bits = 15
     if size <= 16384:
@@ -187,7 +187,7 @@ def _compress_like_libpng(data):
             half_window >>= 1
             window_bits -= 1
     window_bits = max(window_bits, 9)
-    compressor = zlib.compressobj(6, zlib.DEFLATED, window_bits, 9, zlib.Z_FILTERED)
+    compressor = zlib.compressobj(level, zlib.DEFLATED, window_bits, 9, zlib.Z_FILTERED)
     stream = bytearray(compressor.compress(data) + compressor.flush())
     if size <= 16384 and (stream[0] & 0x0F) == 8 and (stream[0] & 0xF0) <= 0x70:  # libpng's optimize_cmf
         cinfo = stream[0] >> 4
@@ -203,12 +203,13 @@ def _compress_like_libpng(data):
     return bytes(stream)
 
 
-def png(image):
-    """PNG bytes of a ``[h, w, c]`` uint8 image, identical to TensorFlow's (libpng 1.6 with its defaults)."""
+def png(image, level=6):
+    """PNG bytes of a ``[h, w, c]`` uint8 image, identical to TensorFlow's (libpng 1.6 with its defaults;
+    ``level`` is zlib's compression level, TensorFlow's EncodePng ``compression`` when not -1)."""
     height, width, channels = image.shape
     color_type = {1: 0, 2: 4, 3: 2, 4: 6}[channels]
     raw = _filtered_rows(np.ascontiguousarray(image).reshape(height, width * channels), channels).tobytes()
-    stream = _compress_like_libpng(raw)
+    stream = _compress_like_libpng(raw, level)
     idat = b"".join(_chunk(b"IDAT", stream[i:i + 8192]) for i in range(0, len(stream), 8192))
     header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + idat + _chunk(b"IEND", b"")

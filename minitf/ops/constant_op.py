@@ -27,8 +27,12 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
         shape = tensor_shape.as_shape(shape).as_list()
         if verify_shape and list(array.shape) != shape:
             raise TypeError(f"Expected Tensor's shape: {tuple(shape)}, got {array.shape}.")
-        array = tensor_util.broadcast_to_shape(array, shape)
-    array = np.array(array, copy=True)
+        if array.size == 1 and array.dtype != object:  # one value for a shape: a zero-stride view, no allocation
+            array = np.broadcast_to(np.array(array.reshape(()), copy=True), shape)
+        else:
+            array = tensor_util.broadcast_to_shape(array, shape)
+    if any(array.strides) or array.size <= 1:
+        array = np.array(array, copy=True)
     array.flags.writeable = False
     dtype = dtypes.string if array.dtype == object else dtypes.as_dtype(array.dtype)
     graph = ops.get_default_graph()

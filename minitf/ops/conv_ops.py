@@ -136,6 +136,8 @@ def _spatial(values, name):
     values = as_int_list(values)
     if len(values) != 4:
         raise ValueError(f"{name} must have 4 elements (NHWC), got {values}")
+    if name == "strides" and min(values) < 1:  # TensorFlow's shape functions check this at graph construction
+        raise ValueError(f"Stride must be > 0, but got {min(values)}")
     if values[0] != 1 or values[3] != 1:
         raise ValueError(f"Current implementation does not yet support {name} in the batch and depth dimensions.")
     return values[1], values[2]

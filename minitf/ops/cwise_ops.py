@@ -5,7 +5,8 @@ import builtins
 
 import numpy as np
 
-from minitf.framework import dtypes, ops, tensor_shape, tensor_util
+from minitf.framework import dtypes, errors, ops, tensor_shape, tensor_util
+from minitf.framework.node_def_check import dtype_string
 from minitf.framework.op_def_lib import (apply_op_1, binary_infer, check_same_dtype, invalid_argument, no_gradient, pure,
                                          pure_with_attrs, register, same_as_input)
 from minitf.ops.linalg_ops import matmul
@@ -152,7 +153,8 @@ register("ReciprocalGrad", same_as_input(), _dy_y(lambda y, dy: -dy * (y * y)), 
 
 def _int_div_guard(fn):
     def kernel(x, y):
-        if x.dtype.kind in "iu" and not np.all(y):
+        # TensorFlow checks each element of the (broadcast) result: an empty result divides by nothing
+        if x.dtype.kind in "iu" and not np.all(y) and np.broadcast(x, y).size:
             raise invalid_argument("Integer division by zero")
         with np.errstate(all="ignore"):
             return fn(x, y)
@@ -313,6 +315,12 @@ def div(x, y, name=None):
 # -- type conversion ----------------------------------------------------------------------------------------------
 
 def _cast_kernel(op):
+    src, dst = op.inputs[0].dtype.base_dtype, op.get_attr("DstT")
+    if (src == dtypes.string) != (dst == dtypes.string):
+        def unsupported(x):  # refused when it runs, as TensorFlow's Cast kernel
+            raise errors.UnimplementedError(None, None, f"Cast {dtype_string(src.as_datatype_enum)} to "
+                                                        f"{dtype_string(dst.as_datatype_enum)} is not supported")
+        return unsupported
     np_dtype = op.get_attr("DstT").as_numpy_dtype
     if op.get_attr("DstT") == dtypes.bool:
         return lambda x: x != 0
@@ -408,16 +416,27 @@ def _range_infer(op):
     dtype = op.inputs[0].dtype.base_dtype
     if start is None or limit is None or delta is None:
         return [(dtype, tensor_shape.unknown_shape(1))]
+    return [(dtype, TensorShape([_range_size(start, limit, delta, ValueError)]))]
+
+
+def _range_size(start, limit, delta, error):
+    """The length of a Range, computed in Python numbers (no int32 overflow), with TensorFlow's checks."""
+    start, limit, delta = (v.item() if hasattr(v, "item") else v for v in (start, limit, delta))
     if delta == 0:
-        raise ValueError("Requires delta != 0")
-    n = builtins.max(0, int(np.ceil((limit - start) / delta)))
-    return [(dtype, TensorShape([n]))]
+        raise error("Requires delta != 0")
+    if start > limit and delta > 0:
+        raise error(f"Requires start <= limit when delta > 0: {start}/{limit}")
+    if start < limit and delta < 0:
+        raise error(f"Requires start >= limit when delta < 0: {start}/{limit}")
+    if isinstance(start, int) and isinstance(limit, int) and isinstance(delta, int):
+        return (builtins.abs(limit - start) + builtins.abs(delta) - 1) // builtins.abs(delta)
+    return int(np.ceil(builtins.abs((limit - start) / delta)))
 
 
 def _range_kernel(start, limit, delta):
-    if delta == 0:
-        raise invalid_argument("Requires delta != 0")
-    return np.arange(start, limit, delta, dtype=start.dtype)
+    n = _range_size(start, limit, delta, invalid_argument)
+    return (start.item() + np.arange(n, dtype=np.int64) * delta.item()).astype(start.dtype) \
+        if start.dtype.kind in "iu" else np.arange(start, limit, delta, dtype=start.dtype)[:n]
 
 
 register("Range", _range_infer, pure(_range_kernel), input_names=("start", "limit", "delta"))

@@ -8,8 +8,8 @@ one tensor from several consumers are summed with ``AddN``.
 import collections
 
 from minitf.framework import dtypes, ops, op_registry
-from minitf.ops import array_ops, control_flow_ops, math_ops
-from minitf.ops import array_grad, math_grad, nn_grad  # noqa: F401 -- register the gradient functions
+from minitf.ops import array_ops, control_flow_ops, control_flow_state, control_flow_util, math_ops
+from minitf.ops import array_grad, control_flow_grad, math_grad, nn_grad  # noqa: F401 -- register the gradient functions
 
 _TRAINABLE = {dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex128,
               dtypes.bfloat16, dtypes.resource, dtypes.variant}
@@ -32,7 +32,9 @@ def _consumers(graph):
     return consumers
 
 
-def _between_ops(to_ops, from_ops, consumers):
+def _pending_count(to_ops, from_ops, consumers):
+    """The ops between ``from_ops`` and ``to_ops``, the ControlFlowState when they go through while loops, and
+    for each op how many of its consumers among them must contribute before its gradient (TF's _PendingCount)."""
     reached = set()
     queue = collections.deque(from_ops)
     while queue:
@@ -43,6 +45,7 @@ def _between_ops(to_ops, from_ops, consumers):
         for out in op._outputs:
             if _is_trainable(out):
                 queue.extend(consumers.get(out, ()))
+    reachable_to_ops = {op for op in to_ops if op in reached}
     between = set()
     between_list = []
     queue = collections.deque(to_ops)
@@ -53,7 +56,13 @@ def _between_ops(to_ops, from_ops, consumers):
             between_list.append(op)
             reached.discard(op)
             queue.extend(t.op for t in op._inputs)
-    return between, between_list
+    loop_state = control_flow_state.MaybeCreateControlFlowState(between_list, between)
+    pending = collections.defaultdict(int)
+    for op in between_list:
+        for t in op._inputs:
+            if t.op in between:
+                pending[t.op] += 1
+    return reachable_to_ops, pending, loop_state
 
 
 def _gradient_function(op):
@@ -69,17 +78,26 @@ def _gradient_function(op):
                           "program, you may insert `tf.stop_gradient`.") from None
 
 
-def _aggregate(grads_for_op, op):
-    result = []
-    for i, out_grads in enumerate(grads_for_op):
-        if not out_grads:
-            result.append(None)
-        elif len(out_grads) == 1:
-            result.append(out_grads[0])
+def _aggregate(grads, op, loop_state):
+    """Sums each output's gradients (AddN); a loop Switch's gradient already set on its first visit stays."""
+    out_grads = grads.setdefault(op, [[] for _ in op._outputs])
+    for i, out_grad in enumerate(out_grads):
+        if loop_state and isinstance(out_grad, ops.Tensor):
+            continue
+        if not out_grad:
+            out_grads[i] = None
+        elif len(out_grad) == 1:
+            out_grads[i] = out_grad[0]
         else:
-            result.append(math_ops.add_n(out_grads))
-        grads_for_op[i] = [result[-1]] if result[-1] is not None else []
-    return result
+            out_grads[i] = math_ops.add_n(out_grad)
+    return list(out_grads)
+
+
+def _has_any_grads(grads, op):
+    for out_grad in grads.get(op, ()):
+        if isinstance(out_grad, ops.Tensor) or (out_grad and any(g is not None for g in out_grad)):
+            return True
+    return False
 
 
 def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False, gate_gradients=False,
@@ -106,35 +124,45 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
         to_ops = [y.op for y in ys]
         from_ops = [x.op for x in xs]
         consumers = _consumers(graph)
-        between, between_list = _between_ops(to_ops, from_ops, consumers)
-        pending = collections.defaultdict(int)
-        for op in between_list:
-            for t in op._inputs:
-                if t.op in between:
-                    pending[t.op] += 1
+        reachable_to_ops, pending, loop_state = _pending_count(to_ops, from_ops, consumers)
         grads = {}
         for y, grad_y in zip(ys, grad_ys):
             _set_grad(grads, y, grad_y)
         queue = collections.deque()
-        seen = set()
+        to_ops_set = set()
         for op in to_ops:
-            if pending[op] == 0 and op not in seen:
-                seen.add(op)
+            if pending[op] == 0 and op not in to_ops_set and op in reachable_to_ops:
+                to_ops_set.add(op)
                 queue.append(op)
+        if loop_state:
+            for y in loop_state.ProcessUnusedLoopExits(pending, to_ops_set):
+                if _is_trainable(y):
+                    _set_grad(grads, y, loop_state.ZerosLikeForExit(y))
+                queue.append(y.op)
         stop_ops = {op for op in from_ops if all(pending[t.op] == 0 for t in op._inputs)} | stop_gradient_ops
         while queue:
             op = queue.popleft()
-            out_grads = _aggregate(grads.setdefault(op, [[] for _ in op._outputs]), op)
+            if loop_state:
+                loop_state.EnterGradWhileContext(op, before=True)
+            out_grads = _aggregate(grads, op, loop_state)
+            if loop_state:
+                loop_state.ExitGradWhileContext(op, before=True)
             has_grads = any(g is not None for g in out_grads)
             grad_fn = None
             if has_grads and op not in stop_ops:
                 grad_fn = _gradient_function(op)
+            if loop_state:
+                loop_state.EnterGradWhileContext(op, before=False)
             if grad_fn is not None and has_grads:
                 for i, g in enumerate(out_grads):
                     if g is None and _is_trainable(op._outputs[i]):
-                        out_grads[i] = array_ops.zeros_like(op._outputs[i], optimize=False)
+                        if loop_state:
+                            out_grads[i] = loop_state.ZerosLikeV1WhileLoop(op, i)
+                        else:
+                            out_grads[i] = control_flow_state.ZerosLike(op, i)
                 with ops.name_scope(op.name + "_grad"):
-                    in_grads = _as_list(grad_fn(op, *out_grads))
+                    in_grads = grad_fn(op, *out_grads)  # None alone: no gradient for the op's one input
+                    in_grads = list(in_grads) if isinstance(in_grads, (list, tuple)) else [in_grads]
                     if len(in_grads) != len(op._inputs):
                         raise ValueError(f"Num gradients {len(in_grads)} generated for op {op.name} do not "
                                          f"match num inputs {len(op._inputs)}")
@@ -142,30 +170,31 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                         in_grads = control_flow_ops.tuple(in_grads)
             else:
                 in_grads = [None] * len(op._inputs)
-            for t_in, in_grad in zip(op._inputs, in_grads):
+            for i, (t_in, in_grad) in enumerate(zip(op._inputs, in_grads)):
                 if in_grad is not None:
                     if isinstance(in_grad, ops.Tensor) and t_in.dtype != dtypes.resource:
                         try:
                             in_grad.set_shape(t_in.shape)
                         except ValueError:
                             raise ValueError(f"Incompatible shapes between op input and calculated input "
-                                             f"gradient. Forward operation: {op.name}. Input index: "
-                                             f"{list(op._inputs).index(t_in)}. Original input shape: "
-                                             f"{t_in.shape}. Calculated input gradient shape: "
-                                             f"{in_grad.shape}") from None
+                                             f"gradient. Forward operation: {op.name}. Input index: {i}. "
+                                             f"Original input shape: {t_in.shape}. Calculated input gradient "
+                                             f"shape: {in_grad.shape}") from None
                     _set_grad(grads, t_in, in_grad)
-            for t in op._inputs:
-                pending[t.op] -= 1
-                if pending[t.op] == 0 and t.op in between and t.op not in seen:
-                    seen.add(t.op)
-                    queue.append(t.op)
+            if loop_state:
+                loop_state.ExitGradWhileContext(op, before=False)
+            _update_pending_and_enqueue_ready(grads, op, queue, pending, loop_state)
+        if loop_state:
+            loop_state.PostProcessing()
         result = []
         for x in xs:
             op_grads = grads.get(x.op)
             grad = None
             if op_grads:
                 values = op_grads[x.value_index]
-                if len(values) > 1:
+                if isinstance(values, ops.Tensor) or values is None:
+                    grad = values
+                elif len(values) > 1:
                     grad = math_ops.add_n(values)
                 elif values:
                     grad = values[0]
@@ -193,7 +222,45 @@ def _default_grad_ys(grad_ys, ys):
 
 def _set_grad(grads, t, grad):
     op_grads = grads.setdefault(t.op, [[] for _ in t.op._outputs])
-    op_grads[t.value_index].append(grad)
+    t_grads = op_grads[t.value_index]
+    if isinstance(t_grads, list):
+        t_grads.append(grad)
+    else:  # a loop Switch visited a second time
+        op_grads[t.value_index] = grad
+
+
+def _update_pending_and_enqueue_ready(grads, op, queue, pending, loop_state):
+    """Queues the producers of ``op``'s inputs whose consumers have all contributed; a loop Switch is queued
+    again for its back edge, and a loop's Exits wait for each other (TF's _UpdatePendingAndEnqueueReady)."""
+    for x in op._inputs:
+        pending[x.op] -= 1
+        ready = pending[x.op] == 0
+        if loop_state and not ready:
+            ready = pending[x.op] > 0 and control_flow_util.IsLoopSwitch(x.op)
+        if not ready:
+            continue
+        if control_flow_util.IsLoopExit(x.op):
+            grad_state = loop_state.GetGradState(x.op, before=False)
+            grad_state.deferred_exits.append(x)
+            grad_state.pending_exits_count -= 1
+            if grad_state.pending_exits_count == 0:
+                has_not_none_grad = False
+                for y in grad_state.deferred_exits:
+                    if _has_any_grads(grads, y.op):
+                        has_not_none_grad = True
+                        queue.append(y.op)
+                    else:
+                        grad_state.unused_exits.append(y)
+                if has_not_none_grad:
+                    for y in grad_state.unused_exits:
+                        if _is_trainable(y):
+                            _set_grad(grads, y, loop_state.ZerosLikeForExit(y))
+                        queue.append(y.op)
+                else:
+                    for y in grad_state.unused_exits:
+                        queue.append(y.op)
+        else:
+            queue.append(x.op)
 
 
 def _as_list(x):

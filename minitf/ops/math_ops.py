@@ -69,9 +69,14 @@ def _mean(x, axis, keepdims):
 
 
 def _empty_guard(fn, name):
+    """Max/Min: an empty reduction gives the identity, as in TensorFlow (-inf or the lowest integer for Max)."""
     def reduce(x, axis, keepdims):
-        if x.size == 0 and axis:
-            raise invalid_argument(f"{name} of an empty tensor is not defined")
+        if x.size == 0:
+            if x.dtype.kind == "f":
+                identity = -np.inf if name == "Max" else np.inf
+            else:
+                identity = np.iinfo(x.dtype).min if name == "Max" else np.iinfo(x.dtype).max
+            return fn(x, axis=axis, keepdims=keepdims, initial=identity)
         return fn(x, axis=axis, keepdims=keepdims)
     return reduce
 
@@ -148,10 +153,13 @@ def _index_dtype(value):
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
+    """The sum over ``axis`` (an int or list; None: every axis), keeping them as size 1 with ``keepdims``."""
     return _reduce("Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_mean(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
+    """The mean over ``axis`` (an int or list; None: every axis), keeping them as size 1 with ``keepdims``. An
+    integer tensor's mean is an integer (the sum divided with truncation), as in TensorFlow."""
     return _reduce("Mean", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
@@ -226,6 +234,8 @@ def _arg_kernel(fn):
             a = int(axis)
             if x.shape[a] == 0:
                 raise invalid_argument("Reduction axis has size 0")
+            if x.dtype.kind == "f" and np.isnan(x).any():  # TensorFlow's comparisons skip NaN
+                x = np.where(np.isnan(x), -np.inf if fn is np.argmax else np.inf, x)
             return fn(x, axis=a).astype(np_out)
         return kernel
     return pure_with_attrs(make)

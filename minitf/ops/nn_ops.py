@@ -1,6 +1,8 @@
 """Neural-network ops other than convolutions: activations, softmax and cross-entropies, top-k, L2 loss,
 moments and batch normalization — TensorFlow's op types, attrs and gradients, and its Python compositions."""
 
+import collections
+
 import numpy as np
 
 from minitf.framework import dtypes, ops, tensor_shape, tensor_util
@@ -211,7 +213,7 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim
     axis = dim if dim is not None else axis
     with ops.name_scope(name, "softmax_cross_entropy_with_logits", [logits, labels]) as scope:
         logits = ops.convert_to_tensor(logits, name="logits")
-        labels = ops.convert_to_tensor(labels, name="labels", dtype=logits.dtype.base_dtype)
+        labels = math_ops.cast(ops.convert_to_tensor(labels, name="labels"), logits.dtype.base_dtype)
         rank = logits.shape.ndims
         if rank is not None and axis % rank != rank - 1:
             raise ValueError("minitf supports softmax_cross_entropy_with_logits on the last axis only")
@@ -335,7 +337,10 @@ def top_k(input, k=1, sorted=True, name=None):  # noqa: A002
         k = ops.convert_to_tensor(k, dtype=dtypes.int32, name="k")
         op = apply_op("TopKV2", [x, k], {"T": x.dtype.base_dtype, "sorted": bool(sorted), "index_type": dtypes.int32},
                       scope)
-        return op.outputs[0], op.outputs[1]
+        return TopKV2(op.outputs[0], op.outputs[1])
+
+
+TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])  # what TensorFlow's tf.nn.top_k returns
 
 
 def _in_top_k_kernel(predictions, targets, k):

@@ -6,7 +6,8 @@ in output order, as TensorFlow does."""
 import numpy as np
 
 from minitf.framework import ops
-from minitf.framework.op_def_lib import apply_op_1, pure_with_attrs, register, same_as_input
+from minitf.framework.op_def_lib import (apply_op_1, as_int_list, invalid_argument, pure_with_attrs, register,
+                                         same_as_input)
 from minitf.ops.conv_ops import (_as_4, _blocks, _check_nhwc, _shape_from_value, _spatial, _static_output_shape,
                                  _window_of)
 
@@ -22,7 +23,11 @@ def _pool_infer(op):
 
 
 def _pool_window(op, shape):
-    return _window_of(op, shape, _spatial(op.get_attr("ksize"), "ksize"))
+    ksize = as_int_list(op.get_attr("ksize"))
+    if min(ksize) < 1:  # accepted at graph construction, refused when the pool runs, as in TensorFlow
+        raise invalid_argument("Sliding window ksize must be positive. The specified or inferred ksize is: "
+                               + ",".join(str(k) for k in ksize))
+    return _window_of(op, shape, _spatial(ksize, "ksize"))
 
 
 def _pool_max(window, padded):
@@ -188,6 +193,8 @@ def _pool(op_type, default_name, value, ksize, strides, padding, data_format, na
 def max_pool(value=None, ksize=None, strides=None, padding=None, data_format="NHWC", name=None,
              input=None):  # noqa: A002
     """``tf.nn.max_pool``."""
+    if isinstance(ksize, (list, tuple)) and any(k == 0 for k in ksize):
+        raise ValueError(f"`ksize` cannot be zero. Received: ksize={ksize}")
     return _pool("MaxPool", "MaxPool", input if value is None else value, ksize, strides, padding, data_format,
                  name, {"explicit_paddings": []})
 

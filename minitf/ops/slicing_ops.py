@@ -133,7 +133,7 @@ class _StridedSpec:
                 b = int(begin[i])
                 d = dims[axis]
                 if d is not None and not -d <= b < d:
-                    raise IndexError(f"slice index {b} of dimension {axis} out of bounds.")
+                    raise ValueError(f"slice index {b + d if b < 0 else b} of dimension {axis} out of bounds.")
                 index.append(b)
             else:
                 b = None if (m["begin_mask"] >> i) & 1 else int(begin[i])

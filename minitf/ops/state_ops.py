@@ -64,13 +64,15 @@ def _assign_kernel(op, state):
     var_shape = op.inputs[0].shape
 
     def kernel(cell, value):
-        if validate and cell.value is not None and cell.value.shape != value.shape:
-            raise invalid_argument(f"Assign requires shapes of both tensors to match. lhs shape= "
-                                   f"{list(cell.value.shape)} rhs shape= {list(value.shape)}")
-        if validate and cell.value is None and not var_shape.is_compatible_with(value.shape):
-            raise invalid_argument(f"Assign requires shapes of both tensors to match. lhs shape= "
-                                   f"{var_shape.as_list()} rhs shape= {list(value.shape)}")
-        cell.value = value
+        with cell.lock:
+            current = cell.value
+            if validate and current is not None and current.shape != value.shape:
+                raise invalid_argument(f"Assign requires shapes of both tensors to match. lhs shape= "
+                                       f"{list(current.shape)} rhs shape= {list(value.shape)}")
+            if validate and current is None and not var_shape.is_compatible_with(value.shape):
+                raise invalid_argument(f"Assign requires shapes of both tensors to match. lhs shape= "
+                                       f"{var_shape.as_list()} rhs shape= {list(value.shape)}")
+            cell.value = value
         return cell
     return kernel
 
@@ -82,11 +84,12 @@ register("Assign", _assign_infer, _assign_kernel, stateful=True, ref_inputs=(0,)
 def _update_kernel(update):
     def make(op, state):
         def kernel(cell, value):
-            current = cell.read()
-            if current.shape != value.shape:
-                raise invalid_argument(f"Must have the same shape, got {list(current.shape)} and "
-                                       f"{list(value.shape)}")
-            cell.value = update(current, value)
+            with cell.lock:
+                current = cell.read()
+                if current.shape != value.shape:
+                    raise invalid_argument(f"Must have the same shape, got {list(current.shape)} and "
+                                           f"{list(value.shape)}")
+                cell.value = update(current, value)
             return cell
         return kernel
     return make
@@ -113,10 +116,11 @@ def _count_up_to_kernel(op, state):
     limit = op.get_attr("limit")
 
     def kernel(cell):
-        value = cell.read()
-        if value >= limit:
-            raise errors.OutOfRangeError(None, op, f"Reached limit of {limit}")
-        cell.value = value + 1
+        with cell.lock:
+            value = cell.read()
+            if value >= limit:
+                raise errors.OutOfRangeError(None, op, f"Reached limit of {limit}")
+            cell.value = value + 1
         return value
     return kernel
 
@@ -129,12 +133,13 @@ no_gradient("CountUpTo")
 def _scatter_kernel(update):
     def make(op, state):
         def kernel(cell, indices, updates):
-            value = cell.read().copy()
-            n = value.shape[0]
-            if indices.size and (indices.min() < 0 or indices.max() >= n):
-                raise invalid_argument(f"indices[0] = {int(indices.reshape(-1)[0])} is not in [0, {n})")
-            update(value, indices, updates)
-            cell.value = value
+            with cell.lock:
+                value = cell.read().copy()
+                n = value.shape[0]
+                if indices.size and (indices.min() < 0 or indices.max() >= n):
+                    raise invalid_argument(f"indices[0] = {int(indices.reshape(-1)[0])} is not in [0, {n})")
+                update(value, indices, updates)
+                cell.value = value
             return cell
         return kernel
     return make
@@ -229,6 +234,24 @@ def _apply_infer(op):
     return [(var.dtype, var.shape)]
 
 
+class _locked_cells:
+    """``with _locked_cells(cells):`` holds the locks of several variable cells (an Apply op's variable and slots),
+    taken in one global order so that two ops updating the same cells cannot deadlock."""
+
+    __slots__ = ("_locks",)
+
+    def __init__(self, cells):
+        self._locks = sorted({id(c.lock): c.lock for c in cells}.items())
+
+    def __enter__(self):
+        for _, lock in self._locks:
+            lock.acquire()
+
+    def __exit__(self, *exc):
+        for _, lock in reversed(self._locks):
+            lock.release()
+
+
 def _apply_kernel(n_slots, update):
     """A kernel for an Apply* op whose first ``1 + n_slots`` inputs are variable cells.
 
@@ -237,14 +260,15 @@ def _apply_kernel(n_slots, update):
     def make(op, state):
         def kernel(*args):
             cells = args[:1 + n_slots]
-            values = [c.read() for c in cells]
-            grad = args[-1]
-            if grad.shape != values[0].shape:
-                raise invalid_argument(f"var and grad do not have the same shape{list(values[0].shape)} "
-                                       f"{list(grad.shape)}")
-            new_values = update(op, *values, *args[1 + n_slots:])
-            for cell, value in zip(cells, new_values):
-                cell.value = value
+            with _locked_cells(cells):
+                values = [c.read() for c in cells]
+                grad = args[-1]
+                if grad.shape != values[0].shape:
+                    raise invalid_argument(f"var and grad do not have the same shape{list(values[0].shape)} "
+                                           f"{list(grad.shape)}")
+                new_values = update(op, *values, *args[1 + n_slots:])
+                for cell, value in zip(cells, new_values):
+                    cell.value = value
             return cells[0]
         return kernel
     return make
@@ -332,10 +356,12 @@ for _op_type, (_n_slots, _update, _names) in _APPLY_OPS.items():
 
 def _momentum_kernel(op, state):
     def kernel(var_cell, accum_cell, lr, grad, momentum):
-        var, accum = var_cell.read(), accum_cell.read()
-        if grad.shape != var.shape:
-            raise invalid_argument(f"var and grad do not have the same shape{list(var.shape)} {list(grad.shape)}")
-        var_cell.value, accum_cell.value = _momentum(op, var, accum, lr, grad, momentum)
+        with _locked_cells((var_cell, accum_cell)):
+            var, accum = var_cell.read(), accum_cell.read()
+            if grad.shape != var.shape:
+                raise invalid_argument(f"var and grad do not have the same shape{list(var.shape)} "
+                                       f"{list(grad.shape)}")
+            var_cell.value, accum_cell.value = _momentum(op, var, accum, lr, grad, momentum)
         return var_cell
     return kernel
 

@@ -1,7 +1,8 @@
 """``tf.app.flags`` / ``tf.flags``: command-line flags with absl's parsing rules, as TF1 tutorials define them.
 
 ``FLAGS.name`` parses ``sys.argv`` on first access (ignoring flags nobody defined, as TensorFlow's wrapper does);
-``FLAGS(argv)`` parses explicitly and returns the arguments that are not flags.
+``FLAGS(argv)`` parses explicitly and returns the arguments that are not flags. Each flag remembers the module that
+defined it, for the ``--help`` / ``--helpfull`` text that ``tf.app.run`` prints (see ``flags_help``).
 """
 
 import sys
@@ -37,8 +38,9 @@ def _parse_list(text):
 
 
 class _Flag:
-    def __init__(self, name, default, help_text, parse, is_bool=False):
+    def __init__(self, name, default, help_text, parse, is_bool=False, module=None):
         self.name, self.default, self.help, self.parse, self.is_bool = name, default, help_text, parse, is_bool
+        self.module = module
         self.value = default
 
 
@@ -52,7 +54,8 @@ class FlagValues:
     def _define(self, name, default, help_text, parse, is_bool=False):
         if name in self._flags:
             raise DuplicateFlagError(f"The flag '{name}' is defined twice.")
-        flag = _Flag(name, default, help_text, parse, is_bool)
+        module = sys._getframe(2).f_globals.get("__name__")  # the caller of DEFINE_*
+        flag = _Flag(name, default, help_text, parse, is_bool, module)
         if isinstance(default, str) and parse is not str:  # absl parses a default given as text
             flag.default = flag.value = self._convert(flag, default)
         self._flags[name] = flag

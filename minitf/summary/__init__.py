@@ -1,6 +1,7 @@
 """``tf.summary`` (TF1): summary ops, ``FileWriter`` and the summary protocol buffers."""
 
 from minitf.summary.summary import audio, histogram, image, merge, merge_all, scalar, tensor_summary, text
+from minitf._missing import missing
 from minitf.summary.writer import FileWriter, FileWriterCache, summary_iterator
 
 
@@ -10,4 +11,4 @@ def __getattr__(name):
     for module in (summary_pb2, event_pb2):
         if hasattr(module, name):
             return getattr(module, name)
-    raise AttributeError(f"module 'minitf.summary' has no attribute '{name}'")
+    raise missing("tf.summary", name)

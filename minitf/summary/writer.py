@@ -2,17 +2,21 @@
 
 A file is ``<logdir>/events.out.tfevents.<seconds>.<hostname><suffix>``: TFRecords of ``Event`` protos, the first
 holding ``file_version: "brain.Event:2"``. Events go through a queue to a background thread, so ``add_*`` calls
-do not wait for the disk; ``flush()`` and ``close()`` wait until everything queued is written.
+do not wait for the disk; ``flush()`` and ``close()`` wait until everything queued is written. A write error is
+raised by the next call, never a hang, and a writer nobody closes is closed at garbage collection or exit.
 """
 
+import collections
+import errno
 import os
-import queue
 import socket
 import threading
 import time
+import weakref
 
 from minitf.framework import ops
 from minitf.io import tfrecord
+from minitf.platform import tf_logging
 
 
 def _proto(name):
@@ -23,8 +27,15 @@ def _proto(name):
 
 class _EventFile:
     """One event file, written by a daemon thread from a bounded queue (``max_queue``), flushed at least every
-    ``flush_secs``."""
+    ``flush_secs``.
 
+    A write error (disk full, file-size limit, quota) stops the thread and wakes every caller waiting on it; the
+    next ``add``, ``flush`` or ``close`` raises it once, as TensorFlow's ``EventFileWriter`` does, and the file is
+    closed. A finalizer flushes and closes the file when the writer is garbage collected or the interpreter exits,
+    so events still queued are not lost.
+    """
+
+    _FLUSH = object()
     _CLOSE = object()
 
     def __init__(self, logdir, max_queue, flush_secs, filename_suffix):
@@ -37,42 +48,130 @@ class _EventFile:
         first.source_metadata.writer = "minitf"
         self._writer.write(first.SerializeToString())
         self._writer.flush()
-        self._queue = queue.Queue(max_queue)
+        self._queue = _ClosableQueue(max_queue)
         self._flush_secs = flush_secs
+        self._flushed = threading.Event()
+        self._failure = None
+        self._closed = False
         self._thread = threading.Thread(target=self._run, name="minitf-event-writer", daemon=True)
         self._thread.start()
 
     def _run(self):
         next_flush = time.time() + self._flush_secs
-        while True:
-            try:
-                item = self._queue.get(timeout=max(0.0, next_flush - time.time()))
-            except queue.Empty:
-                item = None
-            try:
+        unflushed = 0
+        try:
+            while True:
+                # idle with nothing unflushed: sleep until the next event rather than wake every flush_secs
+                item = self._queue.get(timeout=None if unflushed == 0 else max(0.0, next_flush - time.time()))
                 if item is self._CLOSE:
-                    self._writer.close()
+                    self._write_or_fail(self._writer.flush, unflushed)
                     return
-                if item is not None:
-                    self._writer.write(item)
-                if item is None or time.time() >= next_flush:
-                    self._writer.flush()
+                if item is not None and item is not self._FLUSH:
+                    self._write_or_fail(lambda: self._writer.write(item), unflushed + 1)
+                    unflushed += 1
+                if item is None or item is self._FLUSH or time.time() >= next_flush:
+                    self._write_or_fail(self._writer.flush, unflushed)
+                    unflushed = 0
                     next_flush = time.time() + self._flush_secs
-            finally:
-                if item is not None:
-                    self._queue.task_done()
+                if item is self._FLUSH:
+                    self._flushed.set()
+        except Exception as exc:  # noqa: BLE001 -- kept and raised to the caller, as TensorFlow's writer does
+            self._failure = exc
+        finally:
+            self._flushed.set()  # a flush() waiting on a dead thread returns (and raises the failure)
+            self._queue.close()  # an add() blocked on a full queue returns (and raises the failure)
+            try:
+                self._writer.close()
+            except OSError:
+                pass  # the failure was recorded above; what is on disk stays readable up to the last record
+
+    def _write_or_fail(self, write, unflushed):
+        """Runs one write; an ``OSError`` becomes the error TensorFlow's events writer reports: the path, the
+        system's reason and how many events were not flushed (``IndexError`` for a file-size limit, which
+        TensorFlow maps from OUT_OF_RANGE, ``RuntimeError`` otherwise)."""
+        try:
+            write()
+        except OSError as exc:
+            kind = IndexError if exc.errno == errno.EFBIG else RuntimeError
+            raise kind(f"{self.path}; {exc.strerror or exc}\n\tFailed to flush {unflushed} events to "
+                       f"{self.path}") from exc
+
+    def _put(self, item):
+        if self._closed:
+            return False
+        if not self._queue.put(item):
+            self._raise_failure()
+        return True
+
+    def _raise_failure(self):
+        """Closes this file; raises the writer thread's failure, if any, once."""
+        self._closed = True
+        self._thread.join()
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure
 
     def add(self, event):
-        self._queue.put(event.SerializeToString())
+        self._put(event.SerializeToString())
 
     def flush(self):
-        self._queue.join()
-        self._writer.flush()
+        self._flushed.clear()
+        if self._put(self._FLUSH):
+            self._flushed.wait()
+            if self._failure is not None:
+                self._raise_failure()
 
     def close(self):
-        self.flush()
-        self._queue.put(self._CLOSE)
-        self._thread.join()
+        if not self._closed:
+            self.flush()
+        if self._put(self._CLOSE):
+            self._raise_failure()
+
+    def close_quietly(self):
+        """Closes at garbage collection or interpreter exit, where nobody can catch an error: logs it instead."""
+        try:
+            self.close()
+        except (IndexError, RuntimeError) as exc:
+            tf_logging.error("EventFileWriter writer thread error: %s", exc)
+
+
+class _ClosableQueue:
+    """A bounded FIFO whose ``put`` returns False instead of blocking once the queue is closed, so that a writer
+    thread that died never leaves its callers waiting (TensorFlow's ``CloseableQueue``)."""
+
+    def __init__(self, maxsize):
+        self._items = collections.deque()
+        self._maxsize = maxsize
+        self._closed = False
+        self._lock = threading.Lock()
+        self._not_empty = threading.Condition(self._lock)
+        self._not_full = threading.Condition(self._lock)
+
+    def put(self, item):
+        with self._not_full:
+            while not self._closed and 0 < self._maxsize <= len(self._items):
+                self._not_full.wait()
+            if self._closed:
+                return False
+            self._items.append(item)
+            self._not_empty.notify()
+            return True
+
+    def get(self, timeout):
+        """The next item, or None after ``timeout`` seconds (None: no limit) without one."""
+        with self._not_empty:
+            if not self._items:
+                self._not_empty.wait(timeout)
+                if not self._items:
+                    return None
+            item = self._items.popleft()
+            self._not_full.notify()
+            return item
+
+    def close(self):
+        with self._lock:
+            self._closed = True
+            self._not_full.notify_all()
 
 
 class FileWriter:
@@ -84,7 +183,8 @@ class FileWriter:
             raise NotImplementedError("minitf's FileWriter writes event files directly; session= is not supported")
         self._logdir = str(logdir)
         self._options = (max_queue, flush_secs, filename_suffix)
-        self._file = _EventFile(self._logdir, *self._options)
+        self._file = None
+        self._open()
         self._seen_summary_tags = set()
         self._seen_run_metadata_tags = set()
         if graph is not None or graph_def is not None:
@@ -160,13 +260,19 @@ class FileWriter:
 
     def close(self):
         if self._file is not None:
-            self._file.close()
-            self._file = None
+            file, self._file = self._file, None
+            file.close()
 
     def reopen(self):
         """Opens a new event file in the same logdir after ``close()``."""
         if self._file is None:
-            self._file = _EventFile(self._logdir, *self._options)
+            self._open()
+
+    def _open(self):
+        """Opens an event file, closed (everything queued written) when this writer is garbage collected or the
+        interpreter exits without ``close()``, so a program that never closes its writer loses no events."""
+        self._file = _EventFile(self._logdir, *self._options)
+        weakref.finalize(self, self._file.close_quietly)
 
     def __enter__(self):
         return self
@@ -199,5 +305,5 @@ class FileWriterCache:
 def summary_iterator(path):
     """``tf.train.summary_iterator``: the ``Event`` protos of an event file."""
     event_type = _proto("Event")
-    for record in tfrecord.tf_record_iterator(path):
+    for record in tfrecord.tf_record_iterator(path, truncated_ok=True):
         yield event_type.FromString(record)

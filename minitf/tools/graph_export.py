@@ -27,6 +27,7 @@ _INPUT = re.compile(r"^(\^)?([^:]+)(?::(\d+))?$")
 # edge as two, and its layout time then grows from seconds to minutes (533 ops of the CIFAR-10 tutorial: 66 s with
 # labels, 7 s without).
 MAX_LABELLED_EDGES = 300
+MAX_NESTED_SCOPES = 64  # deeper scopes are drawn collapsed: graphviz cannot lay out clusters nested deeper
 
 
 class GraphvizNotFoundError(RuntimeError):
@@ -59,7 +60,9 @@ class _Node:
         self.data_inputs, self.control_inputs = [], []
         for text in node_def.input:
             match = _INPUT.match(text)
-            if match.group(1):
+            if match is None:  # not a tensor name ('a:-1'): names no node, as in TensorFlow's importer
+                self.data_inputs.append((text, 0))
+            elif match.group(1):
                 self.control_inputs.append(match.group(2))
             else:
                 self.data_inputs.append((match.group(2), int(match.group(3) or 0)))
@@ -73,7 +76,10 @@ class _Node:
         parts = []
         for key in ("T", "dtype", "out_type", "DstT"):
             if key in self.attrs and self.attrs[key].WhichOneof("value") == "type":
-                parts.append(dtypes.as_dtype(self.attrs[key].type).name)
+                try:
+                    parts.append(dtypes.as_dtype(self.attrs[key].type).name)
+                except TypeError:
+                    parts.append(f"dtype {self.attrs[key].type}")  # an enum no dtype has
                 break
         shapes = self.attrs["_output_shapes"].list.shape if "_output_shapes" in self.attrs else []
         if index < len(shapes):
@@ -125,35 +131,45 @@ def _heat(value, top):
     return "#ff%02x%02x" % (level, level)
 
 
-def _group(name, collapse, depth):
-    """The collapsed scope ``name`` is drawn inside, or None when it is drawn as itself."""
+def _group(name, collapse, depth, expand=()):
+    """The collapsed scope ``name`` is drawn inside, or None when it is drawn as itself: the outermost scope of
+    ``collapse`` it lies in, or its scope at level ``depth + 1`` unless ``expand`` opens that level (in time linear
+    in the name's length)."""
     parts = name.split("/")[:-1]
-    for i in range(1, len(parts) + 1):
-        prefix = "/".join(parts[:i])
-        if prefix in collapse or (depth is not None and i > depth):
-            return prefix
-    return None
+    levels = [scope.count("/") + 1 for scope in collapse if name.startswith(scope + "/")]
+    if depth is not None:
+        level = depth + 1
+        while level <= len(parts) and "/".join(parts[:level]) in expand:  # at most len(expand) + 1 joins
+            level += 1
+        if level <= len(parts):
+            levels.append(level)
+    return "/".join(parts[:min(levels)]) if levels else None
 
 
 def to_dot(graph_like, collapse=(), depth=None, run_metadata=None, overlay="time", show_aux=True,
-           edge_labels="auto"):
+           edge_labels="auto", expand=()):
     """A ``graphviz.Digraph`` of the graph.
 
-    ``collapse``: scopes drawn as a single node; ``depth``: collapse every scope nested deeper than this;
+    ``collapse``: scopes drawn as a single node; ``depth``: collapse every scope nested deeper than this (at most
+    ``MAX_NESTED_SCOPES``), except the scopes listed in ``expand`` (each opens one level: list ``"a"`` and ``"a/b"``
+    to open both);
     ``run_metadata`` / ``overlay``: colour nodes by ``"time"`` or ``"memory"`` of a traced run;
     ``show_aux=False`` leaves out initialisation, saving, gradient and summary nodes;
     ``edge_labels``: label data edges with dtype and shape (True), or only show them as tooltips (False);
     ``"auto"`` labels them when there are at most ``MAX_LABELLED_EDGES``.
     """
     import graphviz
+    depth = MAX_NESTED_SCOPES if depth is None else min(depth, MAX_NESTED_SCOPES)
     nodes = [n for n in _nodes(graph_like) if show_aux or not n.is_aux()]
     collapse = set(collapse or ())
     costs = _step_costs(run_metadata, overlay) if run_metadata is not None else {}
     top = max(costs.values(), default=0)
     by_name = {n.name: n for n in nodes}
 
+    expand = set(expand or ())
+
     def vertex(name):
-        group = _group(name, collapse, depth)
+        group = _group(name, collapse, depth, expand)
         return (group + "/") if group else name  # no op name ends with "/"
 
     dot = graphviz.Digraph(name="G", graph_attr={"rankdir": "BT", "compound": "true", "newrank": "true",
@@ -164,24 +180,28 @@ def to_dot(graph_like, collapse=(), depth=None, run_metadata=None, overlay="time
     nested = []  # (parent, cluster) pairs, parents first; attached bottom-up once filled
     members = {}
     for node in nodes:
-        members.setdefault(_group(node.name, collapse, depth) or node.scope, []).append(node)
+        members.setdefault(_group(node.name, collapse, depth, expand) or node.scope, []).append(node)
 
     def cluster(scope):
-        if scope in clusters:
-            return clusters[scope]
-        parent = cluster(scope.rsplit("/", 1)[0] if "/" in scope else "")
-        aux = _is_aux_scope(scope + "/")
-        sub = graphviz.Digraph(name="cluster_" + scope, graph_attr={
-            "label": scope.rsplit("/", 1)[-1], "style": "dashed,rounded" if aux else "rounded",
-            "color": "#999999" if aux else "#4a86e8", "fontcolor": "#999999" if aux else "black"})
-        clusters[scope] = sub
-        nested.append((parent, sub))
-        return sub
+        """The cluster of ``scope``, made with its missing parents (outermost first, without recursion: a name
+        may be thousands of scopes deep)."""
+        missing = []
+        while scope not in clusters:
+            missing.append(scope)
+            scope = scope.rsplit("/", 1)[0] if "/" in scope else ""
+        for scope in reversed(missing):
+            parent = clusters[scope.rsplit("/", 1)[0] if "/" in scope else ""]
+            aux = _is_aux_scope(scope + "/")
+            clusters[scope] = graphviz.Digraph(name="cluster_" + scope, graph_attr={
+                "label": scope.rsplit("/", 1)[-1], "style": "dashed,rounded" if aux else "rounded",
+                "color": "#999999" if aux else "#4a86e8", "fontcolor": "#999999" if aux else "black"})
+            nested.append((parent, clusters[scope]))
+        return clusters[scope]
 
     collapsed_done = set()
     for scope, scope_nodes in members.items():
         for node in scope_nodes:
-            group = _group(node.name, collapse, depth)
+            group = _group(node.name, collapse, depth, expand)
             if group:
                 if group in collapsed_done:
                     continue
@@ -276,3 +296,54 @@ def to_networkx(graph_like):
         for source in node.control_inputs:
             result.add_edge(source, node.name, kind="control")
     return result
+
+
+# -- notebooks ---------------------------------------------------------------------------------------------------
+
+DOT_MISSING = ("graphviz's 'dot' program is not installed, so the graph cannot be drawn here; install it "
+               "(apt-get install graphviz, brew install graphviz or conda install graphviz) and display it again")
+
+
+class GraphView:
+    """What a notebook shows for ``show(graph)``: the drawing as SVG, scaled down to the notebook's width.
+
+    By default each top-level name scope is one box (``depth=0``) and the bookkeeping scopes (init, save,
+    gradients, summaries) are grey; ``expand=["layer1"]`` opens a scope, ``depth=None`` draws every op.
+    """
+
+    def __init__(self, graph_like, depth=0, expand=(), collapse=(), show_aux=True, **options):
+        self.graph_like = graph_like
+        self.options = dict(depth=depth, expand=expand, collapse=collapse, show_aux=show_aux, **options)
+
+    def _repr_svg_(self):
+        if shutil.which("dot") is None:
+            return None
+        svg = to_dot(self.graph_like, **self.options).pipe(format="svg").decode("utf-8")
+        return _fit_width(svg)
+
+    def _repr_html_(self):
+        """Only without ``dot``: the reason no picture is shown, and the remedy."""
+        if shutil.which("dot") is not None:
+            return None
+        count = len(graph_def_of(self.graph_like).node)
+        return f"<p>A graph of {count} ops: {html.escape(DOT_MISSING)}.</p>"
+
+    def __repr__(self):
+        count = len(graph_def_of(self.graph_like).node)
+        picture = "" if shutil.which("dot") else f"; {DOT_MISSING}"
+        return f"<graph of {count} ops{picture}>"
+
+
+def show(graph_like, depth=0, expand=(), collapse=(), show_aux=True, **options):
+    """A notebook view of a graph (a Graph, GraphDef or MetaGraphDef): ``show(graph)`` draws each top-level name
+    scope as one box, ``show(graph, expand=["train"])`` opens the scope ``train``, ``show(graph, depth=None)``
+    draws every op. Other options are ``to_dot``'s."""
+    return GraphView(graph_like, depth=depth, expand=expand, collapse=collapse, show_aux=show_aux, **options)
+
+
+_SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def _fit_width(svg):
+    """The SVG scaled to the notebook's width when wider (its viewBox keeps the proportions), never enlarged."""
+    return _SVG_SIZE.sub(lambda m: f'<svg width="100%" style="max-width: {m.group(1)}pt; height: auto"', svg, 1)

@@ -1,5 +1,6 @@
 """``tf.train``: optimizers, the global step and (in ``saver``) checkpoints."""
 
+from minitf._missing import missing as _missing
 from minitf.train.optimizer import Optimizer
 from minitf.train.optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, GradientDescentOptimizer,
                                      MomentumOptimizer, RMSPropOptimizer)
@@ -12,16 +13,47 @@ from minitf.summary.writer import summary_iterator
 from minitf.framework.meta_graph import export_meta_graph
 from minitf.train.checkpoint_management import (checkpoint_exists, get_checkpoint_mtimes, get_checkpoint_state,
                                                 latest_checkpoint, remove_checkpoint, update_checkpoint_state)
+from minitf.train.coordinator import Coordinator, LooperThread
+from minitf.train.input import (batch, batch_join, input_producer, limit_epochs, match_filenames_once,
+                                range_input_producer, shuffle_batch, shuffle_batch_join, slice_input_producer,
+                                string_input_producer)
+from minitf.train.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
+from minitf.train import queue_runner
 from minitf.train.checkpoint_utils import (NewCheckpointReader, init_from_checkpoint, list_variables,
                                            load_checkpoint, load_variable)
 from minitf.train.graph_io_util import write_graph
 from minitf.train.saver import Saver, import_meta_graph
 
+# tf.train.Example and its parts, and SaverDef (protocol buffers), loaded on first use so that ``import minitf``
+# stays fast.
+_LAZY_NAMES = {
+    "BytesList": "minitf.proto.feature_pb2",
+    "Example": "minitf.proto.example_pb2",
+    "Feature": "minitf.proto.feature_pb2",
+    "FeatureList": "minitf.proto.feature_pb2",
+    "FeatureLists": "minitf.proto.feature_pb2",
+    "Features": "minitf.proto.feature_pb2",
+    "FloatList": "minitf.proto.feature_pb2",
+    "Int64List": "minitf.proto.feature_pb2",
+    "SaverDef": "minitf.proto.saver_pb2",
+    "SequenceExample": "minitf.proto.example_pb2",
+}
+
 
 def __getattr__(name):
-    """``tf.train.SaverDef``, a protobuf class, loaded on first use so that ``import minitf`` stays fast."""
-    if name != "SaverDef":
-        raise AttributeError(f"module 'minitf.train' has no attribute '{name}'")
-    from minitf.proto.saver_pb2 import SaverDef
-    globals()[name] = SaverDef
-    return SaverDef
+    if name not in _LAZY_NAMES:
+        raise _missing("tf.train", name)
+    import importlib
+    value = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
+    globals()[name] = value
+    return value
+from minitf.train.session_run_hook import SessionRunArgs, SessionRunContext, SessionRunHook, SessionRunValues
+from minitf.train.basic_session_run_hooks import (CheckpointSaverHook, CheckpointSaverListener, FeedFnHook,
+                                                  FinalOpsHook, GlobalStepWaiterHook, LoggingTensorHook,
+                                                  NanLossDuringTrainingError, NanTensorHook, ProfilerHook,
+                                                  SecondOrStepTimer, StepCounterHook, StopAtStepHook,
+                                                  SummarySaverHook)
+from minitf.train.monitored_session import (ChiefSessionCreator, MonitoredSession, MonitoredTrainingSession,
+                                            Scaffold, SessionCreator, SingularMonitoredSession, WorkerSessionCreator)
+from minitf.train.session_manager import SessionManager
+from minitf.train.supervisor import Supervisor

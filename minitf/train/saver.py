@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 from minitf.client import session as session_lib
-from minitf.framework import errors, ops
+from minitf.framework import errors, meta_graph, ops
 from minitf.ops import array_ops, constant_op, control_flow_ops, io_ops, state_ops
 from minitf.platform import tf_logging as logging
 from minitf.train import checkpoint_management, training_util
@@ -521,3 +521,8 @@ def _create_saver_from_imported_meta_graph(meta_graph_def, import_scope, importe
         return Saver()
     logging.info("Saver not created because there are no variables in the graph to restore")
     return None
+
+
+# The SAVERS collection (Scaffold's default saver lives there) goes into a MetaGraphDef as SaverDefs, as in TensorFlow.
+meta_graph.register_proto_function(ops.GraphKeys.SAVERS, lambda: saver_pb2.SaverDef,
+                                   lambda saver, export_scope=None: saver.to_proto(export_scope), Saver.from_proto)

@@ -44,10 +44,13 @@ FILES = [
     ("tensorflow.core.protobuf.trackable_object_graph_pb2", "trackable_object_graph", None, {}, None),
     ("tensorflow.core.protobuf.saved_object_graph_pb2", "saved_object_graph", None, {}, None),
     ("tensorflow.core.protobuf.meta_graph_pb2", "meta_graph", None, {}, None),
+    ("tensorflow.core.protobuf.control_flow_pb2", "control_flow", None, {}, None),
     ("tensorflow.python.training.checkpoint_state_pb2", "checkpoint_state", None, {}, None),
     ("tensorflow.compiler.xla.tsl.protobuf.histogram_pb2", "histogram", None, {}, None),
     ("tensorflow.core.framework.summary_pb2", "summary", None, {}, None),
     ("tensorflow.core.util.event_pb2", "event", None, {}, None),
+    ("tensorflow.core.example.feature_pb2", "feature", None, {}, None),
+    ("tensorflow.core.example.example_pb2", "example", None, {}, None),
     ("tensorflow.core.framework.allocation_description_pb2", "allocation_description", None, {}, None),
     ("tensorflow.core.framework.tensor_description_pb2", "tensor_description", None, {}, None),
     ("tensorflow.core.framework.step_stats_pb2", "step_stats", None, {}, None),
@@ -125,6 +128,8 @@ class Printer:
                 opts.append("packed = %s" % ("true" if value else "false"))
             elif desc.name == "deprecated":
                 opts.append("deprecated = %s" % ("true" if value else "false"))
+            elif desc.name == "jstype":
+                opts.append("jstype = %s" % desc.enum_type.values_by_number[value].name)
             else:
                 raise SystemExit("unhandled field option %s on %s" % (desc.name, field.name))
         if field.HasField("default_value"):

@@ -1,0 +1,128 @@
+"""The ``tf.contrib.layers`` / ``tf.contrib.framework`` programs of tests/golden/make_contrib.py (TensorFlow 1.15's
+contrib functions rebuilt from TensorFlow 2.21's tf.compat.v1 and tf_keras's legacy layers) and tests/test_contrib.py
+(minitf). Each takes the library as ``tf`` and its contrib as ``contrib``, builds a graph under a graph-level seed
+and returns (inputs, {name: output tensor}); the sum of the outputs is differentiated wrt the trainable variables
+and the inputs.
+"""
+import numpy as np
+
+
+def _data(shape, seed):
+    return np.random.default_rng(seed).uniform(-1.0, 1.0, size=shape).astype(np.float32)
+
+
+def initializers(tf, contrib):
+    """xavier (uniform, normal, conv2d), variance scaling in each mode, op-level seeds."""
+    tf.set_random_seed(5)
+    layers = contrib.layers
+    out = {}
+    for name, shape, init in [
+            ("xavier", [6, 4], layers.xavier_initializer()),
+            ("xavier_normal", [30, 20], layers.xavier_initializer(uniform=False, seed=3)),
+            ("xavier_conv", [3, 3, 2, 5], layers.xavier_initializer_conv2d()),
+            ("he", [40, 10], layers.variance_scaling_initializer()),
+            ("fan_out", [2, 2, 3, 4], layers.variance_scaling_initializer(factor=1.0, mode="FAN_OUT", uniform=True)),
+            ("fan_avg", [7], layers.variance_scaling_initializer(factor=3.0, mode="FAN_AVG", seed=9)),
+            ("double", [3, 3], layers.xavier_initializer(dtype=tf.float64))]:
+        out[name] = tf.get_variable(name, shape, dtype=tf.float64 if name == "double" else tf.float32,
+                                    initializer=init)
+    return [], {k: tf.identity(v, name=k + "_out") for k, v in out.items()}
+
+
+def regularizers(tf, contrib):
+    """l1, l2, l1_l2, sum, scale 0, apply_regularization on a list and on the WEIGHTS collection."""
+    layers = contrib.layers
+    w = tf.constant(_data([4, 3], 1), name="w")
+    v = tf.constant(_data([5], 2), name="v")
+    tf.add_to_collection(tf.GraphKeys.WEIGHTS, w)
+    tf.add_to_collection(tf.GraphKeys.WEIGHTS, v)
+    out = {"l1": layers.l1_regularizer(0.5)(w),
+           "l2": layers.l2_regularizer(0.25)(w),
+           "l2_scoped": layers.l2_regularizer(0.1, scope="my_l2")(v),
+           "l1_l2": layers.l1_l2_regularizer(0.1, 0.2)(w),
+           "sum": layers.sum_regularizer([layers.l1_regularizer(1.0), None, layers.l2_regularizer(2.0)])(v),
+           "applied": layers.apply_regularization(layers.l2_regularizer(0.5), [w, v]),
+           "applied_collection": layers.apply_regularization(layers.l1_regularizer(0.3)),
+           "with_zero": layers.apply_regularization(layers.l1_regularizer(0.0), [w])}
+    return [w, v], out
+
+
+def dense_layers(tf, contrib):
+    """fully_connected: default scope numbering, ReLU default, activation None, regularizers, scope=, reuse,
+    no biases, collections, rank-3 inputs."""
+    tf.set_random_seed(7)
+    layers = contrib.layers
+    x = tf.constant(_data([5, 6], 3), name="x")
+    out = {"hidden": layers.fully_connected(x, 8)}
+    out["logits"] = layers.fully_connected(out["hidden"], 4, activation_fn=None,
+                                           weights_regularizer=layers.l2_regularizer(0.01),
+                                           biases_regularizer=layers.l1_regularizer(0.1))
+    out["named"] = layers.fully_connected(x, 3, activation_fn=tf.tanh, scope="fc",
+                                          biases_initializer=tf.constant_initializer(0.2),
+                                          variables_collections=["my_vars"], outputs_collections="my_outputs")
+    out["reused"] = layers.fully_connected(x, 3, activation_fn=tf.tanh, scope="fc", reuse=True)
+    out["no_bias"] = layers.fully_connected(x, 2, biases_initializer=None, activation_fn=tf.sigmoid,
+                                            weights_initializer=tf.truncated_normal_initializer(stddev=0.1),
+                                            trainable=False)
+    with tf.variable_scope("tower"):
+        out["in_scope"] = layers.fully_connected(x, 2, variables_collections={"weights": ["tower_weights"]})
+    out["rank3"] = layers.fully_connected(tf.reshape(x, [5, 2, 3]), 4)
+    out["linear"] = layers.linear(x, 2)
+    out["collected"] = tf.add_n([tf.reduce_sum(v) for v in tf.get_collection("my_outputs")
+                                 + tf.get_collection("my_vars") + tf.get_collection("tower_weights")])
+    out["model_variables"] = tf.constant(len(tf.model_variables()), tf.float32)
+    return [x], out
+
+
+def conv_layers(tf, contrib):
+    """conv2d (SAME default, VALID, strides, regularizer, scope; a dilated conv2d is one of the differences the
+    README lists), max_pool2d, avg_pool2d, flatten."""
+    tf.set_random_seed(3)
+    layers = contrib.layers
+    x = tf.constant(_data([2, 9, 9, 3], 4), name="x")
+    out = {"conv": layers.conv2d(x, 4, 3)}
+    out["pool"] = layers.max_pool2d(out["conv"], 2)
+    out["conv_valid"] = layers.conv2d(out["pool"], 5, [2, 3], stride=[1, 2], padding="VALID",
+                                      weights_regularizer=layers.l2_regularizer(0.05), activation_fn=None)
+    out["avg"] = layers.avg_pool2d(out["conv"], 3, stride=2, padding="SAME")
+    out["avg_scoped"] = layers.avg_pool2d(x, [2, 3], stride=1, scope="pool")
+    out["max_same"] = layers.max_pool2d(out["conv"], [3, 2], stride=[2, 1], padding="SAME")
+    out["scoped"] = layers.conv2d(x, 2, 3, scope="conv_a", biases_initializer=tf.ones_initializer())
+    out["flat"] = layers.flatten(out["avg"])
+    out["flat_again"] = layers.flatten(out["conv_valid"], scope="flat2")
+    out["fc"] = layers.fully_connected(out["flat"], 3)
+    return [x], out
+
+
+def global_step(tf, contrib):
+    """contrib.framework.get_or_create_global_step / get_global_step."""
+    step = contrib.framework.get_or_create_global_step()
+    again = contrib.framework.get_or_create_global_step()
+    found = contrib.framework.get_global_step()
+    assert step is again and found is step
+    return [], {"step": tf.identity(step, name="step_out")}
+
+
+PROGRAMS = {"initializers": initializers, "regularizers": regularizers, "dense_layers": dense_layers,
+            "conv_layers": conv_layers, "global_step": global_step}
+
+ERRORS = {
+    "integer_scale": "contrib.layers.l2_regularizer(1)",
+    "negative_scale_l1": "contrib.layers.l1_regularizer(-0.5)",
+    "negative_scale_l2": "contrib.layers.l2_regularizer(-0.5)",
+    "no_weights": "contrib.layers.apply_regularization(contrib.layers.l2_regularizer(0.1))",
+    "float_outputs": "contrib.layers.fully_connected(tf.zeros([2, 3]), 2.0)",
+    "conv_rank": "contrib.layers.conv2d(tf.zeros([2, 3, 3]), 2, 3)",
+    "pool_format": "contrib.layers.max_pool2d(tf.zeros([1, 4, 4, 1]), 2, data_format='NWHC')",
+    "bad_mode": "contrib.layers.variance_scaling_initializer(mode='FAN_SUM')",
+    "int_dtype": "contrib.layers.xavier_initializer(dtype=tf.int32)",
+}
+
+
+def error_message(tf, contrib, statement):
+    with tf.Graph().as_default():
+        try:
+            exec(statement, {"tf": tf, "contrib": contrib})
+        except (ValueError, TypeError) as e:
+            return [type(e).__name__, str(e)]
+    return None
