@@ -20,13 +20,12 @@ fastest run, a steadier figure on a shared machine):
     python benchmarks/bench_cifar_step.py --compare              # both, with the ratios
     python benchmarks/bench_cifar_step.py --compare --threads 1  # one BLAS / TensorFlow thread each
 
-On the 2-core VM this was measured on, minitf's step time is bimodal, per process and sometimes switching mid-run:
-about 0.15-0.18 s or about 0.26-0.30 s, while the same process's plain matrix products and TensorFlow's step do not
-change. After each matrix product OpenBLAS's worker thread spins (up to 2**28 cycles) waiting for the next one, and
-minitf's pooling, LRN and elementwise kernels run single-threaded in between: in the slow mode that spinning
-halves the main thread's speed (the step is then slower than with one BLAS thread, 0.21-0.24 s). Setting
-``OPENBLAS_THREAD_TIMEOUT=4`` before numpy is imported makes idle workers sleep at once and removed the slow mode
-in most runs (step 0.17-0.22 s). Compare interleaved runs, and quote the mode.
+Before issue 17, minitf's step time was bimodal on the 2-core VM (OpenBLAS's worker threads spinning between
+products halved the speed of the single-threaded kernels in between) and collapsed under a competing process.
+minitf now gives each product one BLAS thread while Session.run executes and runs the conv filter and input gradients
+at once instead (minitf/client/threading_policy.py, parallel.py); no environment variable is needed. ``--threads N``
+passes ``intra_op_parallelism_threads=inter_op_parallelism_threads=N`` to both frameworks (for minitf, N > 1 means N
+BLAS threads per product, one op at a time). bench_steps.py measures this step on a busy machine too.
 """
 import argparse
 import collections
@@ -38,10 +37,7 @@ import subprocess
 import sys
 import time
 
-if "--threads" in sys.argv:  # OpenBLAS reads its thread count once, when numpy is first imported
-    os.environ["OPENBLAS_NUM_THREADS"] = sys.argv[sys.argv.index("--threads") + 1]
-
-import numpy as np  # noqa: E402
+import numpy as np
 
 BATCH, SIZE, CLASSES = 128, 24, 10
 TF_PYTHON = os.path.expanduser("~/tfref/bin/python")
@@ -226,7 +222,7 @@ def main():
     parser.add_argument("--compare", action="store_true", help="run minitf here and TensorFlow in ~/tfref")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--steps", type=int, default=3, help="session calls per timed run")
-    parser.add_argument("--threads", type=int, help="BLAS threads (minitf) or intra/inter-op threads (TensorFlow)")
+    parser.add_argument("--threads", type=int, help="intra- and inter-op threads (ConfigProto) of both frameworks")
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:

@@ -12,6 +12,7 @@ import time
 import numpy as np
 
 from minitf.client import fetches as fetch_lib
+from minitf.client import parallel, threading_policy
 from minitf.client.dataflow_executor import DataflowPlan
 from minitf.client.state import SessionState, VariableCell
 from minitf.framework import dtypes, errors, messages, ops, sparse_tensor
@@ -20,16 +21,21 @@ from minitf.framework import dtypes, errors, messages, ops, sparse_tensor
 class _Plan:
     """An ordered list of kernel calls over a list of value slots.
 
-    Each step is a tuple ``(kernel, input_slots, output_slot_or_slots, slots_to_free, op)``.
+    Each step is a tuple ``(kernel, input_slots, output_slot_or_slots, slots_to_free, op)``. ``parallel_steps``
+    are the same steps with independent heavy ops paired (``parallel.py``), once a timed run has found them.
     """
 
-    __slots__ = ("template", "steps", "feed_slots", "fetch_slots")
+    __slots__ = ("template", "steps", "feed_slots", "fetch_slots", "keep", "runs", "costs", "parallel_steps")
 
-    def __init__(self, template, steps, feed_slots, fetch_slots):
+    def __init__(self, template, steps, feed_slots, fetch_slots, keep):
         self.template = template
         self.steps = steps
         self.feed_slots = feed_slots
         self.fetch_slots = fetch_slots
+        self.keep = keep
+        self.runs = 0
+        self.costs = None
+        self.parallel_steps = None
 
 
 def _deref_adapter(fn, ref_positions):
@@ -141,8 +147,8 @@ class _PlanBuilder:
             outs = tuple(new_slot(t) for t in op._outputs)
             raw_steps.append((fn, ins, outs[0] if len(outs) == 1 else outs, op))
         fetch_slots = [slot_of[t] for t in self.fetch_tensors]
-        steps = self._with_frees(raw_steps, set(fetch_slots) | set(feed_slots) | constant | pinned)
-        return _Plan(template, steps, feed_slots, fetch_slots)
+        keep = set(fetch_slots) | set(feed_slots) | constant | pinned
+        return _Plan(template, self._with_frees(raw_steps, keep), feed_slots, fetch_slots, keep)
 
     @staticmethod
     def _with_frees(raw_steps, keep):
@@ -191,6 +197,9 @@ class BaseSession:
         self._closed = False
         self._lock = threading.Lock()
         self._default_session_context = None
+        self._blas_threads = threading_policy.BlasThreads(threading_policy.blas_threads(config))
+        self._inter_op = threading_policy.inter_op_threads(config) > 1
+        self._pool = None
 
     @property
     def graph(self):
@@ -208,6 +217,9 @@ class BaseSession:
         self._closed = True
         self._plans.clear()
         self._state.close()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
+            self._pool = None
 
     def as_default(self):
         return _DefaultSessionContext(self)
@@ -254,7 +266,8 @@ class BaseSession:
 
     def _execute(self, plan, feed_values, run_metadata):
         if type(plan) is DataflowPlan:
-            return [_fetch_value(v) for v in plan.execute(feed_values)]
+            with self._blas_threads:
+                return [_fetch_value(v) for v in plan.execute(feed_values)]
         slots = plan.template.copy()
         for slot, value in zip(plan.feed_slots, feed_values):
             slots[slot] = value
@@ -264,19 +277,39 @@ class BaseSession:
         else:
             op = None
             try:
-                for fn, ins, out, frees, op in plan.steps:
-                    if type(out) is int:
-                        slots[out] = fn(*[slots[i] for i in ins])
-                    else:
-                        for o, v in zip(out, fn(*[slots[i] for i in ins])):
-                            slots[o] = v
-                    for i in frees:
-                        slots[i] = None
+                with self._blas_threads:
+                    for fn, ins, out, frees, op in self._steps(plan) if self._inter_op else plan.steps:
+                        if type(out) is int:
+                            slots[out] = fn(*[slots[i] for i in ins])
+                        else:
+                            for o, v in zip(out, fn(*[slots[i] for i in ins])):
+                                slots[o] = v
+                        for i in frees:
+                            slots[i] = None
             except Exception as exc:  # noqa: BLE001 -- every kernel failure becomes a tf.errors class
                 if op is None:
                     raise
                 raise _op_error(exc, op) from exc
         return [_fetch_value(slots[i]) for i in plan.fetch_slots]
+
+    def _steps(self, plan):
+        """The steps of this run: the plan's own three times (timed the second and third time), then with
+        independent heavy ops paired to run at once (``parallel.py``) if the timed runs found any."""
+        if plan.parallel_steps is not None:
+            return plan.parallel_steps
+        plan.runs += 1
+        if plan.runs in (2, 3):
+            plan.costs = plan.costs or []
+            plan.costs.append([0.0] * len(plan.steps))
+            return parallel.timed_steps(plan.steps, plan.costs[-1])
+        if plan.runs == 4:
+            if self._pool is None:
+                self._pool = parallel.new_pool()
+            costs = [min(step_costs) for step_costs in zip(*plan.costs)]  # a step slowed by other work once
+            raw = parallel.fork_schedule(plan.steps, costs, set(plan.fetch_slots), self._pool, _op_error)
+            plan.parallel_steps = plan.steps if raw is None else _PlanBuilder._with_frees(raw, plan.keep)
+            return plan.parallel_steps
+        return plan.steps
 
     def _feeds(self, feed_dict):
         if not feed_dict:

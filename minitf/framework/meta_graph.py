@@ -8,8 +8,6 @@ Collections are stored as TensorFlow stores them: variables as serialized ``Vari
 
 import os
 
-from google.protobuf import message, text_format
-
 from minitf.framework import errors, graph_io, ops
 
 TENSORFLOW_VERSION = "2.21.0"  # the TensorFlow whose formats and graphs minitf reproduces
@@ -153,6 +151,7 @@ def _write(filename, meta_graph_def, as_text):
     if directory:
         os.makedirs(directory, exist_ok=True)
     if as_text:
+        from google.protobuf import text_format
         with open(filename, "w") as f:
             f.write(text_format.MessageToString(meta_graph_def))
     else:
@@ -162,6 +161,7 @@ def _write(filename, meta_graph_def, as_text):
 
 def read_meta_graph_file(filename):
     """Reads a binary or text MetaGraphDef; IOError if missing, DataLossError if it is neither."""
+    from google.protobuf import message, text_format
     from minitf.proto import meta_graph_pb2
     if not os.path.exists(filename):
         raise IOError(f"File {filename} does not exist.")
@@ -185,6 +185,7 @@ def import_scoped_meta_graph(meta_graph_or_file, clear_devices=False, graph=None
                              input_map=None, unbound_inputs_col_name="unbound_inputs",
                              restore_collections_predicate=lambda key: True):
     """Imports a MetaGraphDef's graph and collections into ``graph``; returns its variables by (unscoped) name."""
+    from google.protobuf import message
     from minitf.proto import meta_graph_pb2
     if isinstance(meta_graph_or_file, meta_graph_pb2.MetaGraphDef):
         meta_graph_def = meta_graph_or_file

@@ -21,19 +21,17 @@ import random
 import struct
 
 import numpy as np
-from google.protobuf.message import DecodeError
 
 from minitf.framework import dtypes, errors
 from minitf.io import sstable
 from minitf.io.crc32c import crc32c, mask_crc32c, masked_crc32c, unmask_crc32c
-from minitf.proto import tensor_bundle_pb2
 
 TENSOR_BUNDLE_VERSION = 1  # kTensorBundleVersion: the producer version written, the consumer version read
 TENSOR_BUNDLE_MIN_PRODUCER = 0
 MAX_DIMENSIONS = 254  # TensorShape::kMaxDimensions
 _MAX_INT64 = 2**63 - 1
 _MAX_UINT32 = 2**32 - 1
-_BIG_ENDIAN = tensor_bundle_pb2.BundleHeaderProto.BIG
+_BIG_ENDIAN = 1  # BundleHeaderProto.BIG; the protobuf modules load when a bundle is read or written
 
 # The DataType numbers of TensorFlow 2.21 (types.proto: DT_FLOAT = 1 ... DT_FLOAT4_E2M1FN = 33). Those missing
 # from _NUMPY_DATA_TYPES (quantized, bfloat16, resource, variant, float8, 4- and 2-bit types) are listed by the
@@ -124,12 +122,14 @@ def _prepare(name, value):
 
 
 def _header_bytes():
+    from minitf.proto import tensor_bundle_pb2
     header = tensor_bundle_pb2.BundleHeaderProto(num_shards=1, endianness=tensor_bundle_pb2.BundleHeaderProto.LITTLE)
     header.version.producer = TENSOR_BUNDLE_VERSION
     return header.SerializeToString(deterministic=True)
 
 
 def _entry_bytes(dtype_enum, shape, offset, size, crc):
+    from minitf.proto import tensor_bundle_pb2
     entry = tensor_bundle_pb2.BundleEntryProto(dtype=dtype_enum, shard_id=0, offset=offset, size=size, crc32c=crc)
     entry.shape.SetInParent()
     for dim in shape:
@@ -284,6 +284,8 @@ class BundleReader:
         header_key, header_bytes = next(items, (None, None))
         if header_key != b"":
             raise _data_loss("Unable to read file (%s): failed to seek to header entry" % index_path)
+        from google.protobuf.message import DecodeError
+        from minitf.proto import tensor_bundle_pb2
         try:
             header = tensor_bundle_pb2.BundleHeaderProto.FromString(header_bytes)
         except DecodeError:
@@ -307,6 +309,8 @@ class BundleReader:
 
     def _parse_entry(self, key, value):
         """Parses and checks one BundleEntryProto; returns (entry, dims)."""
+        from google.protobuf.message import DecodeError
+        from minitf.proto import tensor_bundle_pb2
         try:
             entry = tensor_bundle_pb2.BundleEntryProto.FromString(value)
         except DecodeError:

@@ -11,7 +11,6 @@ from minitf.train.learning_rate_decay import (exponential_decay, inverse_time_de
 from minitf.train.moving_averages import ExponentialMovingAverage
 from minitf.summary.writer import summary_iterator
 from minitf.framework.meta_graph import export_meta_graph
-from minitf.proto.saver_pb2 import SaverDef
 from minitf.train.checkpoint_management import (checkpoint_exists, get_checkpoint_mtimes, get_checkpoint_state,
                                                 latest_checkpoint, remove_checkpoint, update_checkpoint_state)
 from minitf.train.coordinator import Coordinator, LooperThread
@@ -25,7 +24,8 @@ from minitf.train.checkpoint_utils import (NewCheckpointReader, init_from_checkp
 from minitf.train.graph_io_util import write_graph
 from minitf.train.saver import Saver, import_meta_graph
 
-# tf.train.Example and its parts (protocol buffers), loaded on first use so that ``import minitf`` stays fast.
+# tf.train.Example and its parts, and SaverDef (protocol buffers), loaded on first use so that ``import minitf``
+# stays fast.
 _LAZY_NAMES = {
     "BytesList": "minitf.proto.feature_pb2",
     "Example": "minitf.proto.example_pb2",
@@ -35,6 +35,7 @@ _LAZY_NAMES = {
     "Features": "minitf.proto.feature_pb2",
     "FloatList": "minitf.proto.feature_pb2",
     "Int64List": "minitf.proto.feature_pb2",
+    "SaverDef": "minitf.proto.saver_pb2",
     "SequenceExample": "minitf.proto.example_pb2",
 }
 

@@ -9,15 +9,11 @@ import os
 import re
 import uuid
 
-from google.protobuf import text_format
-
 from minitf.platform import tf_logging as logging
-from minitf.proto import saver_pb2
-from minitf.proto.checkpoint_state_pb2 import CheckpointState
 
-
-V1 = saver_pb2.SaverDef.V1
-V2 = saver_pb2.SaverDef.V2
+# ``SaverDef.V1`` and ``SaverDef.V2`` (minitf/proto/saver.proto); the protobuf modules load when first needed.
+V1 = 1
+V2 = 2
 
 
 def _checkpoint_state_filename(save_dir, latest_filename):
@@ -71,6 +67,7 @@ def generate_checkpoint_state_proto(save_dir, model_checkpoint_path, all_model_c
         for i, path in enumerate(all_model_checkpoint_paths):
             if not os.path.isabs(path):
                 all_model_checkpoint_paths[i] = os.path.relpath(path, save_dir)
+    from minitf.proto.checkpoint_state_pb2 import CheckpointState
     return CheckpointState(model_checkpoint_path=model_checkpoint_path,
                            all_model_checkpoint_paths=all_model_checkpoint_paths,
                            all_model_checkpoint_timestamps=all_model_checkpoint_timestamps,
@@ -94,6 +91,7 @@ def update_checkpoint_state_internal(save_dir, model_checkpoint_path, all_model_
     if state_path == state.model_checkpoint_path:
         raise RuntimeError("Save path '%s' conflicts with path used for checkpoint state.  Please use a different "
                            "save path." % model_checkpoint_path)
+    from google.protobuf import text_format
     atomic_write(state_path, text_format.MessageToString(state))
 
 
@@ -113,6 +111,8 @@ def get_checkpoint_state(checkpoint_dir, latest_filename=None):
     Returns None when there is no state file or it cannot be parsed; raises ValueError when it names no
     checkpoint (UnicodeDecodeError, a ValueError, when it is not UTF-8).
     """
+    from google.protobuf import text_format
+    from minitf.proto.checkpoint_state_pb2 import CheckpointState
     checkpoint_dir = os.fspath(checkpoint_dir)
     state_path = _checkpoint_state_filename(checkpoint_dir, latest_filename)
     if not os.path.isfile(state_path):

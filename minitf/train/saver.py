@@ -14,13 +14,11 @@ import re
 import time
 
 import numpy as np
-from google.protobuf import text_format
 
 from minitf.client import session as session_lib
 from minitf.framework import errors, meta_graph, ops
 from minitf.ops import array_ops, constant_op, control_flow_ops, io_ops, state_ops
 from minitf.platform import tf_logging as logging
-from minitf.proto import meta_graph_pb2, saver_pb2
 from minitf.train import checkpoint_management, training_util
 
 
@@ -116,8 +114,8 @@ def _placeholder_with_default_value(value, name):
 class BulkSaverBuilder:
     """Adds a Saver's nodes to the graph, named and wired as TensorFlow's BulkSaverBuilder does."""
 
-    def __init__(self, write_version=saver_pb2.SaverDef.V2):
-        if write_version != saver_pb2.SaverDef.V2:
+    def __init__(self, write_version=checkpoint_management.V2):
+        if write_version != checkpoint_management.V2:
             raise errors.UnimplementedError(
                 None, None, "minitf writes checkpoints in the V2 format only (write_version=tf.train.SaverDef.V2)")
         self._write_version = write_version
@@ -163,6 +161,7 @@ class BulkSaverBuilder:
             filename_tensor = array_ops.placeholder_with_default(filename_tensor, shape=(), name="Const")
             save_tensor = self._add_save_ops(filename_tensor, saveables)
             restore_op = self._add_restore_ops(filename_tensor, saveables, reshape)
+        from minitf.proto import saver_pb2
         return saver_pb2.SaverDef(
             filename_tensor_name=filename_tensor.name, save_tensor_name=save_tensor.name,
             restore_op_name=restore_op.name, max_to_keep=max_to_keep, sharded=sharded,
@@ -201,7 +200,7 @@ class Saver:
 
     def __init__(self, var_list=None, reshape=False, sharded=False, max_to_keep=5,
                  keep_checkpoint_every_n_hours=10000.0, name=None, restore_sequentially=False, saver_def=None,
-                 builder=None, defer_build=False, allow_empty=False, write_version=saver_pb2.SaverDef.V2,
+                 builder=None, defer_build=False, allow_empty=False, write_version=checkpoint_management.V2,
                  pad_step_number=False, save_relative_paths=False, filename=None):
         if defer_build and var_list:
             raise ValueError("If `var_list` is provided then build cannot be deferred. Either set defer_build=False "
@@ -260,6 +259,7 @@ class Saver:
         self._next_checkpoint_time = time.time() + self.saver_def.keep_checkpoint_every_n_hours * 3600
 
     def _check_saver_def(self):
+        from minitf.proto import saver_pb2
         if not isinstance(self.saver_def, saver_pb2.SaverDef):
             raise ValueError("saver_def must be a saver_pb2.SaverDef: %s" % self.saver_def)
         if not self.saver_def.save_tensor_name:
@@ -330,6 +330,7 @@ class Saver:
                  self.saver_def.restore_op_name)
         if not all(name.startswith(export_scope) for name in names):
             return None
+        from minitf.proto import saver_pb2
         saver_def = saver_pb2.SaverDef()
         saver_def.CopyFrom(self.saver_def)
         saver_def.filename_tensor_name = _strip_name_scope(saver_def.filename_tensor_name, export_scope)
@@ -483,6 +484,7 @@ class Saver:
 
 def write_meta_graph_file(filename, meta_graph_def, as_text=False):
     """Writes a MetaGraphDef (binary, or text format if ``as_text``) atomically."""
+    from google.protobuf import text_format
     directory = os.path.dirname(filename)
     if directory:
         os.makedirs(directory, exist_ok=True)
@@ -498,6 +500,7 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     (None when there are none).
     """
     from minitf.framework import meta_graph
+    from minitf.proto import meta_graph_pb2
     if isinstance(meta_graph_or_file, meta_graph_pb2.MetaGraphDef):
         meta_graph_def = meta_graph_or_file
     else:

@@ -1,0 +1,183 @@
+"""Training steps on a quiet and on a busy machine, minitf beside TensorFlow in the same run (issue 17).
+
+Workloads: ``mlp`` (784-256-10 with ReLU, batch 100, softmax cross-entropy, SGD), ``convnet`` (a small MNIST
+convnet: 28x28x1, conv 5x5x16 + ReLU + max pool, conv 5x5x32 + ReLU + max pool, dense 128, 10 classes, batch 64,
+SGD) and ``cifar`` (the CIFAR-10 tutorial's step, ``bench_cifar_step.py``'s model, batch 128).
+
+Each workload runs in fresh processes: four warm-up steps, then ``--repeat`` timed runs of ``--steps`` calls each;
+the JSON gives the median and range (min, max) of the seconds per step over the runs. ``minitf`` and
+``minitf_one_thread`` share one process and alternate run by run (two sessions on one graph), so that a change in
+the machine's load hits both alike; the other variants get a process each. Variants:
+
+- ``minitf``: the default Session (one BLAS thread per product, independent heavy ops in parallel);
+- ``minitf_one_thread``: ``inter_op_parallelism_threads=1``, minitf with one BLAS thread, one op at a time;
+- ``minitf_blas_threads``: ``intra_op_parallelism_threads`` = the cores, products on as many BLAS threads, one op at
+  a time: what minitf did before issue 17 (OpenBLAS's default);
+- ``tensorflow``: TensorFlow's default Session, with ``--tf-python`` (default ~/tfref/bin/python).
+
+With ``--busy`` every measurement is repeated while CPU-bound processes compete for the cores (one per core, see
+``busy.py``), and ``slowdown`` gives busy / quiet per variant. Each phase records its date and load average: on a
+machine other work already loads, the quiet phase is not quiet.
+
+    python benchmarks/bench_steps.py --busy                       # all workloads, quiet then busy
+    python benchmarks/bench_steps.py --workloads mlp --repeat 9
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import busy  # noqa: E402
+
+WORKLOADS = ("mlp", "convnet", "cifar")
+VARIANTS = ("minitf", "minitf_one_thread", "minitf_blas_threads", "tensorflow")
+
+
+def load(use_tf):
+    if use_tf:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        import tensorflow.compat.v1 as tf
+        tf.disable_v2_behavior()
+        return tf
+    sys.path.insert(0, os.path.join(HERE, ".."))
+    import minitf as tf
+    return tf
+
+
+def mlp(tf, np):
+    x = tf.placeholder(tf.float32, [100, 784])
+    y = tf.placeholder(tf.int32, [100])
+    w1 = tf.Variable(tf.truncated_normal([784, 256], stddev=0.05, seed=1))
+    w2 = tf.Variable(tf.truncated_normal([256, 10], stddev=0.05, seed=2))
+    hidden = tf.nn.relu(tf.matmul(x, w1) + tf.Variable(tf.zeros([256])))
+    logits = tf.matmul(hidden, w2) + tf.Variable(tf.zeros([10]))
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+    rng = np.random.RandomState(0)
+    feed = {x: rng.uniform(0, 1, (100, 784)).astype(np.float32), y: rng.randint(0, 10, 100).astype(np.int32)}
+    return tf.train.GradientDescentOptimizer(0.1).minimize(loss), feed
+
+
+def convnet(tf, np):
+    x = tf.placeholder(tf.float32, [64, 28, 28, 1])
+    y = tf.placeholder(tf.int32, [64])
+
+    def conv_pool(h, depth_in, depth, seed):
+        w = tf.Variable(tf.truncated_normal([5, 5, depth_in, depth], stddev=0.1, seed=seed))
+        h = tf.nn.relu(tf.nn.conv2d(h, w, [1, 1, 1, 1], "SAME") + tf.Variable(tf.constant(0.1, shape=[depth])))
+        return tf.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+
+    h = tf.reshape(conv_pool(conv_pool(x, 1, 16, 1), 16, 32, 2), [64, 7 * 7 * 32])
+    w3 = tf.Variable(tf.truncated_normal([7 * 7 * 32, 128], stddev=0.1, seed=3))
+    h = tf.nn.relu(tf.matmul(h, w3) + tf.Variable(tf.constant(0.1, shape=[128])))
+    logits = tf.matmul(h, tf.Variable(tf.truncated_normal([128, 10], stddev=0.1, seed=4)))
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+    rng = np.random.RandomState(0)
+    feed = {x: rng.uniform(0, 1, (64, 28, 28, 1)).astype(np.float32), y: rng.randint(0, 10, 64).astype(np.int32)}
+    return tf.train.GradientDescentOptimizer(0.01).minimize(loss), feed
+
+
+def cifar(tf, np):
+    import bench_cifar_step
+    images, labels, _, train_op = bench_cifar_step.build(tf)
+    x, y = bench_cifar_step.batch()
+    return train_op, {images: x, labels: y}
+
+
+def config(tf, variant):
+    if variant == "minitf_one_thread":
+        return tf.ConfigProto(inter_op_parallelism_threads=1)
+    if variant == "minitf_blas_threads":
+        return tf.ConfigProto(intra_op_parallelism_threads=busy.cores())
+    return None
+
+
+def child(variants, workload, steps, repeat):
+    """Runs in a fresh process; prints, per variant, the seconds per step of each timed run (variants alternate)."""
+    import numpy as np
+    tf = load(variants == ["tensorflow"])
+    tf.reset_default_graph()
+    tf.set_random_seed(0)
+    train_op, feed = {"mlp": mlp, "convnet": convnet, "cifar": cifar}[workload](tf, np)
+    sessions = {v: tf.Session(config=config(tf, v)) for v in variants}
+    for sess in sessions.values():
+        sess.run(tf.global_variables_initializer())
+        for _ in range(4):  # minitf times a plan's second and third runs and pairs heavy ops from the fourth on
+            sess.run(train_op, feed)
+    times = {v: [] for v in variants}
+    for _ in range(repeat):
+        for v, sess in sessions.items():
+            start = time.perf_counter()
+            for _ in range(steps):
+                sess.run(train_op, feed)
+            times[v].append((time.perf_counter() - start) / steps)
+    for sess in sessions.values():
+        sess.close()
+    print(json.dumps(times))
+
+
+def measure(variants, workload, args):
+    python = args.tf_python if variants == ["tensorflow"] else sys.executable
+    steps = args.steps or {"mlp": 50, "convnet": 5, "cifar": 2}[workload]
+    out = subprocess.run([python, os.path.abspath(__file__), "--child", ",".join(variants), workload, str(steps),
+                          str(args.repeat)], capture_output=True, text=True, check=True).stdout
+    times = json.loads(out.strip().splitlines()[-1])
+    return {v: {"median_s": statistics.median(t), "min_s": min(t), "max_s": max(t)} for v, t in times.items()}
+
+
+def processes(variants):
+    """The variants grouped by process: minitf's default and one-thread sessions together."""
+    shared = [v for v in variants if v in ("minitf", "minitf_one_thread")]
+    return ([shared] if shared else []) + [[v] for v in variants if v not in shared]
+
+
+def phase(n_busy, args):
+    with busy.machine(n_busy) as conditions:
+        results = {}
+        for w in args.workloads:
+            results[w] = {}
+            for group in processes(args.variants):
+                results[w].update(measure(group, w, args))
+    for w, by_variant in results.items():
+        if "tensorflow" in by_variant:
+            for v in by_variant:
+                if v != "tensorflow":
+                    by_variant[v]["vs_tensorflow"] = by_variant[v]["median_s"] / by_variant["tensorflow"]["median_s"]
+    results["conditions"] = conditions
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS), choices=WORKLOADS)
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--steps", type=int, help="steps per timed run (default by workload)")
+    parser.add_argument("--tf-python", default=os.path.expanduser("~/tfref/bin/python"))
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    busy.add_argument(parser)
+    args = parser.parse_args()
+    if args.child:
+        variants, workload, steps, repeat = args.child
+        child(variants.split(","), workload, int(steps), int(repeat))
+        return
+    if not os.path.exists(args.tf_python):
+        args.variants = [v for v in args.variants if v != "tensorflow"]
+    results = {"quiet": phase(0, args)}
+    if args.busy:
+        results["busy"] = phase(args.busy, args)
+        results["slowdown"] = {w: {v: results["busy"][w][v]["median_s"] / results["quiet"][w][v]["median_s"]
+                                   for v in args.variants} for w in args.workloads}
+        for w in args.workloads:
+            if "minitf_one_thread" in args.variants:
+                one = results["busy"][w]["minitf_one_thread"]["median_s"]
+                results["slowdown"][w]["busy_minitf_vs_one_thread"] = results["busy"][w]["minitf"]["median_s"] / one
+    print(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

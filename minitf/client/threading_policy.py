@@ -1,0 +1,92 @@
+"""How many threads a ``Session.run`` uses: BLAS threads for its matrix products, and whether independent heavy ops
+run side by side (``minitf/client/parallel.py``).
+
+OpenBLAS's worker threads synchronise by spinning. When another process competes for the cores, a product split over
+two threads waits for whichever thread the kernel has descheduled, and the spinning workers slow the single-threaded
+numpy work in between: on a busy 2-core machine a 100x784 @ 784x256 product took 50 ms with two threads and 0.84 ms
+with one. So minitf runs its products on one BLAS thread each, and uses the other cores by running independent heavy
+ops at once (numpy releases the GIL in its kernels), as TensorFlow's inter-op pool does; a thread that is
+descheduled then delays only its own op. ``tf.ConfigProto`` is honoured as in TensorFlow:
+
+- ``inter_op_parallelism_threads``: 0 (the default) uses the machine's cores, 1 runs the ops one at a time;
+- ``intra_op_parallelism_threads``: 0 (the default) or 1 gives each product one BLAS thread; N > 1 gives products
+  up to N BLAS threads (at most the machine's cores) and then runs ops one at a time, so that concurrent products
+  never share OpenBLAS's one pool.
+
+The BLAS setting is process-wide, so it is changed only while some ``Session.run`` executes (counted across the
+threads that call it) and the user's own setting is restored afterwards: numpy code outside ``Session.run`` keeps
+its threads. threadpoolctl finds the BLAS library numpy loaded; its controller's ``set_num_threads`` is one C call
+(about 2 µs), where a ``threadpool_limits`` context per call costs about 1 ms.
+"""
+
+import os
+import threading
+
+_lock = threading.Lock()
+_controllers = None
+_active = 0
+_saved = None
+
+
+def _cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def blas_threads(config):
+    """BLAS threads per product for a session created with ``config`` (a ``tf.ConfigProto`` or None)."""
+    intra = config.intra_op_parallelism_threads if config is not None else 0
+    return max(1, min(intra, _cores()))
+
+
+def inter_op_threads(config):
+    """Ops that may run at once for a session created with ``config``: 1 means one at a time."""
+    if blas_threads(config) > 1:
+        return 1
+    inter = config.inter_op_parallelism_threads if config is not None else 0
+    return _cores() if inter <= 0 else inter
+
+
+def _blas_controllers():
+    global _controllers
+    if _controllers is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # without threadpoolctl, BLAS keeps its own setting
+            _controllers = []
+        else:
+            _controllers = ThreadpoolController().select(user_api="blas").lib_controllers
+    return _controllers
+
+
+class BlasThreads:
+    """``with BlasThreads(n):`` runs its body with ``n`` BLAS threads per product, then restores the user's."""
+
+    __slots__ = ("_threads",)
+
+    def __init__(self, threads):
+        self._threads = threads
+
+    def __enter__(self):
+        global _active, _saved
+        with _lock:
+            _active += 1
+            if _active == 1:
+                libs = _blas_controllers()
+                _saved = [lib.get_num_threads() for lib in libs]
+                for lib, saved in zip(libs, _saved):
+                    if saved != self._threads:
+                        lib.set_num_threads(self._threads)
+        return self
+
+    def __exit__(self, *exc):
+        global _active
+        with _lock:
+            _active -= 1
+            if _active == 0:
+                for lib, saved in zip(_controllers, _saved):
+                    if saved != self._threads:
+                        lib.set_num_threads(saved)
+        return False
