@@ -7,28 +7,16 @@ rejections, ``1 - (1 - p)^tries`` in float32 (glibc's log1pf / expm1f). Also ``a
 """
 
 import collections
-import ctypes
-import ctypes.util
 import math
 
 import numpy as np
 
 from minitf.framework import dtypes, ops, random_seed, tensor_shape
 from minitf.framework.op_def_lib import apply_op, invalid_argument, no_gradient, register
-from minitf.ops import philox
+from minitf.ops import libm, philox
 
 _FLT_MAX = float(np.finfo(np.float32).max)
 
-
-def _libm_float():
-    lib = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
-    for name in ("log1pf", "expm1f"):
-        getattr(lib, name).restype = ctypes.c_float
-        getattr(lib, name).argtypes = [ctypes.c_float]
-    return lib
-
-
-_LIBM = _libm_float()
 
 
 class _SimplePhilox:
@@ -86,7 +74,8 @@ def _uniform(range_max):
 def _expected_count(p, batch_size, num_tries):
     if num_tries == batch_size:
         return np.float32(p * np.float32(batch_size))
-    return np.float32(-_LIBM.expm1f(float(np.float32(num_tries * np.float32(_LIBM.log1pf(-float(p)))))))
+    m = libm.shared_libm()  # glibc's float log1pf/expm1f, as TensorFlow's kernel calls them
+    return np.float32(-m.expm1f(float(np.float32(num_tries * np.float32(m.log1pf(-float(p)))))))
 
 
 _SAMPLERS = {"LogUniformCandidateSampler": _log_uniform, "UniformCandidateSampler": _uniform}

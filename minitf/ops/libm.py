@@ -39,6 +39,7 @@ def _load_libm():
         try:
             lib = ctypes.CDLL(name)
             for function, ctype in (("logf", ctypes.c_float), ("sinf", ctypes.c_float), ("cosf", ctypes.c_float),
+                                    ("log1pf", ctypes.c_float), ("expm1f", ctypes.c_float),
                                     ("log", ctypes.c_double), ("sin", ctypes.c_double), ("cos", ctypes.c_double)):
                 getattr(lib, function).restype = ctype
                 getattr(lib, function).argtypes = [ctype]

@@ -9,7 +9,6 @@ raised by the next call, never a hang, and a writer nobody closes is closed at g
 import collections
 import errno
 import os
-import socket
 import threading
 import time
 import weakref
@@ -39,6 +38,7 @@ class _EventFile:
     _CLOSE = object()
 
     def __init__(self, logdir, max_queue, flush_secs, filename_suffix):
+        import socket  # only a program that writes events needs it
         os.makedirs(logdir, exist_ok=True)
         now = time.time()
         self.path = os.path.join(logdir, "events.out.tfevents.%010d.%s%s" % (
