@@ -73,25 +73,13 @@ def _checked(weights, values):
     return ops.control_dependencies([weights_broadcast_ops.assert_broadcastable(weights, values)])
 
 
-def _broadcast_weights(weights, values):
-    """``weights`` as they are when their static shape equals ``values``', else ``weights * ones_like(values)``."""
-    with ops.name_scope(None, "broadcast_weights", (weights, values)) as scope:
-        values = ops.convert_to_tensor(values, name="values")
-        weights = ops.convert_to_tensor(weights, dtype=values.dtype.base_dtype, name="weights")
-        if (weights.shape.is_fully_defined() and values.shape.is_fully_defined()
-                and weights.shape.is_compatible_with(values.shape)):
-            return weights
-        with _checked(weights, values):
-            return math_ops.multiply(weights, array_ops.ones_like(values), name=scope)
-
-
 def _num_present(losses, weights, per_batch=False):
     """The number of elements of ``losses`` whose (broadcast) weight is not zero, as float32."""
     with ops.name_scope(None, "num_present", (losses, weights)) as scope:
         weights = math_ops.cast(weights, dtype=dtypes.float32)
         present = array_ops.where(math_ops.equal(weights, 0.0), array_ops.zeros_like(weights),
                                   array_ops.ones_like(weights))
-        present = _broadcast_weights(present, losses)
+        present = weights_broadcast_ops.broadcast_weights(present, losses)
         if per_batch:
             return math_ops.reduce_sum(present, axis=math_ops.range_(1, array_ops.rank(present)), keepdims=True,
                                        name=scope)

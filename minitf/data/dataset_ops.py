@@ -21,15 +21,9 @@ def _int64(value, name):
     return ops.convert_to_tensor(value, dtype=dtypes.int64, name=name)
 
 
-class DatasetV1:
-    """A sequence of elements, each a structure (tuple, dict) of tensors. Subclasses set ``_variant_tensor`` and
-    ``_spec`` (the element structure with ``(dtype, TensorShape)`` leaves)."""
-
-    def __init__(self, variant_tensor, spec):
-        self._variant_tensor = variant_tensor
-        self._spec = spec
-
-    # -- element structure -----------------------------------------------------------------------------------
+class ElementStructure:
+    """``output_types``, ``output_shapes`` and ``output_classes`` of ``self._spec``, an element structure with
+    ``(dtype, TensorShape)`` leaves: what datasets and iterators both describe."""
 
     @property
     def output_types(self):
@@ -42,6 +36,15 @@ class DatasetV1:
     @property
     def output_classes(self):
         return nest.map_structure(lambda leaf: ops.Tensor, self._spec)
+
+
+class DatasetV1(ElementStructure):
+    """A sequence of elements, each a structure (tuple, dict) of tensors. Subclasses set ``_variant_tensor`` and
+    ``_spec`` (the element structure with ``(dtype, TensorShape)`` leaves)."""
+
+    def __init__(self, variant_tensor, spec):
+        self._variant_tensor = variant_tensor
+        self._spec = spec
 
     def _flat(self):
         return nest.flatten(self._spec)

@@ -7,7 +7,7 @@ from minitf.data import nest
 from minitf.data.function import _SessionShim
 from minitf.framework import dtypes, ops, tensor_shape
 from minitf.ops import iterator_ops as _kernels  # noqa: F401 -- registers the iterator ops
-from minitf.data.dataset_ops import types_text
+from minitf.data.dataset_ops import ElementStructure, types_text
 from minitf.ops.dataset_ops import attach
 
 _one_shot_ids = itertools.count()
@@ -18,7 +18,7 @@ def _structure_attrs(spec):
     return {"output_types": [leaf.dtype for leaf in flat], "output_shapes": [leaf.shape for leaf in flat]}
 
 
-class Iterator:
+class Iterator(ElementStructure):
     """An iterator over a dataset's elements: ``get_next()`` gives the next element's tensors in a Session."""
 
     def __init__(self, iterator_resource, initializer, spec):
@@ -54,20 +54,6 @@ class Iterator:
             "IteratorFromStringHandleV2", [string_handle], _structure_attrs(spec),
             "IteratorFromStringHandleV2")._outputs[0]
         return Iterator(resource, None, spec)
-
-    # -- element structure -----------------------------------------------------------------------------------
-
-    @property
-    def output_types(self):
-        return nest.map_structure(lambda leaf: leaf.dtype, self._spec)
-
-    @property
-    def output_shapes(self):
-        return nest.map_structure(lambda leaf: leaf.shape, self._spec)
-
-    @property
-    def output_classes(self):
-        return nest.map_structure(lambda leaf: ops.Tensor, self._spec)
 
     @property
     def initializer(self):

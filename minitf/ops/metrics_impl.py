@@ -6,10 +6,11 @@ not trainable, in the LOCAL_VARIABLES and METRIC_VARIABLES collections), so ``tf
 resets them; ``update_op`` adds one batch and returns the metric so far, ``value`` reads it without changing it.
 
 The checks TensorFlow adds are built where they are static (the NoOps ``assert_type/statically_determined_correct_type``,
-``assert_rank_in/static_checks_determined_all_ok``, ``assert_broadcastable/static_*_check_success``). Weights whose
-broadcast cannot be checked statically get TensorFlow's run-time Assert (``weights_broadcast_ops``); the other
-run-time checks (unknown ranks, ``auc``'s predictions in [0, 1]) are not built yet. Not provided: ``mean_iou``, ``mean_per_class_accuracy`` and the other metrics built on
-``confusion_matrix`` (ScatterNd and run-time asserts), the ``*_at_k`` and ``*_at_thresholds`` families.
+``assert_rank_in/static_checks_determined_all_ok``, ``assert_broadcastable/static_*_check_success``). Weights
+whose broadcast cannot be checked statically get TensorFlow's run-time Assert (``weights_broadcast_ops``); the
+other run-time checks (unknown ranks, ``auc``'s predictions in [0, 1]) are not built yet. Not provided:
+``mean_iou``, ``mean_per_class_accuracy`` and the other metrics built on ``confusion_matrix``, the ``*_at_k`` and
+``*_at_thresholds`` families.
 """
 
 from minitf.framework import dtypes, ops, tensor_util
@@ -63,31 +64,6 @@ def _remove_squeezable_dimensions(predictions, labels, weights):
     return predictions, labels, weights
 
 
-def _ones_like(values):
-    """TensorFlow 2.21's ``ones_like``: a Fill of the shape, also when the shape is static (then a constant
-    ``Shape/shape_as_tensor``); minitf's ``array_ops.ones_like`` folds a static shape into one Const."""
-    with ops.name_scope(None, "ones_like", [values]) as scope:
-        if values.shape.is_fully_defined():
-            with ops.name_scope("Shape"):
-                shape = constant_op.constant(values.shape.as_list(), dtypes.int32, name="shape_as_tensor")
-        else:
-            shape = array_ops.shape(values)
-        return array_ops.ones(shape, values.dtype.base_dtype, name=scope)
-
-
-def _broadcast_weights(weights, values):
-    """weights_broadcast_ops.broadcast_weights: ``weights`` itself when its static shape equals ``values``', else
-    ``weights * ones_like(values)`` after the static broadcast check."""
-    with ops.name_scope(None, "broadcast_weights", (weights, values)) as scope:
-        values = ops.convert_to_tensor(values, name="values")
-        weights = ops.convert_to_tensor(weights, dtype=values.dtype.base_dtype, name="weights")
-        if (weights.shape.is_fully_defined() and values.shape.is_fully_defined()
-                and weights.shape.is_compatible_with(values.shape)):
-            return weights
-        with ops.control_dependencies([weights_broadcast_ops.assert_broadcastable(weights, values)]):
-            return math_ops.multiply(weights, _ones_like(values), name=scope)
-
-
 def _assert_type(tensor, dtype):
     """check_ops.assert_type with a static answer: TypeError, or a NoOp saying the type is right."""
     with ops.name_scope(None, "assert_type", [tensor]):
@@ -132,7 +108,7 @@ def mean(values, weights=None, metrics_collections=None, updates_collections=Non
             num_values = math_ops.cast(array_ops.size(values), dtypes.float32)
         else:
             values, _, weights = _remove_squeezable_dimensions(predictions=values, labels=None, weights=weights)
-            weights = _broadcast_weights(math_ops.cast(weights, dtypes.float32), values)
+            weights = weights_broadcast_ops.broadcast_weights(math_ops.cast(weights, dtypes.float32), values)
             values = math_ops.multiply(values, weights)
             num_values = math_ops.reduce_sum(weights)
         update_total_op = state_ops.assign_add(total, math_ops.reduce_sum(values))
@@ -298,7 +274,7 @@ def _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights=Non
         label_is_neg = math_ops.logical_not(label_is_pos)
     weights_tiled = None
     if weights is not None:
-        weights = _broadcast_weights(math_ops.cast(weights, dtypes.float32), predictions)
+        weights = weights_broadcast_ops.broadcast_weights(math_ops.cast(weights, dtypes.float32), predictions)
         weights_tiled = array_ops.tile(array_ops.reshape(weights, [1, -1]), [num_thresholds, 1])
         thresh_tiled.get_shape().assert_is_compatible_with(weights_tiled.get_shape())
     conditions = {"tp": ("true_positives", lambda: (label_is_pos, pred_is_pos)),
@@ -347,7 +323,7 @@ def auc(labels, predictions, weights=None, num_thresholds=200, metrics_collectio
             safe_p_ratio = array_ops.where(
                 math_ops.logical_and(p[:n - 1] > 0, p[1:] > 0),
                 math_ops.div_no_nan(p[:n - 1], math_ops.maximum(p[1:], 0), name="recall_relative_ratio"),
-                _ones_like(p[1:]))
+                array_ops.ones_like(p[1:]))
             return math_ops.reduce_sum(
                 math_ops.div_no_nan(prec_slope * (dtp + intercept * math_ops.log(safe_p_ratio)),
                                     math_ops.maximum(tp[1:] + fn[1:], 0), name="pr_auc_increment"),

@@ -72,3 +72,16 @@ def _run_time_check(scope, weights, weights_rank, weights_shape, values, values_
                           lambda: _has_valid_nonscalar_shape(weights_rank, weights_shape, values_rank, values_shape),
                           name="is_valid_shape")
     return Assert(is_valid_shape, data, name=scope)
+
+
+def broadcast_weights(weights, values):
+    """TensorFlow's ``broadcast_weights``: ``weights`` itself when its static shape equals ``values``', else
+    ``weights * ones_like(values)`` after ``assert_broadcastable``."""
+    with ops.name_scope(None, "broadcast_weights", (weights, values)) as scope:
+        values = ops.convert_to_tensor(values, name="values")
+        weights = ops.convert_to_tensor(weights, dtype=values.dtype.base_dtype, name="weights")
+        if (weights.shape.is_fully_defined() and values.shape.is_fully_defined()
+                and weights.shape.is_compatible_with(values.shape)):
+            return weights
+        with ops.control_dependencies([assert_broadcastable(weights, values)]):
+            return math_ops.multiply(weights, array_ops.ones_like(values), name=scope)
