@@ -136,3 +136,20 @@ def test_queues_readers_and_iterators_are_drawn_as_input_resources():
     for name in ("input_producer", "TFRecordReaderV2", "shuffle_batch/random_shuffle_queue", "OneShotIterator"):
         assert re.search(r'"?%s"? \[[^\]]*shape=cds' % re.escape(name), source), name
     assert not re.search(r'"?ReaderReadV2"? \[[^\]]*shape=cds', source)
+
+
+def test_a_while_loop_is_one_cluster_named_after_its_frame_and_one_box_collapsed():
+    with tf.Graph().as_default() as graph:
+        x = tf.placeholder(tf.float32, [], name="x")
+        _, y = tf.while_loop(lambda i, a: i < 10, lambda i, a: (i + 1, tf.cond(a > 5.0, lambda: a * 0.5,
+                                                                               lambda: a + x)), [0, x])
+        tf.gradients(y, x)
+    frame = graph.get_operation_by_name("while/Enter").get_attr("frame_name")
+    assert frame == "while/while_context"
+    loop_ops = [op.name for op in graph.get_operations() if op.name.startswith("while/")]
+    full = graph_export.to_dot(graph).source
+    cluster = full[full.index("subgraph cluster_while {"):]
+    assert all(f'"{name}"' in cluster or f"\t{name} " in cluster for name in ("while/Switch", "while/Merge",
+                                                                           "while/NextIteration", "while/Exit"))
+    collapsed = graph_export.to_dot(graph, depth=0).source
+    assert f"({len(loop_ops)} ops)" in collapsed and "while/Switch" not in collapsed
