@@ -64,6 +64,7 @@ from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, ran
 from minitf.ops.reader_ops import (FixedLengthRecordReader, IdentityReader, ReaderBase, TextLineReader,
                                    TFRecordReader, WholeFileReader, matching_files, read_file, write_file)
 from minitf.ops.reverse_ops import reverse, reverse_sequence
+from minitf.ops.segment_ops import segment_sum, sparse_segment_mean, sparse_segment_sqrt_n, sparse_segment_sum
 from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
 from minitf.ops.sparse_training_ops import unique
 from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
