@@ -15,6 +15,7 @@ in the op's kernel, so they persist across runs of one session.
 
 import collections
 import ctypes
+import functools
 import ctypes.util
 import math
 
@@ -36,6 +37,9 @@ def _libm_float():
 
 
 _LIBM = _libm_float()
+
+
+_TWO_TO_MINUS_52, _TWO_TO_MINUS_23 = 2.0 ** -52, 2.0 ** -23
 
 
 class _SimplePhilox:
@@ -62,9 +66,9 @@ class _SimplePhilox:
         return lo | (hi << 32)
 
     def rand_double(self):
+        """A double in [1, 2) with 52 random mantissa bits, minus 1: exactly ``mantissa * 2**-52``."""
         x0, x1 = self.rand32(), self.rand32()
-        bits = (1023 << 52) | ((x0 & 0xFFFFF) << 32) | x1
-        return float(np.array(bits, np.uint64).view(np.float64)) - 1.0
+        return (((x0 & 0xFFFFF) << 32) | x1) * _TWO_TO_MINUS_52
 
     def uniform64(self, n):
         rem = ((2 ** 64 - 1) % n + 1) % n
@@ -76,30 +80,40 @@ class _SimplePhilox:
 
 def _log_uniform(range_max):
     log_range = math.log1p(range_max)
+    known = {}  # class -> its float32 probability: classes recur from run to run
 
     def sample(rnd):
         return (int(math.exp(rnd.rand_double() * log_range)) - 1) % range_max
 
     def probability(value):
-        return np.float32(math.log((value + 2.0) / (value + 1.0)) / log_range)
+        p = known.get(value)
+        if p is None:
+            p = known[value] = float(np.float32(math.log((value + 2.0) / (value + 1.0)) / log_range))
+        return p
     return sample, probability
 
 
 def _uniform(range_max):
-    inv_range = np.float32(1.0 / range_max)
+    inv_range = float(np.float32(1.0 / range_max))
     return (lambda rnd: rnd.uniform64(range_max)), (lambda value: inv_range)
 
 
-def _expected_count(p, batch_size, num_tries):
+@functools.lru_cache(maxsize=1 << 16)
+def _log1pf_of_minus(p):
+    return _LIBM.log1pf(-p)
+
+
+def _expected_counts(probabilities, batch_size, num_tries):
+    """float32 ``p * batch_size`` or, after rejections, ``-expm1f(num_tries * log1pf(-p))``: the float32 product
+    of a float32 and an integer below 2**24 is exact in a double, and ctypes rounds it to float32 for expm1f."""
     if num_tries == batch_size:
-        return np.float32(p * np.float32(batch_size))
-    return np.float32(-_LIBM.expm1f(float(np.float32(num_tries * np.float32(_LIBM.log1pf(-float(p)))))))
+        return np.array(probabilities, np.float32) * np.float32(batch_size)
+    return np.array([-_LIBM.expm1f(num_tries * _log1pf_of_minus(float(p))) for p in probabilities], np.float32)
 
 
 def _rand_float(rnd):
     """SimplePhilox::RandFloat: 23 random mantissa bits of a float in [1, 2), minus 1."""
-    bits = (127 << 23) | (rnd.rand32() & 0x7FFFFF)
-    return np.float32(np.array(bits, np.uint32).view(np.float32)) - np.float32(1.0)
+    return (rnd.rand32() & 0x7FFFFF) * _TWO_TO_MINUS_23  # exact: 23 mantissa bits
 
 
 def _alias_table(weights):
@@ -254,13 +268,12 @@ def _sampler_kernel(op, state):
         else:
             batch = [sample(rnd) for _ in range(num_sampled)]
             num_tries = num_sampled
-        sampled_count = [_expected_count(probability(v), num_sampled, num_tries) for v in batch]
-        true_count = [_expected_count(probability(v), num_sampled, num_tries)
-                      for v in true_classes.reshape(-1).tolist()]
+        flat_true = true_classes.reshape(-1).tolist()
+        sampled_count = _expected_counts([probability(v) for v in batch], num_sampled, num_tries)
+        true_count = _expected_counts([probability(v) for v in flat_true], num_sampled, num_tries)
         if update is not None:
             update(true_classes.reshape(-1))
-        return (np.array(batch, np.int64), np.array(true_count, np.float32).reshape(true_classes.shape),
-                np.array(sampled_count, np.float32))
+        return np.array(batch, np.int64), true_count.reshape(true_classes.shape), sampled_count
     return kernel
 
 
