@@ -61,6 +61,21 @@ class _SimplePhilox:
         self._next += 1
         return self._words[position]
 
+    def take(self, count):
+        """The next ``count`` 32-bit samples as a uint64 array (what ``count`` calls of rand32 return)."""
+        limit = 4 * self._n_blocks
+        end = self._next + count
+        while len(self._words) < min(end, limit):
+            first = len(self._words) // 4
+            chunk = min(self._CHUNK, self._n_blocks - first)
+            self._words.extend(philox.philox_blocks(self._key, self._start + first, chunk).reshape(-1).tolist())
+        if end <= limit:
+            words = self._words[self._next:end]
+        else:
+            words = [self._words[i % limit] for i in range(self._next, end)]
+        self._next = end
+        return np.array(words, np.uint64)
+
     def rand64(self):
         lo, hi = self.rand32(), self.rand32()
         return lo | (hi << 32)
@@ -83,7 +98,12 @@ def _log_uniform(range_max):
     known = {}  # class -> its float32 probability: classes recur from run to run
 
     def sample(rnd):
-        return (int(math.exp(rnd.rand_double() * log_range)) - 1) % range_max
+        """Draws in blocks of 64 from consecutive (RandDouble: 2 samples) pairs; exp stays libm's (math.exp)."""
+        while True:
+            words = rnd.take(128)
+            mantissas = ((words[0::2] & 0xFFFFF) << np.uint64(32)) | words[1::2]
+            for x in (mantissas.astype(np.float64) * _TWO_TO_MINUS_52 * log_range).tolist():
+                yield (int(math.exp(x)) - 1) % range_max
 
     def probability(value):
         p = known.get(value)
@@ -95,7 +115,15 @@ def _log_uniform(range_max):
 
 def _uniform(range_max):
     inv_range = float(np.float32(1.0 / range_max))
-    return (lambda rnd: rnd.uniform64(range_max)), (lambda value: inv_range)
+    return _one_at_a_time(lambda rnd: rnd.uniform64(range_max)), (lambda value: inv_range)
+
+
+def _one_at_a_time(sample):
+    """A sampler's draws (a generator over one run's random samples) from a function drawing one."""
+    def draws(rnd):
+        while True:
+            yield sample(rnd)
+    return draws
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -187,7 +215,7 @@ def _fixed_unigram(op, range_max):
 
     def probability(value):
         return np.float32(weights[value] / total) if 0 <= value < n else np.float32(0.0)
-    return sample, probability, None
+    return _one_at_a_time(sample), probability, None
 
 
 def _learned_unigram(op, range_max):
@@ -195,7 +223,7 @@ def _learned_unigram(op, range_max):
     counts = np.ones([range_max], np.int64)
     cumulative = [np.cumsum(counts)]
 
-    def sample(rnd):
+    def pick(rnd):
         total = int(cumulative[0][-1])
         if total & (total - 1) == 0:
             position = rnd.rand32() & (total - 1)
@@ -214,7 +242,7 @@ def _learned_unigram(op, range_max):
         room = (2 ** 31 - 1) - int(cumulative[0][-1])
         np.add.at(counts, values[:max(0, min(len(values), room))], 1)
         cumulative[0] = np.cumsum(counts)
-    return sample, probability, update
+    return _one_at_a_time(pick), probability, update
 
 
 def _simple(make):
@@ -257,16 +285,17 @@ def _sampler_kernel(op, state):
             stream = _stream(op, state)
         n_blocks = (2048 * num_sampled + 3) // 4
         rnd = _SimplePhilox(stream.key, stream.reserve_blocks(n_blocks), n_blocks)
+        draws = sample(rnd)
         batch, used, num_tries = [], set(), 0
         if unique:
             while len(batch) < num_sampled:
                 num_tries += 1
-                value = sample(rnd)
+                value = next(draws)
                 if value not in used:
                     used.add(value)
                     batch.append(value)
         else:
-            batch = [sample(rnd) for _ in range(num_sampled)]
+            batch = [next(draws) for _ in range(num_sampled)]
             num_tries = num_sampled
         flat_true = true_classes.reshape(-1).tolist()
         sampled_count = _expected_counts([probability(v) for v in batch], num_sampled, num_tries)
