@@ -11,9 +11,10 @@ own process, so its peak memory (the process's maximum resident set size) is its
 On a busy machine run it with OPENBLAS_NUM_THREADS=1: numpy's multi-threaded BLAS then spends most of the step
 waiting for its threads (measured on 2 cores under load 10: a 64x256 by 256x512 product took 44 ms with 2 threads,
 0.8 ms with one). Measured so (load about 10 on 2 cores, medians vary by run), minitf / TensorFlow: LSTM static
-0.046 - 0.076 s / 0.017 - 0.049 s, dynamic 0.039 - 0.069 s / 0.031 - 0.073 s (1.0 - 2.7x); word2vec 1.8, 2.0,
-2.0 ms / 0.5, 0.6, 0.7 ms for 10k, 50k, 200k words (2.8 - 3.7x, flat in the vocabulary: sparse updates write
-the looked-up rows in place). Peak RSS: LSTM 58 - 65 MB / 600 - 630 MB; word2vec 88 / 146 / 366 MB against
+0.046 - 0.076 s / 0.017 - 0.049 s, dynamic 0.039 - 0.069 s / 0.031 - 0.073 s (1.0 - 2.7x); word2vec 1.1,
+1.05 - 1.45, 1.06 - 1.13 ms / 0.5 - 0.6 ms for 10k, 50k, 200k words (1.7 - 3.1x under load 3, flat in the
+vocabulary: sparse updates write the looked-up rows in place; it was 1.8 - 2.0 ms before scatter updates in
+rounds and the vectorized samplers' draws and expected counts). Peak RSS: LSTM 58 - 65 MB / 600 - 630 MB; word2vec 88 / 146 / 366 MB against
 589 / 630 / 783 MB.
 """
 import argparse

@@ -335,10 +335,33 @@ def tensor_arrays(tf):
     return Run([t.name for t in fetches], feeds={"x:0": _rng_data([3, 2], 16)})
 
 
+def segment_reductions(tf):
+    """SegmentSum and the sparse segment reductions (with num_segments too) with dense and sparse gradients."""
+    data = tf.placeholder(tf.float32, [5, 2], name="data")
+    indices, segment_ids = tf.constant([0, 3, 3, 4]), tf.constant([0, 0, 2, 2])
+    outputs = [tf.segment_sum(data, [0, 0, 1, 3, 3])]
+    for reduce in (tf.sparse.segment_sum, tf.sparse.segment_mean, tf.sparse.segment_sqrt_n):
+        outputs += [reduce(data, indices, segment_ids), reduce(data, indices, segment_ids, num_segments=4),
+                    reduce(data, indices, segment_ids, sparse_gradient=True)]
+    grads = tf.gradients([o * o for o in outputs], data)
+    return Run([o.name for o in outputs] + [grads[0].name],
+               feeds={"data:0": _rng_data([5, 2], 16)})
+
+
+def unigram_samplers(tf):
+    """The fixed (from unigrams) and learned unigram samplers, seeded."""
+    tf.set_random_seed(6)
+    labels = tf.constant([[2], [0], [3]], tf.int64)
+    fixed = tf.nn.fixed_unigram_candidate_sampler(labels, 1, 3, True, 5, unigrams=[4, 1, 2, 8, 3], distortion=0.5)
+    learned = tf.nn.learned_unigram_candidate_sampler(labels, 1, 4, False, 6, seed=2)
+    return Run([t.name for t in fixed + learned])
+
+
 PROGRAMS = {"small": small, "seed000": seed000, "variable_scopes": variable_scopes, "adam_mlp": adam_mlp,
             "training_nodes": training_nodes, "assorted_ops": assorted_ops, "optimizers": optimizers,
             "input_ops": input_ops, "queue_ops": queue_ops, "sparse_optimizers": sparse_optimizers,
-            "sampled_losses": sampled_losses, "tensor_arrays": tensor_arrays}
+            "sampled_losses": sampled_losses, "tensor_arrays": tensor_arrays,
+            "segment_reductions": segment_reductions, "unigram_samplers": unigram_samplers}
 
 
 CASE_SETS = {"ops": op_cases.CASES, "nn": nn_cases.CASES, "conv": conv_cases.CASES, "longtail": longtail_cases.CASES}

@@ -49,3 +49,48 @@ def test_linear_regression_graph_is_not_cluttered_by_its_prints_and_says_how_to_
     assert "graph.dot" in out and "install graphviz" in out
     graph = (tmp_path / "o" / "graph.pbtxt").read_text()
     assert "strided_slice" not in graph  # printing the weights fetched the variables, adding no ops
+
+
+WORD2VEC = os.path.join(ROOT, "examples", "word2vec")
+
+
+def test_word2vec_example_follows_tensorflows_loss_log():
+    """examples/word2vec/word2vec.py under minitf and under TensorFlow (tests/golden/make_word2vec.py): same corpus,
+    seeds and batches. The first 5 losses have identical digits; after that they differ at most in float32's last
+    place (TensorFlow's kernels sum in another order), and the nearest words after 201 steps are the same."""
+    import hashlib
+    import sys
+    import minitf as tf
+    sys.path.insert(0, WORD2VEC)
+    try:
+        import word2vec
+    finally:
+        sys.path.remove(WORD2VEC)
+    theirs = golden("golden/word2vec.json")
+    assert hashlib.sha256(" ".join(word2vec.load_corpus()).encode()).hexdigest() == theirs["corpus_sha256"]
+    ours = list(word2vec.train(tf, theirs["steps"], log_every=theirs["log_every"]))
+    assert len(ours) == len(theirs["lines"])
+    assert ours[:6] == theirs["lines"][:6]  # the data line and steps 0-4
+    losses = [line for line in ours if line.startswith("Average loss")]
+    reference = [line for line in theirs["lines"] if line.startswith("Average loss")]
+    np.testing.assert_allclose([_numbers(x) for x in losses], [_numbers(x) for x in reference], rtol=2e-7)
+    nearest = [line for line in ours if line.startswith("Nearest to")]
+    assert len(nearest) == 8 and nearest == [line for line in theirs["lines"] if line.startswith("Nearest to")]
+
+
+def test_word2vec_example_writes_checkpoint_and_projector_files(tmp_path):
+    out = run_python(os.path.join(WORD2VEC, "word2vec.py"), "--steps=21", "--log_every=10",
+                     f"--log_dir={tmp_path}").stdout
+    assert re.search(r"Average loss at step 20: \d+\.\d+", out) and out.count("Nearest to") == 8
+    files = set(os.listdir(tmp_path))
+    assert {"checkpoint", "model.ckpt-21.index", "model.ckpt-21.meta", "metadata.tsv", "projector_config.pbtxt",
+            "embeddings_Variable.tsv"} <= files and any(f.startswith("events.out.tfevents") for f in files)
+    words = (tmp_path / "metadata.tsv").read_text().splitlines()
+    assert len(words) == 3000 and words[:3] == ["UNK", "the", "a"]
+    rows = (tmp_path / "embeddings_Variable.tsv").read_text().splitlines()
+    assert len(rows) == 3000 and len(rows[0].split("\t")) == 64
+    config = (tmp_path / "projector_config.pbtxt").read_text()
+    assert 'tensor_name: "embeddings/Variable:0"' in config and 'metadata_path: "metadata.tsv"' in config
+    import minitf as tf
+    reader = tf.train.NewCheckpointReader(str(tmp_path / "model.ckpt-21"))
+    assert reader.get_tensor("embeddings/Variable").shape == (3000, 64)

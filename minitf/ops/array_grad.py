@@ -83,8 +83,17 @@ def _gather_grad(op, grad):
     params_shape = array_ops.shape(params)
     indices_size = array_ops.expand_dims(array_ops.size(indices), 0)
     values_shape = array_ops.concat([indices_size, params_shape[1:]], 0)
-    values = array_ops.reshape(grad, values_shape)
+    values = array_ops.reshape(_indexed_slices_to_tensor_no_warning(grad), values_shape)
     return IndexedSlices(values, array_ops.reshape(indices, indices_size), params_shape), None, None
+
+
+def _indexed_slices_to_tensor_no_warning(grad):
+    """An IndexedSlices gradient as a dense UnsortedSegmentSum, without the sparse-to-dense warning (TF's)."""
+    if not isinstance(grad, IndexedSlices):
+        return grad
+    if grad.dense_shape is None:
+        raise ValueError(f"Tensor conversion requested for IndexedSlices without dense_shape: {grad!s}")
+    return array_ops.unsorted_segment_sum(grad.values, grad.indices, grad.dense_shape[0])
 
 
 @RegisterGradient("Identity")
@@ -102,6 +111,7 @@ RegisterGradient("CheckNumerics")(lambda op, grad: grad)
 
 @RegisterGradient("Reshape")
 def _reshape_grad(op, grad):
+    grad = _indexed_slices_to_tensor_no_warning(grad)
     input_shape = op.inputs[0].shape
     if input_shape.ndims is not None and not input_shape.is_fully_defined():
         dims = input_shape.as_list()  # one unknown dimension (no zero one): a -1, no Shape op, as TensorFlow

@@ -4,9 +4,17 @@
 uniform 64-bit integer; ``unique`` samplers reject repeats. Expected counts are ``p * num_sampled`` or, after
 rejections, ``1 - (1 - p)^tries`` in float32 (glibc's log1pf / expm1f). Also ``all_candidate_sampler`` and
 ``compute_accidental_hits``.
+
+The unigram samplers: ``fixed_unigram_candidate_sampler`` draws from given counts (``unigrams`` or the last column
+of a CSV ``vocab_file``, raised to ``distortion``, after ``num_reserved_ids`` zero-weight ids, one shard's ids)
+with Walker's alias table (distribution_sampler.cc: a float ``RandFloat`` then ``Rand32 % n``);
+``learned_unigram_candidate_sampler`` starts with every class at count 1 and, after each run's draw, adds 1 per
+true class (weighted_picker.cc: an unbiased 32-bit uniform over the total count picks a class). Its counts live
+in the op's kernel, so they persist across runs of one session.
 """
 
 import collections
+import functools
 import math
 
 import numpy as np
@@ -17,6 +25,8 @@ from minitf.ops import libm, philox
 
 _FLT_MAX = float(np.finfo(np.float32).max)
 
+
+_TWO_TO_MINUS_52, _TWO_TO_MINUS_23 = 2.0 ** -52, 2.0 ** -23
 
 
 class _SimplePhilox:
@@ -38,14 +48,29 @@ class _SimplePhilox:
         self._next += 1
         return self._words[position]
 
+    def take(self, count):
+        """The next ``count`` 32-bit samples as a uint64 array (what ``count`` calls of rand32 return)."""
+        limit = 4 * self._n_blocks
+        end = self._next + count
+        while len(self._words) < min(end, limit):
+            first = len(self._words) // 4
+            chunk = min(self._CHUNK, self._n_blocks - first)
+            self._words.extend(philox.philox_blocks(self._key, self._start + first, chunk).reshape(-1).tolist())
+        if end <= limit:
+            words = self._words[self._next:end]
+        else:
+            words = [self._words[i % limit] for i in range(self._next, end)]
+        self._next = end
+        return np.array(words, np.uint64)
+
     def rand64(self):
         lo, hi = self.rand32(), self.rand32()
         return lo | (hi << 32)
 
     def rand_double(self):
+        """A double in [1, 2) with 52 random mantissa bits, minus 1: exactly ``mantissa * 2**-52``."""
         x0, x1 = self.rand32(), self.rand32()
-        bits = (1023 << 52) | ((x0 & 0xFFFFF) << 32) | x1
-        return float(np.array(bits, np.uint64).view(np.float64)) - 1.0
+        return (((x0 & 0xFFFFF) << 32) | x1) * _TWO_TO_MINUS_52
 
     def uniform64(self, n):
         rem = ((2 ** 64 - 1) % n + 1) % n
@@ -57,28 +82,163 @@ class _SimplePhilox:
 
 def _log_uniform(range_max):
     log_range = math.log1p(range_max)
+    known = {}  # class -> its float32 probability: classes recur from run to run
 
     def sample(rnd):
-        return (int(math.exp(rnd.rand_double() * log_range)) - 1) % range_max
+        """Draws in blocks of 64 from consecutive (RandDouble: 2 samples) pairs; exp stays libm's (math.exp)."""
+        while True:
+            words = rnd.take(128)
+            mantissas = ((words[0::2] & 0xFFFFF) << np.uint64(32)) | words[1::2]
+            for x in (mantissas.astype(np.float64) * _TWO_TO_MINUS_52 * log_range).tolist():
+                yield (int(math.exp(x)) - 1) % range_max
 
     def probability(value):
-        return np.float32(math.log((value + 2.0) / (value + 1.0)) / log_range)
+        p = known.get(value)
+        if p is None:
+            p = known[value] = float(np.float32(math.log((value + 2.0) / (value + 1.0)) / log_range))
+        return p
     return sample, probability
 
 
 def _uniform(range_max):
-    inv_range = np.float32(1.0 / range_max)
-    return (lambda rnd: rnd.uniform64(range_max)), (lambda value: inv_range)
+    inv_range = float(np.float32(1.0 / range_max))
+    return _one_at_a_time(lambda rnd: rnd.uniform64(range_max)), (lambda value: inv_range)
 
 
-def _expected_count(p, batch_size, num_tries):
+def _one_at_a_time(sample):
+    """A sampler's draws (a generator over one run's random samples) from a function drawing one."""
+    def draws(rnd):
+        while True:
+            yield sample(rnd)
+    return draws
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _log1pf_of_minus(p):
+    return libm.shared_libm().log1pf(-p)
+
+
+def _expected_counts(probabilities, batch_size, num_tries):
+    """float32 ``p * batch_size`` or, after rejections, ``-expm1f(num_tries * log1pf(-p))``: the float32 product
+    of a float32 and an integer below 2**24 is exact in a double, and ctypes rounds it to float32 for expm1f."""
     if num_tries == batch_size:
-        return np.float32(p * np.float32(batch_size))
-    m = libm.shared_libm()  # glibc's float log1pf/expm1f, as TensorFlow's kernel calls them
-    return np.float32(-m.expm1f(float(np.float32(num_tries * np.float32(m.log1pf(-float(p)))))))
+        return np.array(probabilities, np.float32) * np.float32(batch_size)
+    expm1f = libm.shared_libm().expm1f  # glibc's float expm1f/log1pf, as TensorFlow's kernel calls them
+    return np.array([-expm1f(num_tries * _log1pf_of_minus(float(p))) for p in probabilities], np.float32)
 
 
-_SAMPLERS = {"LogUniformCandidateSampler": _log_uniform, "UniformCandidateSampler": _uniform}
+def _rand_float(rnd):
+    """SimplePhilox::RandFloat: 23 random mantissa bits of a float in [1, 2), minus 1."""
+    return (rnd.rand32() & 0x7FFFFF) * _TWO_TO_MINUS_23  # exact: 23 mantissa bits
+
+
+def _alias_table(weights):
+    """Walker's alias table exactly as DistributionSampler builds it: (float32 probabilities, aliases)."""
+    n = len(weights)
+    total = 0.0
+    for w in weights:
+        total += float(w)
+    pr = [float(np.float32(w) * np.float32(n)) / total for w in weights]  # float * int in float, / double sum
+    alt = [-1] * n
+    low = [i for i in range(n) if pr[i] < 1.0]
+    high = [i for i in range(n) if pr[i] >= 1.0]
+    while high and low:
+        small, large = low.pop(), high.pop()
+        alt[small] = large
+        pr[large] = pr[large] - (1.0 - pr[small])
+        (low if pr[large] < 1.0 else high).append(large)
+    prob = np.array(pr, np.float32)
+    for i in high + low:  # rounding leftovers: certain, their own alias
+        prob[i], alt[i] = 1.0, i
+    return prob, alt
+
+
+def _unigram_weights(op, range_max):
+    """FixedUnigramSampler's weights: reserved ids at 0, then ``count ** distortion`` of this shard's ids."""
+    vocab_file, unigrams = op.get_attr("vocab_file"), list(op.get_attr("unigrams"))
+    vocab_file = vocab_file.decode() if isinstance(vocab_file, bytes) else vocab_file
+    if not vocab_file and not unigrams:
+        raise invalid_argument("Must provide either vocab_file or unigrams.")
+    if vocab_file and unigrams:
+        raise invalid_argument("Must only provide one of vocab_file and unigrams.")
+    distortion, shards, shard = op.get_attr("distortion"), op.get_attr("num_shards"), op.get_attr("shard")
+    weights = [0.0 for word_id in range(op.get_attr("num_reserved_ids")) if word_id % shards == shard]
+    if vocab_file:
+        try:
+            with open(vocab_file, encoding="utf-8") as f:
+                lines = f.read().splitlines()
+        except OSError as e:
+            from minitf.framework import errors
+            raise errors.NotFoundError(None, None, f"{vocab_file}; {e.strerror}")
+        counts = []
+        for line in lines:
+            try:
+                counts.append(float(np.float32(line.split(",")[-1])))
+            except ValueError:
+                raise invalid_argument(f"Wrong vocabulary format at line: {line}") from None
+    else:
+        counts = unigrams
+    total = np.float32(0.0)
+    word_id = len(weights)
+    for count in counts:
+        if word_id % shards == shard:
+            w = np.float32(math.pow(float(np.float32(count)), float(np.float32(distortion))))
+            total = np.float32(total + w)
+            weights.append(w)
+        word_id += 1
+    if len(weights) != range_max:
+        raise invalid_argument(f"range is {range_max} must be equal to weights size  {len(weights)}")
+    return np.array(weights, np.float32), total
+
+
+def _fixed_unigram(op, range_max):
+    weights, total = _unigram_weights(op, range_max)
+    prob, alt = _alias_table(weights)
+    n = len(weights)
+
+    def sample(rnd):
+        r = _rand_float(rnd)
+        idx = rnd.rand32() % n
+        return idx if r < prob[idx] else alt[idx]
+
+    def probability(value):
+        return np.float32(weights[value] / total) if 0 <= value < n else np.float32(0.0)
+    return _one_at_a_time(sample), probability, None
+
+
+def _learned_unigram(op, range_max):
+    """The counts start at 1; each run adds 1 per true class (capped so the total stays below 2^31 - 1)."""
+    counts = np.ones([range_max], np.int64)
+    cumulative = [np.cumsum(counts)]
+
+    def pick(rnd):
+        total = int(cumulative[0][-1])
+        if total & (total - 1) == 0:
+            position = rnd.rand32() & (total - 1)
+        else:
+            rem = (0xFFFFFFFF % total) + 1
+            position = rnd.rand32()
+            while position < rem:
+                position = rnd.rand32()
+            position %= total
+        return int(np.searchsorted(cumulative[0], position, side="right"))
+
+    def probability(value):
+        return np.float32(np.float32(counts[value]) / np.float32(cumulative[0][-1]))
+
+    def update(values):
+        room = (2 ** 31 - 1) - int(cumulative[0][-1])
+        np.add.at(counts, values[:max(0, min(len(values), room))], 1)
+        cumulative[0] = np.cumsum(counts)
+    return _one_at_a_time(pick), probability, update
+
+
+def _simple(make):
+    return lambda op, range_max: make(range_max) + (None,)
+
+
+_SAMPLERS = {"LogUniformCandidateSampler": _simple(_log_uniform), "UniformCandidateSampler": _simple(_uniform),
+             "FixedUnigramCandidateSampler": _fixed_unigram, "LearnedUnigramCandidateSampler": _learned_unigram}
 
 
 def _sampler_kernel(op, state):
@@ -87,7 +247,11 @@ def _sampler_kernel(op, state):
     range_max = op.get_attr("range_max") if op.type != "AllCandidateSampler" else num_sampled
     if range_max <= 0:
         raise invalid_argument("range_max must be positive")
+    if op.type == "LearnedUnigramCandidateSampler" and range_max >= 2 ** 31 - 1:
+        raise invalid_argument(f"range_max must be less than {2 ** 31 - 1} for unigram samplers, got {range_max}")
     stream = None
+    if op.type != "AllCandidateSampler":
+        sample, probability, update = _SAMPLERS[op.type](op, range_max)
 
     def kernel(true_classes):
         nonlocal stream
@@ -109,23 +273,24 @@ def _sampler_kernel(op, state):
             stream = _stream(op, state)
         n_blocks = (2048 * num_sampled + 3) // 4
         rnd = _SimplePhilox(stream.key, stream.reserve_blocks(n_blocks), n_blocks)
-        sample, probability = _SAMPLERS[op.type](range_max)
+        draws = sample(rnd)
         batch, used, num_tries = [], set(), 0
         if unique:
             while len(batch) < num_sampled:
                 num_tries += 1
-                value = sample(rnd)
+                value = next(draws)
                 if value not in used:
                     used.add(value)
                     batch.append(value)
         else:
-            batch = [sample(rnd) for _ in range(num_sampled)]
+            batch = [next(draws) for _ in range(num_sampled)]
             num_tries = num_sampled
-        sampled_count = [_expected_count(probability(v), num_sampled, num_tries) for v in batch]
-        true_count = [_expected_count(probability(v), num_sampled, num_tries)
-                      for v in true_classes.reshape(-1).tolist()]
-        return (np.array(batch, np.int64), np.array(true_count, np.float32).reshape(true_classes.shape),
-                np.array(sampled_count, np.float32))
+        flat_true = true_classes.reshape(-1).tolist()
+        sampled_count = _expected_counts([probability(v) for v in batch], num_sampled, num_tries)
+        true_count = _expected_counts([probability(v) for v in flat_true], num_sampled, num_tries)
+        if update is not None:
+            update(true_classes.reshape(-1))
+        return np.array(batch, np.int64), true_count.reshape(true_classes.shape), sampled_count
     return kernel
 
 
@@ -137,16 +302,19 @@ def _sampler_infer(op):
             (dtypes.float32, tensor_shape.TensorShape([num_sampled]))]
 
 
-for _op_type in ("LogUniformCandidateSampler", "UniformCandidateSampler", "AllCandidateSampler"):
+_FIXED_UNIGRAM_DEFAULTS = {"vocab_file": "", "distortion": 1.0, "num_reserved_ids": 0, "num_shards": 1, "shard": 0,
+                           "unigrams": []}
+for _op_type in list(_SAMPLERS) + ["AllCandidateSampler"]:
     register(_op_type, _sampler_infer, _sampler_kernel, stateful=True, input_names=("true_classes",),
-             attr_defaults={"seed": 0, "seed2": 0})
+             attr_defaults={"seed": 0, "seed2": 0,
+                            **(_FIXED_UNIGRAM_DEFAULTS if _op_type == "FixedUnigramCandidateSampler" else {})})
     no_gradient(_op_type)
 
 
-def _candidate_sampler(op_type, true_classes, num_true, num_sampled, unique, range_max, seed, name):
+def _candidate_sampler(op_type, true_classes, num_true, num_sampled, unique, range_max, seed, name, **extra):
     seed1, seed2 = random_seed.get_seed(seed)
     attrs = {"num_true": num_true, "num_sampled": num_sampled, "unique": unique, "seed": seed1 or 0,
-             "seed2": seed2 or 0}
+             "seed2": seed2 or 0, **extra}
     if range_max is not None:
         attrs["range_max"] = range_max
     with ops.name_scope(name, op_type) as scope:
@@ -170,6 +338,25 @@ def log_uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, r
     ``log((k + 2) / (k + 1)) / log(range_max + 1)``."""
     return _candidate_sampler("LogUniformCandidateSampler", true_classes, num_true, num_sampled, unique,
                               range_max, seed, name)
+
+
+def learned_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None,
+                                      name=None):
+    """``tf.nn.learned_unigram_candidate_sampler``: classes drawn by their counts so far (all 1 at first), the
+    true classes of each run counted after its draw."""
+    return _candidate_sampler("LearnedUnigramCandidateSampler", true_classes, num_true, num_sampled, unique,
+                              range_max, seed, name)
+
+
+def fixed_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, vocab_file="",
+                                    distortion=1.0, num_reserved_ids=0, num_shards=1, shard=0, unigrams=(),
+                                    seed=None, name=None):
+    """``tf.nn.fixed_unigram_candidate_sampler``: classes drawn with probability proportional to
+    ``count ** distortion``, the counts from ``unigrams`` or the last column of the CSV ``vocab_file``."""
+    return _candidate_sampler("FixedUnigramCandidateSampler", true_classes, num_true, num_sampled, unique,
+                              range_max, seed, name, vocab_file=vocab_file, distortion=float(distortion),
+                              num_reserved_ids=num_reserved_ids, num_shards=num_shards, shard=shard,
+                              unigrams=[float(u) for u in unigrams])
 
 
 def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None, name=None):

@@ -2,11 +2,18 @@
 table partitioned by rows ("mod": id i in part i % n; "div": contiguous ranges), looked up with DynamicPartition,
 one gather per part and ParallelDynamicStitch; ``max_norm`` clips each looked-up embedding's L2 norm. The gradient
 of each part is an IndexedSlices of the rows it served.
+
+``embedding_lookup_sparse`` combines the embeddings of each row of a SparseTensor of ids (sum, mean or sqrtn),
+optionally weighted, as TensorFlow 2.21's tf.compat.v1 builds it: one unpartitioned table without weights or
+max_norm is reduced directly by SparseSegment{Sum,Mean,SqrtN} with a sparse (IndexedSlices) gradient; otherwise
+the unique ids are looked up, gathered back, weighted and reduced with SegmentSum and DivNoNan.
 """
 
 from minitf.framework import dtypes, ops, tensor_shape
 from minitf.framework.indexed_slices import convert_to_tensor_or_indexed_slices
-from minitf.ops import array_ops, clip_ops, math_ops
+from minitf.framework.sparse_tensor import SparseTensor
+from minitf.ops import array_ops, clip_ops, math_ops, segment_ops, sparse_segment_ops
+from minitf.ops.segment_ops import unique
 from minitf.ops.partition_ops import dynamic_partition, parallel_dynamic_stitch
 
 
@@ -75,3 +82,67 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
         ret = array_ops.reshape(ret, array_ops.concat([array_ops.shape(ids), element_shape_d], 0))
         ret.set_shape(ids.shape.concatenate(element_shape_s))
         return _clip(ret, ids, max_norm)
+
+
+def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod", name=None, combiner=None,
+                            max_norm=None, allow_fast_lookup=False):
+    """One embedding per row of ``sp_ids`` (a SparseTensor of ids, rows sorted): the row's embeddings combined
+    by ``combiner`` ("sum", "mean" (default) or "sqrtn"), each weighted by ``sp_weights`` unless it is None."""
+    if combiner is None:
+        combiner = "mean"
+    if combiner not in ("mean", "sqrtn", "sum"):
+        raise ValueError(f"combiner must be one of 'mean', 'sqrtn' or 'sum', got {combiner}")
+    if not isinstance(params, list):
+        params = list(params) if isinstance(params, tuple) else [params]
+    if not isinstance(sp_ids, SparseTensor):
+        raise TypeError(f"sp_ids must be SparseTensor, got {type(sp_ids)}")
+    ignore_weights = sp_weights is None
+    if not ignore_weights:
+        if not isinstance(sp_weights, SparseTensor):
+            raise TypeError(f"sp_weights must be either None or SparseTensor,got {type(sp_weights)}")
+        sp_ids.values.shape.assert_is_compatible_with(sp_weights.values.shape)
+        sp_ids.indices.shape.assert_is_compatible_with(sp_weights.indices.shape)
+        sp_ids.dense_shape.shape.assert_is_compatible_with(sp_weights.dense_shape.shape)
+    with ops.name_scope(name, "embedding_lookup_sparse", params + [sp_ids]) as name:
+        segment_ids = sp_ids.indices[:, 0]
+        ids = sp_ids.values
+        sparse_gradient = False  # TF: only the direct reduction of one table (not allow_fast_lookup) is sparse
+        if len(params) == 1 and max_norm is None and (allow_fast_lookup or ignore_weights):
+            idx, embeddings = ids, params[0]
+            sparse_gradient = not allow_fast_lookup
+        else:
+            ids, idx = unique(ids)
+            embeddings = embedding_lookup(params, ids, partition_strategy=partition_strategy, max_norm=max_norm)
+        if ignore_weights:
+            if segment_ids.dtype not in (dtypes.int32, dtypes.int64):
+                segment_ids = math_ops.cast(segment_ids, dtypes.int32)
+            reduce = {"sum": sparse_segment_ops.sparse_segment_sum, "mean": sparse_segment_ops.sparse_segment_mean,
+                      "sqrtn": sparse_segment_ops.sparse_segment_sqrt_n}[combiner]
+            return reduce(embeddings, idx, segment_ids, name=name, sparse_gradient=sparse_gradient)
+        return _weighted_combination(embeddings, idx, segment_ids, sp_weights.values, combiner, name)
+
+
+def _weighted_combination(embeddings, idx, segment_ids, weights, combiner, name):
+    """``embeddings[idx] * weights`` summed per segment; mean and sqrtn divide by the (squared) weights' sums."""
+    if segment_ids.dtype != dtypes.int32:
+        segment_ids = math_ops.cast(segment_ids, dtypes.int32)
+    embeddings = array_ops.gather(embeddings, idx)
+    if weights.dtype != embeddings.dtype:
+        weights = math_ops.cast(weights, embeddings.dtype)
+    ones_shape = array_ops.expand_dims(array_ops.rank(embeddings) - 1, 0)
+    weights_shape = array_ops.shape(weights)
+    ones = array_ops.ones(ones_shape, dtype=weights_shape.dtype)
+    bcast_weights_shape = array_ops.concat([weights_shape, ones], 0)
+    orig_weights_shape = weights.shape
+    weights = array_ops.reshape(weights, bcast_weights_shape)
+    if embeddings.shape.ndims is not None:
+        weights.set_shape(orig_weights_shape.concatenate([1 for _ in range(embeddings.shape.ndims - 1)]))
+    embeddings *= weights
+    if combiner == "sum":
+        return segment_ops.segment_sum(embeddings, segment_ids, name=name)
+    embeddings = segment_ops.segment_sum(embeddings, segment_ids)
+    if combiner == "mean":
+        weight_sum = segment_ops.segment_sum(weights, segment_ids)
+    else:
+        weight_sum = math_ops.sqrt(segment_ops.segment_sum(math_ops.pow(weights, 2), segment_ids))
+    return math_ops.div_no_nan(embeddings, weight_sum, name=name)

@@ -5,27 +5,8 @@ which are stacked at the end. Same node names as TensorFlow's map_fn.py and func
 
 from minitf.framework import nest, ops, tensor_shape
 from minitf.ops import array_ops, constant_op, variable_scope as vs
-from minitf.ops.tensor_array_ops import TensorArray, build_ta_with_new_flow
+from minitf.ops.tensor_array_ops import TensorArray
 from minitf.ops.while_loop import while_loop
-
-
-def _while_loop(cond, body, loop_vars, **kwargs):
-    """``while_loop`` over loop variables that may be TensorArrays: their flows are what the loop carries, and the
-    cond, the body and the result see TensorArrays on the flows (TensorFlow's while_loop does this itself)."""
-    flat_templates = nest.flatten(loop_vars)
-
-    def as_flows(structure):
-        return nest.map_structure(lambda v: v.flow if isinstance(v, TensorArray) else v, structure)
-
-    def as_arrays(values):
-        flat = [build_ta_with_new_flow(t, v) if isinstance(t, TensorArray) else v
-                for t, v in zip(flat_templates, nest.flatten(values))]
-        return nest.pack_sequence_as(loop_vars, flat)
-
-    result = while_loop(lambda *values: cond(*as_arrays(list(values))),
-                        lambda *values: as_flows(body(*as_arrays(list(values)))),
-                        as_flows(loop_vars), return_same_structure=True, **kwargs)
-    return as_arrays(result)
 
 
 class _CachingDevice:
@@ -96,8 +77,8 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap
             tas = [ta.write(i, value) for ta, value in zip(tas, nest.flatten(result_value))]
             return (i + 1, tas)
 
-        _, r_a = _while_loop(lambda i, _: i < n, compute, (i, result_ta), parallel_iterations=parallel_iterations,
-                             back_prop=back_prop, swap_memory=swap_memory, maximum_iterations=n)
+        _, r_a = while_loop(lambda i, _: i < n, compute, (i, result_ta), parallel_iterations=parallel_iterations,
+                            back_prop=back_prop, swap_memory=swap_memory, maximum_iterations=n)
         results = [r.stack() for r in r_a]
         for r in results:
             r.set_shape(tensor_shape.TensorShape([n_static.value]).concatenate(r.shape[1:]))
@@ -150,8 +131,8 @@ def _fold(fn, elems, initializer, parallel_iterations, back_prop, swap_memory, n
                 a = fn(a, elem_i)
                 return [i + 1, a]
             condition = lambda i, a: i < n  # noqa: E731
-        _, r_a = _while_loop(condition, compute, [i, a], parallel_iterations=parallel_iterations,
-                             back_prop=back_prop, swap_memory=swap_memory, maximum_iterations=n)
+        _, r_a = while_loop(condition, compute, [i, a], parallel_iterations=parallel_iterations,
+                            back_prop=back_prop, swap_memory=swap_memory, maximum_iterations=n)
         return r_a
 
 
@@ -206,9 +187,9 @@ def scan(fn, elems, initializer=None, parallel_iterations=10, back_prop=True, sw
         else:
             initial_i = i
             condition = lambda i, _1, _2: i < n  # noqa: E731
-        _, _, r_a = _while_loop(condition, compute, (initial_i, a_flat, accs_ta),
-                                parallel_iterations=parallel_iterations, back_prop=back_prop,
-                                swap_memory=swap_memory, maximum_iterations=n)
+        _, _, r_a = while_loop(condition, compute, (initial_i, a_flat, accs_ta),
+                               parallel_iterations=parallel_iterations, back_prop=back_prop,
+                               swap_memory=swap_memory, maximum_iterations=n)
         results_flat = [r.stack() for r in r_a]
         n_static = _leading_dim(elems_flat)
         for r in results_flat:

@@ -329,8 +329,10 @@ def _real_div_grad(op, grad):
 @RegisterGradient("DivNoNan")
 def _div_no_nan_grad(op, grad):
     x, y = op.inputs
-    gx = _gen("DivNoNan", grad, y)
-    gy = grad * _gen("DivNoNan", _gen("DivNoNan", -x, y), y)
+    def div_no_nan(a, b):  # TF's math_ops.div_no_nan: nodes named div_no_nan
+        return apply_op_1("DivNoNan", [a, b], {"T": a.dtype.base_dtype}, "div_no_nan")
+    gx = div_no_nan(grad, y)
+    gy = grad * div_no_nan(div_no_nan(-x, y), y)
     return _reduce_gradient_args(x, y, gx, gy)
 
 

@@ -8,10 +8,10 @@ from minitf.framework import dtypes, nest, ops, tensor_shape, tensor_util
 from minitf.ops import array_ops, constant_op, control_flow_assert, math_ops, reverse_ops
 from minitf.ops import variable_scope as vs
 from minitf.ops.cond import cond
-from minitf.ops.functional_ops import _while_loop
 from minitf.ops.rnn_cell_impl import _concat, assert_like_rnncell
 from minitf.ops.tensor_array_ops import TensorArray
 from minitf.ops.control_flow_util import GetContainingWhileContext
+from minitf.ops.while_loop import while_loop
 
 
 def _transpose_batch_time(x):
@@ -230,7 +230,7 @@ def _dynamic_rnn_loop(cell, inputs, initial_state, parallel_iterations, swap_mem
         return (time + 1, output_ta_t, new_state)
 
     loop_bound = math_ops.minimum(time_steps, math_ops.maximum(1, max_sequence_length))
-    _, output_final_ta, final_state = _while_loop(
+    _, output_final_ta, final_state = while_loop(
         lambda time, *_: time < loop_bound, _time_step, (time, output_ta, state),
         parallel_iterations=parallel_iterations, maximum_iterations=time_steps, swap_memory=swap_memory)
     final_outputs = tuple(ta.stack() for ta in output_final_ta)
@@ -448,9 +448,9 @@ def raw_rnn(cell, loop_fn, parallel_iterations=None, swap_memory=False, scope=No
             elements_finished = math_ops.logical_or(elements_finished, next_finished)
             return (next_time, elements_finished, next_input, emit_ta, next_state, loop_state)
 
-        returned = _while_loop(condition, body,
-                               [time, elements_finished, next_input, emit_ta, state, loop_state],
-                               parallel_iterations=parallel_iterations, swap_memory=swap_memory)
+        returned = while_loop(condition, body,
+                              [time, elements_finished, next_input, emit_ta, state, loop_state],
+                              parallel_iterations=parallel_iterations, swap_memory=swap_memory)
         (emit_ta, final_state, final_loop_state) = returned[-3:]
         if init_loop_state is None:
             final_loop_state = None

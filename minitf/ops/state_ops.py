@@ -162,9 +162,29 @@ def _scatter_update(value, indices, updates):
 
 register("ScatterUpdate", _ref_output_infer, _scatter_kernel(_scatter_update), stateful=True, ref_inputs=(0,),
          input_names=("ref", "indices", "updates"))
-register("ScatterAdd", _ref_output_infer, _scatter_kernel(lambda v, i, u: np.add.at(v, i, u)), stateful=True,
+def _scatter_in_order(ufunc):
+    """``ufunc.at(value, indices, updates)`` (each update applied in turn, as TensorFlow's CPU kernel does), done
+    in rounds: round r applies every index's r-th update at once (distinct indices), several times faster."""
+    def update(value, indices, updates):
+        flat = indices.reshape(-1)
+        rows = updates.reshape((flat.size,) + value.shape[1:])
+        if flat.size < 2:
+            ufunc.at(value, flat, rows)
+            return
+        order = np.argsort(flat, kind="stable")
+        ordered = flat[order]
+        starts = np.concatenate([[0], np.nonzero(ordered[1:] != ordered[:-1])[0] + 1])
+        occurrence = np.arange(flat.size) - np.repeat(starts, np.diff(np.append(starts, flat.size)))
+        for r in range(int(occurrence.max()) + 1):
+            chosen = order[occurrence == r]
+            targets = flat[chosen]
+            value[targets] = ufunc(value[targets], rows[chosen])
+    return update
+
+
+register("ScatterAdd", _ref_output_infer, _scatter_kernel(_scatter_in_order(np.add)), stateful=True,
          ref_inputs=(0,), input_names=("ref", "indices", "updates"))
-register("ScatterSub", _ref_output_infer, _scatter_kernel(lambda v, i, u: np.subtract.at(v, i, u)),
+register("ScatterSub", _ref_output_infer, _scatter_kernel(_scatter_in_order(np.subtract)),
          stateful=True, ref_inputs=(0,), input_names=("ref", "indices", "updates"))
 for _op_type in ("ScatterUpdate", "ScatterAdd", "ScatterSub"):
     no_gradient(_op_type)
