@@ -5,6 +5,7 @@ time: call order, stop conditions, global steps, files, event kinds and tags, lo
 import logging
 import os
 import re
+import time
 
 
 class Recorder:
@@ -295,9 +296,16 @@ def timer(tf, workdir):
 
 
 def supervisor_basics(tf, workdir):
-    """Supervisor with its timed services off: default ops, files and events, restore by a second Supervisor."""
+    """Supervisor with its timed services off: default ops, files and events, restore by a second Supervisor.
+
+    An events file is named by the second its writer opened it (``events.out.tfevents.<seconds>.<host>``), and
+    TensorFlow truncates a file of the same name: two Supervisors starting within one second leave one file with
+    the second's events only, otherwise two files (seen in TF 2.21 with a sleep between them). The second
+    Supervisor starts more than a second after the first, so both sides always write two files."""
     out = {}
     for attempt in (1, 2):
+        if attempt == 2:
+            time.sleep(1.05)
         with tf.Graph().as_default() as graph:
             global_step, train_op = _counter_graph(tf)
             sv = tf.train.Supervisor(logdir=workdir, save_summaries_secs=0, save_model_secs=0)
