@@ -11,6 +11,7 @@ import weakref
 
 from minitf.client import session as session_lib
 from minitf.framework import errors, meta_graph, ops
+from minitf.platform import blas_threads
 from minitf.platform import tf_logging as logging
 
 
@@ -71,7 +72,12 @@ class QueueRunner:
         return self._queue.name
 
     def _run(self, sess, enqueue_op, coord=None):
-        """Runs ``enqueue_op`` until its input ends (the last such thread closes the queue) or an error."""
+        """Runs ``enqueue_op`` until its input ends (the last such thread closes the queue) or an error, with
+        OpenBLAS single-threaded meanwhile (see minitf/platform/blas_threads.py)."""
+        with blas_threads.single_threaded():
+            self._run_until_done(sess, enqueue_op, coord)
+
+    def _run_until_done(self, sess, enqueue_op, coord):
         decremented = False
         try:
             while True:
