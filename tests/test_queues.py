@@ -205,3 +205,24 @@ def test_coordinator_join_reports_stragglers_and_exceptions():
     looper = tf.train.LooperThread.loop(coord, None, target=lambda: calls.append(1) or coord.request_stop())
     looper.join(5)
     assert calls == [1]
+
+
+def test_openblas_single_threaded_while_queue_runners_run():
+    """The queue runners' threads and OpenBLAS's own threads would contend for the cores (a matrix product then
+    waits for a descheduled BLAS thread): OpenBLAS runs single-threaded while runners are alive, then is restored."""
+    from minitf.platform import blas_threads
+    api = blas_threads._openblas()
+    if api is None:
+        pytest.skip("numpy is not linked with an OpenBLAS here")
+    before = api[1]()
+    with tf.Graph().as_default():
+        queue = tf.FIFOQueue(2, tf.int32, shapes=[[]])
+        tf.train.add_queue_runner(tf.train.QueueRunner(queue, [queue.enqueue(1)]))
+        with tf.Session() as sess:
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess, coord)
+            assert sess.run(queue.dequeue()) == 1
+            assert api[1]() == 1
+            coord.request_stop()
+            coord.join(threads)
+    assert api[1]() == before
