@@ -254,7 +254,9 @@ class BaseSession:
 
     def _execute(self, plan, feed_values, run_metadata):
         if type(plan) is DataflowPlan:
-            return [_fetch_value(v) for v in plan.execute(feed_values)]
+            from minitf.client import tracing
+            recorder = tracing.Recorder(run_metadata) if run_metadata is not None else None
+            return [_fetch_value(v) for v in plan.execute(feed_values, recorder)]
         slots = plan.template.copy()
         for slot, value in zip(plan.feed_slots, feed_values):
             slots[slot] = value
