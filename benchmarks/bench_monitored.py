@@ -5,9 +5,9 @@ Each run is a fresh process executing cifar10_train.py on the generated CIFAR-10
 tests/cifar10_tutorial_cases.py (the reader, distortions, shuffle queue and hooks all run): ``--steps`` steps of
 ``--batch-size`` images, logged every ``--log-frequency`` steps. The tutorial prints sec/batch averaged over each
 logging window; reported is the median over the windows after the first (which includes filling the queue), the
-median over ``--repeat`` processes. Measured here: 4.0 s per batch under minitf, 0.50 s under TensorFlow; a plain
-Session with start_queue_runners is as slow as the monitored session, so the time is lost between the queue
-runners' threads and the step, not in the hooks.
+median over ``--repeat`` processes. Measured here (2 cores, load average 3 - 4): 0.46 s per batch under minitf,
+0.19 s under TensorFlow; before each product got one BLAS thread while Session.run executes, queue runners included
+(minitf/client/threading_policy.py), it was 1.6 s (4.0 s on a busier machine).
 
     python benchmarks/bench_monitored.py                                  # minitf only
     python benchmarks/bench_monitored.py --tf-python ~/tfref/bin/python   # both, with the ratio

@@ -5,6 +5,7 @@ time: call order, stop conditions, global steps, files, event kinds and tags, lo
 import logging
 import os
 import re
+import time
 
 
 class Recorder:
@@ -295,9 +296,16 @@ def timer(tf, workdir):
 
 
 def supervisor_basics(tf, workdir):
-    """Supervisor with its timed services off: default ops, files and events, restore by a second Supervisor."""
+    """Supervisor with its timed services off: default ops, files and events, restore by a second Supervisor.
+
+    An events file is named by the second its writer opened it (``events.out.tfevents.<seconds>.<host>``), and
+    TensorFlow truncates a file of the same name: two Supervisors starting within one second leave one file with
+    the second's events only, otherwise two files (seen in TF 2.21 with a sleep between them). The second
+    Supervisor starts more than a second after the first, so both sides always write two files."""
     out = {}
     for attempt in (1, 2):
+        if attempt == 2:
+            time.sleep(1.05)
         with tf.Graph().as_default() as graph:
             global_step, train_op = _counter_graph(tf)
             sv = tf.train.Supervisor(logdir=workdir, save_summaries_secs=0, save_model_secs=0)
@@ -340,6 +348,31 @@ def supervisor_queue_end(tf, workdir):
     return out
 
 
+def stop_at_step_read(tf, workdir):
+    """StopAtStepHook reads the global step through TensorFlow's cached read tensor: ``global_step/add`` of
+    ``global_step/cond`` (its value once initialized, else its initial value), in the global_step_read_op_cache
+    collection; a second hook reuses it."""
+    out = {}
+    with tf.Graph().as_default() as graph:
+        global_step, train_op = _counter_graph(tf)
+        hooks = [tf.train.StopAtStepHook(last_step=4), tf.train.StopAtStepHook(num_steps=2)]
+        runs = 0
+        with tf.train.MonitoredTrainingSession(hooks=hooks) as sess:
+            while not sess.should_stop():
+                sess.run(train_op)
+                runs += 1
+        out["runs"] = runs
+        out["read"] = [t.name for t in tf.get_collection("global_step_read_op_cache")]
+        out["nodes"] = sorted([op.name, op.type, [i.name for i in op.inputs]] for op in graph.get_operations()
+                              if op.name.startswith("global_step/"))
+    with tf.Graph().as_default():
+        try:
+            tf.train.MonitoredTrainingSession(hooks=[tf.train.StopAtStepHook(last_step=1)])
+        except RuntimeError as e:
+            out["no_step"] = str(e)
+    return out
+
+
 CASES = {f.__name__: f for f in (call_order, training_files, restore_on_restart, nan_loss, logging_hook,
                                  scaffold_defaults, queue_end, hook_error, final_and_feed, checkpoint_listener, timer,
-                                 supervisor_basics, supervisor_queue_end)}
+                                 supervisor_basics, supervisor_queue_end, stop_at_step_read)}

@@ -5,7 +5,9 @@ values: fetched arrays (as lists, bytes as latin-1 text), error class names with
 the (name, type) of the graph's ops. Runs that depend on thread timing are avoided: producers are drained in one
 thread after their queue runners have finished, or read single-threaded.
 """
+import json
 import os
+import re
 import threading
 
 import numpy as np
@@ -428,5 +430,60 @@ def tfrecord_reader(tf, workdir):
     return out
 
 
+def maybe_batching(tf, workdir):
+    """maybe_batch / maybe_batch_join / maybe_shuffle_batch / maybe_shuffle_batch_join: a scalar keep_input
+    under a cond (none when it is a constant), a vector one through dynamic_partition, the batches kept, and
+    keep_input's construction errors."""
+    out = {}
+    with tf.Graph().as_default() as g:
+        tf.set_random_seed(1)
+        ex = tf.train.range_input_producer(12, num_epochs=1, shuffle=False).dequeue()
+        even = tf.equal(ex % 2, 0)
+        kept = tf.train.maybe_batch([ex], even, 2, allow_smaller_final_batch=True)
+        pairs = tf.constant(np.arange(12, dtype=np.int32).reshape(6, 2))
+        many = tf.train.maybe_batch([pairs], tf.constant([True, False, True, True, False, True]), 3,
+                                    enqueue_many=True)
+        tf.train.maybe_batch([ex], True, 2, name="always")
+        tf.train.maybe_batch([ex], False, 2, name="never")
+        tf.train.maybe_batch_join([[ex], [ex * 10]], even, 3)
+        tf.train.maybe_shuffle_batch([ex], 2, capacity=10, min_after_dequeue=1, keep_input=even, seed=3)
+        tf.train.maybe_shuffle_batch_join([[pairs[:, 0]], [pairs[:, 1]]], 2, capacity=10, min_after_dequeue=1,
+                                          keep_input=tf.constant([True, False] * 3), enqueue_many=True, seed=3)
+        out["nodes"] = [[op.name, op.type, [i.name for i in op.inputs]] for op in g.get_operations()]
+        out["runners"] = [[qr.name, [op.name for op in qr.enqueue_ops]]
+                          for qr in tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS)]
+        out["shapes"] = [str(kept.shape), str(many.shape)]
+    with tf.Graph().as_default():  # values: each batch fed by its own single runner thread, so deterministic
+        ex = tf.train.range_input_producer(12, num_epochs=1, shuffle=False).dequeue()
+        kept = tf.train.maybe_batch([ex], tf.equal(ex % 2, 0), 2, allow_smaller_final_batch=True)
+        pairs = tf.constant(np.arange(12, dtype=np.int32).reshape(6, 2))
+        many = tf.train.maybe_batch([pairs], tf.constant([True, False, True, True, False, True]), 3,
+                                    enqueue_many=True)
+        with tf.Session() as sess:
+            sess.run(tf.local_variables_initializer())
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess=sess, coord=coord)
+            # the queue's resource id in the message depends on which runner thread first ran
+            out["kept"] = [re.sub(r"'_\d+_", "'_<id>_", json.dumps(attempt(sess, kept))) for _ in range(4)]
+            out["many"] = [attempt(sess, many) for _ in range(2)]
+            coord.request_stop()
+            coord.join(threads, stop_grace_period_secs=10)
+    errors = []
+    for keep, enqueue_many in (([True, False], False), ([[True]], True)):
+        with tf.Graph().as_default():
+            try:
+                tf.train.maybe_batch([tf.constant([1, 2])], tf.constant(keep), 2, enqueue_many=enqueue_many)
+            except ValueError as e:
+                errors.append(str(e))
+    with tf.Graph().as_default():
+        try:
+            tf.train.maybe_batch([tf.constant(1)], tf.placeholder(tf.bool), 2)
+        except ValueError as e:
+            errors.append(str(e))
+    out["errors"] = errors
+    return out
+
+
 CASES = {f.__name__: f for f in (tfrecord_reader, meta_graph_queue_runners, fifo_basics, shapes_and_types, enqueue_errors, padding_and_priority, random_shuffle_order,
-                                 blocking_threads, readers, producers, batching, shuffle_batch_values)}
+                                 blocking_threads, readers, producers, batching, shuffle_batch_values,
+                                 maybe_batching)}

@@ -130,3 +130,17 @@ def test_killed_training_resumes_from_last_checkpoint(tmp_path):
     assert last.endswith("-%d" % (saved + 3))
     reader = tf.train.NewCheckpointReader(last)
     assert reader.get_tensor("global_step") == saved + 3 and reader.get_tensor("x") == saved + 3
+
+
+def test_traced_run_through_a_cond_records_its_kernels():
+    """A traced run whose graph holds a cond (the dataflow executor) records the kernels that ran, none of the
+    branch not taken."""
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [])
+        y = tf.cond(x > 0, lambda: tf.square(x, name="sq"), lambda: tf.negative(x, name="neg"))
+        md = tf.RunMetadata()
+        with tf.Session() as sess:
+            assert sess.run(y, {x: 3.0}, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
+                            run_metadata=md) == 9.0
+        names = {n.node_name for d in md.step_stats.dev_stats for n in d.node_stats}
+        assert "cond/sq" in names and "cond/neg" not in names

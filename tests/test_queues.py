@@ -205,3 +205,26 @@ def test_coordinator_join_reports_stragglers_and_exceptions():
     looper = tf.train.LooperThread.loop(coord, None, target=lambda: calls.append(1) or coord.request_stop())
     looper.join(5)
     assert calls == [1]
+
+
+def test_blas_single_threaded_while_queue_runners_run():
+    """The queue runners' threads and BLAS's own threads would contend for the cores (a matrix product then waits
+    for a descheduled BLAS thread): a runner blocked in its enqueue is inside Session.run, so the session's one
+    BLAS thread per product holds while runners are alive (client/threading_policy.py), and the user's setting
+    comes back after."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas_threads():
+        return [lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
+    before = blas_threads()
+    with tf.Graph().as_default():
+        queue = tf.FIFOQueue(2, tf.int32, shapes=[[]])
+        tf.train.add_queue_runner(tf.train.QueueRunner(queue, [queue.enqueue(1)]))
+        with tf.Session() as sess:
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess, coord)
+            assert sess.run(queue.dequeue()) == 1
+            assert set(blas_threads()) <= {1}
+            coord.request_stop()  # the runner's close-on-stop thread cancels its blocked enqueue
+            coord.join(threads)
+    assert blas_threads() == before

@@ -10,6 +10,7 @@ the parent only when its frame has finished, as in TensorFlow's executor (a loop
 """
 
 import collections
+import time
 
 import numpy as np
 
@@ -134,10 +135,11 @@ class DataflowPlan:
                 compiled[frame_name] = compiled_loop.CompiledLoop(frame_enters, frame_nodes, op_error)
         return compiled
 
-    def execute(self, feed_values):
-        if self.acyclic is not None:
+    def execute(self, feed_values, recorder=None):
+        """The fetched values; a tracing ``recorder`` (client/tracing.py) gets each kernel call of a traced run."""
+        if self.acyclic is not None and recorder is None:
             return self.acyclic.execute(feed_values)
-        return _Run(self, self.op_error).run(feed_values)
+        return _Run(self, self.op_error, recorder).run(feed_values)
 
 
 def _no_outputs(*inputs):
@@ -167,9 +169,10 @@ class _Run:
     values, ready to fire, fired]``.
     """
 
-    def __init__(self, plan, op_error):
+    def __init__(self, plan, op_error, recorder=None):
         self.plan = plan
         self.op_error = op_error
+        self.recorder = recorder
         self.ready = collections.deque()
         self.results = [DEAD] * plan.fetch_count
         self.fetched = [False] * plan.fetch_count
@@ -211,11 +214,14 @@ class _Run:
         elif node.source_value is not None:
             outputs = (node.source_value,)
         else:
+            start = time.time() if self.recorder else 0
             try:
                 value = node.fn(*inputs)
             except Exception as exc:  # noqa: BLE001 -- every kernel failure becomes a tf.errors class
                 raise self.op_error(exc, node.op) from exc
             outputs = (value,) if len(node.outs) == 1 else value
+            if self.recorder:
+                self.recorder.record(node.op, int(start * 1e6), int((time.time() - start) * 1e6), outputs)
         if kind == _NORMAL or kind == _MERGE or kind == _SWITCH:
             self._propagate(node, outputs, dead, frame, it)
         elif kind == _TRIGGER:

@@ -220,6 +220,7 @@ class BaseSession:
         if self._pool is not None:
             self._pool.shutdown(wait=False)
             self._pool = None
+        threading_policy.restore_owed()
 
     def as_default(self):
         return _DefaultSessionContext(self)
@@ -266,8 +267,10 @@ class BaseSession:
 
     def _execute(self, plan, feed_values, run_metadata):
         if type(plan) is DataflowPlan:
+            from minitf.client import tracing
+            recorder = tracing.Recorder(run_metadata) if run_metadata is not None else None
             with self._blas_threads:
-                return [_fetch_value(v) for v in plan.execute(feed_values)]
+                return [_fetch_value(v) for v in plan.execute(feed_values, recorder)]
         slots = plan.template.copy()
         for slot, value in zip(plan.feed_slots, feed_values):
             slots[slot] = value

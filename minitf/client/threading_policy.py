@@ -73,12 +73,12 @@ class BlasThreads:
         global _active, _saved
         with _lock:
             _active += 1
-            if _active == 1:
-                libs = _blas_controllers()
+            libs = _blas_controllers()
+            if _active == 1 and _saved is None:  # else the user's setting is still owed (see _restore)
                 _saved = [lib.get_num_threads() for lib in libs]
-                for lib, saved in zip(libs, _saved):
-                    if saved != self._threads:
-                        lib.set_num_threads(self._threads)
+            for lib in libs:  # on every entry: a setting a worker thread could not make, the main thread makes
+                if lib.get_num_threads() != self._threads:
+                    lib.set_num_threads(self._threads)
         return self
 
     def __exit__(self, *exc):
@@ -86,7 +86,26 @@ class BlasThreads:
         with _lock:
             _active -= 1
             if _active == 0:
-                for lib, saved in zip(_controllers, _saved):
-                    if saved != self._threads:
-                        lib.set_num_threads(saved)
+                _restore()
         return False
+
+
+def _restore():
+    """Gives back the user's BLAS setting. Once the main thread has set OpenBLAS's thread count, other threads (a
+    queue runner's) cannot change it, so after a run that ended in a worker thread the setting stays owed until a
+    run ends on the main thread or a session closes there."""
+    global _saved
+    if _saved is None:
+        return
+    for lib, saved in zip(_controllers, _saved):
+        lib.set_num_threads(saved)
+    if all(lib.get_num_threads() == saved for lib, saved in zip(_controllers, _saved)):
+        _saved = None
+
+
+def restore_owed():
+    """``Session.close``: the user's BLAS setting back, if no run is active and a worker thread could not restore
+    it."""
+    with _lock:
+        if _active == 0:
+            _restore()

@@ -3,7 +3,7 @@
 import numpy as np
 
 from minitf.framework import dtypes, meta_graph, ops, tensor_shape
-from minitf.ops import array_ops, control_flow_ops, math_ops, state_ops
+from minitf.ops import array_ops, cond, control_flow_ops, math_ops, state_ops
 
 
 class Variable:
@@ -141,9 +141,10 @@ class Variable:
         return array_ops.identity(self._variable, name="read")
 
     def initialized_value(self):
-        """The variable's value, initialised first if needed (TF1 builds a cond; minitf orders the init)."""
-        with ops.control_dependencies([self._initializer_op]):
-            return array_ops.identity(self._initial_value)
+        """The variable's value if it is initialized, else its initial value: TF1's
+        ``cond(is_variable_initialized(v), v.read_value, lambda: v.initial_value)``."""
+        return cond.cond(state_ops.is_variable_initialized(self._variable), self.read_value,
+                         lambda: self._initial_value)
 
     def eval(self, session=None):
         return self._snapshot.eval(session=session)

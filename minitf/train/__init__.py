@@ -15,6 +15,7 @@ from minitf.train.checkpoint_management import (checkpoint_exists, get_checkpoin
                                                 latest_checkpoint, remove_checkpoint, update_checkpoint_state)
 from minitf.train.coordinator import Coordinator, LooperThread
 from minitf.train.input import (batch, batch_join, input_producer, limit_epochs, match_filenames_once,
+                                maybe_batch, maybe_batch_join, maybe_shuffle_batch, maybe_shuffle_batch_join,
                                 range_input_producer, shuffle_batch, shuffle_batch_join, slice_input_producer,
                                 string_input_producer)
 from minitf.train.queue_runner import QueueRunner, add_queue_runner, start_queue_runners

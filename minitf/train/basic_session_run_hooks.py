@@ -172,7 +172,9 @@ class StopAtStepHook(SessionRunHook):
         self._last_step = last_step
 
     def begin(self):
-        self._global_step_tensor = _global_step_tensor("StopAtStepHook")
+        self._global_step_tensor = training_util._get_or_create_global_step_read()  # noqa: SLF001 -- as TF
+        if self._global_step_tensor is None:
+            raise RuntimeError("Global step should be created to use StopAtStepHook.")
 
     def after_create_session(self, session, coord):
         if self._last_step is None:

@@ -6,8 +6,9 @@ plus the summary TensorFlow adds for how full the queue is. Node names, op types
 ``num_epochs`` is counted in a local variable (``limit_epochs``), so ``tf.local_variables_initializer()`` must run.
 """
 
-from minitf.framework import dtypes, ops, tensor_shape
-from minitf.ops import array_ops, control_flow_assert, data_flow_ops, math_ops, random_ops, reader_ops, variables
+from minitf.framework import dtypes, ops, tensor_shape, tensor_util
+from minitf.ops import (array_ops, cond, control_flow_assert, control_flow_ops, data_flow_ops, math_ops,
+                        partition_ops, random_ops, reader_ops, variables)
 from minitf.summary import summary
 from minitf.train import queue_runner
 
@@ -160,9 +161,33 @@ def _shapes(tensor_list_list, shapes, enqueue_many):
     return shapes
 
 
-def _enqueue_ops(queue, tensor_list_list, enqueue_many):
+def _validate_keep_input(keep_input, enqueue_many):
+    keep_input = ops.convert_to_tensor(keep_input)
+    if keep_input.shape.ndims is None:
+        raise ValueError("`keep_input` dimensions must be known at graph construction.")
+    if not enqueue_many and keep_input.shape.ndims == 1:
+        raise ValueError("`keep_input` cannot be a vector when `enqueue_many=False`.")
+    if keep_input.shape.ndims > 1:
+        raise ValueError("`keep_input` must be 0 or 1 dimensions.")
+    return keep_input
+
+
+def _select_which_to_enqueue(tensor_list, keep_input):
+    select = math_ops.cast(keep_input, dtypes.int32)
+    return [partition_ops.dynamic_partition(x, select, num_partitions=2)[1] for x in tensor_list]
+
+
+def _enqueue_ops(queue, tensor_list_list, enqueue_many, keep_input):
+    """One enqueue op per list of tensors, as TensorFlow's ``_enqueue``/``_enqueue_join``: a vector
+    ``keep_input`` keeps the examples it marks (``dynamic_partition``), a scalar one enqueues under a ``cond``
+    (built only when its value is not known at graph construction)."""
     enqueue_fn = queue.enqueue_many if enqueue_many else queue.enqueue
-    return [enqueue_fn(tl) for tl in tensor_list_list]
+    if keep_input.shape.ndims == 1:
+        return [enqueue_fn(_select_which_to_enqueue(tl, keep_input)) for tl in tensor_list_list]
+    keep = tensor_util.constant_value(keep_input)
+    if keep is not None:
+        return [enqueue_fn(tl) if keep else control_flow_ops.no_op() for tl in tensor_list_list]
+    return [cond.cond(keep_input, lambda tl=tl: enqueue_fn(tl), control_flow_ops.no_op) for tl in tensor_list_list]
 
 
 def _dequeue(queue, batch_size, allow_smaller_final_batch, name):
@@ -172,19 +197,19 @@ def _dequeue(queue, batch_size, allow_smaller_final_batch, name):
 
 
 def _fifo_batch(tensors_list, join, batch_size, num_threads, capacity, enqueue_many, shapes, dynamic_pad,
-                allow_smaller_final_batch, shared_name, name):
+                allow_smaller_final_batch, shared_name, name, keep_input=True):
     """``batch`` (one list of tensors, ``num_threads`` copies of its enqueue op) or ``batch_join`` (one enqueue
     op per list) into a FIFOQueue, or a PaddingFIFOQueue with ``dynamic_pad``."""
     tensor_list_list = _as_tensor_list_list(tensors_list)
     flat = [t for tl in tensor_list_list for t in tl]
     with ops.name_scope(name, "batch_join" if join else "batch", flat) as name:
         tensor_list_list = [_validate(tl, "batch_join()" if join else "batch()") for tl in tensor_list_list]
-        ops.convert_to_tensor(True)  # TensorFlow's keep_input, a Const nothing reads
+        keep_input = _validate_keep_input(keep_input, enqueue_many)
         types = _dtypes(tensor_list_list)
         shapes = _shapes(tensor_list_list, shapes, enqueue_many)
         queue_class = data_flow_ops.PaddingFIFOQueue if dynamic_pad else data_flow_ops.FIFOQueue
         queue = queue_class(capacity=capacity, dtypes=types, shapes=shapes, shared_name=shared_name)
-        enqueue_ops = _enqueue_ops(queue, tensor_list_list, enqueue_many)
+        enqueue_ops = _enqueue_ops(queue, tensor_list_list, enqueue_many, keep_input)
         queue_runner.add_queue_runner(queue_runner.QueueRunner(queue, enqueue_ops * (1 if join else num_threads)))
         summary.scalar("fraction_of_%d_full" % capacity, math_ops.cast(queue.size(), dtypes.float32) *
                        (1.0 / capacity))
@@ -192,7 +217,7 @@ def _fifo_batch(tensors_list, join, batch_size, num_threads, capacity, enqueue_m
 
 
 def _shuffle_batch(tensors_list, join, batch_size, capacity, min_after_dequeue, num_threads, seed, enqueue_many,
-                   shapes, allow_smaller_final_batch, shared_name, name):
+                   shapes, allow_smaller_final_batch, shared_name, name, keep_input=True):
     """``shuffle_batch`` or ``shuffle_batch_join`` into a RandomShuffleQueue."""
     tensor_list_list = _as_tensor_list_list(tensors_list)
     flat = [t for tl in tensor_list_list for t in tl]
@@ -200,12 +225,12 @@ def _shuffle_batch(tensors_list, join, batch_size, capacity, min_after_dequeue, 
         if capacity <= min_after_dequeue:
             raise ValueError("capacity %d must be bigger than min_after_dequeue %d." % (capacity, min_after_dequeue))
         tensor_list_list = [_validate(tl, "batch_join()" if join else "batch()") for tl in tensor_list_list]
-        ops.convert_to_tensor(True)  # TensorFlow's keep_input, a Const nothing reads
+        keep_input = _validate_keep_input(keep_input, enqueue_many)
         types = _dtypes(tensor_list_list)
         shapes = _shapes(tensor_list_list, shapes, enqueue_many)
         queue = data_flow_ops.RandomShuffleQueue(capacity=capacity, min_after_dequeue=min_after_dequeue, seed=seed,
                                                  dtypes=types, shapes=shapes, shared_name=shared_name)
-        enqueue_ops = _enqueue_ops(queue, tensor_list_list, enqueue_many)
+        enqueue_ops = _enqueue_ops(queue, tensor_list_list, enqueue_many, keep_input)
         queue_runner.add_queue_runner(queue_runner.QueueRunner(queue, enqueue_ops * (1 if join else num_threads)))
         full = math_ops.cast(math_ops.maximum(0, queue.size() - min_after_dequeue), dtypes.float32) * \
             (1.0 / (capacity - min_after_dequeue))
@@ -239,3 +264,33 @@ def shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, se
     """``shuffle_batch`` over several lists of tensors, one enqueue thread per list."""
     return _shuffle_batch(tensors_list, True, batch_size, capacity, min_after_dequeue, 1, seed, enqueue_many,
                           shapes, allow_smaller_final_batch, shared_name, name)
+
+
+def maybe_batch(tensors, keep_input, batch_size, num_threads=1, capacity=32, enqueue_many=False, shapes=None,
+                dynamic_pad=False, allow_smaller_final_batch=False, shared_name=None, name=None):
+    """``batch`` of the examples for which ``keep_input`` (a scalar, or a vector with ``enqueue_many``) is true."""
+    return _fifo_batch([tensors], False, batch_size, num_threads, capacity, enqueue_many, shapes, dynamic_pad,
+                       allow_smaller_final_batch, shared_name, name, keep_input)
+
+
+def maybe_batch_join(tensors_list, keep_input, batch_size, capacity=32, enqueue_many=False, shapes=None,
+                     dynamic_pad=False, allow_smaller_final_batch=False, shared_name=None, name=None):
+    """``batch_join`` of the examples for which ``keep_input`` is true."""
+    return _fifo_batch(tensors_list, True, batch_size, 1, capacity, enqueue_many, shapes, dynamic_pad,
+                       allow_smaller_final_batch, shared_name, name, keep_input)
+
+
+def maybe_shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, keep_input, num_threads=1, seed=None,
+                        enqueue_many=False, shapes=None, allow_smaller_final_batch=False, shared_name=None,
+                        name=None):
+    """``shuffle_batch`` of the examples for which ``keep_input`` is true."""
+    return _shuffle_batch([tensors], False, batch_size, capacity, min_after_dequeue, num_threads, seed,
+                          enqueue_many, shapes, allow_smaller_final_batch, shared_name, name, keep_input)
+
+
+def maybe_shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, keep_input, seed=None,
+                             enqueue_many=False, shapes=None, allow_smaller_final_batch=False, shared_name=None,
+                             name=None):
+    """``shuffle_batch_join`` of the examples for which ``keep_input`` is true."""
+    return _shuffle_batch(tensors_list, True, batch_size, capacity, min_after_dequeue, 1, seed, enqueue_many,
+                          shapes, allow_smaller_final_batch, shared_name, name, keep_input)

@@ -1,7 +1,9 @@
 """The global step: the int64 ``global_step`` variable that optimizers increment."""
 
 from minitf.framework import dtypes, ops
-from minitf.ops import init_ops, variable_scope
+from minitf.ops import init_ops, variable_scope, variables
+
+GLOBAL_STEP_READ_KEY = "global_step_read_op_cache"
 
 
 def get_global_step(graph=None):
@@ -33,6 +35,31 @@ def get_or_create_global_step(graph=None):
     if step is None:
         step = create_global_step(graph)
     return step
+
+
+def _get_global_step_read(graph=None):
+    graph = graph or ops.get_default_graph()
+    reads = graph.get_collection(GLOBAL_STEP_READ_KEY)
+    if len(reads) > 1:
+        raise RuntimeError("There are multiple items in collection {}. There should be only one."
+                           .format(GLOBAL_STEP_READ_KEY))
+    return reads[0] if reads else None
+
+
+def _get_or_create_global_step_read(graph=None):
+    """The global step as a copy read once per run (``global_step/add``, cached in a collection), as TensorFlow
+    builds it: ``global_step/cond`` (its value once initialized, else its initial value) plus 0."""
+    graph = graph or ops.get_default_graph()
+    read = _get_global_step_read(graph)
+    if read is not None:
+        return read
+    step = get_global_step(graph)
+    if step is None:
+        return None
+    with graph.as_default(), ops.name_scope(None), ops.name_scope(step.op.name + "/"):
+        value = step.initialized_value() if isinstance(step, variables.Variable) else step
+        ops.add_to_collection(GLOBAL_STEP_READ_KEY, value + 0)
+    return _get_global_step_read(graph)
 
 
 def global_step(sess, global_step_tensor):
