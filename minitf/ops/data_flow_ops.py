@@ -7,7 +7,6 @@ names and static shapes are TensorFlow 2.21's (python/ops/data_flow_ops.py); blo
 messages follow its kernels.
 """
 
-import hashlib
 
 import numpy as np
 
@@ -406,6 +405,7 @@ class RandomShuffleQueue(QueueBase):
             seed1, seed2 = 0, 0
         elif seed is None and shared_name is not None:
             string = (str(seed1) + shared_name).encode("utf-8")
+            import hashlib  # only a shared queue with a graph seed and no op seed needs it
             seed2 = int(hashlib.md5(string).hexdigest()[:8], 16) & 0x7FFFFFFF
         queue_ref = _queue_op("RandomShuffleQueueV2", {
             "component_types": dtypes, "shapes": shapes or [], "capacity": capacity,

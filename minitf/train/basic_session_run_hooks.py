@@ -10,11 +10,9 @@ import time
 
 import numpy as np
 
-from minitf.client import timeline
 from minitf.framework import errors, meta_graph, ops
 from minitf.platform import gfile
 from minitf.platform import tf_logging as logging
-from minitf.proto import config_pb2, event_pb2, summary_pb2
 from minitf.summary.writer import FileWriterCache
 from minitf.train import training_util
 from minitf.train.graph_io_util import write_graph
@@ -272,6 +270,7 @@ class CheckpointSaverHook(SessionRunHook):
             listener.before_save(session, step)
         logging.info("Saving checkpoints for %d into %s.", step, self._save_path)
         self._get_saver().save(session, self._save_path, global_step=step, write_meta_graph=self._save_graph_def)
+        from minitf.proto import event_pb2  # protobuf loads when a program first writes events
         self._summary_writer.add_session_log(
             event_pb2.SessionLog(status=event_pb2.SessionLog.CHECKPOINT, checkpoint_path=self._save_path), step)
         logging.info("Calling checkpoint listeners after saving checkpoint %d...", step)
@@ -322,6 +321,7 @@ class StepCounterHook(SessionRunHook):
     def _log_and_record(self, elapsed_steps, elapsed_time, global_step):
         steps_per_sec = elapsed_steps / elapsed_time
         if self._summary_writer is not None:
+            from minitf.proto import summary_pb2
             summary = summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag=self._summary_tag,
                                                                            simple_value=steps_per_sec)])
             self._summary_writer.add_summary(summary, global_step)
@@ -406,6 +406,7 @@ class SummarySaverHook(SessionRunHook):
         if self._next_step is None or self._request_summary:
             global_step = run_context.session.run(self._global_step_tensor)
         if self._next_step is None:
+            from minitf.proto import event_pb2
             self._summary_writer.add_session_log(event_pb2.SessionLog(status=event_pb2.SessionLog.START),
                                                  global_step)
         if self._request_summary:
@@ -514,6 +515,7 @@ class ProfilerHook(SessionRunHook):
     def before_run(self, run_context):
         self._request_summary = self._next_step is not None and self._timer.should_trigger_for_step(self._next_step)
         requests = {"global_step": self._global_step_tensor}
+        from minitf.proto import config_pb2
         opts = config_pb2.RunOptions(trace_level=config_pb2.RunOptions.FULL_TRACE) if self._request_summary else None
         return SessionRunArgs(requests, options=opts)
 
@@ -532,6 +534,7 @@ class ProfilerHook(SessionRunHook):
     def _save(self, step, save_path, step_stats):
         logging.info("Saving timeline for %d into '%s'.", step, save_path)
         with gfile.Open(save_path, "w") as f:
+            from minitf.client import timeline  # its json writer loads when a profile is first written
             trace = timeline.Timeline(step_stats)
             f.write(trace.generate_chrome_trace_format(show_dataflow=self._show_dataflow,
                                                        show_memory=self._show_memory))

@@ -14,7 +14,6 @@ import numpy as np
 from minitf.framework import dtypes, errors, ops
 from minitf.ops import array_ops, constant_op, control_flow_ops, variables
 from minitf.platform import tf_logging as logging
-from minitf.proto import config_pb2
 from minitf.summary import summary
 from minitf.train import basic_session_run_hooks, coordinator, queue_runner
 from minitf.train import saver as saver_lib
@@ -476,6 +475,7 @@ class _HookedSession(_WrappedSession):
             raise RuntimeError("Run called even after should_stop requested.")
         actual_fetches = {"caller": fetches}
         run_context = SessionRunContext(original_args=SessionRunArgs(fetches, feed_dict), session=self._sess)
+        from minitf.proto import config_pb2  # protobuf loads when a monitored session first runs
         options = options or config_pb2.RunOptions()
         feed_dict = self._call_hook_before_run(run_context, actual_fetches, feed_dict, options)
         run_metadata = run_metadata or config_pb2.RunMetadata()

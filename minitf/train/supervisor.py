@@ -14,7 +14,6 @@ import time
 from minitf.framework import ops
 from minitf.ops import control_flow_ops, variables
 from minitf.platform import tf_logging as logging
-from minitf.proto import event_pb2, summary_pb2
 from minitf.summary import summary as summary_lib
 from minitf.summary.writer import FileWriter
 from minitf.train import coordinator, training_util
@@ -152,6 +151,7 @@ class Supervisor:
             return []
         if self._global_step is not None and self._summary_writer:
             current_step = training_util.global_step(sess, self._global_step)
+            from minitf.proto import event_pb2  # protobuf loads when a program first writes events
             self._summary_writer.add_session_log(event_pb2.SessionLog(status=event_pb2.SessionLog.START),
                                                  current_step)
         threads = []
@@ -211,6 +211,7 @@ class Supervisor:
                              ignore_live_threads=ignore_live_threads)
         finally:
             if close_summary_writer and self._summary_writer:
+                from minitf.proto import event_pb2
                 self._summary_writer.add_session_log(event_pb2.SessionLog(status=event_pb2.SessionLog.STOP))
                 self._summary_writer.close()
                 self._graph_added_to_summary = False
@@ -310,6 +311,7 @@ class _StepCounterThread(coordinator.LooperThread):
         elapsed_time = current_time - self._last_time
         self._last_time = current_time
         steps_per_sec = added_steps / elapsed_time if elapsed_time > 0 else float("inf")
+        from minitf.proto import summary_pb2
         summary = summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag=self._summary_tag,
                                                                        simple_value=steps_per_sec)])
         if self._sv.summary_writer:
@@ -330,6 +332,7 @@ class _CheckpointThread(coordinator.LooperThread):
         self._sv.saver.save(self._sess, self._sv.save_path, global_step=self._sv.global_step)
         if self._sv.summary_writer and self._sv.global_step is not None:
             current_step = training_util.global_step(self._sess, self._sv.global_step)
+            from minitf.proto import event_pb2
             self._sv.summary_writer.add_session_log(
                 event_pb2.SessionLog(status=event_pb2.SessionLog.CHECKPOINT, checkpoint_path=self._sv.save_path),
                 current_step)
