@@ -147,3 +147,7 @@ def __getattr__(name):
         raise missing("tf", name)
     globals()[name] = value
     return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_NAMES) | set(_LAZY_MODULES))
