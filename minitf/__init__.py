@@ -89,8 +89,11 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import (data, debugging, image, initializers, layers, linalg, losses, math, metrics, nn, python_io, queue,
-                    random, sparse, strings, summary, train)
+from minitf import (debugging, image, initializers, layers, linalg, losses, math, metrics, nn, python_io, queue, random,
+                    sparse, strings, summary, train)
+from minitf.ops import dataset_ops as _dataset_ops  # noqa: F401 -- registers tf.data's ops; tf.data loads on first use
+from minitf.ops import dataset_readers as _dataset_readers  # noqa: F401 -- registers the reader datasets
+from minitf.ops import iterator_ops as _iterator_ops  # noqa: F401 -- registers the iterator ops
 from minitf.framework import graph_util
 from minitf.platform import app, flags, gfile
 from minitf.platform import tf_logging as logging
@@ -132,8 +135,9 @@ _LAZY_NAMES = {
 }
 
 
-# Submodules that load protobuf (``tf.contrib``'s projector config), imported on first use for the same reason.
-_LAZY_MODULES = {"contrib": "minitf.contrib"}
+# Submodules imported on first use for the same reason: ``tf.contrib`` loads protobuf (its projector config),
+# ``tf.data`` (datasets and iterators) is a library only input pipelines use (its ops are registered above).
+_LAZY_MODULES = {"contrib": "minitf.contrib", "data": "minitf.data"}
 
 
 def __getattr__(name):

@@ -71,9 +71,9 @@ print(json.dumps(missing))
 def test_lazy_names_resolve_to_the_objects_their_modules_define():
     wrong = _run("""
 import importlib, json
-import minitf, minitf.train
+import minitf, minitf.nn, minitf.train
 wrong = []
-for namespace in (minitf, minitf.train):
+for namespace in (minitf, minitf.nn, minitf.train):
     for name, module in getattr(namespace, "_LAZY_NAMES", {}).items():
         if getattr(namespace, name) is not getattr(importlib.import_module(module), name):
             wrong.append(namespace.__name__ + "." + name)
@@ -89,7 +89,8 @@ print(json.dumps(wrong))
 
 def test_import_minitf_leaves_what_only_some_programs_need_unloaded():
     """Python's logging, OpenSSL's hashes, thread pools, subprocess (ctypes.util), the native CRC, protocol
-    buffers and minitf's optional libraries load when a program first uses them."""
+    buffers and minitf's optional libraries (tf.contrib, tf.data, RNNs, the MonitoredSession family) load when a
+    program first uses them."""
     loaded = _run("""
 import json, sys
 import minitf
@@ -97,5 +98,6 @@ print(json.dumps(sorted(sys.modules)))
 """)
     deferred = ["logging", "hashlib", "concurrent.futures", "subprocess", "ctypes.util", "google_crc32c", "uuid",
                 "gzip", "glob", "google.protobuf", "minitf.contrib", "minitf.train.monitored_session",
-                "minitf.train.supervisor", "minitf.train.checkpoint_utils"]
+                "minitf.train.supervisor", "minitf.train.checkpoint_utils", "minitf.data", "minitf.ops.rnn",
+                "minitf.ops.rnn_cell_impl"]
     assert [name for name in deferred if name in loaded] == []
