@@ -89,13 +89,13 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import (debugging, image, initializers, layers, linalg, losses, math, metrics, nn, python_io, queue, random,
-                    sparse, strings, summary, train)
+from minitf import (debugging, image, initializers, linalg, losses, math, nn, python_io, queue, random, sparse, strings,
+                    summary, train)
 from minitf.ops import dataset_ops as _dataset_ops  # noqa: F401 -- registers tf.data's ops; tf.data loads on first use
 from minitf.ops import dataset_readers as _dataset_readers  # noqa: F401 -- registers the reader datasets
 from minitf.ops import iterator_ops as _iterator_ops  # noqa: F401 -- registers the iterator ops
 from minitf.framework import graph_util
-from minitf.platform import app, flags, gfile
+from minitf.platform import gfile
 from minitf.platform import tf_logging as logging
 
 from minitf import compat
@@ -135,9 +135,10 @@ _LAZY_NAMES = {
 }
 
 
-# Submodules imported on first use for the same reason: ``tf.contrib`` loads protobuf (its projector config),
-# ``tf.data`` (datasets and iterators) is a library only input pipelines use (its ops are registered above).
-_LAZY_MODULES = {"contrib": "minitf.contrib", "data": "minitf.data"}
+# Submodules imported on first use for the same reason: ``tf.contrib`` loads protobuf (its projector config);
+# the others are libraries only some programs use, and register no op (``tf.data``'s ops are registered above).
+_LAZY_MODULES = {"app": "minitf.platform.app", "contrib": "minitf.contrib", "data": "minitf.data",
+                 "flags": "minitf.platform.flags", "layers": "minitf.layers", "metrics": "minitf.metrics"}
 
 
 def __getattr__(name):
