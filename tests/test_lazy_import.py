@@ -100,5 +100,6 @@ print(json.dumps(sorted(sys.modules)))
                 "gzip", "glob", "google.protobuf", "minitf.contrib", "minitf.train.monitored_session",
                 "minitf.train.supervisor", "minitf.train.checkpoint_utils", "minitf.data", "minitf.ops.rnn",
                 "minitf.ops.rnn_cell_impl", "minitf.layers", "minitf.metrics", "minitf.platform.app",
-                "minitf.platform.flags", "minitf.framework.graph_io", "minitf.framework.graph_util"]
+                "minitf.platform.flags", "minitf.framework.graph_io", "minitf.framework.graph_util",
+                "minitf.client.dataflow_executor", "minitf.summary.writer"]
     assert [name for name in deferred if name in loaded] == []

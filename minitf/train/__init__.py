@@ -9,7 +9,6 @@ from minitf.train.training_util import (create_global_step, get_global_step, get
 from minitf.train.learning_rate_decay import (exponential_decay, inverse_time_decay, natural_exp_decay,
                                              piecewise_constant, polynomial_decay)
 from minitf.train.moving_averages import ExponentialMovingAverage
-from minitf.summary.writer import summary_iterator
 from minitf.framework.meta_graph import export_meta_graph
 from minitf.train.checkpoint_management import (checkpoint_exists, get_checkpoint_mtimes, get_checkpoint_state,
                                                 latest_checkpoint, remove_checkpoint, update_checkpoint_state)
@@ -24,7 +23,7 @@ from minitf.train.saver import Saver, import_meta_graph
 
 # tf.train.Example and its parts, and SaverDef (protocol buffers), loaded on first use so that ``import minitf``
 # stays fast; so are the parts only some programs use (the coordinator, hooks, MonitoredSession, Supervisor,
-# checkpoint reading). None of these modules registers an op or a proto function (tests/test_lazy_import.py).
+# checkpoint reading, the event-file reader). None of these modules registers an op or a proto function (tests/test_lazy_import.py).
 _LAZY_NAMES = {
     "BytesList": "minitf.proto.feature_pb2",
     "Example": "minitf.proto.example_pb2",
@@ -51,6 +50,7 @@ _LAZY_NAMES.update({name: module for module, names in {
     "minitf.train.session_manager": ("SessionManager",),
     "minitf.train.session_run_hook": ("SessionRunArgs", "SessionRunContext", "SessionRunHook", "SessionRunValues"),
     "minitf.train.supervisor": ("Supervisor",),
+    "minitf.summary.writer": ("summary_iterator",),
 }.items() for name in names})
 
 
