@@ -101,5 +101,6 @@ print(json.dumps(sorted(sys.modules)))
                 "minitf.train.supervisor", "minitf.train.checkpoint_utils", "minitf.data", "minitf.ops.rnn",
                 "minitf.ops.rnn_cell_impl", "minitf.layers", "minitf.metrics", "minitf.platform.app",
                 "minitf.platform.flags", "minitf.framework.graph_io", "minitf.framework.graph_util",
-                "minitf.client.dataflow_executor", "minitf.summary.writer"]
+                "minitf.client.dataflow_executor", "minitf.summary.writer", "minitf.io.summary_encoders",
+                "minitf.io.bundle"]
     assert [name for name in deferred if name in loaded] == []
