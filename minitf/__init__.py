@@ -10,7 +10,6 @@ from minitf.framework.ops import (Graph, GraphKeys, Operation, Tensor, add_to_co
                                   control_dependencies, convert_to_tensor, device, get_collection,
                                   get_collection_ref, get_default_graph, name_scope, register_tensor_conversion_function,
                                   reset_default_graph)
-from minitf.framework.graph_io import import_graph_def
 from minitf.framework.indexed_slices import IndexedSlices, IndexedSlicesValue, convert_to_tensor_or_indexed_slices
 from minitf.framework.tensor_util import MakeNdarray as make_ndarray
 from minitf.framework.tensor_util import make_tensor_proto
@@ -89,10 +88,12 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import (data, debugging, image, initializers, layers, linalg, losses, math, metrics, nn, python_io, queue,
-                    random, sparse, strings, summary, train)
-from minitf.framework import graph_util
-from minitf.platform import app, flags, gfile
+from minitf import (debugging, image, initializers, linalg, losses, math, nn, python_io, queue, random, sparse, strings,
+                    summary, train)
+from minitf.ops import dataset_ops as _dataset_ops  # noqa: F401 -- registers tf.data's ops; tf.data loads on first use
+from minitf.ops import dataset_readers as _dataset_readers  # noqa: F401 -- registers the reader datasets
+from minitf.ops import iterator_ops as _iterator_ops  # noqa: F401 -- registers the iterator ops
+from minitf.platform import gfile
 from minitf.platform import tf_logging as logging
 
 from minitf import compat
@@ -108,8 +109,8 @@ from minitf.platform.version import MINITF_VERSION, TENSORFLOW_VERSION, VERSION 
 
 __version__ = VERSION
 
-# Protocol-buffer classes TensorFlow 1.x exposes at the top level (``tf.GraphDef``, ``tf.RunOptions``, ...),
-# loaded on first use so that ``import minitf`` stays fast.
+# Protocol-buffer classes TensorFlow 1.x exposes at the top level (``tf.GraphDef``, ``tf.RunOptions``, ...), and
+# the GraphDef importer, loaded on first use so that ``import minitf`` stays fast.
 _LAZY_NAMES = {
     "AttrValue": "minitf.proto.attr_value_pb2",
     "ConfigProto": "minitf.proto.config_pb2",
@@ -118,6 +119,7 @@ _LAZY_NAMES = {
     "GraphDef": "minitf.proto.graph_pb2",
     "GraphOptions": "minitf.proto.config_pb2",
     "HistogramProto": "minitf.proto.summary_pb2",
+    "import_graph_def": "minitf.framework.graph_io",
     "LogMessage": "minitf.proto.event_pb2",
     "MetaGraphDef": "minitf.proto.meta_graph_pb2",
     "NameAttrList": "minitf.proto.attr_value_pb2",
@@ -132,8 +134,11 @@ _LAZY_NAMES = {
 }
 
 
-# Submodules that load protobuf (``tf.contrib``'s projector config), imported on first use for the same reason.
-_LAZY_MODULES = {"contrib": "minitf.contrib"}
+# Submodules imported on first use for the same reason: ``tf.contrib`` loads protobuf (its projector config);
+# the others are libraries only some programs use, and register no op (``tf.data``'s ops are registered above).
+_LAZY_MODULES = {"app": "minitf.platform.app", "contrib": "minitf.contrib", "data": "minitf.data",
+                 "flags": "minitf.platform.flags", "graph_util": "minitf.framework.graph_util", "layers": "minitf.layers",
+                 "metrics": "minitf.metrics"}
 
 
 def __getattr__(name):
@@ -147,3 +152,7 @@ def __getattr__(name):
         raise missing("tf", name)
     globals()[name] = value
     return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_NAMES) | set(_LAZY_MODULES))

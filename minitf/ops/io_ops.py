@@ -8,7 +8,6 @@ import numpy as np
 
 from minitf.framework import dtypes, errors, ops, tensor_shape
 from minitf.framework.op_def_lib import apply_op, invalid_argument, no_gradient, register
-from minitf.io.bundle import BundleReader, write_bundle
 
 # TensorFlow's DataTypeString, as its kernels print dtypes in error messages.
 _TF_DTYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
@@ -70,6 +69,8 @@ def _save_v2_infer(op):
 
 
 def _save_v2_kernel(op, state):
+    from minitf.io.bundle import write_bundle  # the checkpoint format loads when a plan first saves
+
     def kernel(prefix, names, slices, *tensors):
         keys = _check_run_inputs(names, slices, len(tensors))
         if len(set(keys)) != len(keys):
@@ -110,6 +111,7 @@ def _as_array(value, dtype):
 
 
 def _restore_v2_kernel(op, state):
+    from minitf.io.bundle import BundleReader  # the checkpoint format loads when a plan first restores
     restored_dtypes = op.get_attr("dtypes")
 
     def kernel(prefix, names, slices):
