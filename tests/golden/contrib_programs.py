@@ -103,8 +103,116 @@ def global_step(tf, contrib):
     return [], {"step": tf.identity(step, name="step_out")}
 
 
+def arg_scopes(tf, contrib):
+    """arg_scope over conv2d / fully_connected / max_pool2d: defaults, a call overriding them, nesting (the inner
+    value wins), a reused scope, linear (fully_connected underneath), and leaving the scope."""
+    tf.set_random_seed(11)
+    layers, arg_scope = contrib.layers, contrib.framework.arg_scope
+    x = tf.constant(_data([2, 8, 8, 3], 12), name="x")
+    out = {}
+    with arg_scope([layers.conv2d, layers.fully_connected], activation_fn=tf.nn.tanh,
+                   weights_initializer=tf.truncated_normal_initializer(stddev=0.2),
+                   biases_initializer=tf.constant_initializer(0.1)) as outer:
+        with arg_scope([layers.conv2d], padding="VALID", stride=2):
+            out["conv"] = layers.conv2d(x, 4, 3)
+            out["conv_same"] = layers.conv2d(x, 2, 3, padding="SAME", activation_fn=None)
+        with layers.arg_scope([layers.max_pool2d], padding="SAME", stride=1):
+            out["pool"] = layers.max_pool2d(out["conv"], 2)
+        out["fc"] = layers.fully_connected(layers.flatten(out["pool"]), 5)
+        out["linear"] = layers.linear(out["fc"], 2)
+    with arg_scope(outer):
+        out["reused"] = layers.conv2d(x, 1, 2, scope="reused_conv")
+    out["outside"] = layers.conv2d(x, 1, 2)
+    return [x], out
+
+
 PROGRAMS = {"initializers": initializers, "regularizers": regularizers, "dense_layers": dense_layers,
-            "conv_layers": conv_layers, "global_step": global_step}
+            "conv_layers": conv_layers, "global_step": global_step, "arg_scopes": arg_scopes}
+
+
+# -- batch_norm: programs with state. Each returns (feeds, {name: tensor}); ``feeds`` maps a placeholder to its
+# value at each of STEPS steps. A step runs the outputs and the gradients of their sum (wrt the trainable variables
+# and the placeholders named "x"), then the UPDATE_OPS; the variables are read after the last step.
+STEPS = 3
+
+
+def _steps(shape, seed, scale=1.0, shift=0.0):
+    return [(_data(shape, seed + 100 * step) * scale + shift) for step in range(STEPS)]
+
+
+def batch_norm_paths(tf, contrib):
+    """The core layer (rank 4, UPDATE_OPS, fused or not), the fused graph (rank 2, or updates_collections None), the
+    legacy graph (fused=False with updates_collections None, rank 2 and 3), decay, epsilon, scale, center,
+    initializers, variables_collections, a given scope and activation."""
+    layers = contrib.layers
+    x4 = tf.placeholder(tf.float32, [4, 3, 3, 2], name="x")
+    x2 = tf.placeholder(tf.float32, [6, 3], name="x2")
+    x3 = tf.placeholder(tf.float32, [2, 5, 3], name="x3")
+    out = {
+        "core_fused": layers.batch_norm(x4),
+        "core_plain": layers.batch_norm(x4, fused=False, scale=True, decay=0.9, epsilon=1e-4),
+        "fused_rank2": layers.batch_norm(x2, scale=True, decay=0.5, variables_collections=["bn_vars"]),
+        "fused_forced": layers.batch_norm(x4, updates_collections=None, center=False, scope="forced",
+                                          param_initializers={"moving_variance": tf.constant_initializer(2.0)}),
+        "legacy_forced": layers.batch_norm(x2, fused=False, updates_collections=None, scale=True, decay=0.8,
+                                           activation_fn=tf.nn.relu),
+        "legacy_rank3": layers.batch_norm(x3, scale=True, decay=0.7, epsilon=1e-2,
+                                          variables_collections={"gamma": ["gammas"]},
+                                          param_initializers={"gamma": tf.constant_initializer(1.5),
+                                                              "beta": tf.constant_initializer(-0.5)}),
+        "inference": layers.batch_norm(x4, is_training=False, scale=True, scope="eval"),
+        "inference_rank2": layers.batch_norm(x2, is_training=False, fused=False),
+    }
+    out["collected"] = tf.add_n([tf.reduce_sum(v) for v in tf.get_collection("bn_vars")
+                                 + tf.get_collection("gammas")])
+    feeds = {x4: _steps([4, 3, 3, 2], 20, 2.0, 1.0), x2: _steps([6, 3], 21, 3.0, -1.0),
+             x3: _steps([2, 5, 3], 22, 0.5, 0.2)}
+    return feeds, out
+
+
+def batch_norm_switched(tf, contrib):
+    """is_training a boolean tensor (training, inference, training at the three steps): the core layer fused and
+    not, the fused graph and the legacy graph, with collected and forced updates."""
+    layers = contrib.layers
+    training = tf.placeholder(tf.bool, [], name="is_training")
+    x4 = tf.placeholder(tf.float32, [4, 2, 2, 3], name="x")
+    x2 = tf.placeholder(tf.float32, [5, 4], name="x2")
+    out = {
+        "core_fused": layers.batch_norm(x4, is_training=training, scale=True, decay=0.9),
+        "core_plain": layers.batch_norm(x4, is_training=training, fused=False, decay=0.9),
+        "fused_collected": layers.batch_norm(x2, is_training=training, decay=0.6),
+        "fused_forced": layers.batch_norm(x4, is_training=training, updates_collections=None, scale=True),
+        "legacy_collected": layers.batch_norm(x2, is_training=training, fused=False, decay=0.6,
+                                              updates_collections=["my_updates"]),
+        "legacy_forced": layers.batch_norm(x2, is_training=training, fused=False, updates_collections=None),
+    }
+    out["my_updates"] = tf.add_n([tf.reduce_sum(u) for u in tf.get_collection("my_updates")])
+    feeds = {training: [True, False, True], x4: _steps([4, 2, 2, 3], 30, 2.0, 0.5), x2: _steps([5, 4], 31, 1.5)}
+    return feeds, out
+
+
+def normalizers(tf, contrib):
+    """batch_norm as the normalizer_fn of conv2d and fully_connected (no biases then), with normalizer_params, and
+    under arg_scope as slim-style code builds it."""
+    tf.set_random_seed(13)
+    layers, arg_scope = contrib.layers, contrib.framework.arg_scope
+    training = tf.placeholder(tf.bool, [], name="is_training")
+    x = tf.placeholder(tf.float32, [3, 6, 6, 2], name="x")
+    out = {"conv": layers.conv2d(x, 4, 3, normalizer_fn=layers.batch_norm)}
+    with arg_scope([layers.conv2d, layers.fully_connected], normalizer_fn=layers.batch_norm,
+                   normalizer_params={"is_training": training, "decay": 0.9, "updates_collections": None,
+                                      "scale": True}):
+        with arg_scope([layers.batch_norm], epsilon=1e-2):
+            out["conv_scoped"] = layers.conv2d(out["conv"], 3, 2, stride=2, scope="conv_bn")
+        out["fc"] = layers.fully_connected(layers.flatten(out["conv_scoped"]), 4)
+    out["fc_plain"] = layers.fully_connected(out["fc"], 2, normalizer_fn=layers.batch_norm,
+                                             normalizer_params={"is_training": False}, activation_fn=None)
+    feeds = {training: [True, True, False], x: _steps([3, 6, 6, 2], 40, 1.0, 0.3)}
+    return feeds, out
+
+
+BATCH_NORM = {"batch_norm_paths": batch_norm_paths, "batch_norm_switched": batch_norm_switched,
+              "normalizers": normalizers}
 
 ERRORS = {
     "integer_scale": "contrib.layers.l2_regularizer(1)",
@@ -116,6 +224,10 @@ ERRORS = {
     "pool_format": "contrib.layers.max_pool2d(tf.zeros([1, 4, 4, 1]), 2, data_format='NWHC')",
     "bad_mode": "contrib.layers.variance_scaling_initializer(mode='FAN_SUM')",
     "int_dtype": "contrib.layers.xavier_initializer(dtype=tf.int32)",
+    "bn_data_format": "contrib.layers.batch_norm(tf.zeros([2, 3, 3, 1]), data_format='NWHC', fused=False)",
+    "bn_fused_data_format": "contrib.layers.batch_norm(tf.zeros([2, 3]), data_format='NWHC')",
+    "arg_scope_not_a_list": "contrib.framework.arg_scope(contrib.layers.conv2d, padding='SAME').__enter__()",
+    "arg_scope_dict_and_kwargs": "contrib.framework.arg_scope({}, padding='SAME').__enter__()",
 }
 
 
