@@ -1,7 +1,8 @@
 """``tf.contrib.layers`` and ``tf.contrib.framework`` against TensorFlow 1.15's contrib rebuilt on TensorFlow 2.21
 (tests/golden/make_contrib.py says how): the graph node for node, the variables (names, shapes, trainable, model
 variables, initial values bit for bit under graph seeds), regularization losses, outputs and gradients; errors.
-batch_norm programs also run several steps (outputs, gradients, the update ops), then compare the variables.
+batch_norm programs also run several steps (outputs, gradients, the update ops), then compare the variables;
+optimize_loss programs train several steps, comparing the loss and every variable after each.
 
 The programs are tests/golden/contrib_programs.py.
 """
@@ -78,6 +79,26 @@ def test_batch_norm_matches_tensorflow(name):
         np.testing.assert_allclose(value, want, RTOL, ATOL, err_msg=variable.name)
 
 
+@pytest.mark.parametrize("name", list(programs.OPTIMIZE))
+def test_optimize_loss_trains_as_tensorflow(name):
+    golden = RECORD["optimize_loss"][name]
+    with tf.Graph().as_default() as graph:
+        feeds, train = programs.OPTIMIZE[name](tf, tf.contrib)
+        assert [[op.name, op.type] for op in graph.get_operations()] == golden["nodes"]
+        global_vars = tf.global_variables()
+        assert [[v.name, v.shape.as_list()] for v in global_vars] == golden["variables"]
+        assert [v.name for v in tf.trainable_variables()] == golden["trainable"]
+        assert train.name == golden["train"]
+        assert [t.name for t in tf.get_collection(tf.GraphKeys.SUMMARIES)] == golden["summaries"]
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for step, want in enumerate(golden["steps"]):
+                loss = sess.run(train, {p: values[step] for p, values in feeds.items()})
+                np.testing.assert_allclose(loss, want["loss"], RTOL, ATOL, err_msg=f"loss {step}")
+                for variable, value, want_value in zip(global_vars, sess.run(global_vars), want["variables"]):
+                    np.testing.assert_allclose(value, want_value, RTOL, ATOL, err_msg=f"{variable.name} {step}")
+
+
 @pytest.mark.parametrize("name", list(programs.ERRORS))
 def test_errors_match_tensorflow(name):
     assert programs.error_message(tf, tf.contrib, programs.ERRORS[name]) == RECORD["errors"][name]
@@ -110,3 +131,11 @@ def test_arg_scope_bookkeeping_as_tensorflow_1_15():
     assert scaled(1) == 1
     with framework.arg_scope(outer):
         assert scaled(2) == 6
+
+
+def test_optimize_loss_needs_a_learning_rate_for_an_optimizer_class():
+    with tf.Graph().as_default():
+        v = tf.Variable([1.0, 2.0])
+        with pytest.raises(ValueError, match=r"Learning rate is None, but should be specified if optimizer is class "
+                                             r"\(<class '.*AdamOptimizer'>\)\."):
+            tf.contrib.layers.optimize_loss(tf.reduce_sum(v * v), None, None, tf.train.AdamOptimizer)

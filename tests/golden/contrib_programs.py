@@ -214,6 +214,86 @@ def normalizers(tf, contrib):
 BATCH_NORM = {"batch_norm_paths": batch_norm_paths, "batch_norm_switched": batch_norm_switched,
               "normalizers": normalizers}
 
+
+# -- optimize_loss: each returns (feeds, train tensor); a step runs the train tensor (the loss), then the global
+# variables are read.
+
+def _regression(tf, layers, seed):
+    """A small model: fully_connected twice on a placeholder ``x``, mean squared error against ``y``."""
+    x = tf.placeholder(tf.float32, [6, 4], name="x")
+    y = tf.placeholder(tf.float32, [6, 1], name="y")
+    hidden = layers.fully_connected(x, 3, activation_fn=tf.tanh,
+                                    weights_initializer=tf.truncated_normal_initializer(stddev=0.5, seed=seed))
+    prediction = layers.fully_connected(hidden, 1, activation_fn=None,
+                                        weights_initializer=tf.truncated_normal_initializer(stddev=0.5, seed=seed))
+    loss = tf.reduce_mean(tf.square(prediction - y))
+    feeds = {x: _steps([6, 4], seed), y: _steps([6, 1], seed + 1)}
+    return feeds, loss
+
+
+def optimize_sgd(tf, contrib):
+    """A string optimizer, a float learning rate (the ``learning_rate`` variable), the default summaries, the
+    global step incremented."""
+    feeds, loss = _regression(tf, contrib.layers, 1)
+    step = contrib.framework.get_or_create_global_step()
+    return feeds, contrib.layers.optimize_loss(loss, step, 0.1, "SGD")
+
+
+def optimize_adam(tf, contrib):
+    """An optimizer class, learning_rate_decay_fn, clipping by global norm, every summary, a name, the global step
+    found in the graph."""
+    feeds, loss = _regression(tf, contrib.layers, 2)
+    contrib.framework.get_or_create_global_step()
+    return feeds, contrib.layers.optimize_loss(
+        loss, None, 0.05, tf.train.AdamOptimizer, clip_gradients=0.5, name="train_scope",
+        learning_rate_decay_fn=lambda lr, step: tf.train.exponential_decay(lr, step, 2, 0.5),
+        summaries=["learning_rate", "loss", "gradients", "gradient_norm", "global_gradient_norm"])
+
+
+def optimize_momentum(tf, contrib):
+    """An optimizer instance (no learning rate), the UPDATE_OPS (here a counter) run before the loss, gradient
+    multipliers by name, some variables only, the global step not incremented, no summaries."""
+    tf.set_random_seed(5)
+    layers = contrib.layers
+    x = tf.placeholder(tf.float32, [5, 3], name="x")
+    counter = tf.Variable(0.0, trainable=False, name="counter")
+    tf.add_to_collection(tf.GraphKeys.UPDATE_OPS, tf.assign_add(counter, tf.constant(1.0, name="one")))
+    hidden = layers.fully_connected(x, 4, activation_fn=tf.nn.relu6, scope="fc")
+    loss = tf.reduce_sum(tf.square(layers.fully_connected(hidden, 1, scope="out") - 1.0))
+    step = contrib.framework.get_or_create_global_step()
+    variables = tf.trainable_variables()[1:]
+    return {x: _steps([5, 3], 3)}, layers.optimize_loss(
+        loss, step, None, tf.train.MomentumOptimizer(0.05, 0.9), variables=variables,
+        gradient_multipliers={"out/weights:0": 0.5}, increment_global_step=False, summaries=[])
+
+
+def optimize_rmsprop(tf, contrib):
+    """A function making the optimizer, a 0-d tensor learning rate, gradient noise under a graph seed, a
+    clipping function; the "Momentum" and "Adagrad" names in a second and third optimize_loss, each on a model of
+    its own (``variables``)."""
+    tf.set_random_seed(17)
+    feeds, loss = _regression(tf, contrib.layers, 4)
+    step = contrib.framework.get_or_create_global_step()
+    train = contrib.layers.optimize_loss(
+        loss, step, tf.constant(0.01), lambda lr: tf.train.RMSPropOptimizer(lr, decay=0.8),
+        gradient_noise_scale=0.1, summaries=["loss"],
+        clip_gradients=lambda pairs: [(tf.clip_by_value(g, -0.2, 0.2), v) for g, v in pairs])
+    losses = [train]
+    for seed, optimizer, increment in [(5, "Momentum", True), (6, "Adagrad", False)]:
+        with tf.variable_scope(optimizer):
+            more_feeds, loss = _regression(tf, contrib.layers, seed)
+        feeds.update(more_feeds)
+        losses.append(contrib.layers.optimize_loss(
+            loss, step, 0.02, optimizer, name=optimizer + "_train", summaries=[],
+            variables=tf.trainable_variables(optimizer + "/"), increment_global_step=increment))
+    return feeds, tf.add_n(losses)
+
+
+OPTIMIZE = {"optimize_sgd": optimize_sgd, "optimize_adam": optimize_adam, "optimize_momentum": optimize_momentum,
+            "optimize_rmsprop": optimize_rmsprop}
+
+_OPT_MODEL = "v = tf.Variable([1.0, 2.0]); loss = tf.reduce_sum(v * v); "
+
 ERRORS = {
     "integer_scale": "contrib.layers.l2_regularizer(1)",
     "negative_scale_l1": "contrib.layers.l1_regularizer(-0.5)",
@@ -228,6 +308,18 @@ ERRORS = {
     "bn_fused_data_format": "contrib.layers.batch_norm(tf.zeros([2, 3]), data_format='NWHC')",
     "arg_scope_not_a_list": "contrib.framework.arg_scope(contrib.layers.conv2d, padding='SAME').__enter__()",
     "arg_scope_dict_and_kwargs": "contrib.framework.arg_scope({}, padding='SAME').__enter__()",
+    "opt_negative_lr": _OPT_MODEL + "contrib.layers.optimize_loss(loss, None, -1.0, 'SGD')",
+    "opt_int_lr": _OPT_MODEL + "contrib.layers.optimize_loss(loss, None, 1, 'SGD')",
+    "opt_summary": _OPT_MODEL + "contrib.layers.optimize_loss(loss, None, 0.1, 'SGD', summaries=['weights'])",
+    "opt_name": _OPT_MODEL + "contrib.layers.optimize_loss(loss, None, 0.1, 'Nesterov')",
+    "opt_string_no_lr": _OPT_MODEL + "contrib.layers.optimize_loss(loss, None, None, 'SGD')",
+    "opt_bad_optimizer": _OPT_MODEL + "contrib.layers.optimize_loss(loss, None, 0.1, 3)",
+    "opt_bad_function": _OPT_MODEL + "contrib.layers.optimize_loss(loss, None, 0.1, lambda lr: 'sgd')",
+    "opt_clip_type": _OPT_MODEL + "contrib.layers.optimize_loss(loss, None, 0.1, 'SGD', clip_gradients=1)",
+    "opt_decay_no_step": _OPT_MODEL + "contrib.layers.optimize_loss(loss, None, 0.1, 'SGD', "
+                                      "learning_rate_decay_fn=lambda lr, step: lr)",
+    "opt_loss_not_scalar": "v = tf.Variable([1.0, 2.0]); contrib.layers.optimize_loss(v * v, None, 0.1, 'SGD')",
+    "opt_float_step": _OPT_MODEL + "contrib.layers.optimize_loss(loss, tf.Variable(0.0), 0.1, 'SGD')",
 }
 
 

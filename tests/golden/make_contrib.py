@@ -7,7 +7,7 @@ tensorflow/contrib/framework/python/ops/variables.py), on TensorFlow 2.21's tf.c
 
 ``arg_scope``/``add_arg_scope`` (contrib/framework/python/ops/arg_scope.py) and ``batch_norm`` (layers.py: the core
 ``BatchNormalization`` layer with the default UPDATE_OPS, else the legacy graph, fused or not) are rebuilt the same
-way; ``fully_connected`` and ``conv2d`` take a ``normalizer_fn`` (then no biases) as in 1.15.
+way, and so is ``optimize_loss`` (layers/python/layers/optimizers.py); ``fully_connected`` and ``conv2d`` take a ``normalizer_fn`` (then no biases) as in 1.15.
 
 Needs tf_keras in the reference venv:  ~/tfref/bin/pip install "tf_keras~=2.21.0"
 Run:  ~/tfref/bin/python tests/golden/make_contrib.py   (writes tests/golden/contrib.json)
@@ -27,6 +27,7 @@ os.environ["TF_USE_LEGACY_KERAS"] = "1"
 import numpy as np  # noqa: E402
 import tensorflow.compat.v1 as tf  # noqa: E402
 from tensorflow.python.framework import smart_cond as smart_module  # noqa: E402
+from tensorflow.python.ops import control_flow_ops  # noqa: E402
 from tensorflow.python.training import moving_averages  # noqa: E402
 from tf_keras.src.legacy_tf_layers import convolutional, core, normalization  # noqa: E402
 
@@ -470,13 +471,133 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
         return _collect(outputs_collections, outputs)
 
 
+# -- layers/python/layers/optimizers.py (1.15) ------------------------------------------------------------------------
+
+OPTIMIZER_CLS_NAMES = {
+    "Adagrad": tf.train.AdagradOptimizer, "Adam": tf.train.AdamOptimizer, "Ftrl": tf.train.FtrlOptimizer,
+    "Momentum": lambda learning_rate: tf.train.MomentumOptimizer(learning_rate, momentum=0.9),
+    "RMSProp": tf.train.RMSPropOptimizer, "SGD": tf.train.GradientDescentOptimizer}
+OPTIMIZER_SUMMARIES = ["learning_rate", "loss", "gradients", "gradient_norm", "global_gradient_norm"]
+
+
+def optimize_loss(loss, global_step, learning_rate, optimizer, gradient_noise_scale=None, gradient_multipliers=None,
+                  clip_gradients=None, learning_rate_decay_fn=None, update_ops=None, variables=None, name=None,
+                  summaries=None, colocate_gradients_with_ops=False, increment_global_step=True):
+    loss = tf.convert_to_tensor(loss)
+    tf.assert_scalar(loss)
+    if global_step is None:
+        global_step = tf.train.get_global_step()
+    else:
+        tf.train.assert_global_step(global_step)
+    with tf.variable_scope(name, "OptimizeLoss", [loss, global_step]):
+        if update_ops is None:
+            update_ops = set(tf.get_collection(tf.GraphKeys.UPDATE_OPS))
+        if update_ops:
+            loss = control_flow_ops.with_dependencies(list(update_ops), loss)
+        lr = None
+        if learning_rate is not None:
+            if isinstance(learning_rate, tf.Tensor) and learning_rate.get_shape().ndims == 0:
+                lr = learning_rate
+            elif isinstance(learning_rate, float):
+                if learning_rate < 0.0:
+                    raise ValueError("Invalid learning_rate %s.", learning_rate)
+                lr = tf.get_variable("learning_rate", [], trainable=False,
+                                     initializer=tf.constant_initializer(learning_rate))
+            else:
+                raise ValueError("Learning rate should be 0d Tensor or float. Got %s of type %s"
+                                 % (str(learning_rate), str(type(learning_rate))))
+        if summaries is None:
+            summaries = ["loss", "learning_rate", "global_gradient_norm"]
+        else:
+            for summ in summaries:
+                if summ not in OPTIMIZER_SUMMARIES:
+                    raise ValueError("Summaries should be one of [%s], you provided %s."
+                                     % (", ".join(OPTIMIZER_SUMMARIES), summ))
+        if learning_rate is not None and learning_rate_decay_fn is not None:
+            if global_step is None:
+                raise ValueError("global_step is required for learning_rate_decay_fn.")
+            lr = learning_rate_decay_fn(lr, global_step)
+            if "learning_rate" in summaries:
+                tf.summary.scalar("learning_rate", lr)
+        if isinstance(optimizer, str):
+            if lr is None:
+                raise ValueError("Learning rate is None, but should be specified if optimizer is string (%s)."
+                                 % optimizer)
+            if optimizer not in OPTIMIZER_CLS_NAMES:
+                raise ValueError("Optimizer name should be one of [%s], you provided %s."
+                                 % (", ".join(OPTIMIZER_CLS_NAMES), optimizer))
+            opt = OPTIMIZER_CLS_NAMES[optimizer](learning_rate=lr)
+        elif isinstance(optimizer, type) and issubclass(optimizer, tf.train.Optimizer):
+            if lr is None:
+                raise ValueError("Learning rate is None, but should be specified if optimizer is class (%s)."
+                                 % optimizer)
+            opt = optimizer(learning_rate=lr)
+        elif isinstance(optimizer, tf.train.Optimizer):
+            opt = optimizer
+        elif callable(optimizer):
+            opt = optimizer(lr) if learning_rate is not None else optimizer()
+            if not isinstance(opt, tf.train.Optimizer):
+                raise ValueError("Unrecognized optimizer: function should return subclass of Optimizer. Got %s."
+                                 % str(opt))
+        else:
+            raise ValueError("Unrecognized optimizer: should be string, subclass of Optimizer, instance of "
+                             "subclass of Optimizer or function with one argument. Got %s." % str(optimizer))
+        if variables is None:
+            variables = tf.trainable_variables()
+        gradients = opt.compute_gradients(loss, variables, colocate_gradients_with_ops=colocate_gradients_with_ops)
+        if gradient_noise_scale is not None:
+            noisy = []
+            for gradient, variable in gradients:
+                if gradient is not None:
+                    shape = gradient.dense_shape if isinstance(gradient, tf.IndexedSlices) else gradient.get_shape()
+                    gradient = gradient + tf.truncated_normal(shape) * gradient_noise_scale
+                noisy.append((gradient, variable))
+            gradients = noisy
+        if gradient_multipliers is not None:
+            multiplied = []
+            for grad, var in gradients:
+                if grad is not None and (var in gradient_multipliers or var.name in gradient_multipliers):
+                    key = var if var in gradient_multipliers else var.name
+                    grad *= tf.constant(gradient_multipliers[key], dtype=tf.float32)
+                multiplied.append((grad, var))
+            gradients = multiplied
+            if not gradients:
+                raise ValueError("Empty list of (gradient, var) pairs encountered. This is most likely to be caused "
+                                 "by an improper value of gradient_multipliers.")
+        if "global_gradient_norm" in summaries or "gradient_norm" in summaries:
+            tf.summary.scalar("global_norm/gradient_norm", tf.global_norm(list(zip(*gradients))[0]))
+        if isinstance(clip_gradients, float):
+            grads, variables_ = zip(*gradients)
+            clipped, _ = tf.clip_by_global_norm(grads, clip_gradients)
+            gradients = list(zip(clipped, variables_))
+        elif callable(clip_gradients):
+            gradients = clip_gradients(gradients)
+        elif clip_gradients is not None:
+            raise ValueError("Unknown type %s for clip_gradients" % type(clip_gradients))
+        if "loss" in summaries:
+            tf.summary.scalar("loss", loss)
+        for gradient, variable in gradients:
+            grad_values = gradient.values if isinstance(gradient, tf.IndexedSlices) else gradient
+            if grad_values is not None:
+                var_name = variable.name.replace(":", "_")
+                if "gradients" in summaries:
+                    tf.summary.histogram("gradients/%s" % var_name, grad_values)
+                if "gradient_norm" in summaries:
+                    tf.summary.scalar("gradient_norm/%s" % var_name, tf.global_norm([grad_values]))
+        if clip_gradients is not None and ("global_gradient_norm" in summaries or "gradient_norm" in summaries):
+            tf.summary.scalar("global_norm/clipped_gradient_norm", tf.global_norm(list(zip(*gradients))[0]))
+        grad_updates = opt.apply_gradients(gradients, global_step=global_step if increment_global_step else None,
+                                           name="train")
+        return control_flow_ops.with_dependencies([grad_updates], loss)
+
+
 contrib = types.SimpleNamespace(
     layers=types.SimpleNamespace(
         xavier_initializer=xavier_initializer, xavier_initializer_conv2d=xavier_initializer,
         variance_scaling_initializer=variance_scaling_initializer, l1_regularizer=l1_regularizer,
         l2_regularizer=l2_regularizer, l1_l2_regularizer=l1_l2_regularizer, sum_regularizer=sum_regularizer,
         apply_regularization=apply_regularization, fully_connected=fully_connected, conv2d=conv2d,
-        batch_norm=batch_norm, arg_scope=arg_scope,
+        batch_norm=batch_norm, arg_scope=arg_scope, optimize_loss=optimize_loss,
         max_pool2d=max_pool2d, avg_pool2d=avg_pool2d, flatten=flatten,
         linear=lambda inputs, num_outputs, **kw: fully_connected(inputs, num_outputs, activation_fn=None, **kw)),
     framework=types.SimpleNamespace(arg_scope=arg_scope, add_arg_scope=add_arg_scope,
@@ -538,11 +659,30 @@ def record_stateful(build):
             "steps": steps, "final": [np.asarray(v).tolist() for v in final]}
 
 
+def record_training(build):
+    """An optimize_loss program (contrib_programs.OPTIMIZE): per step the train tensor's value and then every
+    global variable."""
+    with tf.Graph().as_default() as graph:
+        feeds, train = build(tf, contrib)
+        nodes = [[op.name, op.type] for op in graph.get_operations()]
+        global_vars, trainable = tf.global_variables(), [v.name for v in tf.trainable_variables()]
+        summaries = [t.name for t in graph.get_collection(tf.GraphKeys.SUMMARIES)]
+        steps = []
+        with tf.Session(config=kernels_only_config()) as sess:
+            sess.run(tf.global_variables_initializer())
+            for step in range(programs.STEPS):
+                loss = sess.run(train, {p: values[step] for p, values in feeds.items()})
+                steps.append({"loss": float(loss), "variables": [np.asarray(v).tolist() for v in sess.run(global_vars)]})
+    return {"nodes": nodes, "variables": [[v.name, v.shape.as_list()] for v in global_vars],
+            "trainable": trainable, "train": train.name, "summaries": summaries, "steps": steps}
+
+
 def main():
     errors = {name: programs.error_message(tf, contrib, s) for name, s in programs.ERRORS.items()}
     assert None not in errors.values(), errors
     result = {"programs": {name: record(build) for name, build in programs.PROGRAMS.items()},
               "batch_norm": {name: record_stateful(build) for name, build in programs.BATCH_NORM.items()},
+              "optimize_loss": {name: record_training(build) for name, build in programs.OPTIMIZE.items()},
               "errors": errors}
     with open(OUT, "w") as f:
         json.dump(result, f, separators=(",", ":"))
