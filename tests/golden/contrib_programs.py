@@ -141,9 +141,10 @@ def _steps(shape, seed, scale=1.0, shift=0.0):
 
 
 def batch_norm_paths(tf, contrib):
-    """The core layer (rank 4, UPDATE_OPS, fused or not), the fused graph (rank 2, or updates_collections None), the
-    legacy graph (fused=False with updates_collections None, rank 2 and 3), decay, epsilon, scale, center,
-    initializers, variables_collections, a given scope and activation."""
+    """The core layer (rank 4, UPDATE_OPS, fused or not), the fused graph (rank 2, or updates_collections None, or
+    zero_debias_moving_mean), the legacy graph (fused=False with updates_collections None, rank 2 and 3), NCHW on
+    each path, decay, epsilon, scale, center, initializers, regularizers, variables_collections, a given scope and
+    activation."""
     layers = contrib.layers
     x4 = tf.placeholder(tf.float32, [4, 3, 3, 2], name="x")
     x2 = tf.placeholder(tf.float32, [6, 3], name="x2")
@@ -162,6 +163,14 @@ def batch_norm_paths(tf, contrib):
                                                               "beta": tf.constant_initializer(-0.5)}),
         "inference": layers.batch_norm(x4, is_training=False, scale=True, scope="eval"),
         "inference_rank2": layers.batch_norm(x2, is_training=False, fused=False),
+        "debiased": layers.batch_norm(x4, zero_debias_moving_mean=True, decay=0.6, scope="debiased"),
+        "nchw_fused": layers.batch_norm(x4, data_format="NCHW", updates_collections=None, scale=True,
+                                        param_regularizers={"gamma": layers.l2_regularizer(0.1),
+                                                            "beta": layers.l1_regularizer(0.2)}),
+        "nchw_legacy": layers.batch_norm(x4, data_format="NCHW", fused=False, updates_collections=None,
+                                         decay=0.5),
+        "nchw_rank2": layers.batch_norm(x2, data_format="NCHW", decay=0.5),
+        "regularized": layers.batch_norm(x4, scale=True, param_regularizers={"gamma": layers.l2_regularizer(0.3)}),
     }
     out["collected"] = tf.add_n([tf.reduce_sum(v) for v in tf.get_collection("bn_vars")
                                  + tf.get_collection("gammas")])
