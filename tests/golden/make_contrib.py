@@ -7,7 +7,8 @@ tensorflow/contrib/framework/python/ops/variables.py), on TensorFlow 2.21's tf.c
 
 ``arg_scope``/``add_arg_scope`` (contrib/framework/python/ops/arg_scope.py) and ``batch_norm`` (layers.py: the core
 ``BatchNormalization`` layer with the default UPDATE_OPS, else the legacy graph, fused or not) are rebuilt the same
-way, and so is ``optimize_loss`` (layers/python/layers/optimizers.py); ``fully_connected`` and ``conv2d`` take a ``normalizer_fn`` (then no biases) as in 1.15.
+way, and so is ``optimize_loss`` (layers/python/layers/optimizers.py); ``fully_connected`` and ``conv2d`` take a
+``normalizer_fn`` (then no biases) as in 1.15.
 
 Needs tf_keras in the reference venv:  ~/tfref/bin/pip install "tf_keras~=2.21.0"
 Run:  ~/tfref/bin/python tests/golden/make_contrib.py   (writes tests/golden/contrib.json)
@@ -672,7 +673,8 @@ def record_training(build):
             sess.run(tf.global_variables_initializer())
             for step in range(programs.STEPS):
                 loss = sess.run(train, {p: values[step] for p, values in feeds.items()})
-                steps.append({"loss": float(loss), "variables": [np.asarray(v).tolist() for v in sess.run(global_vars)]})
+                values = [np.asarray(v).tolist() for v in sess.run(global_vars)]
+                steps.append({"loss": float(loss), "variables": values})
     return {"nodes": nodes, "variables": [[v.name, v.shape.as_list()] for v in global_vars],
             "trainable": trainable, "train": train.name, "summaries": summaries, "steps": steps}
 
