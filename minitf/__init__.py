@@ -41,6 +41,7 @@ from minitf.ops.check_ops import (assert_equal, assert_greater, assert_greater_e
                                   assert_scalar, assert_type, is_numeric_tensor)
 from minitf.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm
 from minitf.ops.cond import case, cond
+from minitf.ops.confusion_matrix import confusion_matrix
 from minitf.ops.control_flow_assert import Assert
 from minitf.ops.control_flow_ops import group, no_op, tuple, with_dependencies
 from minitf.ops.data_flow_ops import FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue

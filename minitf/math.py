@@ -5,6 +5,7 @@ from minitf.ops.cwise_ops import (abs, add, add_n, ceil, cos, divide, equal, exp
                                   logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply,
                                   negative, not_equal, pow, reciprocal, rint, round, rsqrt, scalar_mul, sigmoid, sign,
                                   sin, sqrt, square, squared_difference, subtract, tan, tanh, truediv)
+from minitf.ops.confusion_matrix import confusion_matrix
 from minitf.ops.cwise_ops import div_no_nan as divide_no_nan
 from minitf.ops.math_ops import (argmax, argmin, count_nonzero, reduce_all, reduce_any, reduce_logsumexp, reduce_max,
                                  reduce_mean, reduce_min, reduce_prod, reduce_sum)
