@@ -53,6 +53,35 @@ def _cifar_block(tf):
     return tf.nn.lrn(y, 4, bias=1.0, alpha=0.001 / 9.0, beta=0.75), [x, w, b]
 
 
+def _conv1d(x_shape, w_shape, stride, padding, dilations=None):
+    def case(tf):
+        x, w = _v(tf, *x_shape, seed=1), _v(tf, *w_shape, seed=2)
+        return tf.nn.conv1d(x, w, stride, padding, dilations=dilations), [x, w]
+    return case
+
+
+def _atrous(x_shape, w_shape, rate, padding):
+    def case(tf):
+        x, w = _v(tf, *x_shape, seed=1), _v(tf, *w_shape, seed=2)
+        return tf.nn.atrous_conv2d(x, w, rate, padding), [x, w]
+    return case
+
+
+def _separable(x_shape, depthwise_shape, pointwise_shape, strides, padding, rate=None):
+    def case(tf):
+        x, d, p = _v(tf, *x_shape, seed=1), _v(tf, *depthwise_shape, seed=2), _v(tf, *pointwise_shape, seed=3)
+        return tf.nn.separable_conv2d(x, d, p, list(strides), padding, rate=rate), [x, d, p]
+    return case
+
+
+def _space_batch_round_trip(tf):
+    """SpaceToBatchND with unequal blocks and paddings, then BatchToSpaceND with other crops (through a multiply so
+    the gradient of each is taken)."""
+    x = _v(tf, 2, 5, 4, 3)
+    scaled = tf.space_to_batch_nd(x, [2, 3], [[1, 0], [0, 2]]) * 1.5
+    return tf.batch_to_space_nd(scaled, [2, 3], [[0, 1], [1, 0]]), [x]
+
+
 CASES = {
     "conv_valid_s3_odd": conv((2, 11, 10, 3), (3, 4, 3, 5), (1, 3, 3, 1), "VALID"),
     "conv_same_s3_odd": conv((3, 10, 11, 4), (5, 3, 4, 2), (1, 3, 3, 1), "SAME"),
@@ -85,14 +114,39 @@ CASES = {
     "bias_add_4d": lambda tf: (lambda x, b: (tf.nn.bias_add(x, b), [x, b]))(_v(tf, 2, 3, 4, 5, seed=1),
                                                                              _v(tf, 5, seed=2)),
     "cifar_block": _cifar_block,
+    "conv1d_s2_same": _conv1d((2, 9, 3), (3, 3, 4), 2, "SAME"),
+    "conv1d_dilated_valid": _conv1d((2, 11, 2), (3, 2, 3), 1, "VALID", dilations=2),
+    "atrous_same_rate2": _atrous((2, 9, 9, 3), (3, 3, 3, 4), 2, "SAME"),
+    "atrous_same_rate3_even_kernel": _atrous((1, 10, 8, 2), (2, 4, 2, 3), 3, "SAME"),
+    "atrous_valid_rate2": _atrous((2, 10, 9, 3), (2, 3, 3, 2), 2, "VALID"),
+    "atrous_rate1": _atrous((2, 6, 6, 2), (3, 3, 2, 2), 1, "VALID"),
+    "separable_same": _separable((2, 8, 7, 3), (3, 3, 3, 2), (1, 1, 6, 4), (1, 1, 1, 1), "SAME"),
+    "separable_s2_valid": _separable((1, 9, 9, 2), (3, 2, 2, 3), (1, 1, 6, 2), (1, 2, 2, 1), "VALID"),
+    "separable_rate2": _separable((2, 9, 8, 2), (3, 3, 2, 2), (1, 1, 4, 3), (1, 1, 1, 1), "SAME", rate=[2, 2]),
+    "space_batch_round_trip": _space_batch_round_trip,
 }
 
 # Gradient ops whose names, types and inputs must be TensorFlow's (the graph a checkpoint or export shows).
-GRAPH_OP_TYPES = ("ShapeN", "Shape", "Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter",
+GRAPH_OP_TYPES = ("SpaceToBatchND", "BatchToSpaceND", "ShapeN", "Shape", "Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter",
                   "DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter", "MaxPoolGrad",
                   "AvgPoolGrad", "LRNGrad", "BiasAddGrad")
 GRAPH_CASES = ("conv_same_s3_odd", "conv_transpose_s3_valid", "depthwise_s2_same_mult3", "max_pool_valid_s3",
-               "avg_pool_s3_same", "lrn_beta_one", "bias_add_4d", "cifar_block")
+               "avg_pool_s3_same", "lrn_beta_one", "bias_add_4d", "cifar_block",
+               "conv1d_s2_same", "atrous_same_rate2", "separable_rate2")
+# Cases whose whole graph (node names, op types, inputs, attrs and Const values) must be TensorFlow's.
+NODE_CASES = ("conv1d_s2_same", "conv1d_dilated_valid", "atrous_same_rate2", "atrous_valid_rate2", "atrous_rate1",
+              "separable_s2_valid", "separable_rate2")
+
+
+def attr_json(value):
+    """An attr value as JSON: dtypes by name, bytes decoded, lists element by element."""
+    if isinstance(value, (list, tuple)):
+        return [attr_json(v) for v in value]
+    if isinstance(value, bytes):
+        return value.decode()
+    if hasattr(value, "as_datatype_enum"):
+        return value.name
+    return value
 
 
 def _placeholder(tf, shape):
