@@ -1,7 +1,7 @@
-"""The convolutions TensorFlow builds from others: ``conv1d`` (ExpandDims, Conv2D, Squeeze), ``atrous_conv2d`` and
-``separable_conv2d`` (a depthwise then a pointwise convolution).
+"""The convolutions TensorFlow builds from others: ``conv1d`` (ExpandDims, Conv2D, Squeeze), ``convolution`` and
+``atrous_conv2d`` (1-D or 2-D, dilated or not), ``separable_conv2d`` (a depthwise then a pointwise convolution).
 
-A dilation rate above 1 in ``atrous_conv2d`` and ``separable_conv2d`` is built as TensorFlow's
+A dilation rate above 1 in ``convolution``, ``atrous_conv2d`` and ``separable_conv2d`` is built as TensorFlow's
 ``with_space_to_batch`` builds it: SpaceToBatchND splits the zero-padded input into ``rate`` x ``rate`` phases, a
 dense VALID convolution runs on them, BatchToSpaceND interleaves the phases back and crops, with the same
 int32 Consts (``dilation_rate``, ``filter_shape``, ``stack`` for SAME's base paddings,
@@ -47,12 +47,12 @@ def _with_space_to_batch(x, rate, padding, op, filter_shape):
     _int32(rate, "dilation_rate")
     if np.all(rate == 1):
         return op(x, padding)
-    spatial = x.shape.as_list()[1:3] if x.shape.ndims == 4 else [None, None]
+    spatial = x.shape.as_list()[1:1 + len(rate)]
     if padding == "SAME":
         if not isinstance(filter_shape, ops.Tensor):
             filter_shape = _int32(filter_shape, "filter_shape")
         filter_value = tensor_util.constant_value(filter_shape)
-        extra = (np.asarray(filter_value[:2]) - 1) * rate
+        extra = (np.asarray(filter_value[:len(rate)]) - 1) * rate
         base_paddings = np.stack([extra // 2, extra - extra // 2], axis=1).astype(np.int32)
         _int32(base_paddings, "stack")
     else:
@@ -62,26 +62,54 @@ def _with_space_to_batch(x, rate, padding, op, filter_shape):
     return batch_to_space_nd(converted, rate, crops)
 
 
-def _static_enough(x, filter_shape):
+def _static_enough(x, filter_shape, rank):
     """Whether TensorFlow's constant space-to-batch graph can be built: known input spatial sizes and filter."""
-    return (x.shape.ndims == 4 and None not in x.shape.as_list()[1:3] and filter_shape.is_fully_defined())
+    return (x.shape.ndims == rank + 2 and None not in x.shape.as_list()[1:1 + rank] and
+            filter_shape.is_fully_defined())
+
+
+def _spatial_list(value, rank, argument):
+    values = [1] * rank if value is None else ([value] * rank if isinstance(value, int) else list(value))
+    if len(values) != rank:
+        raise ValueError(f"`len({argument})` should be {rank}. Received: {argument}={value} of length {len(values)}")
+    if any(v < 1 for v in values):
+        raise ValueError(f"all values of `{argument}` must be positive. Received: {argument}={np.asarray(values)}")
+    return [int(v) for v in values]
+
+
+def convolution(input, filter=None, padding=None, strides=None, dilation_rate=None, name=None,  # noqa: A002
+                data_format=None, filters=None, dilations=None):
+    """``tf.nn.convolution`` for 1-D (NWC) and 2-D (NHWC) inputs: ``conv1d`` or one Conv2D named after the scope,
+    or, for a dilation rate above 1, TensorFlow's space-to-batch form of it (stride 1)."""
+    w = filters if filter is None else filter
+    rate = dilations if dilation_rate is None else dilation_rate
+    if data_format not in (None, "NWC", "NHWC"):
+        raise ValueError("minitf implements the channels-last data formats (NWC, NHWC) only")
+    with ops.name_scope(name, "convolution", [input, w]) as scope:
+        x = ops.convert_to_tensor(input, name="input")
+        w = ops.convert_to_tensor(w, name="filters", dtype=x.dtype.base_dtype)
+        rank = (w.shape.ndims or x.shape.ndims or 0) - 2
+        if rank not in (1, 2):
+            raise NotImplementedError("minitf's tf.nn.convolution implements 1-D and 2-D convolutions")
+        strides, rate = _spatial_list(strides, rank, "strides"), _spatial_list(rate, rank, "dilation_rate")
+        if any(s > 1 for s in strides) and any(r > 1 for r in rate):
+            raise ValueError("`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
+                             f"strides={np.asarray(strides)} and dilation_rate={np.asarray(rate)}")
+        padding = conv_ops._padding_mode(padding)
+
+        def conv(t, p, dilations=(1,) * rank):
+            if rank == 1:
+                return conv1d(t, w, strides, p, dilations=list(dilations), name=scope)
+            return conv_ops.conv2d(t, w, [1, *strides, 1], p, dilations=[1, *dilations, 1], name=scope)
+        if all(r == 1 for r in rate) or not _static_enough(x, w.shape, rank):
+            return conv(x, padding, rate)
+        return _with_space_to_batch(x, rate, padding, conv, w.shape.as_list())
 
 
 def atrous_conv2d(value, filters, rate, padding, name=None):
     """``tf.nn.atrous_conv2d``: a 2-D convolution sampling the input every ``rate`` pixels (stride 1)."""
-    with ops.name_scope(name, "convolution", [value, filters]) as scope:
-        x = ops.convert_to_tensor(value, name="input")
-        w = ops.convert_to_tensor(filters, name="filters", dtype=x.dtype.base_dtype)
-        rate = [int(r) for r in np.broadcast_to(rate, (2,))]
-        if any(r < 1 for r in rate):
-            raise ValueError(f"all values of `dilation_rate` must be positive. Received: "
-                             f"dilation_rate={np.asarray(rate, np.int32)}")
-        padding = conv_ops._padding_mode(padding)
-        ones = [1, 1, 1, 1]
-        if rate == [1, 1] or not _static_enough(x, w.shape):
-            return conv_ops.conv2d(x, w, ones, padding, dilations=[1, *rate, 1], name=scope)
-        return _with_space_to_batch(x, rate, padding, lambda t, p: conv_ops.conv2d(t, w, ones, p, name=scope),
-                                    w.shape.as_list())
+    return convolution(value, filters, padding, dilation_rate=[int(r) for r in np.broadcast_to(rate, (2,))],
+                       name=name)
 
 
 def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding, rate=None,  # noqa: A002
@@ -106,7 +134,7 @@ def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding
         def depthwise(t, p, dilations=(1, 1)):
             return conv_ops.depthwise_conv2d(t, depthwise_filter, strides, p, rate=list(dilations),
                                              name="depthwise")
-        if rate != [1, 1] and not _static_enough(x, depthwise_filter.shape):
+        if rate != [1, 1] and not _static_enough(x, depthwise_filter.shape, 2):
             _int32(rate, "dilation_rate")
             outputs = depthwise(x, padding, rate)
         else:

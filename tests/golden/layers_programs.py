@@ -85,13 +85,11 @@ def dense_rank3(tf):
 
 
 def graph_differs(tf):
-    """Layers minitf builds with other ops than TensorFlow (same values): dense on a rank-3 input of unknown batch
-    size (TensorFlow: a general tensordot graph) and a dilated conv2d (TensorFlow: SpaceToBatchND around it)."""
+    """A layer minitf builds with other ops than TensorFlow (same values): dense on a rank-3 input of unknown batch
+    size (TensorFlow: a general tensordot graph)."""
     tf.set_random_seed(9)
-    x = tf.constant(_data([2, 7, 7, 3], 6), name="x")
     sequences = tf.placeholder_with_default(tf.constant(_data([2, 7, 3], 7)), [None, 7, 3])
-    return [x, sequences], {"sequence": tf.layers.dense(sequences, 4),
-                            "dilated": tf.layers.conv2d(x, 2, 3, dilation_rate=2, padding="same")}
+    return [sequences], {"sequence": tf.layers.dense(sequences, 4)}
 
 
 def dropout_training_tensor(tf):
@@ -130,9 +128,40 @@ def batch_norm_layers(tf):
     return [x, images], out
 
 
+def conv_family_layers(tf):
+    """conv1d (strides, same, causal and dilated), dilated conv2d (space-to-batch), conv2d_transpose (same and
+    valid, unknown batch size), separable_conv2d (depth multiplier, strides, dilation) and the 1-D poolings."""
+    tf.set_random_seed(13)
+    seq = tf.constant(_data([2, 9, 3], 9), name="seq")
+    x = tf.constant(_data([2, 7, 6, 3], 10), name="x")
+    small = tf.placeholder_with_default(tf.constant(_data([2, 3, 4, 2], 11)), [None, 3, 4, 2], name="small")
+    out = {"conv1d": tf.layers.conv1d(seq, 4, 3)}
+    out["conv1d_strided_same"] = tf.layers.conv1d(seq, 2, 2, strides=2, padding="same", activation=tf.nn.relu,
+                                                  kernel_regularizer=tf.nn.l2_loss)
+    out["conv1d_causal_dilated"] = tf.layers.conv1d(seq, 3, 3, padding="causal", dilation_rate=2, use_bias=False,
+                                                    name="causal")
+    out["conv2d_dilated_same"] = tf.layers.conv2d(x, 2, 3, dilation_rate=2, padding="same")
+    out["conv2d_dilated_valid"] = tf.layers.conv2d(x, 3, (2, 3), dilation_rate=(2, 1), activation=tf.tanh)
+    out["transpose_same"] = tf.layers.conv2d_transpose(x, 4, 3, strides=2, padding="same", activation=tf.nn.relu)
+    out["transpose_valid"] = tf.layers.conv2d_transpose(small, 2, (3, 2), strides=(2, 3), use_bias=False,
+                                                        name="deconv")
+    out["transpose_default"] = tf.layers.conv2d_transpose(x, 2, (2, 2),
+                                                          bias_initializer=tf.constant_initializer(0.5))
+    out["separable"] = tf.layers.separable_conv2d(x, 4, 3)
+    out["separable_multiplier"] = tf.layers.separable_conv2d(x, 2, (3, 2), strides=2, padding="same",
+                                                             depth_multiplier=2, activation=tf.nn.relu)
+    out["separable_dilated"] = tf.layers.separable_conv2d(x, 3, 2, dilation_rate=2, padding="same",
+                                                          pointwise_regularizer=tf.nn.l2_loss)
+    out["max_pool1d"] = tf.layers.max_pooling1d(seq, 2, 2)
+    out["avg_pool1d_same"] = tf.layers.average_pooling1d(seq, 3, 2, padding="same", name="avg")
+    out["conv1d_reused"] = tf.layers.conv1d(seq, 4, 3, name="conv1d", reuse=True)
+    return [seq, x, small], out
+
+
 PROGRAMS = {"dense_layers": dense_layers, "conv_layers": conv_layers, "flatten_shapes": flatten_shapes,
             "dense_rank3": dense_rank3, "graph_differs": graph_differs,
-            "dropout_training_tensor": dropout_training_tensor, "batch_norm_layers": batch_norm_layers}
+            "dropout_training_tensor": dropout_training_tensor, "batch_norm_layers": batch_norm_layers,
+            "conv_family_layers": conv_family_layers}
 
 # Calls that raise a ValueError, evaluated with ``tf``, ``np`` and ``x`` (a [2, 4, 4, 3] float32 constant).
 ERRORS = {
@@ -148,6 +177,10 @@ ERRORS = {
     "conv_unknown_channels": "tf.layers.conv2d(tf.placeholder(tf.float32, [None, 4, 4, None]), 2, 3)",
     "dropout_rate": "tf.layers.dropout(x, 1.5)",
     "batch_norm_axis": "tf.layers.batch_normalization(x, axis=4)",
+    "conv1d_kernel_size": "tf.layers.conv1d(tf.zeros([2, 5, 3]), 2, (3, 3))",
+    "conv2d_transpose_causal": "tf.layers.conv2d_transpose(x, 2, 3, padding='causal')",
+    "separable_strides": "tf.layers.separable_conv2d(x, 2, 3, strides=(1, 2, 1))",
+    "pool1d_padding": "tf.layers.max_pooling1d(tf.zeros([2, 5, 3]), 2, 2, padding='full')",
     "batch_norm_undefined_axis": "tf.layers.batch_normalization(tf.placeholder(tf.float32, [None, None]))",
 }
 
