@@ -67,6 +67,13 @@ def _atrous(x_shape, w_shape, rate, padding):
     return case
 
 
+def _convolution(x_shape, w_shape, padding, strides=None, dilation_rate=None):
+    def case(tf):
+        x, w = _v(tf, *x_shape, seed=1), _v(tf, *w_shape, seed=2)
+        return tf.nn.convolution(x, w, padding, strides=strides, dilation_rate=dilation_rate), [x, w]
+    return case
+
+
 def _separable(x_shape, depthwise_shape, pointwise_shape, strides, padding, rate=None):
     def case(tf):
         x, d, p = _v(tf, *x_shape, seed=1), _v(tf, *depthwise_shape, seed=2), _v(tf, *pointwise_shape, seed=3)
@@ -120,6 +127,8 @@ CASES = {
     "atrous_same_rate3_even_kernel": _atrous((1, 10, 8, 2), (2, 4, 2, 3), 3, "SAME"),
     "atrous_valid_rate2": _atrous((2, 10, 9, 3), (2, 3, 3, 2), 2, "VALID"),
     "atrous_rate1": _atrous((2, 6, 6, 2), (3, 3, 2, 2), 1, "VALID"),
+    "convolution_1d_dilated_same": _convolution((2, 11, 3), (3, 3, 2), "SAME", dilation_rate=[3]),
+    "convolution_2d_strided": _convolution((2, 8, 7, 2), (3, 2, 2, 3), "VALID", strides=[2, 1]),
     "separable_same": _separable((2, 8, 7, 3), (3, 3, 3, 2), (1, 1, 6, 4), (1, 1, 1, 1), "SAME"),
     "separable_s2_valid": _separable((1, 9, 9, 2), (3, 2, 2, 3), (1, 1, 6, 2), (1, 2, 2, 1), "VALID"),
     "separable_rate2": _separable((2, 9, 8, 2), (3, 3, 2, 2), (1, 1, 4, 3), (1, 1, 1, 1), "SAME", rate=[2, 2]),
@@ -135,7 +144,7 @@ GRAPH_CASES = ("conv_same_s3_odd", "conv_transpose_s3_valid", "depthwise_s2_same
                "conv1d_s2_same", "atrous_same_rate2", "separable_rate2")
 # Cases whose whole graph (node names, op types, inputs, attrs and Const values) must be TensorFlow's.
 NODE_CASES = ("conv1d_s2_same", "conv1d_dilated_valid", "atrous_same_rate2", "atrous_valid_rate2", "atrous_rate1",
-              "separable_s2_valid", "separable_rate2")
+              "separable_s2_valid", "separable_rate2", "convolution_1d_dilated_same", "convolution_2d_strided")
 
 
 def attr_json(value):
