@@ -13,6 +13,8 @@ ops/conv_variants.py).
 
 import contextlib
 import numbers
+import threading
+import weakref
 
 import numpy as np
 
@@ -22,32 +24,65 @@ from minitf.ops import array_ops, conv_ops, conv_variants, init_ops, math_ops, n
 from minitf.ops.cond import cond
 from minitf.ops import variable_scope as vs
 
-__all__ = ["average_pooling1d", "average_pooling2d", "batch_normalization", "conv1d", "conv2d", "conv2d_transpose",
+__all__ = ["AveragePooling1D", "AveragePooling2D", "BatchNormalization", "Conv1D", "Conv2D", "Conv2DTranspose",
+           "Dense", "Dropout", "Flatten", "Layer", "MaxPooling1D", "MaxPooling2D", "SeparableConv2D",
+           "average_pooling1d", "average_pooling2d", "batch_normalization", "conv1d", "conv2d", "conv2d_transpose",
            "dense", "dropout", "flatten", "max_pooling1d", "max_pooling2d", "separable_conv2d"]
 
 
 # -- layer scopes and weights ------------------------------------------------------------------------------------
+
+# The tf.layers object (minitf/layer_classes.py) whose call is building: its scope is reused on later calls and
+# the weights are recorded on it. ``pending``: set by the object, taken by the next _layer_scope; ``active``: the
+# object while its scope is open.
+_layer_state = threading.local()
+_layer_names = weakref.WeakKeyDictionary()  # graph -> {base name: number of unnamed layer objects so far}
+
+
+def _unique_layer_name(base):
+    """tf_keras's numbering of unnamed layer objects in a graph: the k-th ``Dense`` is named ``dense_k`` (each
+    functional call makes one too). Only ``Layer.name`` shows it; variable scopes are numbered by the graph."""
+    counts = _layer_names.setdefault(ops.get_default_graph(), {})
+    counts[base] = counts.get(base, 0) + 1
+    return f"{base}_{counts[base]}"
+
 
 @contextlib.contextmanager
 def _layer_scope(name, default_name, reuse=None):
     """Enters a layer's scopes as TensorFlow's legacy ``Layer``: it captures ``variable_scope(name)`` (a named or
     reusing layer) or ``variable_scope(None, default_name=...)``, then creates its variables in that variable scope
     and its ops in the name scope the capture opened (``original_name_scope``); the two can differ, e.g.
-    ``dense_2/kernel`` used by ops in ``dense_3/``."""
-    if name or reuse:
-        capture = vs.variable_scope(name or default_name)
+    ``dense_2/kernel`` used by ops in ``dense_3/``. A layer object captures ``variable_scope(None,
+    default_name=<its name>)`` (``c``, then ``c_1`` for a second object named ``c``) and its later calls re-enter
+    that scope, reusing its variables."""
+    layer, _layer_state.pending = getattr(_layer_state, "pending", None), None
+    if layer is None and name is None:
+        _unique_layer_name(default_name)
+    if layer is not None:  # an object's scope: its name (or class's) made unique, unless it reuses
+        name, default_name, reuse = None, layer._base_name, layer._reuse
+    if layer is not None and layer._scope is not None:
+        captured, reuse = layer._scope, True
     else:
-        capture = vs.variable_scope(None, default_name=default_name)
-    with capture as captured:
-        pass
-    with vs.variable_scope(captured, reuse=reuse, auxiliary_name_scope=False) as scope:
-        with ops.name_scope(scope.original_name_scope):
-            yield
+        if name or reuse:
+            capture = vs.variable_scope(name or default_name)
+        else:
+            capture = vs.variable_scope(None, default_name=default_name)
+        with capture as captured:
+            pass
+        if layer is not None:
+            layer._scope = captured
+    outer, _layer_state.active = getattr(_layer_state, "active", None), layer
+    try:
+        with vs.variable_scope(captured, reuse=reuse, auxiliary_name_scope=False) as scope:
+            with ops.name_scope(scope.original_name_scope):
+                yield
+    finally:
+        _layer_state.active = outer
 
 
 def _add_weight(name, shape, dtype, initializer, regularizer, constraint, trainable):
     """``get_variable(name)``; a new variable's regularization loss is computed in the layer's name scope (under
-    ``<name>/Regularizer``) and added to REGULARIZATION_LOSSES."""
+    ``<name>/Regularizer``) and added to REGULARIZATION_LOSSES. A layer object being built records the variable."""
     existing = {id(v) for v in ops.get_collection(ops.GraphKeys.GLOBAL_VARIABLES)}
     variable = vs.get_variable(name, shape, dtype=dtype, initializer=initializer, trainable=trainable,
                                constraint=constraint)
@@ -56,6 +91,9 @@ def _add_weight(name, shape, dtype, initializer, regularizer, constraint, traina
             loss = regularizer(variable)
         if loss is not None:
             ops.add_to_collection(ops.GraphKeys.REGULARIZATION_LOSSES, loss)
+    layer = getattr(_layer_state, "active", None)
+    if layer is not None:
+        layer._track_weight(name, variable, trainable)
     return variable
 
 
@@ -511,5 +549,9 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
         ops.add_to_collection(ops.GraphKeys.UPDATE_OPS, update.op)
     return outputs
 
+
+from minitf.layer_classes import (AveragePooling1D, AveragePooling2D, BatchNormalization, Conv1D, Conv2D,  # noqa: E402
+                                  Conv2DTranspose, Dense, Dropout, Flatten, Layer, MaxPooling1D, MaxPooling2D,
+                                  SeparableConv2D)
 
 __getattr__ = _missing_names("tf.layers")
