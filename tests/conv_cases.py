@@ -144,7 +144,8 @@ GRAPH_CASES = ("conv_same_s3_odd", "conv_transpose_s3_valid", "depthwise_s2_same
                "conv1d_s2_same", "atrous_same_rate2", "separable_rate2")
 # Cases whose whole graph (node names, op types, inputs, attrs and Const values) must be TensorFlow's.
 NODE_CASES = ("conv1d_s2_same", "conv1d_dilated_valid", "atrous_same_rate2", "atrous_valid_rate2", "atrous_rate1",
-              "separable_s2_valid", "separable_rate2", "convolution_1d_dilated_same", "convolution_2d_strided")
+              "separable_s2_valid", "separable_rate2", "convolution_1d_dilated_same", "convolution_2d_strided", "depthwise_rate2",
+              "depthwise_s2_same_mult3")
 
 
 def attr_json(value):

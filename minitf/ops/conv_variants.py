@@ -1,7 +1,8 @@
 """The convolutions TensorFlow builds from others: ``conv1d`` (ExpandDims, Conv2D, Squeeze), ``convolution`` and
-``atrous_conv2d`` (1-D or 2-D, dilated or not), ``separable_conv2d`` (a depthwise then a pointwise convolution).
+``atrous_conv2d`` (1-D or 2-D, dilated or not), ``depthwise_conv2d`` and ``separable_conv2d`` (a depthwise then a
+pointwise convolution).
 
-A dilation rate above 1 in ``convolution``, ``atrous_conv2d`` and ``separable_conv2d`` is built as TensorFlow's
+A dilation rate above 1 in ``convolution``, ``atrous_conv2d``, ``depthwise_conv2d`` and ``separable_conv2d`` is built as TensorFlow's
 ``with_space_to_batch`` builds it: SpaceToBatchND splits the zero-padded input into ``rate`` x ``rate`` phases, a
 dense VALID convolution runs on them, BatchToSpaceND interleaves the phases back and crops, with the same
 int32 Consts (``dilation_rate``, ``filter_shape``, ``stack`` for SAME's base paddings,
@@ -112,6 +113,35 @@ def atrous_conv2d(value, filters, rate, padding, name=None):
                        name=name)
 
 
+def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None, data_format=None,  # noqa: A002
+                     dilations=None):
+    """``tf.nn.depthwise_conv2d``: each input channel convolved with its own ``channel_multiplier`` filters
+    (``filter`` ``[KH, KW, C, M]``), one DepthwiseConv2dNative named after the scope (in space-to-batch form for a
+    rate above 1)."""
+    rate = dilations if rate is None else rate
+    if data_format not in (None, "NHWC"):
+        raise ValueError("minitf implements the NHWC data format only")
+    with ops.name_scope(name, "depthwise", [input, filter]) as scope:
+        x = ops.convert_to_tensor(input, name="tensor_in")
+        w = ops.convert_to_tensor(filter, name="filter_in", dtype=x.dtype.base_dtype)
+        rate = [1, 1] if rate is None else [int(r) for r in rate]
+        filter_shape = shape_ops.shape(w)
+        padding = conv_ops._padding_mode(padding)
+
+        def depthwise(t, p, dilations=(1, 1)):
+            return _depthwise_native(t, w, strides, p, dilations, scope)
+        if rate != [1, 1] and not _static_enough(x, w.shape, 2):
+            _int32(rate, "dilation_rate")
+            return depthwise(x, padding, rate)
+        return _with_space_to_batch(x, rate, padding, depthwise, filter_shape)
+
+
+def _depthwise_native(x, w, strides, padding, dilations, name):
+    attrs = {"T": x.dtype.base_dtype, "strides": [int(s) for s in strides], "padding": padding.encode(),
+             "explicit_paddings": [], "data_format": b"NHWC", "dilations": [1, *dilations, 1]}
+    return apply_op_1("DepthwiseConv2dNative", [x, w], attrs, name)
+
+
 def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding, rate=None,  # noqa: A002
                      name=None, data_format=None, dilations=None):
     """``tf.nn.separable_conv2d``: a depthwise convolution (``depthwise_filter`` ``[KH, KW, C, M]``) followed by a
@@ -132,8 +162,7 @@ def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding
         padding = conv_ops._padding_mode(padding)
 
         def depthwise(t, p, dilations=(1, 1)):
-            return conv_ops.depthwise_conv2d(t, depthwise_filter, strides, p, rate=list(dilations),
-                                             name="depthwise")
+            return _depthwise_native(t, depthwise_filter, strides, p, dilations, "depthwise")
         if rate != [1, 1] and not _static_enough(x, depthwise_filter.shape, 2):
             _int32(rate, "dilation_rate")
             outputs = depthwise(x, padding, rate)
