@@ -81,6 +81,16 @@ def _separable(x_shape, depthwise_shape, pointwise_shape, strides, padding, rate
     return case
 
 
+def _unknown_spatial(build, out_shape):
+    """``build(tf, x, w)`` on an input whose height and width are known only at run time (minitf: one dilated op;
+    TensorFlow: run-time paddings), reshaped to ``out_shape`` for the golden's weights."""
+    def case(tf):
+        value, w = _v(tf, 2, 9, 8, 2, seed=1), _v(tf, 3, 3, 2, 2, seed=2)
+        x = tf.placeholder_with_default(value, [None, None, None, 2])
+        return tf.reshape(build(tf, x, w), out_shape), [value, w]
+    return case
+
+
 def _space_batch_round_trip(tf):
     """SpaceToBatchND with unequal blocks and paddings, then BatchToSpaceND with other crops (through a multiply so
     the gradient of each is taken)."""
@@ -133,6 +143,9 @@ CASES = {
     "separable_s2_valid": _separable((1, 9, 9, 2), (3, 2, 2, 3), (1, 1, 6, 2), (1, 2, 2, 1), "VALID"),
     "separable_rate2": _separable((2, 9, 8, 2), (3, 3, 2, 2), (1, 1, 4, 3), (1, 1, 1, 1), "SAME", rate=[2, 2]),
     "space_batch_round_trip": _space_batch_round_trip,
+    "atrous_unknown_spatial": _unknown_spatial(lambda tf, x, w: tf.nn.atrous_conv2d(x, w, 2, "SAME"), [2, 9, 8, 2]),
+    "depthwise_unknown_spatial": _unknown_spatial(
+        lambda tf, x, w: tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "VALID", rate=[2, 3]), [2, 5, 2, 4]),
 }
 
 # Gradient ops whose names, types and inputs must be TensorFlow's (the graph a checkpoint or export shows).
@@ -179,6 +192,13 @@ SHAPE_ERRORS = {
     "depthwise_rank": lambda tf: tf.nn.depthwise_conv2d(_placeholder(tf, [2, 5, 5, 3]), _placeholder(tf, [3, 3, 3]),
                                                         [1, 1, 1, 1], "SAME"),
     "bias_add_rank_one": lambda tf: tf.nn.bias_add(_placeholder(tf, [4]), _placeholder(tf, [4])),
+    "space_to_batch_not_divisible": lambda tf: tf.space_to_batch_nd(_placeholder(tf, [1, 5, 4, 1]), [2, 2],
+                                                                    [[0, 0], [0, 0]]),
+    "batch_to_space_batch_not_divisible": lambda tf: tf.batch_to_space_nd(_placeholder(tf, [3, 2, 2, 1]), [2, 1],
+                                                                          [[0, 0], [0, 0]]),
+    "separable_pointwise_not_1x1": lambda tf: tf.nn.separable_conv2d(
+        _placeholder(tf, [1, 5, 5, 2]), _placeholder(tf, [3, 3, 2, 1]), _placeholder(tf, [2, 1, 2, 3]),
+        [1, 1, 1, 1], "SAME"),
 }
 
 STATIC_SHAPES = {
@@ -188,6 +208,10 @@ STATIC_SHAPES = {
                                                    [1, 2, 2, 1], "VALID"),
     "max_pool_unknown_batch": lambda tf: tf.nn.max_pool(_placeholder(tf, [None, 9, 8, 5]), [1, 3, 3, 1],
                                                         [1, 2, 3, 1], "VALID"),
+    "space_to_batch_unknown_batch": lambda tf: tf.space_to_batch_nd(_placeholder(tf, [None, 5, 4, 3]), [2, 2],
+                                                                    [[1, 0], [0, 2]]),
+    "atrous_unknown_batch": lambda tf: tf.nn.atrous_conv2d(_placeholder(tf, [None, 9, 8, 3]),
+                                                           _placeholder(tf, [3, 3, 3, 4]), 2, "SAME"),
     "depthwise_unknown_size": lambda tf: tf.nn.depthwise_conv2d(_placeholder(tf, [2, None, 8, 3]),
                                                                 _placeholder(tf, [3, 3, 3, 2]), [1, 1, 1, 1],
                                                                 "SAME"),

@@ -20,6 +20,14 @@ def _constant_ints(tensor):
     return None if value is None else np.asarray(value, np.int64)
 
 
+def _not_divisible(divisor, size, block, pads):
+    """TensorFlow's shape error, which shows the constant block shape and paddings it computed with."""
+    error = ValueError(f"Dimension size must be evenly divisible by {divisor} but is {size}")
+    rows = "".join("[" + " ".join(str(v) for v in row) + "]" for row in pads)
+    error.computed_inputs = f"input[1] = <{' '.join(str(v) for v in block)}>, input[2] = <{rows}>"
+    return error
+
+
 def _infer(to_batch):
     """Static shapes when the block shape and the paddings (crops) are constants; checks their shapes."""
     def infer(op):
@@ -44,7 +52,7 @@ def _infer(to_batch):
                 if size is not None:
                     padded = size + int(pads_value[i, 0]) + int(pads_value[i, 1])
                     if padded % b:
-                        raise ValueError(f"padded_shape[{i}]={padded} is not divisible by block_shape[{i}]={b}")
+                        raise _not_divisible(b, padded, block_value, pads_value)
                     size = padded // b
                 batch = None if batch is None else batch * b
             else:
@@ -54,7 +62,7 @@ def _infer(to_batch):
         if not to_batch and batch is not None:
             blocks = int(np.prod(block_value))
             if batch % blocks:
-                raise ValueError(f"batch is not divisible by product of block_shape: {batch} vs {blocks}")
+                raise _not_divisible(blocks, batch, block_value, pads_value)
             batch //= blocks
         return [(x.dtype.base_dtype, TensorShape([batch] + dims[1:]))]
     return infer

@@ -130,7 +130,7 @@ def batch_norm_layers(tf):
 
 def conv_family_layers(tf):
     """conv1d (strides, same, causal and dilated), dilated conv2d (space-to-batch), conv2d_transpose (same and
-    valid, unknown batch size), separable_conv2d (depth multiplier, strides, dilation) and the 1-D poolings."""
+    valid, unknown batch size, unknown height and width), separable_conv2d (depth multiplier, strides, dilation) and the 1-D poolings."""
     tf.set_random_seed(13)
     seq = tf.constant(_data([2, 9, 3], 9), name="seq")
     x = tf.constant(_data([2, 7, 6, 3], 10), name="x")
@@ -145,6 +145,10 @@ def conv_family_layers(tf):
     out["transpose_same"] = tf.layers.conv2d_transpose(x, 4, 3, strides=2, padding="same", activation=tf.nn.relu)
     out["transpose_valid"] = tf.layers.conv2d_transpose(small, 2, (3, 2), strides=(2, 3), use_bias=False,
                                                         name="deconv")
+    unknown = tf.placeholder_with_default(tf.constant(_data([2, 3, 4, 2], 15)), [None, None, None, 2],
+                                          name="unknown")
+    out["transpose_unknown_size"] = tf.layers.conv2d_transpose(unknown, 3, (2, 3), strides=(2, 2), name="up")
+    out["transpose_unknown_size_same"] = tf.layers.conv2d_transpose(unknown, 2, 3, strides=3, padding="same")
     out["transpose_default"] = tf.layers.conv2d_transpose(x, 2, (2, 2),
                                                           bias_initializer=tf.constant_initializer(0.5))
     out["separable"] = tf.layers.separable_conv2d(x, 4, 3)
@@ -155,7 +159,7 @@ def conv_family_layers(tf):
     out["max_pool1d"] = tf.layers.max_pooling1d(seq, 2, 2)
     out["avg_pool1d_same"] = tf.layers.average_pooling1d(seq, 3, 2, padding="same", name="avg")
     out["conv1d_reused"] = tf.layers.conv1d(seq, 4, 3, name="conv1d", reuse=True)
-    return [seq, x, small], out
+    return [seq, x, small, unknown], out
 
 
 def layer_objects(tf, layers=None):
