@@ -28,10 +28,12 @@ class Layer:
     """``tf.layers.Layer``: builds on the first ``__call__`` / ``apply``, in its own variable scope, and reuses
     its variables on later calls."""
 
+    _optional_weights = ()
+
     def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
         unknown = set(kwargs) - {"_scope", "_reuse", "input_shape", "batch_input_shape"}
         if unknown:
-            raise TypeError(f"Keyword argument not understood: {sorted(unknown)[0]}")
+            raise TypeError("Keyword argument not understood:", sorted(unknown)[0])
         self.trainable = trainable
         self._base_name = name or _snake_case(type(self).__name__)
         self._name = name or functional._unique_layer_name(self._base_name)
@@ -125,6 +127,9 @@ class Layer:
             functional._layer_state.pending = None
         self._updates += graph.get_collection(ops.GraphKeys.UPDATE_OPS)[updates:]
         self._losses += graph.get_collection(ops.GraphKeys.REGULARIZATION_LOSSES)[losses:]
+        for attribute in self._optional_weights:  # e.g. ``bias`` is None without use_bias
+            if not hasattr(self, attribute):
+                setattr(self, attribute, None)
         self.built = True
         return outputs
 
@@ -146,11 +151,15 @@ class Layer:
                              f"input shape to have value {self._input_depth}, but received input with shape {shape}")
 
 
-def _wrapper(class_name, function, call_args=(), depth_bound=False, attributes=(), order=None):
+_TUPLES = ("kernel_size", "strides", "dilation_rate", "pool_size")
+
+
+def _wrapper(class_name, function, call_args=(), depth_bound=False, optional_weights=(), order=None, rank=2):
     """A Layer class whose ``__init__`` takes ``function``'s arguments (without ``inputs``, ``reuse`` and
     ``call_args``; in the function's order or TensorFlow's ``order``; plus tf_keras's keyword arguments) and whose
-    call is ``function(inputs, **configuration, **call arguments)``. ``attributes``: weights that are None when the
-    layer makes none."""
+    call is ``function(inputs, **configuration, **call arguments)``. The configuration is also the object's
+    attributes (sizes as ``rank``-tuples, padding in lower case, as tf_keras shows them). ``optional_weights``:
+    weights that are None after the first call when the layer made none (``bias`` without ``use_bias``)."""
     parameters = [p for name, p in inspect.signature(function).parameters.items()
                   if name not in ("inputs", "reuse") + tuple(call_args)]
     if order is not None:
@@ -166,10 +175,14 @@ def _wrapper(class_name, function, call_args=(), depth_bound=False, attributes=(
                        **bound.arguments["kwargs"])
         self._config = config
         for key, value in config.items():
+            if key in _TUPLES and isinstance(value, int):
+                value = (value,) * rank
+            elif key in _TUPLES and value is not None:
+                value = tuple(value)
+            elif key == "padding" and isinstance(value, str):
+                value = value.lower()
             if key not in ("name", "trainable"):
                 setattr(self, key, value)
-        for attribute in attributes:
-            setattr(self, attribute, None)
 
     def _call_in_scope(self, inputs, *args, **kwargs):
         kwargs.update(zip(call_args, args))
@@ -181,22 +194,26 @@ def _wrapper(class_name, function, call_args=(), depth_bound=False, attributes=(
     __init__.__signature__ = signature
     doc = f"``tf.layers.{class_name}``: the layer object of ``tf.layers.{function.__name__}`` ({', '.join(own)})."
     return type(class_name, (Layer,), {"__init__": __init__, "_call_in_scope": _call_in_scope, "__doc__": doc,
-                                       "_depth_bound": depth_bound, "__module__": __name__})
+                                       "_depth_bound": depth_bound, "_optional_weights": optional_weights,
+                                       "__module__": __name__})
 
 
-Dense = _wrapper("Dense", functional.dense, depth_bound=True, attributes=("bias",))
-Conv1D = _wrapper("Conv1D", functional.conv1d, depth_bound=True, attributes=("bias",))
-Conv2D = _wrapper("Conv2D", functional.conv2d, depth_bound=True, attributes=("bias",))
-Conv2DTranspose = _wrapper("Conv2DTranspose", functional.conv2d_transpose, depth_bound=True, attributes=("bias",))
-SeparableConv2D = _wrapper("SeparableConv2D", functional.separable_conv2d, depth_bound=True, attributes=("bias",))
-MaxPooling1D = _wrapper("MaxPooling1D", functional.max_pooling1d)
+Dense = _wrapper("Dense", functional.dense, depth_bound=True, optional_weights=("bias",))
+Conv1D = _wrapper("Conv1D", functional.conv1d, depth_bound=True, optional_weights=("bias",), rank=1)
+Conv2D = _wrapper("Conv2D", functional.conv2d, depth_bound=True, optional_weights=("bias",))
+Conv2DTranspose = _wrapper("Conv2DTranspose", functional.conv2d_transpose, depth_bound=True,
+                           optional_weights=("bias",))
+SeparableConv2D = _wrapper("SeparableConv2D", functional.separable_conv2d, depth_bound=True,
+                           optional_weights=("bias",))
+MaxPooling1D = _wrapper("MaxPooling1D", functional.max_pooling1d, rank=1)
 MaxPooling2D = _wrapper("MaxPooling2D", functional.max_pooling2d)
-AveragePooling1D = _wrapper("AveragePooling1D", functional.average_pooling1d)
+AveragePooling1D = _wrapper("AveragePooling1D", functional.average_pooling1d, rank=1)
 AveragePooling2D = _wrapper("AveragePooling2D", functional.average_pooling2d)
 Flatten = _wrapper("Flatten", functional.flatten, order=["data_format", "name"])
 Dropout = _wrapper("Dropout", functional.dropout, call_args=("training",))
 BatchNormalization = _wrapper(
-    "BatchNormalization", functional.batch_normalization, call_args=("training",), attributes=("beta", "gamma"),
+    "BatchNormalization", functional.batch_normalization, call_args=("training",),
+    optional_weights=("beta", "gamma"),
     order=["axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer",
            "moving_mean_initializer", "moving_variance_initializer", "beta_regularizer", "gamma_regularizer",
            "beta_constraint", "gamma_constraint", "renorm", "renorm_clipping", "renorm_momentum", "fused",

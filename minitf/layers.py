@@ -20,7 +20,8 @@ import numpy as np
 
 from minitf._missing import missing_names as _missing_names
 from minitf.framework import ops, tensor_util
-from minitf.ops import array_ops, conv_ops, conv_variants, init_ops, math_ops, nn_ops, pooling_ops, random_ops, state_ops
+from minitf.ops import (array_ops, conv_ops, conv_variants, init_ops, math_ops, nn_ops, pooling_ops, random_ops,
+                        state_ops)
 from minitf.ops.cond import cond
 from minitf.ops import variable_scope as vs
 

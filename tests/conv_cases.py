@@ -149,16 +149,16 @@ CASES = {
 }
 
 # Gradient ops whose names, types and inputs must be TensorFlow's (the graph a checkpoint or export shows).
-GRAPH_OP_TYPES = ("SpaceToBatchND", "BatchToSpaceND", "ShapeN", "Shape", "Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter",
-                  "DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter", "MaxPoolGrad",
-                  "AvgPoolGrad", "LRNGrad", "BiasAddGrad")
+GRAPH_OP_TYPES = ("SpaceToBatchND", "BatchToSpaceND", "ShapeN", "Shape", "Conv2D", "Conv2DBackpropInput",
+                  "Conv2DBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter",
+                  "MaxPoolGrad", "AvgPoolGrad", "LRNGrad", "BiasAddGrad")
 GRAPH_CASES = ("conv_same_s3_odd", "conv_transpose_s3_valid", "depthwise_s2_same_mult3", "max_pool_valid_s3",
                "avg_pool_s3_same", "lrn_beta_one", "bias_add_4d", "cifar_block",
                "conv1d_s2_same", "atrous_same_rate2", "separable_rate2")
 # Cases whose whole graph (node names, op types, inputs, attrs and Const values) must be TensorFlow's.
 NODE_CASES = ("conv1d_s2_same", "conv1d_dilated_valid", "atrous_same_rate2", "atrous_valid_rate2", "atrous_rate1",
-              "separable_s2_valid", "separable_rate2", "convolution_1d_dilated_same", "convolution_2d_strided", "depthwise_rate2",
-              "depthwise_s2_same_mult3")
+              "separable_s2_valid", "separable_rate2", "convolution_1d_dilated_same", "convolution_2d_strided",
+              "depthwise_rate2", "depthwise_s2_same_mult3")
 
 
 def attr_json(value):

@@ -2,10 +2,10 @@
 ``atrous_conv2d`` (1-D or 2-D, dilated or not), ``depthwise_conv2d`` and ``separable_conv2d`` (a depthwise then a
 pointwise convolution).
 
-A dilation rate above 1 in ``convolution``, ``atrous_conv2d``, ``depthwise_conv2d`` and ``separable_conv2d`` is built as TensorFlow's
-``with_space_to_batch`` builds it: SpaceToBatchND splits the zero-padded input into ``rate`` x ``rate`` phases, a
-dense VALID convolution runs on them, BatchToSpaceND interleaves the phases back and crops, with the same
-int32 Consts (``dilation_rate``, ``filter_shape``, ``stack`` for SAME's base paddings,
+A dilation rate above 1 in ``convolution``, ``atrous_conv2d``, ``depthwise_conv2d`` and ``separable_conv2d`` is
+built as TensorFlow's ``with_space_to_batch`` builds it: SpaceToBatchND splits the zero-padded input into
+``rate`` x ``rate`` phases, a dense VALID convolution runs on them, BatchToSpaceND interleaves the phases back and
+crops, with the same int32 Consts (``dilation_rate``, ``filter_shape``, ``stack`` for SAME's base paddings,
 ``required_space_to_batch_paddings/...``). Difference from TensorFlow: when the input's spatial size or the filter's
 shape is not known statically, minitf builds one convolution op with ``dilations`` instead (the same values;
 TensorFlow computes the paddings with Shape and arithmetic ops at run time).

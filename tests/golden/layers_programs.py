@@ -130,7 +130,8 @@ def batch_norm_layers(tf):
 
 def conv_family_layers(tf):
     """conv1d (strides, same, causal and dilated), dilated conv2d (space-to-batch), conv2d_transpose (same and
-    valid, unknown batch size, unknown height and width), separable_conv2d (depth multiplier, strides, dilation) and the 1-D poolings."""
+    valid, unknown batch size, unknown height and width), separable_conv2d (depth multiplier, strides, dilation)
+    and the 1-D poolings."""
     tf.set_random_seed(13)
     seq = tf.constant(_data([2, 9, 3], 9), name="seq")
     x = tf.constant(_data([2, 7, 6, 3], 10), name="x")
@@ -243,7 +244,20 @@ def layer_facts(tf):
                       "weights": [v.name for v in layer.weights],
                       "kernel": name(getattr(layer, "kernel", None)), "bias": name(getattr(layer, "bias", None)),
                       "updates": [u.name for u in layer.updates], "losses": len(layer.losses)}
-                for key, layer in layers.items()}
+                for key, layer in layers.items()} | {"configuration": configuration(tf)}
+
+
+def configuration(tf):
+    """Layer objects' attributes before they are called, and a keyword argument no layer takes."""
+    conv, pool = tf.layers.Conv2D(3, 2, padding="SAME"), tf.layers.MaxPooling1D(2, 3)
+    try:
+        tf.layers.Dense(2, foo=1)
+    except TypeError as e:
+        unknown = str(e)
+    return {"conv": [list(conv.kernel_size), list(conv.strides), list(conv.dilation_rate), conv.padding,
+                     conv.filters, conv.built, hasattr(conv, "kernel"), hasattr(conv, "bias")],
+            "pool": [list(pool.pool_size), list(pool.strides), pool.padding], "unknown_keyword": unknown,
+            "dense_units": tf.layers.Dense(7).units}
 
 
 PROGRAMS = {"dense_layers": dense_layers, "conv_layers": conv_layers, "flatten_shapes": flatten_shapes,
