@@ -204,6 +204,9 @@ def _conv(rank, inputs, filters, kernel_size, strides, padding, data_format, dil
     ``Conv1D`` / ``Conv2D``), causal padding (1-D) as a Pad of the start, then the bias."""
     kernel_size = _tuple(kernel_size, rank, "kernel_size")
     strides, dilation_rate = _tuple(strides, rank, "strides"), _tuple(dilation_rate, rank, "dilation_rate")
+    if max(strides) > 1 and max(dilation_rate) > 1:
+        raise ValueError("`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
+                         f"strides={strides} and dilation_rate={dilation_rate}")
     padding = _padding(padding)
     if padding == "CAUSAL" and rank != 1:
         raise ValueError("Causal padding is only supported for `Conv1D`and `SeparableConv1D`.")

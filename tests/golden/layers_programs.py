@@ -284,6 +284,8 @@ ERRORS = {
     "separable_strides": "tf.layers.separable_conv2d(x, 2, 3, strides=(1, 2, 1))",
     "pool1d_padding": "tf.layers.max_pooling1d(tf.zeros([2, 5, 3]), 2, 2, padding='full')",
     "dense_object_other_depth": "d = tf.layers.Dense(2); d(x); d(tf.zeros([2, 4, 4, 5]))",
+    "conv_strides_and_dilation": "tf.layers.conv2d(x, 2, 3, strides=2, dilation_rate=2)",
+    "atrous_rate_zero": "tf.nn.atrous_conv2d(x, tf.zeros([3, 3, 3, 2]), 0, 'SAME')",
     "batch_norm_undefined_axis": "tf.layers.batch_normalization(tf.placeholder(tf.float32, [None, None]))",
 }
 
