@@ -72,6 +72,7 @@ from minitf.ops.reverse_ops import reverse as reverse_v2
 from minitf.ops.segment_ops import (argsort, segment_max, segment_mean, segment_min, segment_prod, segment_sum,
                                     setdiff1d, sort, unique, unique_with_counts, unsorted_segment_max,
                                     unsorted_segment_mean, unsorted_segment_min, unsorted_segment_prod)
+from minitf.ops.space_to_batch_ops import batch_to_space_nd, space_to_batch_nd
 from minitf.ops.sparse_segment_ops import sparse_segment_mean, sparse_segment_sqrt_n, sparse_segment_sum
 from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lgamma
 from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense

@@ -5,8 +5,8 @@ from minitf._missing import missing as _missing
 from minitf.ops.candidate_sampling_ops import (all_candidate_sampler, compute_accidental_hits,  # noqa: F401
                                                fixed_unigram_candidate_sampler, learned_unigram_candidate_sampler,
                                                log_uniform_candidate_sampler, uniform_candidate_sampler)
-from minitf.ops.conv_ops import (bias_add, conv2d, conv2d_transpose, depthwise_conv2d, local_response_normalization,
-                                 lrn)
+from minitf.ops.conv_ops import bias_add, conv2d, conv2d_transpose, local_response_normalization, lrn
+from minitf.ops.conv_variants import atrous_conv2d, conv1d, convolution, depthwise_conv2d, separable_conv2d
 from minitf.ops.embedding_ops import embedding_lookup, embedding_lookup_sparse  # noqa: F401
 from minitf.ops.math_ops import sigmoid, tanh
 from minitf.ops.nn_ops import (batch_normalization, elu, fused_batch_norm, in_top_k, l2_loss,

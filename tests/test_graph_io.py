@@ -183,8 +183,6 @@ def _op_case_fixtures():
     return cases, np.load(os.path.join(GRAPH_IO, "cases.npz"))
 
 
-# Op cases whose TensorFlow gradient graphs use ops minitf does not implement (minitf builds them otherwise).
-TF_ONLY_OPS = {"conv/depthwise_rate2": "SpaceToBatchND"}
 GOLDEN_TOLERANCE = {"ops": (2e-6, 1e-6), "nn": (1e-5, 1e-5), "conv": (1e-5, 2e-5), "longtail": (2e-6, 1e-6)}
 
 
@@ -197,10 +195,6 @@ def test_tensorflow_op_case_graph_defs_import_run_and_re_export():
         stem, case = key.split("/", 1)
         graph_def = tf.GraphDef.FromString(graph_defs[key].tobytes())
         with tf.Graph().as_default() as graph:
-            if key in TF_ONLY_OPS:
-                with pytest.raises(ValueError, match=f"Op type not registered '{TF_ONLY_OPS[key]}'"):
-                    tf.import_graph_def(graph_def, name="")
-                continue
             tf.import_graph_def(graph_def, name="")
         fetches = [names["out"]] + [g for g in names["grads"] if g]
         expected = [golden[stem][f"{case}/out"]] + [golden[stem][f"{case}/grad{i}"]
@@ -215,7 +209,7 @@ def test_shapes_inferred_on_import_never_contradict_tensorflows():
     """Without recorded ``_output_shapes``, minitf's shape inference gives shapes compatible with TensorFlow's
     (at times less specific: it does not evaluate shape computations as TensorFlow's shape inference does)."""
     cases, graph_defs = _op_case_fixtures()
-    for key in sorted(set(cases) - set(TF_ONLY_OPS)):
+    for key in sorted(cases):
         graph_def = tf.GraphDef.FromString(graph_defs[key].tobytes())
         recorded = {n.name: n.attr.pop("_output_shapes").list.shape for n in graph_def.node}
         with tf.Graph().as_default() as graph:

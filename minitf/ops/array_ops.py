@@ -19,6 +19,7 @@ from minitf.ops.slicing_ops import _slice_helper, matrix_transpose, slice, strid
 from minitf.ops.selection_ops import (broadcast_to, check_numerics, dynamic_stitch, gather, one_hot, pad, tile,
                                       unsorted_segment_sum, where, where_v2)  # noqa: F401
 from minitf.ops.cwise_ops import range  # noqa: F401
+from minitf.ops.space_to_batch_ops import batch_to_space_nd, space_to_batch_nd  # noqa: F401
 
 
 # -- creation -----------------------------------------------------------------------------------------------------
