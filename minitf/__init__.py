@@ -47,6 +47,7 @@ from minitf.ops.control_flow_ops import group, no_op, tuple, with_dependencies
 from minitf.ops.data_flow_ops import FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue
 from minitf.ops.functional_ops import foldl, foldr, map_fn, scan
 from minitf.ops.gradients import gradients, hessians
+from minitf.ops.bincount_ops import bincount
 from minitf.ops.gen_math_aliases import arg_max, arg_min, floor_div
 from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
                                  ones_initializer, random_normal_initializer, random_uniform_initializer,
@@ -69,6 +70,7 @@ from minitf.ops.reader_ops import (FixedLengthRecordReader, IdentityReader, Read
                                    TFRecordReader, WholeFileReader, matching_files, read_file, write_file)
 from minitf.ops.reverse_ops import reverse, reverse_sequence
 from minitf.ops.reverse_ops import reverse as reverse_v2
+from minitf.ops.sequence_ops import broadcast_dynamic_shape, lin_space, linspace, meshgrid
 from minitf.ops.segment_ops import (argsort, segment_max, segment_mean, segment_min, segment_prod, segment_sum,
                                     setdiff1d, sort, unique, unique_with_counts, unsorted_segment_max,
                                     unsorted_segment_mean, unsorted_segment_min, unsorted_segment_prod)

@@ -19,6 +19,11 @@ CASES = {
     # TensorFlow leaves the upper triangle of a failed factorisation uninitialised: compare the NaNs below it.
     "cholesky_not_positive_definite": lambda tf: tf.is_nan(tf.matrix_band_part(tf.cholesky(tf.constant(
         [[[1.0, 2.0], [2.0, 1.0]], [[4.0, 2.0], [2.0, 3.0]]])), -1, 0)),
+    "bincount_negative": lambda tf: tf.bincount([1, -2, 3]),
+    "bincount_weights_shape": lambda tf: tf.bincount([1, 2, 3], weights=[1.0, 2.0]),
+    "linspace_negative_num": lambda tf: tf.linspace(0.0, 1.0, tf.placeholder_with_default(-2, [])),
+    "linspace_int_num_float": lambda tf: tf.linspace(0.0, 1.0, 2.5),
+    "meshgrid_bad_indexing": lambda tf: tf.meshgrid([1, 2], [3], indexing="yx"),
     "constant_int_wraps": lambda tf: tf.constant(np.int64(300) * 0 + 300, tf.uint8) * tf.constant(1, tf.uint8),
 }
 
