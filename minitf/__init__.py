@@ -79,6 +79,9 @@ from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lga
 from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
 from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
 from minitf.ops.string_ops import strip as string_strip
+from minitf.ops.scatter_nd_ops import (scatter_nd_add, scatter_nd_sub, scatter_nd_update, tensor_scatter_add,
+                                       tensor_scatter_nd_add, tensor_scatter_nd_sub, tensor_scatter_nd_update,
+                                       tensor_scatter_sub, tensor_scatter_update)
 from minitf.ops.script_ops import add_check_numerics_ops, numpy_function, py_func, verify_tensor_all_finite
 from minitf.ops.state_ops import assign, assign_add, assign_sub, count_up_to, scatter_add, scatter_sub, scatter_update
 from minitf.ops.tensor_array_ops import TensorArray

@@ -115,4 +115,11 @@ CASES = {
                                             []),
     "bincount_empty": lambda tf: (tf.bincount(tf.zeros([0], tf.int32)), []),
     "bincount_unknown_size": lambda tf: (tf.bincount(tf.placeholder_with_default(_int(tf, [0, 3, 3]), [None])), []),
+    "tensor_scatter_nd_update": lambda tf: (lambda x, u: (tf.tensor_scatter_nd_update(x, [[1], [3]], u), [x, u]))(
+        _v(tf, 4, 3, seed=1), _v(tf, 2, 3, seed=2)),
+    "tensor_scatter_nd_add_dup": lambda tf: (lambda x, u: (tf.tensor_scatter_nd_add(x, [[0, 1], [2, 0], [0, 1]], u),
+                                                           [x, u]))(_v(tf, 3, 2, seed=1), _v(tf, 3, seed=2)),
+    "tensor_scatter_nd_sub": lambda tf: (lambda x, u: (tf.tensor_scatter_nd_sub(x, [[[1]], [[0]]], u), [x, u]))(
+        _v(tf, 3, 2, seed=1), _v(tf, 2, 1, 2, seed=2)),
+    "tensor_scatter_update_alias": lambda tf: (tf.tensor_scatter_update(_int(tf, [1, 2, 3]), [[2]], [9]), []),
 }
