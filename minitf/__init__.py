@@ -59,7 +59,8 @@ from minitf.ops.indexing_ops import gather_nd, scatter_nd, sequence_mask
 from minitf.ops.linalg_impl import einsum, norm, tensordot
 from minitf.ops.logging_ops import Print
 from minitf.ops.matrix_ops import (cholesky, diag, diag_part, eye, matrix_band_part, matrix_determinant, matrix_diag,
-                                   matrix_diag_part, matrix_inverse, matrix_set_diag, matrix_solve, trace)
+                                   matrix_diag_part, matrix_inverse, matrix_set_diag, matrix_solve,
+                                   matrix_triangular_solve, trace)
 from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, decode_csv, decode_raw,
                                     parse_example, parse_single_example, parse_single_sequence_example,
                                     string_to_number)
@@ -75,7 +76,7 @@ from minitf.ops.segment_ops import (argsort, segment_max, segment_mean, segment_
                                     setdiff1d, sort, unique, unique_with_counts, unsorted_segment_max,
                                     unsorted_segment_mean, unsorted_segment_min, unsorted_segment_prod)
 from minitf.ops.sparse_segment_ops import sparse_segment_mean, sparse_segment_sqrt_n, sparse_segment_sum
-from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lgamma
+from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lgamma, polygamma
 from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
 from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
 from minitf.ops.string_ops import strip as string_strip

@@ -14,4 +14,4 @@ from minitf.ops.segment_ops import (segment_max, segment_mean, segment_min, segm
                                     unsorted_segment_max, unsorted_segment_mean, unsorted_segment_min,
                                     unsorted_segment_prod)
 from minitf.ops.selection_ops import unsorted_segment_sum
-from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lgamma
+from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lgamma, polygamma

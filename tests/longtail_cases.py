@@ -22,7 +22,11 @@ def _int(tf, values):
 
 CASES = {
     "erf": unary("erf"), "erfc": unary("erfc"), "lgamma": unary("lgamma", 0.3, 4.0),
-    "digamma": lambda tf: (tf.digamma(_v(tf, 3, 4, low=0.3, high=4.0)), []),
+    "digamma": lambda tf: (lambda x: (tf.digamma(x), [x]))(_v(tf, 3, 4, low=0.3, high=4.0)),
+    "polygamma": lambda tf: (lambda n, x: (tf.polygamma(n, x), [n, x]))(
+        tf.constant([[0.0], [1.0], [2.0]]), _v(tf, 3, 4, low=0.3, high=4.0)),
+    "polygamma_poles": lambda tf: (tf.polygamma([0.0, 1.0, 2.0, 3.0, 1.5, 1.0, 2.0, 4.0],
+                                                [2.5, 0.3, 1.7, -1.5, 2.0, -2.0, 0.0, -3.25]), []),
     "cumsum": lambda tf: (lambda x: (tf.cumsum(x, axis=1), [x]))(_v(tf, 3, 4)),
     "cumsum_excl_rev": lambda tf: (lambda x: (tf.cumsum(x, 0, exclusive=True, reverse=True), [x]))(_v(tf, 3, 4)),
     "cumsum_int": lambda tf: (tf.cumsum(_int(tf, [[1, 2, 3], [4, 5, 6]]), -1, exclusive=True), []),
@@ -56,7 +60,11 @@ CASES = {
                                                                              _v(tf, 3, 2, seed=3)),
     "matrix_solve_adjoint": lambda tf: (lambda a, b: (tf.matrix_solve(a, b, adjoint=True), [a, b]))(
         _wellconditioned(tf, 3), _v(tf, 3, 2, seed=3)),
-    "cholesky": lambda tf: (tf.cholesky(_spd(tf, 4)), []),
+    "cholesky": lambda tf: (lambda x: (tf.cholesky(x), [x]))(_spd(tf, 4)),
+    "cholesky_batch": lambda tf: (lambda x: (tf.cholesky(x), [x]))(tf.stack([_spd(tf, 3), 2 * _spd(tf, 3)])),
+    "triangular_solve": lambda tf: (tf.matrix_triangular_solve(_wellconditioned(tf, 3), _v(tf, 3, 2, seed=3)), []),
+    "triangular_solve_upper_adjoint_bcast": lambda tf: (tf.linalg.triangular_solve(
+        _wellconditioned(tf, 3), _v(tf, 2, 3, 2, seed=3), lower=False, adjoint=True), []),
     "trace": lambda tf: (lambda x: (tf.trace(x), [x]))(_v(tf, 2, 3, 3)),
     "tensordot_int": lambda tf: (lambda a, b: (tf.tensordot(a, b, 1), [a, b]))(_v(tf, 2, 3, 4, seed=1),
                                                                               _v(tf, 4, 5, seed=2)),
@@ -75,7 +83,23 @@ CASES = {
     "einsum_batch": lambda tf: (lambda a, b: (tf.einsum("bij,bkj->bik", a, b), [a, b]))(
         _v(tf, 2, 2, 3, seed=1), _v(tf, 2, 4, 3, seed=2)),
     "einsum_transpose": lambda tf: (lambda a: (tf.einsum("ijk->kij", a), [a]))(_v(tf, 2, 3, 4)),
-    "einsum_reduce": lambda tf: (tf.einsum("ij->i", _v(tf, 2, 3)), []),
+    "einsum_reduce": lambda tf: (lambda a: (tf.einsum("ij->i", a), [a]))(_v(tf, 2, 3)),
+    "einsum_reduce_transpose": lambda tf: (lambda a: (tf.einsum("ijk->ki", a), [a]))(_v(tf, 2, 3, 4)),
+    "einsum_trace": lambda tf: (lambda a: (tf.einsum("ii->", a), [a]))(_v(tf, 3, 3)),
+    "einsum_diag": lambda tf: (lambda a: (tf.einsum("ii->i", a), [a]))(_v(tf, 3, 3)),
+    "einsum_outer": lambda tf: (lambda a, b: (tf.einsum("i,j->ij", a, b), [a, b]))(_v(tf, 2, seed=1),
+                                                                                   _v(tf, 3, seed=2)),
+    "einsum_dot": lambda tf: (lambda a, b: (tf.einsum("ij,ij->", a, b), [a, b]))(_v(tf, 2, 3, seed=1),
+                                                                                 _v(tf, 2, 3, seed=2)),
+    "einsum_contract_and_reduce": lambda tf: (lambda a, b: (tf.einsum("ijk,jl->il", a, b), [a, b]))(
+        _v(tf, 2, 3, 4, seed=1, low=0.5, high=2.0), _v(tf, 3, 5, seed=2, low=0.5, high=2.0)),
+    "einsum_batch_outer_transposed": lambda tf: (lambda a, b: (tf.einsum("bi,bj->jbi", a, b), [a, b]))(
+        _v(tf, 2, 3, seed=1), _v(tf, 2, 4, seed=2)),
+    "einsum_implicit": lambda tf: (lambda a, b: (tf.einsum("ij, jk", a, b), [a, b]))(_v(tf, 2, 3, seed=1),
+                                                                                     _v(tf, 3, 4, seed=2)),
+    "einsum_unknown_batch": lambda tf: (lambda a, b: (tf.reshape(tf.einsum(
+        "bij,jk->bk", tf.placeholder_with_default(a, [None, 2, 3]), b), [2, 4]), [a, b]))(
+        _v(tf, 2, 2, 3, seed=1), _v(tf, 3, 4, seed=2)),
     "segment_sum": lambda tf: (lambda x: (tf.reshape(tf.segment_sum(x, [0, 0, 1, 3]), [4, 2]), [x]))(_v(tf, 4, 2)),
     "segment_mean": lambda tf: (lambda x: (tf.reshape(tf.segment_mean(x, [0, 0, 0, 2]), [3, 2]), [x]))(_v(tf, 4, 2)),
     "segment_max": lambda tf: (lambda x: (tf.reshape(tf.segment_max(x, [0, 1, 1, 3]), [4, 2]), [x]))(_v(tf, 4, 2)),
@@ -86,7 +110,10 @@ CASES = {
     "unsorted_segment_max": lambda tf: (lambda x: (tf.unsorted_segment_max(x, [2, 0, 2, -1], 4), [x]))(_v(tf, 4, 3)),
     "unsorted_segment_min": lambda tf: (lambda x: (tf.unsorted_segment_min(x, [[1, 0], [1, 1]], 3), [x]))(
         _v(tf, 2, 2, 3)),
-    "unsorted_segment_prod": lambda tf: (tf.unsorted_segment_prod(_v(tf, 4, 3), [2, 0, 2, 1], 4), []),
+    "unsorted_segment_prod": lambda tf: (lambda x: (tf.unsorted_segment_prod(x, [2, 0, 2, 1], 4), [x]))(
+        _v(tf, 4, 3)),
+    "unsorted_segment_prod_zeros": lambda tf: (lambda x: (tf.unsorted_segment_prod(
+        x * tf.constant([[0.0], [1.0], [0.0], [0.0], [1.0]]), [1, 1, 0, 0, -1], 3), [x]))(_v(tf, 5, 2)),
     "unsorted_segment_mean": lambda tf: (lambda x: (tf.unsorted_segment_mean(x, [2, 0, 2, 1], 4), [x]))(
         _v(tf, 4, 3)),
     "unique": lambda tf: (tf.unique(_int(tf, [4, 1, 4, 2, 1, 7]))[0], []),

@@ -37,6 +37,11 @@ CASES = {
     # TensorFlow 2.21 passes `name` positionally into bad_indices_policy: an unknown policy fails at run time.
     "scatter_nd_sub_named": lambda tf: _on_variable(tf, lambda v: tf.scatter_nd_sub(v, [[1, 0]], [5.0], name="s")),
     "scatter_nd_add_of_tensor": lambda tf: tf.scatter_nd_add(tf.zeros([2]), [[0]], [1.0]),
+    "polygamma_int_order": lambda tf: tf.polygamma(1, 2.0),
+    "polygamma_dtype_mismatch": lambda tf: tf.polygamma(1.0, tf.constant([2.0], tf.float64)),
+    "triangular_solve_not_square": lambda tf: tf.matrix_triangular_solve(tf.ones([2, 3]), tf.ones([2, 1])),
+    "triangular_solve_zero_diagonal": lambda tf: tf.is_finite(tf.matrix_triangular_solve(
+        tf.constant([[1.0, 0.0], [1.0, 0.0]]), tf.ones([2, 1]))),
     "constant_int_wraps": lambda tf: tf.constant(np.int64(300) * 0 + 300, tf.uint8) * tf.constant(1, tf.uint8),
 }
 

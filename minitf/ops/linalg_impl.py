@@ -173,9 +173,21 @@ def _einsum_infer(op):
 
 
 def _einsum_kernel(op):
+    """numpy's einsum; an output with a repeated label ("i->ii", from gradients of traces) gets the result of the
+    unique labels on its diagonals and zeros elsewhere."""
     inputs, output = parse_equation(op.get_attr("equation"))
-    equation = ",".join(inputs) + "->" + output
-    return lambda *xs: np.asarray(np.einsum(equation, *xs), dtype=xs[0].dtype)
+    unique = "".join(dict.fromkeys(output))
+    equation = ",".join(inputs) + "->" + unique
+
+    def kernel(*xs):
+        value = np.asarray(np.einsum(equation, *xs), dtype=xs[0].dtype)
+        if unique == output:
+            return value
+        sizes = dict(zip(unique, value.shape))
+        out = np.zeros([sizes[label] for label in output], dtype=value.dtype)
+        np.einsum(f"{output}->{unique}", out)[...] = value  # a writable view of the diagonals
+        return out
+    return kernel
 
 
 register("Einsum", _einsum_infer, pure_with_attrs(_einsum_kernel), input_names=("inputs",),
@@ -183,11 +195,15 @@ register("Einsum", _einsum_infer, pure_with_attrs(_einsum_kernel), input_names=(
 
 
 def einsum(equation, *inputs, **kwargs):
-    """``tf.einsum``: the Einstein summation ``equation`` (explicit ``->`` output, no ellipses) over ``inputs``."""
+    """``tf.einsum``: the Einstein summation ``equation`` (no ellipses) over ``inputs``."""
     name = kwargs.pop("name", None)
     if kwargs:
         raise TypeError(f"Invalid keyword arguments for this function: {', '.join(sorted(kwargs))}. Expected: name")
     with ops.name_scope(name, "einsum", [equation, inputs]):
         inputs = [convert_to_tensor(x) for x in inputs]
+        equation = equation.replace(" ", "")
+        if "->" not in equation:  # the implicit output: the labels that occur once, sorted (as numpy)
+            labels = equation.replace(",", "")
+            equation += "->" + "".join(sorted(label for label in set(labels) if labels.count(label) == 1))
         return apply_op_1("Einsum", inputs, {"equation": equation, "N": len(inputs),
                                               "T": inputs[0].dtype.base_dtype})
