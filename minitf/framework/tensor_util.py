@@ -239,7 +239,8 @@ _NOT_CONSTANT = ("Placeholder", "PlaceholderWithDefault")
 def evaluate_constant(tensor, depth=24):
     """The value of ``tensor`` computed from the constants it depends on, or None: TensorFlow's C++ shape inference
     (``EvaluateConstantTensor``) runs the small subgraph of stateless ops behind an input a shape function reads
-    (Slice's size, DenseBincount's size), where the Python-side ``constant_value`` knows a few op types only."""
+    (a Reshape's or Slice's shape, DenseBincount's size ...), where the Python-side ``constant_value`` knows a few
+    op types only."""
     from minitf.framework import ops
     value = constant_value(tensor)
     if value is not None or not isinstance(tensor, ops.Tensor) or depth == 0:
@@ -268,7 +269,7 @@ def constant_value_as_shape(tensor):
         shape = tensor.op._op_def.static_shape(tensor.op)
         if shape is not None:  # None: the op knows nothing beyond its value
             return shape
-    value = constant_value(tensor)
+    value = evaluate_constant(tensor)  # as TensorFlow's shape functions, which evaluate constant subgraphs
     if value is None:
         if isinstance(tensor, ops.Tensor):
             n = tensor.shape[0].value if tensor.shape.ndims == 1 else None
