@@ -22,7 +22,8 @@ LONGTAIL = ["digamma", "polygamma", "cholesky", "cholesky_batch", "unsorted_segm
             "einsum_reduce_transpose", "einsum_diag", "einsum_outer", "einsum_contract_and_reduce",
             "einsum_batch_outer_transposed", "einsum_implicit", "einsum_unknown_batch", "meshgrid_xy",
             "meshgrid_ij_3d", "linspace_nd_axis", "unsorted_segment_max", "unsorted_segment_min", "gather_nd",
-            "scatter_nd", "segment_prod", "tensordot_axes"]
+            "scatter_nd", "segment_prod", "tensordot_axes", "triangular_solve",
+            "triangular_solve_upper_adjoint_bcast"]
 
 
 def gradient_nodes(tf, case):

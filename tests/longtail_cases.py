@@ -62,9 +62,10 @@ CASES = {
         _wellconditioned(tf, 3), _v(tf, 3, 2, seed=3)),
     "cholesky": lambda tf: (lambda x: (tf.cholesky(x), [x]))(_spd(tf, 4)),
     "cholesky_batch": lambda tf: (lambda x: (tf.cholesky(x), [x]))(tf.stack([_spd(tf, 3), 2 * _spd(tf, 3)])),
-    "triangular_solve": lambda tf: (tf.matrix_triangular_solve(_wellconditioned(tf, 3), _v(tf, 3, 2, seed=3)), []),
-    "triangular_solve_upper_adjoint_bcast": lambda tf: (tf.linalg.triangular_solve(
-        _wellconditioned(tf, 3), _v(tf, 2, 3, 2, seed=3), lower=False, adjoint=True), []),
+    "triangular_solve": lambda tf: (lambda a, b: (tf.matrix_triangular_solve(a, b), [a, b]))(
+        _wellconditioned(tf, 3), _v(tf, 3, 2, seed=3)),
+    "triangular_solve_upper_adjoint_bcast": lambda tf: (lambda a, b: (tf.linalg.triangular_solve(
+        a, b, lower=False, adjoint=True), [a, b]))(_wellconditioned(tf, 3), _v(tf, 2, 3, 2, seed=3)),
     "trace": lambda tf: (lambda x: (tf.trace(x), [x]))(_v(tf, 2, 3, 3)),
     "tensordot_int": lambda tf: (lambda a, b: (tf.tensordot(a, b, 1), [a, b]))(_v(tf, 2, 3, 4, seed=1),
                                                                               _v(tf, 4, 5, seed=2)),

@@ -1,10 +1,10 @@
 """Gradients of ``matrix_ops`` and DiagPart, written like TensorFlow's ``python/ops/array_grad.py`` (diagonals,
-band part) and ``linalg_grad.py`` (inverse, determinant, solve, Cholesky, einsum)."""
+band part) and ``linalg_grad.py`` (inverse, determinant, solve, triangular solve, Cholesky, einsum)."""
 
 import numpy as np
 
 from minitf.framework import dtypes, ops, tensor_util
-from minitf.framework.op_def_lib import RegisterGradient, apply_op_1
+from minitf.framework.op_def_lib import RegisterGradient, apply_op, apply_op_1
 from minitf.ops import array_ops, linalg_ops, math_ops, matrix_ops
 
 
@@ -94,6 +94,27 @@ def _cholesky_grad(op, grad):
     grad_a = linalg_ops.matmul(linalg_ops.matmul(l_inverse, middle, adjoint_a=True), l_inverse)
     grad_a += _adjoint(grad_a)
     return grad_a * 0.5
+
+
+@RegisterGradient("MatrixTriangularSolve")
+def _matrix_triangular_solve_grad(op, grad):
+    a, b = op.inputs
+    adjoint_a, lower_a = op.get_attr("adjoint"), op.get_attr("lower")
+    c = op.outputs[0]
+    grad_b = matrix_ops.matrix_triangular_solve(a, grad, lower=lower_a, adjoint=not adjoint_a)
+    if adjoint_a:
+        grad_a = -linalg_ops.matmul(c, grad_b, adjoint_b=True)
+    else:
+        grad_a = -linalg_ops.matmul(grad_b, c, adjoint_b=True)
+    grad_a = matrix_ops.matrix_band_part(grad_a, -1, 0) if lower_a else matrix_ops.matrix_band_part(grad_a, 0, -1)
+    if a.shape.is_fully_defined() and b.shape.is_fully_defined() and a.shape[:-2] == b.shape[:-2]:
+        return grad_a, grad_b
+    a_shape = array_ops.shape(a)
+    b_shape = array_ops.shape(b)  # the batch dims were broadcast: sum the gradients back
+    ra, rb = apply_op("BroadcastGradientArgs", [a_shape[:-2], b_shape[:-2]], {"T": a_shape.dtype.base_dtype}).outputs
+    grad_a = array_ops.reshape(math_ops.reduce_sum(grad_a, axis=ra), a_shape)
+    grad_b = array_ops.reshape(math_ops.reduce_sum(grad_b, axis=rb), b_shape)
+    return grad_a, grad_b
 
 
 def _adjoint(matrix):
