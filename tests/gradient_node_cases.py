@@ -23,7 +23,8 @@ LONGTAIL = ["digamma", "polygamma", "cholesky", "cholesky_batch", "unsorted_segm
             "einsum_batch_outer_transposed", "einsum_implicit", "einsum_unknown_batch", "meshgrid_xy",
             "meshgrid_ij_3d", "linspace_nd_axis", "unsorted_segment_max", "unsorted_segment_min", "gather_nd",
             "scatter_nd", "segment_prod", "tensordot_axes", "triangular_solve",
-            "triangular_solve_upper_adjoint_bcast"]
+            "triangular_solve_upper_adjoint_bcast", "einsum_ellipsis_matmul", "einsum_ellipsis_broadcast",
+            "einsum_ellipsis_bcast_batch", "einsum_ellipsis_reduce", "einsum_ellipsis_implicit"]
 
 
 def gradient_nodes(tf, case):

@@ -98,6 +98,14 @@ CASES = {
         _v(tf, 2, 3, seed=1), _v(tf, 2, 4, seed=2)),
     "einsum_implicit": lambda tf: (lambda a, b: (tf.einsum("ij, jk", a, b), [a, b]))(_v(tf, 2, 3, seed=1),
                                                                                      _v(tf, 3, 4, seed=2)),
+    "einsum_ellipsis_matmul": lambda tf: (lambda a, b: (tf.einsum("...ij,...jk->...ik", a, b), [a, b]))(
+        _v(tf, 2, 2, 3, seed=1), _v(tf, 2, 3, 4, seed=2)),
+    "einsum_ellipsis_broadcast": lambda tf: (lambda a, b: (tf.einsum("...ij,jk->...ik", a, b), [a, b]))(
+        _v(tf, 2, 2, 3, seed=1), _v(tf, 3, 4, seed=2)),
+    "einsum_ellipsis_bcast_batch": lambda tf: (lambda a, b: (tf.einsum("...ij,...jk->...ik", a, b), [a, b]))(
+        _v(tf, 2, 1, 2, 3, seed=1), _v(tf, 3, 3, 4, seed=2)),
+    "einsum_ellipsis_reduce": lambda tf: (lambda a: (tf.einsum("i...j->...i", a), [a]))(_v(tf, 2, 3, 4)),
+    "einsum_ellipsis_implicit": lambda tf: (lambda a: (tf.einsum("...ba", a), [a]))(_v(tf, 2, 3, 4)),
     "einsum_unknown_batch": lambda tf: (lambda a, b: (tf.reshape(tf.einsum(
         "bij,jk->bk", tf.placeholder_with_default(a, [None, 2, 3]), b), [2, 4]), [a, b]))(
         _v(tf, 2, 2, 3, seed=1), _v(tf, 3, 4, seed=2)),

@@ -42,6 +42,12 @@ CASES = {
     "triangular_solve_not_square": lambda tf: tf.matrix_triangular_solve(tf.ones([2, 3]), tf.ones([2, 1])),
     "triangular_solve_zero_diagonal": lambda tf: tf.is_finite(tf.matrix_triangular_solve(
         tf.constant([[1.0, 0.0], [1.0, 0.0]]), tf.ones([2, 1]))),
+    "einsum_repeated_output_label": lambda tf: tf.einsum("ij->ii", tf.zeros([2, 2])),
+    "einsum_unknown_output_label": lambda tf: tf.einsum("ij->ik", tf.zeros([2, 2])),
+    "einsum_bad_format": lambda tf: tf.einsum("ij-k", tf.zeros([2, 2])),
+    "einsum_operand_count": lambda tf: tf.einsum("ij,jk->ik", tf.zeros([2, 2])),
+    "einsum_ellipsis_batch_mismatch": lambda tf: tf.einsum("...ij,...jk->...ik", tf.zeros([2, 2, 3]),
+                                                           tf.zeros([3, 3, 4])),
     "constant_int_wraps": lambda tf: tf.constant(np.int64(300) * 0 + 300, tf.uint8) * tf.constant(1, tf.uint8),
 }
 

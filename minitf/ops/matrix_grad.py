@@ -128,11 +128,32 @@ def _einsum_op(inputs, equation):
     return apply_op_1("Einsum", inputs, {"equation": equation, "N": len(inputs), "T": inputs[0].dtype.base_dtype})
 
 
+def _axis_from_label(subscripts, label):
+    """The axis of ``label``'s leftmost occurrence: from the start before an ellipsis, negative after it."""
+    splits = subscripts.split("...")
+    index = splits[0].find(label)
+    if index != -1:
+        return index
+    if len(splits) < 2:
+        return None
+    index = splits[1].find(label)
+    return index - len(splits[1]) if index != -1 else None
+
+
+def _bcast_subshape(subscripts):
+    """(start, end) of the axes the ellipsis covers, ``x[start:end]``; (0, 0) without one."""
+    start = subscripts.find("...")
+    if start == -1:
+        return 0, 0
+    remaining = len(subscripts) - (start + 3)
+    return start, -remaining if remaining > 0 else None
+
+
 def _reduced_subscripts(reduced_label_set, input_shape, subscripts):
     """The reduced labels (sorted: TensorFlow takes a set's order), their dims in ``input_shape`` and their axes
     (the leftmost occurrence of a repeated label)."""
     reduced_subs = "".join(sorted(reduced_label_set))
-    reduced_axes = [subscripts.find(s) for s in reduced_subs]
+    reduced_axes = [_axis_from_label(subscripts, s) for s in reduced_subs]
     reduced_dims = array_ops.stack([input_shape[ax] for ax in reduced_axes])
     return reduced_subs, reduced_dims, reduced_axes
 
@@ -173,8 +194,8 @@ def _einsum_grad_wrt(output_grad, other_operand, input_shape, input_subs, other_
 
 @RegisterGradient("Einsum")
 def _einsum_grad(op, grad):
-    """TensorFlow's gradient for Einsum (contractions, transposes, traces, reductions, outer products; minitf's
-    einsum has no ellipses)."""
+    """TensorFlow's gradient for Einsum: contractions, transposes, traces, reductions, outer products and
+    broadcast batch dims (an ellipsis)."""
     equation = op.get_attr("equation")
     equation = equation.decode() if isinstance(equation, bytes) else equation
     input_subs, output_subs = equation.split("->")
@@ -185,9 +206,23 @@ def _einsum_grad(op, grad):
             return _einsum_op([grad], f"{output_subs}->{input_subs}")
         return _einsum_grad_reduced(grad, output_subs, input_subs, input_shape, reduced_label_set)
     x_subs, y_subs = input_subs.split(",")
+    if "..." in output_subs:  # the gradient equations need the ellipsis on both operands ("jk,ik->...ij" is invalid)
+        x_subs += "" if "..." in x_subs else "..."
+        y_subs += "" if "..." in y_subs else "..."
     x, y = op.inputs[0], op.inputs[1]
     x_shape = array_ops.shape(x)
     y_shape = array_ops.shape(y)
     grad_x = _einsum_grad_wrt(grad, y, x_shape, x_subs, y_subs, output_subs)
     grad_y = _einsum_grad_wrt(grad, x, y_shape, y_subs, x_subs, output_subs)
+    if "..." not in output_subs:
+        return grad_x, grad_y
+    bx_start, bx_end = _bcast_subshape(x_subs)
+    by_start, by_end = _bcast_subshape(y_subs)
+    if (x.shape.is_fully_defined() and y.shape.is_fully_defined()
+            and x.shape[bx_start:bx_end] == y.shape[by_start:by_end]):
+        return grad_x, grad_y
+    rx, ry = apply_op("BroadcastGradientArgs", [x_shape[bx_start:bx_end], y_shape[by_start:by_end]],
+                      {"T": x_shape.dtype.base_dtype}).outputs  # sum the broadcast batch dims back
+    grad_x = array_ops.reshape(math_ops.reduce_sum(grad_x, bx_start + rx), x_shape)
+    grad_y = array_ops.reshape(math_ops.reduce_sum(grad_y, by_start + ry), y_shape)
     return grad_x, grad_y
