@@ -205,6 +205,9 @@ def _einsum_grad(op, grad):
         if not reduced_label_set:
             return _einsum_op([grad], f"{output_subs}->{input_subs}")
         return _einsum_grad_reduced(grad, output_subs, input_subs, input_shape, reduced_label_set)
+    if len(op.inputs) > 2:
+        raise ValueError(f"minitf builds einsum '{equation}' of {len(op.inputs)} operands as one Einsum op, which it "
+                         "cannot differentiate (TensorFlow splits it into two-operand Einsums with opt_einsum)")
     x_subs, y_subs = input_subs.split(",")
     if "..." in output_subs:  # the gradient equations need the ellipsis on both operands ("jk,ik->...ij" is invalid)
         x_subs += "" if "..." in x_subs else "..."
