@@ -30,9 +30,11 @@ CASES = {
         tf.zeros([3, 2]), [[1]], tf.placeholder_with_default([[5.0]], None)),
     "scatter_nd_add_variable": lambda tf: _on_variable(tf, lambda v: tf.scatter_nd_add(v, [[1], [3], [1]], [
         [1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])),
-    "scatter_nd_sub_variable": lambda tf: _on_variable(tf, lambda v: tf.scatter_nd_sub(v, [[0, 1], [2, 0]], [1.5, 2.5])),
+    "scatter_nd_sub_variable": lambda tf: _on_variable(tf, lambda v: tf.scatter_nd_sub(v, [[0, 1], [2, 0]],
+                                                                                        [1.5, 2.5])),
     "scatter_nd_update_variable": lambda tf: _on_variable(tf, lambda v: tf.scatter_nd_update(v, [[2]], [[7.0, 8.0]])),
-    "scatter_nd_update_out_of_range": lambda tf: _on_variable(tf, lambda v: tf.scatter_nd_update(v, [[7]], [[1.0, 2.0]])),
+    "scatter_nd_update_out_of_range": lambda tf: _on_variable(tf, lambda v: tf.scatter_nd_update(v, [[7]],
+                                                                                              [[1.0, 2.0]])),
     "scatter_nd_add_negative_index": lambda tf: _on_variable(tf, lambda v: tf.scatter_nd_add(v, [[-1]], [[1.0, 2.0]])),
     # TensorFlow 2.21 passes `name` positionally into bad_indices_policy: an unknown policy fails at run time.
     "scatter_nd_sub_named": lambda tf: _on_variable(tf, lambda v: tf.scatter_nd_sub(v, [[1, 0]], [5.0], name="s")),
