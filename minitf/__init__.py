@@ -47,6 +47,7 @@ from minitf.ops.control_flow_ops import group, no_op, tuple, with_dependencies
 from minitf.ops.data_flow_ops import FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue
 from minitf.ops.functional_ops import foldl, foldr, map_fn, scan
 from minitf.ops.gradients import gradients, hessians
+from minitf.ops.bincount_ops import bincount
 from minitf.ops.gen_math_aliases import arg_max, arg_min, floor_div
 from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
                                  ones_initializer, random_normal_initializer, random_uniform_initializer,
@@ -58,7 +59,8 @@ from minitf.ops.indexing_ops import gather_nd, scatter_nd, sequence_mask
 from minitf.ops.linalg_impl import einsum, norm, tensordot
 from minitf.ops.logging_ops import Print
 from minitf.ops.matrix_ops import (cholesky, diag, diag_part, eye, matrix_band_part, matrix_determinant, matrix_diag,
-                                   matrix_diag_part, matrix_inverse, matrix_set_diag, matrix_solve, trace)
+                                   matrix_diag_part, matrix_inverse, matrix_set_diag, matrix_solve,
+                                   matrix_triangular_solve, trace)
 from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, decode_csv, decode_raw,
                                     parse_example, parse_single_example, parse_single_sequence_example,
                                     string_to_number)
@@ -69,15 +71,19 @@ from minitf.ops.reader_ops import (FixedLengthRecordReader, IdentityReader, Read
                                    TFRecordReader, WholeFileReader, matching_files, read_file, write_file)
 from minitf.ops.reverse_ops import reverse, reverse_sequence
 from minitf.ops.reverse_ops import reverse as reverse_v2
+from minitf.ops.sequence_ops import broadcast_dynamic_shape, lin_space, linspace, meshgrid
 from minitf.ops.segment_ops import (argsort, segment_max, segment_mean, segment_min, segment_prod, segment_sum,
                                     setdiff1d, sort, unique, unique_with_counts, unsorted_segment_max,
                                     unsorted_segment_mean, unsorted_segment_min, unsorted_segment_prod)
 from minitf.ops.space_to_batch_ops import batch_to_space_nd, space_to_batch_nd
 from minitf.ops.sparse_segment_ops import sparse_segment_mean, sparse_segment_sqrt_n, sparse_segment_sum
-from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lgamma
+from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lgamma, polygamma
 from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
 from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
 from minitf.ops.string_ops import strip as string_strip
+from minitf.ops.scatter_nd_ops import (scatter_nd_add, scatter_nd_sub, scatter_nd_update, tensor_scatter_add,
+                                       tensor_scatter_nd_add, tensor_scatter_nd_sub, tensor_scatter_nd_update,
+                                       tensor_scatter_sub, tensor_scatter_update)
 from minitf.ops.script_ops import add_check_numerics_ops, numpy_function, py_func, verify_tensor_all_finite
 from minitf.ops.state_ops import assign, assign_add, assign_sub, count_up_to, scatter_add, scatter_sub, scatter_update
 from minitf.ops.tensor_array_ops import TensorArray

@@ -60,8 +60,9 @@ def _filled(value, shape, dtype, name, default_name):
                                              and any(isinstance(d, ops.Tensor) for d in shape)):
             shape_t = convert_to_tensor(shape, dtype=dtypes.int32)  # a list holding tensors: Pack named `packed`
             return fill(shape_t, constant_op.constant(value, dtype=dtype), name=scope)
-        dims = tensor_shape.as_shape(shape).as_list() if not isinstance(shape, int) else [shape]
-        if int(np.prod(dims, dtype=np.int64)) < 1000:
+        dims = tensor_shape.as_shape(shape).as_list() if not isinstance(shape, (int, np.integer)) else [shape]
+        # TensorFlow's constant() refuses a bare int shape, so ones(3) is a Fill like a large shape.
+        if int(np.prod(dims, dtype=np.int64)) < 1000 and not isinstance(shape, (int, np.integer)):
             return constant_op.constant(np.full(dims, value, dtype=dtype.as_numpy_dtype), dtype=dtype, name=scope)
         return fill(constant_op.constant(dims, dtype=dtypes.int32, name="shape_as_tensor"),
                     constant_op.constant(value, dtype=dtype), name=scope)
