@@ -30,15 +30,13 @@ def test_train_then_eval_like_tensorflow(run_record, key):
     assert run_record[key] == GOLDEN[key]
 
 
-def test_checkpoint_files_like_tensorflow_but_one_shard(run_record):
-    """Known difference: Scaffold's default saver is Saver(sharded=True) in TensorFlow, which writes one data file
-    per device (here two: the tutorial's variables are on /cpu:0, the global step on no device); minitf's Saver has
-    no sharded build and writes one data file holding the same tensors."""
-    def unsharded(files):
-        return sorted({re.sub(r"data-\d{5}-of-\d{5}$", "data", f) for f in files})
-    assert unsharded(run_record["train_files"]) == unsharded(GOLDEN["train_files"])
+def test_checkpoint_files_like_tensorflow(run_record):
+    """Scaffold's default saver is Saver(sharded=True), as in TensorFlow: one data file per device (here two: the
+    tutorial's variables are on /cpu:0, the global step on no device), merged under one index."""
+    assert run_record["train_files"] == GOLDEN["train_files"]
     assert [f for f in run_record["train_files"] if ".data-" in f] == [
-        "model.ckpt-0.data-00000-of-00001", "model.ckpt-6.data-00000-of-00001"]
+        "model.ckpt-0.data-00000-of-00002", "model.ckpt-0.data-00001-of-00002",
+        "model.ckpt-6.data-00000-of-00002", "model.ckpt-6.data-00001-of-00002"]
 
 
 def test_losses_and_precision_are_sane(tmp_path):
