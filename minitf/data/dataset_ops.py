@@ -50,6 +50,9 @@ class DatasetV1(ElementStructure):
         return nest.flatten(self._spec)
 
     def _attrs(self, types_attr="output_types"):
+        """The element attrs of a dataset op (``types_attr`` None: a reader, whose OpDef has only ``metadata``)."""
+        if types_attr is None:
+            return {"metadata": ""}
         flat = self._flat()
         return {types_attr: [dtype for dtype, _ in flat], "output_shapes": [shape for _, shape in flat],
                 "metadata": ""}

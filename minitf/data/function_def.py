@@ -4,12 +4,14 @@ TensorFlow writes each function a dataset op names (``map``'s ``f``, ``filter``'
 ``graph_def.library`` as a FunctionDef (``function.proto``); minitf does the same when a graph is exported
 (``Graph.as_graph_def``, ``export_meta_graph``). As in TensorFlow: the signature has one ``args_K`` input per
 element component, then one input per captured outer tensor (named after the name scope it was captured in and
-the outer tensor's op: ``mul_scale``), and one ``identity``, ``identity_1``, ... output per
-result; each result passes through an ``Identity`` node; node inputs are written ``op:output_arg:index``; the
-function carries the ``_tf_data_function`` and ``_construction_context`` attrs, and each input its
-``_user_specified_name`` and ``_output_shapes``. Not as in TensorFlow: the number in a function's name is minitf's
-own count (TensorFlow's is a process-wide id), stateful ops get no ``control_output``, and a one-shot iterator's ``dataset_factory`` function is not written. The library is
-for readers (TensorBoard, tools): importing a GraphDef does not read it back.
+the outer tensor's op: ``mul_scale``), and one ``identity``, ``identity_1``, ... output per result; each result
+passes through an ``Identity`` node; node inputs are written ``op:output_arg:index``; the function carries the
+``_tf_data_function`` and ``_construction_context`` attrs, and each input its ``_user_specified_name`` and
+``_output_shapes``. TensorFlow's automatic control dependencies are reproduced: stateful ops (a dataset source;
+not the legacy random ops) run in creation order, are the function's ``control_output``s, and a ``NoOp`` after them
+gates the results. Not as in TensorFlow: the number in a function's name is minitf's own count (TensorFlow's is a
+process-wide id); a one-shot iterator's ``dataset_factory`` function and ``from_generator``'s PyFunc functions are
+not written. The library is for readers (TensorBoard, tools): importing a GraphDef does not read it back.
 """
 
 import re
@@ -78,17 +80,23 @@ def function_def(traced):
     fdef.attr["_construction_context"].s = b"kEagerRuntime"
     argument_ops = {t.op for t in arguments}
     taken = {op.name for op in traced.graph.get_operations()}
+    must_run = []  # TensorFlow's automatic control dependencies: stateful ops run in order, and before returning
     for op in traced.graph.get_operations():
         if op in argument_ops:
             continue
         node = graph_io.node_def(op)
         del node.input[:]
         node.input.extend(_input_text(t, arguments) for t in op.inputs)
-        node.input.extend(sorted("^" + c.name for c in op.control_inputs))
+        control = {c.name for c in op.control_inputs}
+        if _is_stateful(op):
+            fdef.signature.is_stateful = True
+            if op.type not in _LEGACY_RANDOM_OPS:
+                control.update(o.name for o in must_run[-1:])
+                must_run.append(op)
+        node.input.extend(sorted("^" + name for name in control))
         node.ClearField("device")
         fdef.node_def.append(node)
-        if op_registry.get(op.type).stateful:
-            fdef.signature.is_stateful = True
+    returned = []
     for index, tensor in enumerate(traced.outputs):
         suffix = "" if index == 0 else "_%d" % index
         fdef.signature.output_arg.add(name="identity" + suffix, type=tensor.dtype.base_dtype.as_datatype_enum)
@@ -96,7 +104,30 @@ def function_def(traced):
         node.input.append(_input_text(tensor, arguments))
         node.attr["T"].type = tensor.dtype.base_dtype.as_datatype_enum
         fdef.ret["identity" + suffix] = node.name + ":output:0"
+        returned.append(node)
+    if must_run:
+        no_op = fdef.node_def.add(name=_unused_name("NoOp", taken), op="NoOp")
+        no_op.input.extend(sorted("^" + op.name for op in must_run))
+        for node in returned:
+            node.input.append("^" + no_op.name)
+        for op in sorted(must_run, key=lambda op: op.name):
+            fdef.signature.control_output.append(op.name)
+            fdef.control_ret[op.name] = op.name
     return fdef
+
+
+# The stateful ops TensorFlow's automatic control dependencies leave unordered (auto_control_deps.py).
+_LEGACY_RANDOM_OPS = frozenset([
+    "RandomUniform", "RandomUniformInt", "RandomStandardNormal", "ParameterizedTruncatedNormal", "TruncatedNormal",
+    "RandomShuffle", "Multinomial", "RandomGamma", "RandomGammaGrad", "RandomPoisson", "RandomPoissonV2"])
+
+
+def _is_stateful(op):
+    """TensorFlow's ``is_stateful`` of the op's OpDef (a dataset source is stateful, a transformation is not)."""
+    signature = SIGNATURES.get(op.type)
+    if signature is None:
+        return op_registry.get(op.type).stateful
+    return "is_stateful=true" in signature[0]
 
 
 def _traced_functions(graph):
