@@ -6,8 +6,8 @@ TensorFlow's FunctionDef exactly but for the number in its name: signature, attr
 nodes with their full types), results, and the control outputs TensorFlow's automatic control dependencies add for
 a stateful dataset source. Known differences (minitf/data/function_def.py): one-shot iterators' ``_make_dataset_*``
 factories and ``from_generator``'s functions (its ``flat_map_fn`` and the PyFunc wrappers it names) are not as
-TensorFlow writes them; two function bodies differ from TensorFlow's independently of the export
-(KNOWN_BODY_DIFFERENCES): their signatures, attrs and results still match.
+TensorFlow writes them; one function body differs from TensorFlow's independently of the export
+(KNOWN_BODY_DIFFERENCES): its signature, attrs and results still match.
 """
 
 import os
@@ -24,8 +24,6 @@ from test_data import write_tfrecord
 GRAPHS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "graphs", "data")
 FROM_GENERATOR = "__inference_Dataset_flat_map_flat_map_fn_"
 KNOWN_BODY_DIFFERENCES = {
-    # tf.fill([v], v) with an int64 v: the dims are an int64 Pack in both, but minitf's Fill says index_type int32.
-    "transformations": "__inference_Dataset_map_lambda_",
     # map(lambda r: (r, 1)): TensorFlow's function converts the 1 twice (Const and Const_1, the result uses the
     # second); minitf converts it once.
     "readers": "__inference_Dataset_map_lambda_",
