@@ -360,11 +360,21 @@ def unigram_samplers(tf):
     return Run([t.name for t in fixed + learned])
 
 
+def sharded_saver(tf):
+    """A Saver(sharded=True): its save/ nodes (StaticRegexFullMatch, ShardedFilename, MergeV2Checkpoints)."""
+    weight = tf.Variable([[1.5, -2.0]], name="weight")
+    count = tf.Variable(3, name="count")
+    tf.train.Saver(sharded=True)
+    init = tf.global_variables_initializer()
+    return Run([weight.name, count.name], init=init.name)
+
+
 PROGRAMS = {"small": small, "seed000": seed000, "variable_scopes": variable_scopes, "adam_mlp": adam_mlp,
             "training_nodes": training_nodes, "assorted_ops": assorted_ops, "optimizers": optimizers,
             "input_ops": input_ops, "queue_ops": queue_ops, "sparse_optimizers": sparse_optimizers,
             "sampled_losses": sampled_losses, "tensor_arrays": tensor_arrays,
-            "segment_reductions": segment_reductions, "unigram_samplers": unigram_samplers}
+            "segment_reductions": segment_reductions, "unigram_samplers": unigram_samplers,
+            "sharded_saver": sharded_saver}
 
 
 CASE_SETS = {"ops": op_cases.CASES, "nn": nn_cases.CASES, "conv": conv_cases.CASES, "longtail": longtail_cases.CASES}

@@ -323,6 +323,20 @@ def test_shape_arguments_are_int32_or_int64_as_in_tensorflow():
             assert sess.run([grad, wide, tiled]) == [1.0, [3.0], 2.0]
 
 
+def test_shape_lists_holding_int64_tensors_stay_int64():
+    """``[n, -1]`` with an int64 ``n`` packs to int64 and sets the index attr to int64, as TensorFlow 2.21 does
+    (checked by hand: Reshape's Tshape, Fill's index_type, Tile's Tmultiples are int64, with no Cast)."""
+    with tf.Graph().as_default():
+        n = tf.constant(2, tf.int64)
+        x = tf.zeros([2, 2])
+        ops = [tf.reshape(x, [n, -1]).op, tf.fill([n, 2], 1.0).op, tf.tile(x, [n, 1]).op]
+        assert [(op.get_attr(attr), op.inputs[index].op.type, op.inputs[index].dtype) for op, attr, index in
+                zip(ops, ("Tshape", "index_type", "Tmultiples"), (1, 0, 1))] == [(tf.int64, "Pack", tf.int64)] * 3
+        assert tf.fill([2, 3], 1.0).op.get_attr("index_type") == tf.int32
+        with tf.Session() as sess:
+            assert [v.shape for v in sess.run([op.outputs[0] for op in ops])] == [(2, 2), (2, 2), (4, 2)]
+
+
 def test_import_fills_default_attrs():
     graph_def = _tf_graph_def("small")
     for node in graph_def.node:

@@ -40,7 +40,7 @@ register("Fill", _fill_infer, pure(_fill_kernel), input_names=("dims", "value"))
 
 def fill(dims, value, name=None):
     value = convert_to_tensor(value, name="value")
-    return apply_op_1("Fill", [dims, value], {"T": value.dtype.base_dtype, "index_type": dtypes.int32}, name)
+    return apply_op_1("Fill", [dims, value], {"T": value.dtype.base_dtype}, name, index_attrs={0: "index_type"})
 
 
 def _like_kernel(fn):
