@@ -24,19 +24,24 @@ from minitf.framework.op_def_lib import apply_op, invalid_argument, no_gradient,
 from minitf.ops import libm, philox
 
 _FLT_MAX = float(np.finfo(np.float32).max)
+_COUNTER_MOD = 1 << 128  # Philox counters wrap around
 
 
 _TWO_TO_MINUS_52, _TWO_TO_MINUS_23 = 2.0 ** -52, 2.0 ** -23
 
 
+_CHUNK = 64  # blocks computed at a time: a run reserves 512 per sample but draws few more than it needs
+
+
 class _SimplePhilox:
-    """TensorFlow's SimplePhilox over a reservation: 32-bit samples taken in order from consecutive blocks."""
+    """TensorFlow's SimplePhilox over a reservation: 32-bit samples taken in order from consecutive blocks.
+    ``words`` are the reservation's first samples if they are known already (``_Prefetch``)."""
 
-    _CHUNK = 64  # blocks computed at a time: a run reserves 512 per sample but draws few more than it needs
+    _CHUNK = _CHUNK
 
-    def __init__(self, key, start, n_blocks):
+    def __init__(self, key, start, n_blocks, words=()):
         self._key, self._start, self._n_blocks = key, start, n_blocks
-        self._words = []
+        self._words = list(words)
         self._next = 0
 
     def rand32(self):
@@ -78,6 +83,62 @@ class _SimplePhilox:
             bits = self.rand64()
             if bits >= rem:
                 return bits % n
+
+
+class _Prefetch:
+    """The first ``_CHUNK`` blocks of a sampler's reservations, computed ``RUNS`` runs at a time.
+
+    Each run reserves thousands of blocks and reads a few dozen; for so few, numpy's per-call cost, not the
+    arithmetic, makes up a Philox computation, so the blocks at the starts of this run's reservation and of the
+    next ``RUNS - 1`` (where the stream's later runs begin) are computed in one call. They are kept by their
+    counter: a run whose start was not foreseen computes its own, and the values never depend on the prefetch.
+    """
+
+    RUNS = 16
+
+    def __init__(self, key, n_blocks):
+        self._key, self._n_blocks = key, n_blocks
+        self._offsets = (np.arange(self.RUNS, dtype=np.uint64)[:, None] * np.uint64(n_blocks)
+                         + np.arange(_CHUNK, dtype=np.uint64)).reshape(-1)
+        self._words = {}
+
+    def words(self, start):
+        """The 32-bit samples of the first ``_CHUNK`` blocks from counter ``start``, as a list."""
+        words = self._words.pop(start, None)
+        if words is None:
+            blocks = philox.blocks_at(self._key, start, self._offsets).reshape(self.RUNS, 4 * _CHUNK).tolist()
+            words = blocks[0]
+            self._words = {(start + run * self._n_blocks) % _COUNTER_MOD: blocks[run]
+                           for run in range(1, self.RUNS)}
+        return words
+
+
+class _ExpectedCounts:
+    """A sampler's expected counts by number of tries and class, kept from run to run (classes recur) while its
+    probabilities never change (every sampler but the learned unigram one). At most ``LIMIT`` are kept."""
+
+    LIMIT = 1 << 16
+
+    def __init__(self, probability, batch_size):
+        self._probability, self._batch_size = probability, batch_size
+        self._tables, self._size = {}, 0
+
+    def __call__(self, values, num_tries):
+        """The float32 expected counts of the classes ``values`` (a list) after ``num_tries`` draws."""
+        table = self._tables.get(num_tries)
+        if table is None:
+            table = self._tables[num_tries] = {}
+        get = table.get
+        counts = [get(v) for v in values]
+        if None in counts:
+            missing = list({v for v, count in zip(values, counts) if count is None})
+            computed = _expected_counts([self._probability(v) for v in missing], self._batch_size, num_tries)
+            if self._size + len(missing) > self.LIMIT:
+                self._tables, self._size = {num_tries: table}, len(table)
+            table.update(zip(missing, computed.tolist()))
+            self._size += len(missing)
+            counts = [table[v] for v in values]
+        return np.array(counts, np.float32)
 
 
 def _log_uniform(range_max):
@@ -249,12 +310,14 @@ def _sampler_kernel(op, state):
         raise invalid_argument("range_max must be positive")
     if op.type == "LearnedUnigramCandidateSampler" and range_max >= 2 ** 31 - 1:
         raise invalid_argument(f"range_max must be less than {2 ** 31 - 1} for unigram samplers, got {range_max}")
-    stream = None
+    n_blocks = (2048 * num_sampled + 3) // 4
+    stream = prefetch = None
     if op.type != "AllCandidateSampler":
         sample, probability, update = _SAMPLERS[op.type](op, range_max)
+        expected_counts = _ExpectedCounts(probability, num_sampled) if update is None else None
 
     def kernel(true_classes):
-        nonlocal stream
+        nonlocal stream, prefetch
         if true_classes.ndim != 2:
             raise invalid_argument("true_classes must be a matrix")
         if true_classes.shape[1] != num_true:
@@ -262,17 +325,19 @@ def _sampler_kernel(op, state):
                                    f"was: {num_true}")
         if unique and num_sampled > range_max:
             raise invalid_argument("Sampler's range is too small.")
-        for candidate in true_classes.reshape(-1).tolist():
-            if not 0 <= candidate < range_max:
-                raise invalid_argument(f"`true_candidate` out of range [0, {range_max}), received {candidate}")
+        flat_true = true_classes.reshape(-1).tolist()
+        if true_classes.size and (true_classes.min() < 0 or true_classes.max() >= range_max):
+            candidate = next(c for c in flat_true if not 0 <= c < range_max)
+            raise invalid_argument(f"`true_candidate` out of range [0, {range_max}), received {candidate}")
         if op.type == "AllCandidateSampler":
             return (np.arange(num_sampled, dtype=np.int64), np.ones(true_classes.shape, np.float32),
                     np.ones([num_sampled], np.float32))
         if stream is None:
             from minitf.ops.random_ops import _stream
             stream = _stream(op, state)
-        n_blocks = (2048 * num_sampled + 3) // 4
-        rnd = _SimplePhilox(stream.key, stream.reserve_blocks(n_blocks), n_blocks)
+            prefetch = _Prefetch(stream.key, n_blocks)
+        start = stream.reserve_blocks(n_blocks)
+        rnd = _SimplePhilox(stream.key, start, n_blocks, prefetch.words(start))
         draws = sample(rnd)
         batch, used, num_tries = [], set(), 0
         if unique:
@@ -285,10 +350,11 @@ def _sampler_kernel(op, state):
         else:
             batch = [next(draws) for _ in range(num_sampled)]
             num_tries = num_sampled
-        flat_true = true_classes.reshape(-1).tolist()
-        sampled_count = _expected_counts([probability(v) for v in batch], num_sampled, num_tries)
-        true_count = _expected_counts([probability(v) for v in flat_true], num_sampled, num_tries)
-        if update is not None:
+        if update is None:
+            sampled_count, true_count = expected_counts(batch, num_tries), expected_counts(flat_true, num_tries)
+        else:
+            sampled_count = _expected_counts([probability(v) for v in batch], num_sampled, num_tries)
+            true_count = _expected_counts([probability(v) for v in flat_true], num_sampled, num_tries)
             update(true_classes.reshape(-1))
         return np.array(batch, np.int64), true_count.reshape(true_classes.shape), sampled_count
     return kernel

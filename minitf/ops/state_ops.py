@@ -173,8 +173,14 @@ def _scatter_in_order(ufunc):
             return
         order = np.argsort(flat, kind="stable")
         ordered = flat[order]
-        starts = np.concatenate([[0], np.nonzero(ordered[1:] != ordered[:-1])[0] + 1])
-        occurrence = np.arange(flat.size) - np.repeat(starts, np.diff(np.append(starts, flat.size)))
+        first = np.empty(flat.size, bool)  # in sorted order: the first occurrence of its index
+        first[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+        if first.all():  # distinct indices: one round
+            value[flat] = ufunc(value[flat], rows)
+            return
+        positions = np.arange(flat.size)
+        occurrence = positions - np.maximum.accumulate(np.where(first, positions, 0))
         for r in range(int(occurrence.max()) + 1):
             chosen = order[occurrence == r]
             targets = flat[chosen]
