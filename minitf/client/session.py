@@ -6,6 +6,7 @@ session's state, and every intermediate value is released after its last consume
 """
 
 import collections
+import operator
 import threading
 import time
 
@@ -23,19 +24,38 @@ class _Plan:
 
     Each step is a tuple ``(kernel, input_slots, output_slot_or_slots, slots_to_free, op)``. ``parallel_steps``
     are the same steps with independent heavy ops paired (``parallel.py``), once a timed run has found them.
+    ``calls`` (and ``parallel_calls``) are the steps as the executor loop runs them (``_calls``).
     """
 
-    __slots__ = ("template", "steps", "feed_slots", "fetch_slots", "keep", "runs", "costs", "parallel_steps")
+    __slots__ = ("template", "steps", "calls", "feed_slots", "fetch_slots", "keep", "runs", "costs",
+                 "parallel_steps", "parallel_calls")
 
     def __init__(self, template, steps, feed_slots, fetch_slots, keep):
         self.template = template
         self.steps = steps
+        self.calls = _calls(steps)
         self.feed_slots = feed_slots
         self.fetch_slots = fetch_slots
         self.keep = keep
         self.runs = 0
         self.costs = None
         self.parallel_steps = None
+        self.parallel_calls = None
+
+
+def _calls(steps):
+    """The steps as ``(kernel, get_inputs, single_input, output_slot_or_slots, slots_to_free, op)``, where
+    ``get_inputs(slots)`` is an ``operator.itemgetter`` of the input slots: the least Python work per kernel call,
+    which is most of the cost of a small op."""
+    calls = []
+    for fn, ins, out, frees, op in steps:
+        get = operator.itemgetter(*ins) if ins else _no_inputs
+        calls.append((fn, get, len(ins) == 1, out, frees, op))
+    return calls
+
+
+def _no_inputs(slots):
+    return ()
 
 
 def _deref_adapter(fn, ref_positions):
@@ -281,38 +301,41 @@ class BaseSession:
             op = None
             try:
                 with self._blas_threads:
-                    for fn, ins, out, frees, op in self._steps(plan) if self._inter_op else plan.steps:
+                    for fn, get, single, out, frees, op in self._calls(plan) if self._inter_op else plan.calls:
+                        value = fn(get(slots)) if single else fn(*get(slots))
                         if type(out) is int:
-                            slots[out] = fn(*[slots[i] for i in ins])
+                            slots[out] = value
                         else:
-                            for o, v in zip(out, fn(*[slots[i] for i in ins])):
+                            for o, v in zip(out, value):
                                 slots[o] = v
-                        for i in frees:
-                            slots[i] = None
+                        if frees:
+                            for i in frees:
+                                slots[i] = None
             except Exception as exc:  # noqa: BLE001 -- every kernel failure becomes a tf.errors class
                 if op is None:
                     raise
                 raise _op_error(exc, op) from exc
         return [_fetch_value(slots[i]) for i in plan.fetch_slots]
 
-    def _steps(self, plan):
-        """The steps of this run: the plan's own three times (timed the second and third time), then with
+    def _calls(self, plan):
+        """The calls of this run: the plan's own three times (timed the second and third time), then with
         independent heavy ops paired to run at once (``parallel.py``) if the timed runs found any."""
-        if plan.parallel_steps is not None:
-            return plan.parallel_steps
+        if plan.parallel_calls is not None:
+            return plan.parallel_calls
         plan.runs += 1
         if plan.runs in (2, 3):
             plan.costs = plan.costs or []
             plan.costs.append([0.0] * len(plan.steps))
-            return parallel.timed_steps(plan.steps, plan.costs[-1])
+            return _calls(parallel.timed_steps(plan.steps, plan.costs[-1]))
         if plan.runs == 4:
             if self._pool is None:
                 self._pool = parallel.new_pool()
             costs = [min(step_costs) for step_costs in zip(*plan.costs)]  # a step slowed by other work once
             raw = parallel.fork_schedule(plan.steps, costs, set(plan.fetch_slots), self._pool, _op_error)
             plan.parallel_steps = plan.steps if raw is None else _PlanBuilder._with_frees(raw, plan.keep)
-            return plan.parallel_steps
-        return plan.steps
+            plan.parallel_calls = plan.calls if raw is None else _calls(plan.parallel_steps)
+            return plan.parallel_calls
+        return plan.calls
 
     def _feeds(self, feed_dict):
         if not feed_dict:
