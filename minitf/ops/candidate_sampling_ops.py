@@ -115,13 +115,14 @@ class _Prefetch:
 
 class _ExpectedCounts:
     """A sampler's expected counts by number of tries and class, kept from run to run (classes recur) while its
-    probabilities never change (every sampler but the learned unigram one). At most ``LIMIT`` are kept."""
+    probabilities never change (every sampler but the learned unigram one), with each class's ``log1pf(-p)``.
+    At most ``LIMIT`` counts are kept. What is not kept costs a call of glibc's expm1f through ctypes."""
 
     LIMIT = 1 << 16
 
     def __init__(self, probability, batch_size):
         self._probability, self._batch_size = probability, batch_size
-        self._tables, self._size = {}, 0
+        self._tables, self._log1p, self._size = {}, {}, 0
 
     def __call__(self, values, num_tries):
         """The float32 expected counts of the classes ``values`` (a list) after ``num_tries`` draws."""
@@ -132,13 +133,25 @@ class _ExpectedCounts:
         counts = [get(v) for v in values]
         if None in counts:
             missing = list({v for v, count in zip(values, counts) if count is None})
-            computed = _expected_counts([self._probability(v) for v in missing], self._batch_size, num_tries)
             if self._size + len(missing) > self.LIMIT:
-                self._tables, self._size = {num_tries: table}, len(table)
-            table.update(zip(missing, computed.tolist()))
+                self._tables, self._log1p, self._size = {num_tries: table}, {}, len(table)
+            table.update(zip(missing, self._compute(missing, num_tries)))
             self._size += len(missing)
             counts = [table[v] for v in values]
         return np.array(counts, np.float32)
+
+    def _compute(self, values, num_tries):
+        if num_tries == self._batch_size:
+            return _expected_counts([self._probability(v) for v in values], num_tries, num_tries).tolist()
+        lib = libm.shared_libm()
+        log1pf, expm1f, known = lib.log1pf, lib.expm1f, self._log1p
+        logs = []
+        for v in values:
+            log = known.get(v)
+            if log is None:
+                log = known[v] = log1pf(-float(self._probability(v)))
+            logs.append(log)
+        return [-expm1f(num_tries * log) for log in logs]  # float32 values already (see _expected_counts)
 
 
 def _log_uniform(range_max):
