@@ -159,12 +159,19 @@ def _log_uniform(range_max):
     known = {}  # class -> its float32 probability: classes recur from run to run
 
     def sample(rnd):
-        """Draws in blocks of 64 from consecutive (RandDouble: 2 samples) pairs; exp stays libm's (math.exp)."""
+        """Draws in blocks of 128 from consecutive (RandDouble: 2 samples) pairs, ``floor(exp(x)) - 1`` with libm's
+        exp: numpy's ``exp`` is within a few ulps of it, so its floor is libm's unless it lies within 2**-40 (relative)
+        of an integer, where ``math.exp`` decides."""
         while True:
-            words = rnd.take(128)
+            words = rnd.take(256)
             mantissas = ((words[0::2] & 0xFFFFF) << np.uint64(32)) | words[1::2]
-            for x in (mantissas.astype(np.float64) * _TWO_TO_MINUS_52 * log_range).tolist():
-                yield (int(math.exp(x)) - 1) % range_max
+            x = mantissas.astype(np.float64) * _TWO_TO_MINUS_52 * log_range
+            e = np.exp(x)
+            values = e.astype(np.int64)
+            for i in np.flatnonzero(np.abs(e - np.rint(e)) <= e * 2.0 ** -40).tolist():
+                values[i] = int(math.exp(x[i]))
+            values -= 1
+            yield from (values % range_max).tolist()
 
     def probability(value):
         p = known.get(value)
