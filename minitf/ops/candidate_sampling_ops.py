@@ -15,6 +15,7 @@ in the op's kernel, so they persist across runs of one session.
 
 import collections
 import functools
+import itertools
 import math
 
 import numpy as np
@@ -35,21 +36,29 @@ _CHUNK = 64  # blocks computed at a time: a run reserves 512 per sample but draw
 
 class _SimplePhilox:
     """TensorFlow's SimplePhilox over a reservation: 32-bit samples taken in order from consecutive blocks.
-    ``words`` are the reservation's first samples if they are known already (``_Prefetch``)."""
+    ``first`` is the reservation's first samples (a uint64 array) if they are known already (``_Prefetch``)."""
 
     _CHUNK = _CHUNK
 
-    def __init__(self, key, start, n_blocks, words=()):
+    def __init__(self, key, start, n_blocks, first=None):
         self._key, self._start, self._n_blocks = key, start, n_blocks
-        self._words = list(words)
+        self._first = first
+        self._words = []  # the samples computed so far (``first`` too, once a draw needs more or a single one)
         self._next = 0
+
+    def _grow(self):
+        """Adds the next samples to those known: ``first``, then ``_CHUNK`` blocks at a time."""
+        if not self._words and self._first is not None:
+            self._words = self._first.tolist()
+            return
+        first = len(self._words) // 4
+        count = min(self._CHUNK, self._n_blocks - first)
+        self._words.extend(philox.philox_blocks(self._key, self._start + first, count).reshape(-1).tolist())
 
     def rand32(self):
         position = self._next % (4 * self._n_blocks)  # past the reservation TensorFlow reuses bits too
         while position >= len(self._words):
-            first = len(self._words) // 4
-            count = min(self._CHUNK, self._n_blocks - first)
-            self._words.extend(philox.philox_blocks(self._key, self._start + first, count).reshape(-1).tolist())
+            self._grow()
         self._next += 1
         return self._words[position]
 
@@ -57,10 +66,11 @@ class _SimplePhilox:
         """The next ``count`` 32-bit samples as a uint64 array (what ``count`` calls of rand32 return)."""
         limit = 4 * self._n_blocks
         end = self._next + count
+        if self._first is not None and end <= len(self._first):
+            words, self._next = self._first[self._next:end], end
+            return words
         while len(self._words) < min(end, limit):
-            first = len(self._words) // 4
-            chunk = min(self._CHUNK, self._n_blocks - first)
-            self._words.extend(philox.philox_blocks(self._key, self._start + first, chunk).reshape(-1).tolist())
+            self._grow()
         if end <= limit:
             words = self._words[self._next:end]
         else:
@@ -103,10 +113,11 @@ class _Prefetch:
         self._words = {}
 
     def words(self, start):
-        """The 32-bit samples of the first ``_CHUNK`` blocks from counter ``start``, as a list."""
+        """The 32-bit samples of the first ``_CHUNK`` blocks from counter ``start``, as a uint64 array."""
         words = self._words.pop(start, None)
         if words is None:
-            blocks = philox.blocks_at(self._key, start, self._offsets).reshape(self.RUNS, 4 * _CHUNK).tolist()
+            blocks = philox.blocks_at(self._key, start, self._offsets).reshape(self.RUNS, 4 * _CHUNK)
+            blocks = blocks.astype(np.uint64)
             words = blocks[0]
             self._words = {(start + run * self._n_blocks) % _COUNTER_MOD: blocks[run]
                            for run in range(1, self.RUNS)}
@@ -359,17 +370,10 @@ def _sampler_kernel(op, state):
         start = stream.reserve_blocks(n_blocks)
         rnd = _SimplePhilox(stream.key, start, n_blocks, prefetch.words(start))
         draws = sample(rnd)
-        batch, used, num_tries = [], set(), 0
         if unique:
-            while len(batch) < num_sampled:
-                num_tries += 1
-                value = next(draws)
-                if value not in used:
-                    used.add(value)
-                    batch.append(value)
+            batch, num_tries = _distinct(draws, num_sampled)
         else:
-            batch = [next(draws) for _ in range(num_sampled)]
-            num_tries = num_sampled
+            batch, num_tries = list(itertools.islice(draws, num_sampled)), num_sampled
         if update is None:
             sampled_count, true_count = expected_counts(batch, num_tries), expected_counts(flat_true, num_tries)
         else:
@@ -378,6 +382,19 @@ def _sampler_kernel(op, state):
             update(true_classes.reshape(-1))
         return np.array(batch, np.int64), true_count.reshape(true_classes.shape), sampled_count
     return kernel
+
+
+def _distinct(draws, count):
+    """The first ``count`` distinct values of ``draws``, and how many draws that took."""
+    batch, used, tries = [], set(), 0
+    for value in draws if count > 0 else ():
+        tries += 1
+        if value not in used:
+            used.add(value)
+            batch.append(value)
+            if len(batch) == count:
+                break
+    return batch, tries
 
 
 def _sampler_infer(op):
