@@ -131,8 +131,8 @@ class _ExpectedCounts:
 
     LIMIT = 1 << 16
 
-    def __init__(self, probability, batch_size):
-        self._probability, self._batch_size = probability, batch_size
+    def __init__(self, probabilities, batch_size):
+        self._probabilities, self._batch_size = probabilities, batch_size
         self._tables, self._log1p, self._size = {}, {}, 0
 
     def __call__(self, values, num_tries):
@@ -153,21 +153,17 @@ class _ExpectedCounts:
 
     def _compute(self, values, num_tries):
         if num_tries == self._batch_size:
-            return _expected_counts([self._probability(v) for v in values], num_tries, num_tries).tolist()
+            return _expected_counts(self._probabilities(values), num_tries, num_tries).tolist()
         lib = libm.shared_libm()
         log1pf, expm1f, known = lib.log1pf, lib.expm1f, self._log1p
-        logs = []
-        for v in values:
-            log = known.get(v)
-            if log is None:
-                log = known[v] = log1pf(-float(self._probability(v)))
-            logs.append(log)
-        return [-expm1f(num_tries * log) for log in logs]  # float32 values already (see _expected_counts)
+        new = [v for v in values if v not in known]
+        if new:
+            known.update((v, log1pf(-float(p))) for v, p in zip(new, self._probabilities(new)))
+        return [-expm1f(num_tries * known[v]) for v in values]  # float32 values already (see _expected_counts)
 
 
 def _log_uniform(range_max):
     log_range = math.log1p(range_max)
-    known = {}  # class -> its float32 probability: classes recur from run to run
 
     def sample(rnd):
         """Draws in blocks of 128 from consecutive (RandDouble: 2 samples) pairs, ``floor(exp(x)) - 1`` with libm's
@@ -184,17 +180,28 @@ def _log_uniform(range_max):
             values -= 1
             yield from (values % range_max).tolist()
 
-    def probability(value):
-        p = known.get(value)
-        if p is None:
-            p = known[value] = float(np.float32(math.log((value + 2.0) / (value + 1.0)) / log_range))
-        return p
-    return sample, probability
+    def probabilities(values):
+        """float32 ``log((k + 2) / (k + 1)) / log1p(range_max)`` with libm's log: numpy's log is within a few
+        ulps of it, which moves the float32 only within 2**-40 (relative) of a rounding midpoint, where
+        ``math.log`` decides."""
+        k = np.array(values, np.float64)
+        exact = np.log((k + 2.0) / (k + 1.0)) / log_range
+        p = exact.astype(np.float32)
+        near = (exact * (1 - 2.0 ** -40)).astype(np.float32) != (exact * (1 + 2.0 ** -40)).astype(np.float32)
+        for i in np.flatnonzero(near).tolist():
+            p[i] = math.log((values[i] + 2.0) / (values[i] + 1.0)) / log_range
+        return p.tolist()
+    return sample, probabilities
 
 
 def _uniform(range_max):
     inv_range = float(np.float32(1.0 / range_max))
-    return _one_at_a_time(lambda rnd: rnd.uniform64(range_max)), (lambda value: inv_range)
+    return _one_at_a_time(lambda rnd: rnd.uniform64(range_max)), (lambda values: [inv_range] * len(values))
+
+
+def _each(probability):
+    """A sampler's probabilities of a list of classes, from its probability of one."""
+    return lambda values: [probability(v) for v in values]
 
 
 def _one_at_a_time(sample):
@@ -295,7 +302,7 @@ def _fixed_unigram(op, range_max):
 
     def probability(value):
         return np.float32(weights[value] / total) if 0 <= value < n else np.float32(0.0)
-    return _one_at_a_time(sample), probability, None
+    return _one_at_a_time(sample), _each(probability), None
 
 
 def _learned_unigram(op, range_max):
@@ -322,7 +329,7 @@ def _learned_unigram(op, range_max):
         room = (2 ** 31 - 1) - int(cumulative[0][-1])
         np.add.at(counts, values[:max(0, min(len(values), room))], 1)
         cumulative[0] = np.cumsum(counts)
-    return _one_at_a_time(pick), probability, update
+    return _one_at_a_time(pick), _each(probability), update
 
 
 def _simple(make):
@@ -344,8 +351,8 @@ def _sampler_kernel(op, state):
     n_blocks = (2048 * num_sampled + 3) // 4
     stream = prefetch = None
     if op.type != "AllCandidateSampler":
-        sample, probability, update = _SAMPLERS[op.type](op, range_max)
-        expected_counts = _ExpectedCounts(probability, num_sampled) if update is None else None
+        sample, probabilities, update = _SAMPLERS[op.type](op, range_max)
+        expected_counts = _ExpectedCounts(probabilities, num_sampled) if update is None else None
 
     def kernel(true_classes):
         nonlocal stream, prefetch
@@ -377,8 +384,8 @@ def _sampler_kernel(op, state):
         if update is None:
             sampled_count, true_count = expected_counts(batch, num_tries), expected_counts(flat_true, num_tries)
         else:
-            sampled_count = _expected_counts([probability(v) for v in batch], num_sampled, num_tries)
-            true_count = _expected_counts([probability(v) for v in flat_true], num_sampled, num_tries)
+            sampled_count = _expected_counts(probabilities(batch), num_sampled, num_tries)
+            true_count = _expected_counts(probabilities(flat_true), num_sampled, num_tries)
             update(true_classes.reshape(-1))
         return np.array(batch, np.int64), true_count.reshape(true_classes.shape), sampled_count
     return kernel
