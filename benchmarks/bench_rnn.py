@@ -10,12 +10,17 @@ own process, so its peak memory (the process's maximum resident set size) is its
 
 On a busy machine run it with OPENBLAS_NUM_THREADS=1: numpy's multi-threaded BLAS then spends most of the step
 waiting for its threads (measured on 2 cores under load 10: a 64x256 by 256x512 product took 44 ms with 2 threads,
-0.8 ms with one). Measured so (load about 10 on 2 cores, medians vary by run), minitf / TensorFlow: LSTM static
-0.046 - 0.076 s / 0.017 - 0.049 s, dynamic 0.039 - 0.069 s / 0.031 - 0.073 s (1.0 - 2.7x); word2vec 1.1,
-1.05 - 1.45, 1.06 - 1.13 ms / 0.5 - 0.6 ms for 10k, 50k, 200k words (1.7 - 3.1x under load 3, flat in the
-vocabulary: sparse updates write the looked-up rows in place; it was 1.8 - 2.0 ms before scatter updates in
-rounds and the vectorized samplers' draws and expected counts). Peak RSS: LSTM 58 - 65 MB / 600 - 630 MB; word2vec 88 / 146 / 366 MB against
-589 / 630 / 783 MB.
+0.8 ms with one). Measured so, each workload's minitf and TensorFlow processes interleaved round by round (load
+5 - 7 on 2 cores, 5 and 7 rounds, 2026-12-06), minitf / TensorFlow medians: word2vec 0.72 - 0.73, 0.81 - 0.83,
+0.75 - 0.78 ms / 0.52 - 0.88, 0.57 - 0.75, 0.61 - 0.64 ms for 10k, 50k, 200k words (ratios of the medians 0.8 - 1.4,
+1.1 - 1.5, 1.2; flat in the vocabulary: sparse updates write the looked-up rows in place). It was 1.27 - 1.29 ms at
+50k and 200k in an interleaved run against the code before the executor's precompiled calls, the sampler's
+prefetched Philox blocks and kept expected counts, and the faster Pad, SplitV and scatter kernels. What is left of
+a step (CPU time, 50k words): the log-uniform sampler 0.13 ms (mostly glibc's expm1f through ctypes for each
+class and number of tries not seen before; numpy's float32 expm1 differs from glibc's), two row scatters 0.05 ms
+each, four matrix products 0.1 ms, about 70 small ops at 2 - 7 us each. LSTM static 0.028 - 0.088 s / 0.017 -
+0.038 s (ratio of the medians 3.2 under load 6, of the fastest runs 1.7), dynamic 0.037 - 0.082 s / 0.016 -
+0.072 s (1.5). Peak RSS: LSTM 58 - 65 MB / 600 - 630 MB; word2vec 88 / 146 / 366 MB against 589 / 630 / 783 MB.
 """
 import argparse
 import json
