@@ -100,6 +100,13 @@ def philox_blocks(key, counter, n_blocks):
     return out
 
 
+def blocks_at(key, counter, offsets):
+    """Philox4x32-10 blocks at counters ``counter + offsets`` (a uint64 array; counters wrap around at 2**128):
+    a new uint32 array of shape ``(offsets.size, 4)``."""
+    keys = _round_keys(tuple(int(word) & 0xFFFFFFFF for word in key))
+    return _philox_at(keys, counter % _COUNTER_MOD, offsets).copy()
+
+
 @functools.lru_cache(maxsize=256)
 def _round_keys(key):
     """The key of each of the 10 rounds, bumped by the Weyl constants after every round, as (2, 1) columns."""
