@@ -5,9 +5,10 @@ Each run is a fresh process executing cifar10_train.py on the generated CIFAR-10
 tests/cifar10_tutorial_cases.py (the reader, distortions, shuffle queue and hooks all run): ``--steps`` steps of
 ``--batch-size`` images, logged every ``--log-frequency`` steps. The tutorial prints sec/batch averaged over each
 logging window; reported is the median over the windows after the first (which includes filling the queue), the
-median over ``--repeat`` processes. Measured here (2 cores, load average 3 - 4): 0.46 s per batch under minitf,
-0.19 s under TensorFlow; before each product got one BLAS thread while Session.run executes, queue runners included
-(minitf/client/threading_policy.py), it was 1.6 s (4.0 s on a busier machine).
+median over ``--repeat`` processes. Measured here (2 cores, load average 2 - 3): 0.36 s per batch under minitf,
+0.19 s under TensorFlow, the input pipeline alone 0.039 s and 0.020 s; before each product got one BLAS thread
+while Session.run executes, queue runners included (minitf/client/threading_policy.py), the step was 1.6 s (4.0 s
+on a busier machine).
 
 The input pipeline alone is measured too (``input_sec_per_batch``): the tutorial's ``distorted_inputs`` (reader,
 per-image distortions under its runner threads, shuffle queue) drained batch after batch with no model, the median
