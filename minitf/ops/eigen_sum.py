@@ -206,8 +206,9 @@ def _runs(shape, axes):
 
 def reduce_sum(x, axes):
     """``np.sum(x, axis=axes)`` (no keepdims) for a float array, added in TensorFlow's order."""
-    if x.ndim == 1 and axes and len(x) <= _LEAF_PACKETS:
-        return _leaf_row(x, packet_lanes(x.dtype)) + x.dtype.type(0.0)
+    lanes = packet_lanes(x.dtype)
+    if axes and len(axes) == x.ndim and 0 < x.size <= lanes * _LEAF_PACKETS:  # one leaf, one thread: sum_all's shortcut
+        return _leaf_row(x.reshape(-1), lanes) + x.dtype.type(0.0)
     kept_shape = [d for i, d in enumerate(x.shape) if i not in axes]
     if x.size == 0 or not axes:
         return np.sum(x, axis=axes, dtype=x.dtype)
