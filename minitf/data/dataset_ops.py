@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 
 from minitf.data import function, function_def, nest  # noqa: F401 -- function_def: the GraphDef library
-from minitf.framework import dtypes, ops, random_seed, tensor_shape, tensor_util
+from minitf.framework import dtypes, errors, ops, random_seed, tensor_shape, tensor_util
 from minitf.ops import array_ops, math_ops
 from minitf.ops import dataset_ops as _kernels
 from minitf.ops import dataset_readers as _readers  # noqa: F401 -- registers the reader ops
@@ -343,15 +343,22 @@ def _seed_tensors(seed):
 
 
 def _checked_value(value, dtype, shape):
+    """``value`` as ``dtype``; a value of the wrong type or shape fails as TensorFlow's ``PyFunc`` reports the
+    generator's ``TypeError``: an ``InvalidArgumentError`` whose message starts ``TypeError: ``."""
     if dtype == dtypes.string:
         array = np.array(value, dtype=object)
     else:
         try:
             array = np.asarray(value, dtype=dtype.as_numpy_dtype)
         except (TypeError, ValueError):
-            raise TypeError(f"`generator` yielded an element that could not be converted to the expected type. "
-                            f"The expected type was {dtype.name}, but the yielded element was {value}.") from None
+            raise _generator_error(f"`generator` yielded an element that could not be converted to the expected "
+                                   f"type. The expected type was {dtype.name}, but the yielded element was "
+                                   f"{value}.") from None
     if not shape.is_compatible_with(array.shape):
-        raise ValueError(f"`generator` yielded an element of shape {array.shape} where an element of shape "
-                         f"{tuple(shape.as_list()) if shape.ndims is not None else shape} was expected.")
+        raise _generator_error(f"`generator` yielded an element of shape {array.shape} where an element of shape "
+                               f"{tuple(shape.as_list()) if shape.ndims is not None else shape} was expected.")
     return array
+
+
+def _generator_error(message):
+    return errors.InvalidArgumentError(None, None, "TypeError: " + message)

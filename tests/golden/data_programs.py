@@ -284,6 +284,84 @@ def run_time_errors(tf, workdir, write_tfrecord):
     return result
 
 
+def _located(e):
+    """``error(e)`` with the name of the op TensorFlow blames (None when the error comes from inside a function)."""
+    op = getattr(e, "op", None)
+    return {**error(e), "op": op.name if op is not None else None}
+
+
+def _first_line(e):
+    """A Python error raised inside a dataset function: TensorFlow puts it after "Graph execution error:" and
+    appends its traceback, so keep the line naming the error."""
+    message = error(e)["message"].split("Graph execution error:\n\n", 1)[-1]
+    return {**_located(e), "message": message.split("\n", 1)[0]}
+
+
+def shape_checks(tf, workdir, write_tfrecord):
+    """Run-time checks of element shapes against an iterator's ``output_shapes``: in ``IteratorGetNext`` (every
+    element), ``MakeIterator`` and ``IteratorFromStringHandleV2`` (the dataset's static shapes)."""
+    result = {}
+
+    def attempt(sess, fetch, feed_dict=None, describe=_located):
+        try:
+            return plain(sess.run(fetch, feed_dict))
+        except Exception as e:  # noqa: BLE001
+            return describe(e)
+    narrow = tf.data.Iterator.from_structure(tf.int64, tf.TensorShape([2]))
+    narrow_init = narrow.make_initializer(tf.data.Dataset.range(5).batch(2))
+    narrow_next = narrow.get_next()
+    pairs = tf.data.Iterator.from_structure((tf.int64, tf.int64), (tf.TensorShape([]), tf.TensorShape([2])))
+    pairs_init = pairs.make_initializer(tf.data.Dataset.zip((tf.data.Dataset.range(3),
+                                                             tf.data.Dataset.range(5).batch(2))))
+    pairs_next = pairs.get_next(name="pairs_next")
+
+    def gen():
+        yield np.zeros([2], np.float32)
+        yield np.zeros([3], np.float32)
+    generated = tf.data.Dataset.from_generator(gen, tf.float32, tf.TensorShape([2])).make_one_shot_iterator()
+    generated_next = generated.get_next()
+    wide = tf.data.make_one_shot_iterator(tf.data.Dataset.from_tensor_slices(np.zeros([4, 3], np.float32)).batch(2))
+    handle = tf.placeholder(tf.string, [], name="handle")
+    feedable = tf.data.Iterator.from_string_handle(handle, tf.float32, tf.TensorShape([None, 2]))
+    feedable_next = feedable.get_next()
+    with tf.Session() as sess:
+        sess.run(narrow_init)
+        result["short_last_batch"] = [attempt(sess, narrow_next) for _ in range(4)]
+        sess.run(narrow_init)
+        result["reinitialized"] = attempt(sess, narrow_next)
+        sess.run(pairs_init)
+        result["second_component"] = [attempt(sess, pairs_next) for _ in range(4)]
+        result["generator"] = [attempt(sess, generated_next, describe=_first_line) for _ in range(3)]
+        result["string_handle"] = attempt(sess, feedable_next, {handle: sess.run(wide.string_handle())})
+    result["nodes"] = nodes(tf.get_default_graph())
+    return result
+
+
+def make_iterator_shape_check(tf, workdir, write_tfrecord):
+    """``MakeIterator`` refuses a dataset whose static shapes do not fit the iterator's: a GraphDef whose iterator
+    was narrowed after ``make_initializer`` checked it (as an edited or hand-written graph may be)."""
+    dataset = tf.data.Dataset.from_tensor_slices(np.zeros([4, 3], np.float32)).batch(2)
+    it = tf.data.Iterator.from_structure(tf.float32, tf.TensorShape([None, None]))
+    init = it.make_initializer(dataset)
+    element = it.get_next()
+    graph_def = tf.get_default_graph().as_graph_def()
+    for node in graph_def.node:
+        if node.op in ("IteratorV2", "IteratorGetNext"):
+            node.attr["output_shapes"].list.shape[0].dim[1].size = 2
+    tf.reset_default_graph()
+    tf.import_graph_def(graph_def, name="")
+    graph = tf.get_default_graph()
+    out = []
+    with tf.Session() as sess:
+        for fetch in (graph.get_operation_by_name(init.name), graph.get_tensor_by_name(element.name)):
+            try:
+                value = sess.run(fetch)
+                out.append(None if value is None else plain(value))
+            except Exception as e:  # noqa: BLE001
+                out.append(_located(e))
+    return {"out": out}
+
+
 def construction_errors(tf, workdir, write_tfrecord):
     result = {}
 
@@ -337,5 +415,6 @@ def random_in_map(tf, workdir, write_tfrecord):
 
 
 PROGRAMS = [slices_map_filter_shuffle_batch, shuffle_orders, shuffle_graph_seed, one_shot_and_feedable,
-            reinitializable, structures, transformations, captures, readers, run_time_errors, construction_errors,
+            reinitializable, structures, transformations, captures, readers, run_time_errors, shape_checks,
+            make_iterator_shape_check, construction_errors,
             training_loop, random_in_map]
