@@ -74,8 +74,8 @@ class Iterator(ElementStructure):
                                 f"types {types_text(dataset.output_types)}.")
             for mine, theirs in zip(nest.flatten(self._spec), nest.flatten(dataset._spec)):
                 if not mine.shape.is_compatible_with(theirs.shape):
-                    raise TypeError(f"Expected output shapes compatible with {self.output_shapes} but got dataset "
-                                    f"with output shapes {dataset.output_shapes}.")
+                    raise TypeError(f"Expected output shapes compatible with {self.output_shapes!r} but got "
+                                    f"dataset with output shapes {dataset.output_shapes!r}.")
             return ops.get_default_graph().create_op(
                 "MakeIterator", [dataset._variant_tensor, self._iterator_resource], None, scope)
 

@@ -376,6 +376,8 @@ def construction_errors(tf, workdir, write_tfrecord):
     attempt("filter_not_bool", lambda: tf.data.Dataset.range(3).filter(lambda v: v))
     attempt("initializer_types", lambda: tf.data.Iterator.from_structure(tf.int32).make_initializer(
         tf.data.Dataset.range(3)))
+    attempt("initializer_shapes", lambda: tf.data.Iterator.from_structure(tf.float32, [None, 2]).make_initializer(
+        tf.data.Dataset.from_tensors(np.zeros([4, 3], np.float32))))
     attempt("one_shot_initializer", lambda: tf.data.Dataset.range(3).make_one_shot_iterator().initializer)
     attempt("flat_map_not_dataset", lambda: tf.data.Dataset.range(3).flat_map(lambda v: v))
     return result
