@@ -123,9 +123,23 @@ def one_shot_iterator(dataset):
 
 
 def _factory(variant_tensor):
+    """The one-shot iterator's dataset, made from the ops ``variant_tensor`` reads. TensorFlow copies them into
+    the ``dataset_factory`` function by value, following data inputs only, so control dependencies (such as
+    ``list_files``' assert that some file matched) do not run."""
+    from minitf.client.session import _PlanBuilder, _op_error
+
+    class ByValuePlanBuilder(_PlanBuilder):
+        def needed_ops(self):
+            needed, stack = set(), [variant_tensor.op]
+            while stack:
+                op = stack.pop()
+                if op not in needed:
+                    needed.add(op)
+                    stack.extend(t._op for t in op._inputs)
+            return sorted(needed, key=lambda op: op._id)
+
     def make(state):
-        from minitf.client.session import _PlanBuilder, _op_error
-        plan = _PlanBuilder(_SessionShim(state), (variant_tensor,), (), ()).build()
+        plan = ByValuePlanBuilder(_SessionShim(state), (variant_tensor,), (), ()).build()
         slots = plan.template.copy()
         for fn, ins, out, _, op in plan.steps:
             try:

@@ -362,6 +362,71 @@ def make_iterator_shape_check(tf, workdir, write_tfrecord):
     return {"out": out}
 
 
+def list_files(tf, workdir, write_tfrecord):
+    """``Dataset.list_files``: sorted matches, seeded shuffles, several patterns, the no-match error."""
+    for name in ("b.txt", "a.txt", "d.txt", "c.csv", "e.txt", "f.txt"):
+        with open(os.path.join(workdir, name), "w") as f:
+            f.write(name)
+    txt = os.path.join(workdir, "*.txt")
+    cases = {
+        "sorted": tf.data.Dataset.list_files(txt, shuffle=False),
+        "seeded": tf.data.Dataset.list_files(txt, seed=4).repeat(2),
+        "patterns": tf.data.Dataset.list_files([txt, os.path.join(workdir, "*.csv")], shuffle=False),
+        "patterns_seeded": tf.data.Dataset.list_files([os.path.join(workdir, "*.csv"), txt], seed=11),
+        "none": tf.data.Dataset.list_files(os.path.join(workdir, "*.png")),
+        "none_of_two": tf.data.Dataset.list_files([os.path.join(workdir, "*.png"), os.path.join(workdir, "*.gif")],
+                                                  shuffle=False),
+    }
+    result = {name: {"structure": structure(d, tf)} for name, d in cases.items()}
+    elements = {name: tf.data.make_one_shot_iterator(d).get_next() for name, d in cases.items()}
+    it = tf.data.make_initializable_iterator(cases["none"])
+    with tf.Session() as sess:
+        for name, element in elements.items():
+            result[name]["values"] = [v if isinstance(v, dict) and "error" in v else os.path.basename(v)
+                                      for v in drain(sess, element)]
+        try:
+            sess.run(it.initializer)
+        except Exception as e:  # noqa: BLE001
+            result["initializer"] = _located(e)
+    result["nodes"] = nodes(tf.get_default_graph())
+    return result
+
+
+def reduce_join(tf, workdir, write_tfrecord):
+    """``tf.reduce_join``, which ``list_files`` uses for its message: axis orders, keep_dims, errors."""
+    x = np.array([[b"a", b"b", b"c"], [b"d", b"e", b"f"]])
+    fed = tf.placeholder(tf.string, name="fed")
+    cases = {
+        "all": tf.reduce_join(x),
+        "axes_0_1": tf.reduce_join(x, [0, 1], separator="-"),
+        "axes_1_0": tf.reduce_join(x, [1, 0], separator="-"),
+        "axis_0": tf.reduce_join(x, 0, separator="-"),
+        "keep_dims": tf.reduce_join(x, -1, keep_dims=True),
+        "strings_keepdims": tf.strings.reduce_join(x, axis=1, keepdims=True),
+        "scalar": tf.reduce_join("abc"),
+        "empty": tf.reduce_join(np.zeros([0, 2], bytes), 0, separator=","),
+        "no_axes": tf.reduce_join(x, [], separator=","),
+        "named": tf.reduce_join(x, name="joined"),
+        "unknown_rank": tf.reduce_join(fed, separator="+"),
+        "duplicate": tf.reduce_join(x, [0, 0]),
+        "out_of_range": tf.reduce_join(fed, 2),
+        "negative_out_of_range": tf.reduce_join(fed, -3),
+    }
+    result = {name: {"shape": str(t.shape)} for name, t in cases.items()}
+    with tf.Session() as sess:
+        for name, t in cases.items():
+            try:
+                result[name]["value"] = plain(sess.run(t, {fed: x}))
+            except Exception as e:  # noqa: BLE001
+                result[name]["value"] = _located(e)
+    try:
+        tf.reduce_join(x, 2)
+    except ValueError as e:
+        result["static_out_of_range"] = str(e).split(" for '")[0]
+    result["nodes"] = nodes(tf.get_default_graph())
+    return result
+
+
 def construction_errors(tf, workdir, write_tfrecord):
     result = {}
 
@@ -418,5 +483,5 @@ def random_in_map(tf, workdir, write_tfrecord):
 
 PROGRAMS = [slices_map_filter_shuffle_batch, shuffle_orders, shuffle_graph_seed, one_shot_and_feedable,
             reinitializable, structures, transformations, captures, readers, run_time_errors, shape_checks,
-            make_iterator_shape_check, construction_errors,
+            make_iterator_shape_check, list_files, reduce_join, construction_errors,
             training_loop, random_in_map]
