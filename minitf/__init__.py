@@ -81,6 +81,7 @@ from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lga
 from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
 from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
 from minitf.ops.string_ops import strip as string_strip
+from minitf.ops.string_reduce_ops import reduce_join
 from minitf.ops.scatter_nd_ops import (scatter_nd_add, scatter_nd_sub, scatter_nd_update, tensor_scatter_add,
                                        tensor_scatter_nd_add, tensor_scatter_nd_sub, tensor_scatter_nd_update,
                                        tensor_scatter_sub, tensor_scatter_update)

@@ -8,8 +8,8 @@ import itertools
 import numpy as np
 
 from minitf.data import function, function_def, nest  # noqa: F401 -- function_def: the GraphDef library
-from minitf.framework import dtypes, ops, random_seed, tensor_shape, tensor_util
-from minitf.ops import array_ops, math_ops
+from minitf.framework import dtypes, errors, ops, random_seed, tensor_shape, tensor_util
+from minitf.ops import array_ops, control_flow_assert, math_ops, reader_ops, string_reduce_ops
 from minitf.ops import dataset_ops as _kernels
 from minitf.ops import dataset_readers as _readers  # noqa: F401 -- registers the reader ops
 
@@ -143,6 +143,27 @@ class DatasetV1(ElementStructure):
             return dataset
         ids = DatasetV1.from_tensors(np.int32(next(_generator_ids)))
         return ids.flat_map(flat_map_fn)
+
+    @staticmethod
+    def list_files(file_pattern, shuffle=None, seed=None, name=None):
+        """The file names matching ``file_pattern`` (a glob or a list of globs), shuffled unless ``shuffle`` is
+        False. As in TensorFlow an ``Assert`` guards the match: ``InvalidArgumentError`` "No files matched
+        pattern: ..." when the dataset is made (at the iterator's initializer or first element)."""
+        with ops.name_scope("list_files"):
+            pattern = ops.convert_to_tensor(file_pattern, dtype=dtypes.string, name="file_pattern")
+            matching_files = reader_ops.matching_files(pattern)
+            condition = math_ops.greater(array_ops.shape(matching_files)[0], 0, name="match_not_empty")
+            joined = string_reduce_ops.reduce_join(pattern, separator=", ")
+            message = math_ops.add("No files matched pattern: ", joined, name="message")
+            assert_not_empty = control_flow_assert.Assert(condition, [message], summarize=1, name="assert_not_empty")
+            with ops.control_dependencies([assert_not_empty]):
+                matching_files = array_ops.identity(matching_files)
+            dataset = DatasetV1.from_tensor_slices(matching_files, _is_files=True)
+            if shuffle is None or shuffle:
+                # the buffer must hold at least one element, even when no file matched
+                buffer_size = math_ops.maximum(array_ops.shape(matching_files, out_type=dtypes.int64)[0], 1)
+                dataset = dataset.shuffle(buffer_size, seed=seed)
+            return dataset
 
     # -- transformations -------------------------------------------------------------------------------------
 
@@ -343,15 +364,22 @@ def _seed_tensors(seed):
 
 
 def _checked_value(value, dtype, shape):
+    """``value`` as ``dtype``; a value of the wrong type or shape fails as TensorFlow's ``PyFunc`` reports the
+    generator's ``TypeError``: an ``InvalidArgumentError`` whose message starts ``TypeError: ``."""
     if dtype == dtypes.string:
         array = np.array(value, dtype=object)
     else:
         try:
             array = np.asarray(value, dtype=dtype.as_numpy_dtype)
         except (TypeError, ValueError):
-            raise TypeError(f"`generator` yielded an element that could not be converted to the expected type. "
-                            f"The expected type was {dtype.name}, but the yielded element was {value}.") from None
+            raise _generator_error(f"`generator` yielded an element that could not be converted to the expected "
+                                   f"type. The expected type was {dtype.name}, but the yielded element was "
+                                   f"{value}.") from None
     if not shape.is_compatible_with(array.shape):
-        raise ValueError(f"`generator` yielded an element of shape {array.shape} where an element of shape "
-                         f"{tuple(shape.as_list()) if shape.ndims is not None else shape} was expected.")
+        raise _generator_error(f"`generator` yielded an element of shape {array.shape} where an element of shape "
+                               f"{tuple(shape.as_list()) if shape.ndims is not None else shape} was expected.")
     return array
+
+
+def _generator_error(message):
+    return errors.InvalidArgumentError(None, None, "TypeError: " + message)

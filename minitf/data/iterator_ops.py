@@ -74,8 +74,8 @@ class Iterator(ElementStructure):
                                 f"types {types_text(dataset.output_types)}.")
             for mine, theirs in zip(nest.flatten(self._spec), nest.flatten(dataset._spec)):
                 if not mine.shape.is_compatible_with(theirs.shape):
-                    raise TypeError(f"Expected output shapes compatible with {self.output_shapes} but got dataset "
-                                    f"with output shapes {dataset.output_shapes}.")
+                    raise TypeError(f"Expected output shapes compatible with {self.output_shapes!r} but got "
+                                    f"dataset with output shapes {dataset.output_shapes!r}.")
             return ops.get_default_graph().create_op(
                 "MakeIterator", [dataset._variant_tensor, self._iterator_resource], None, scope)
 
@@ -123,9 +123,23 @@ def one_shot_iterator(dataset):
 
 
 def _factory(variant_tensor):
+    """The one-shot iterator's dataset, made from the ops ``variant_tensor`` reads. TensorFlow copies them into
+    the ``dataset_factory`` function by value, following data inputs only, so control dependencies (such as
+    ``list_files``' assert that some file matched) do not run."""
+    from minitf.client.session import _PlanBuilder, _op_error
+
+    class ByValuePlanBuilder(_PlanBuilder):
+        def needed_ops(self):
+            needed, stack = set(), [variant_tensor.op]
+            while stack:
+                op = stack.pop()
+                if op not in needed:
+                    needed.add(op)
+                    stack.extend(t._op for t in op._inputs)
+            return sorted(needed, key=lambda op: op._id)
+
     def make(state):
-        from minitf.client.session import _PlanBuilder, _op_error
-        plan = _PlanBuilder(_SessionShim(state), (variant_tensor,), (), ()).build()
+        plan = ByValuePlanBuilder(_SessionShim(state), (variant_tensor,), (), ()).build()
         slots = plan.template.copy()
         for fn, ins, out, _, op in plan.steps:
             try:

@@ -3,6 +3,9 @@
 An iterator is a per-session resource (``SessionState.resource``): an :class:`IteratorResource` holding the
 Python iterator of the dataset it was last initialised with. ``IteratorGetNext`` takes the next element from it,
 and raises ``OutOfRangeError`` at the end, as TensorFlow does.
+
+As in TensorFlow, shapes are checked at run time against the iterator's ``output_shapes``: ``MakeIterator`` and
+``IteratorFromStringHandleV2`` compare the dataset's (or iterator's) static shapes, ``IteratorGetNext`` every element.
 """
 
 import threading
@@ -21,9 +24,11 @@ class IteratorResource:
     """The state of one iterator in one session. ``make_dataset`` (one-shot iterators) gives the dataset to
     iterate on first use."""
 
-    def __init__(self, key, output_types, make_dataset=None):
+    def __init__(self, key, output_types, output_shapes, make_dataset=None):
         self.key = key
         self.output_types = output_types
+        self.output_shapes = output_shapes
+        self._checks = [(i, _dims(shape)) for i, shape in enumerate(output_shapes) if shape.ndims is not None]
         self._make_dataset = make_dataset
         self._iterator = None
         self._lock = threading.Lock()
@@ -42,7 +47,34 @@ class IteratorResource:
             element = next(self._iterator, None)
             if element is None:
                 raise errors.OutOfRangeError(None, None, "End of sequence")
-            return element
+        for i, dims in self._checks:
+            actual = np.shape(element[i])
+            if len(actual) != len(dims) or any(d is not None and d != a for d, a in zip(dims, actual)):
+                raise _incompatible(i, self.output_shapes[i], tensor_shape.TensorShape(actual))
+        return element
+
+
+def _dims(shape):
+    return tuple(d if d is None else int(d) for d in shape.as_list())
+
+
+def _shape_text(shape):
+    """A shape as TensorFlow's ``PartialTensorShape::DebugString`` writes it: ``[?,2]``, ``<unknown>``."""
+    if shape.ndims is None:
+        return "<unknown>"
+    return "[" + ",".join("?" if d is None else str(d) for d in shape.as_list()) + "]"
+
+
+def _incompatible(index, expected, got):
+    return errors.InvalidArgumentError(None, None, f"Incompatible shapes at component {index}: expected "
+                                       f"{_shape_text(expected)} but got {_shape_text(got)}.")
+
+
+def check_shapes(expected, got):
+    """``InvalidArgumentError`` unless each shape in ``got`` is compatible with the one in ``expected``."""
+    for index, (want, have) in enumerate(zip(expected, got)):
+        if not want.is_compatible_with(have):
+            raise _incompatible(index, want, have)
 
 
 def _resource(op):
@@ -56,7 +88,12 @@ def _iterator_kernel(op, state):
     def make_dataset():
         return attached(op, "dataset_factory")(state)
     factory = make_dataset if op.type == "OneShotIterator" else None
-    return lambda: state.resource(op, lambda: IteratorResource(key, op.get_attr("output_types"), factory))
+    return lambda: state.resource(op, lambda: IteratorResource(key, op.get_attr("output_types"),
+                                                              _shapes(op.get_attr("output_shapes")), factory))
+
+
+def _shapes(shapes):
+    return [tensor_shape.as_shape(s) for s in shapes]
 
 
 register("IteratorV2", _resource, _iterator_kernel, stateful=True, per_session=True)
@@ -65,7 +102,13 @@ register("OneShotIterator", _resource, _iterator_kernel, stateful=True, per_sess
 
 
 def _make_iterator_kernel(op, state):
+    """The dataset's static shapes (its op's ``output_shapes``) must fit the iterator's, as TensorFlow checks."""
+    source = op.inputs[0].op
+    shapes = _shapes(source.get_attr("output_shapes")) if "output_shapes" in source.node_def.attr else None
+
     def kernel(dataset, iterator):
+        if shapes is not None:
+            check_shapes(iterator.output_shapes, shapes)
         iterator.initialize(dataset)
         return ()
     return kernel
@@ -105,6 +148,7 @@ register("IteratorToStringHandle", lambda op: [(dtypes.string, tensor_shape.Tens
 
 def _from_handle_kernel(op, state):
     expected = op.get_attr("output_types")
+    expected_shapes = _shapes(op.get_attr("output_shapes"))
 
     def kernel(handle):
         handle = np.asarray(handle).item()
@@ -117,6 +161,8 @@ def _from_handle_kernel(op, state):
         if expected and list(iterator.output_types) != list(expected):
             raise errors.InvalidArgumentError(
                 None, None, "Expected types " + _types(expected) + " but got " + _types(iterator.output_types))
+        if expected_shapes:
+            check_shapes(expected_shapes, iterator.output_shapes)
         return iterator
     return kernel
 

@@ -284,6 +284,149 @@ def run_time_errors(tf, workdir, write_tfrecord):
     return result
 
 
+def _located(e):
+    """``error(e)`` with the name of the op TensorFlow blames (None when the error comes from inside a function)."""
+    op = getattr(e, "op", None)
+    return {**error(e), "op": op.name if op is not None else None}
+
+
+def _first_line(e):
+    """A Python error raised inside a dataset function: TensorFlow puts it after "Graph execution error:" and
+    appends its traceback, so keep the line naming the error."""
+    message = error(e)["message"].split("Graph execution error:\n\n", 1)[-1]
+    return {**_located(e), "message": message.split("\n", 1)[0]}
+
+
+def shape_checks(tf, workdir, write_tfrecord):
+    """Run-time checks of element shapes against an iterator's ``output_shapes``: in ``IteratorGetNext`` (every
+    element), ``MakeIterator`` and ``IteratorFromStringHandleV2`` (the dataset's static shapes)."""
+    result = {}
+
+    def attempt(sess, fetch, feed_dict=None, describe=_located):
+        try:
+            return plain(sess.run(fetch, feed_dict))
+        except Exception as e:  # noqa: BLE001
+            return describe(e)
+    narrow = tf.data.Iterator.from_structure(tf.int64, tf.TensorShape([2]))
+    narrow_init = narrow.make_initializer(tf.data.Dataset.range(5).batch(2))
+    narrow_next = narrow.get_next()
+    pairs = tf.data.Iterator.from_structure((tf.int64, tf.int64), (tf.TensorShape([]), tf.TensorShape([2])))
+    pairs_init = pairs.make_initializer(tf.data.Dataset.zip((tf.data.Dataset.range(3),
+                                                             tf.data.Dataset.range(5).batch(2))))
+    pairs_next = pairs.get_next(name="pairs_next")
+
+    def gen():
+        yield np.zeros([2], np.float32)
+        yield np.zeros([3], np.float32)
+    generated = tf.data.Dataset.from_generator(gen, tf.float32, tf.TensorShape([2])).make_one_shot_iterator()
+    generated_next = generated.get_next()
+    wide = tf.data.make_one_shot_iterator(tf.data.Dataset.from_tensor_slices(np.zeros([4, 3], np.float32)).batch(2))
+    handle = tf.placeholder(tf.string, [], name="handle")
+    feedable = tf.data.Iterator.from_string_handle(handle, tf.float32, tf.TensorShape([None, 2]))
+    feedable_next = feedable.get_next()
+    with tf.Session() as sess:
+        sess.run(narrow_init)
+        result["short_last_batch"] = [attempt(sess, narrow_next) for _ in range(4)]
+        sess.run(narrow_init)
+        result["reinitialized"] = attempt(sess, narrow_next)
+        sess.run(pairs_init)
+        result["second_component"] = [attempt(sess, pairs_next) for _ in range(4)]
+        result["generator"] = [attempt(sess, generated_next, describe=_first_line) for _ in range(3)]
+        result["string_handle"] = attempt(sess, feedable_next, {handle: sess.run(wide.string_handle())})
+    result["nodes"] = nodes(tf.get_default_graph())
+    return result
+
+
+def make_iterator_shape_check(tf, workdir, write_tfrecord):
+    """``MakeIterator`` refuses a dataset whose static shapes do not fit the iterator's: a GraphDef whose iterator
+    was narrowed after ``make_initializer`` checked it (as an edited or hand-written graph may be)."""
+    dataset = tf.data.Dataset.from_tensor_slices(np.zeros([4, 3], np.float32)).batch(2)
+    it = tf.data.Iterator.from_structure(tf.float32, tf.TensorShape([None, None]))
+    init = it.make_initializer(dataset)
+    element = it.get_next()
+    graph_def = tf.get_default_graph().as_graph_def()
+    for node in graph_def.node:
+        if node.op in ("IteratorV2", "IteratorGetNext"):
+            node.attr["output_shapes"].list.shape[0].dim[1].size = 2
+    tf.reset_default_graph()
+    tf.import_graph_def(graph_def, name="")
+    graph = tf.get_default_graph()
+    out = []
+    with tf.Session() as sess:
+        for fetch in (graph.get_operation_by_name(init.name), graph.get_tensor_by_name(element.name)):
+            try:
+                value = sess.run(fetch)
+                out.append(None if value is None else plain(value))
+            except Exception as e:  # noqa: BLE001
+                out.append(_located(e))
+    return {"out": out}
+
+
+def list_files(tf, workdir, write_tfrecord):
+    """``Dataset.list_files``: sorted matches, seeded shuffles, several patterns, the no-match error."""
+    for name in ("b.txt", "a.txt", "d.txt", "c.csv", "e.txt", "f.txt"):
+        with open(os.path.join(workdir, name), "w") as f:
+            f.write(name)
+    txt = os.path.join(workdir, "*.txt")
+    cases = {
+        "sorted": tf.data.Dataset.list_files(txt, shuffle=False),
+        "seeded": tf.data.Dataset.list_files(txt, seed=4).repeat(2),
+        "patterns": tf.data.Dataset.list_files([txt, os.path.join(workdir, "*.csv")], shuffle=False),
+        "patterns_seeded": tf.data.Dataset.list_files([os.path.join(workdir, "*.csv"), txt], seed=11),
+        "none": tf.data.Dataset.list_files(os.path.join(workdir, "*.png")),
+        "none_of_two": tf.data.Dataset.list_files([os.path.join(workdir, "*.png"), os.path.join(workdir, "*.gif")],
+                                                  shuffle=False),
+    }
+    result = {name: {"structure": structure(d, tf)} for name, d in cases.items()}
+    elements = {name: tf.data.make_one_shot_iterator(d).get_next() for name, d in cases.items()}
+    it = tf.data.make_initializable_iterator(cases["none"])
+    with tf.Session() as sess:
+        for name, element in elements.items():
+            result[name]["values"] = [v if isinstance(v, dict) and "error" in v else os.path.basename(v)
+                                      for v in drain(sess, element)]
+        try:
+            sess.run(it.initializer)
+        except Exception as e:  # noqa: BLE001
+            result["initializer"] = _located(e)
+    result["nodes"] = nodes(tf.get_default_graph())
+    return result
+
+
+def reduce_join(tf, workdir, write_tfrecord):
+    """``tf.reduce_join``, which ``list_files`` uses for its message: axis orders, keep_dims, errors."""
+    x = np.array([[b"a", b"b", b"c"], [b"d", b"e", b"f"]])
+    fed = tf.placeholder(tf.string, name="fed")
+    cases = {
+        "all": tf.reduce_join(x),
+        "axes_0_1": tf.reduce_join(x, [0, 1], separator="-"),
+        "axes_1_0": tf.reduce_join(x, [1, 0], separator="-"),
+        "axis_0": tf.reduce_join(x, 0, separator="-"),
+        "keep_dims": tf.reduce_join(x, -1, keep_dims=True),
+        "strings_keepdims": tf.strings.reduce_join(x, axis=1, keepdims=True),
+        "scalar": tf.reduce_join("abc"),
+        "empty": tf.reduce_join(np.zeros([0, 2], bytes), 0, separator=","),
+        "no_axes": tf.reduce_join(x, [], separator=","),
+        "named": tf.reduce_join(x, name="joined"),
+        "unknown_rank": tf.reduce_join(fed, separator="+"),
+        "duplicate": tf.reduce_join(x, [0, 0]),
+        "out_of_range": tf.reduce_join(fed, 2),
+        "negative_out_of_range": tf.reduce_join(fed, -3),
+    }
+    result = {name: {"shape": str(t.shape)} for name, t in cases.items()}
+    with tf.Session() as sess:
+        for name, t in cases.items():
+            try:
+                result[name]["value"] = plain(sess.run(t, {fed: x}))
+            except Exception as e:  # noqa: BLE001
+                result[name]["value"] = _located(e)
+    try:
+        tf.reduce_join(x, 2)
+    except ValueError as e:
+        result["static_out_of_range"] = str(e).split(" for '")[0]
+    result["nodes"] = nodes(tf.get_default_graph())
+    return result
+
+
 def construction_errors(tf, workdir, write_tfrecord):
     result = {}
 
@@ -298,6 +441,8 @@ def construction_errors(tf, workdir, write_tfrecord):
     attempt("filter_not_bool", lambda: tf.data.Dataset.range(3).filter(lambda v: v))
     attempt("initializer_types", lambda: tf.data.Iterator.from_structure(tf.int32).make_initializer(
         tf.data.Dataset.range(3)))
+    attempt("initializer_shapes", lambda: tf.data.Iterator.from_structure(tf.float32, [None, 2]).make_initializer(
+        tf.data.Dataset.from_tensors(np.zeros([4, 3], np.float32))))
     attempt("one_shot_initializer", lambda: tf.data.Dataset.range(3).make_one_shot_iterator().initializer)
     attempt("flat_map_not_dataset", lambda: tf.data.Dataset.range(3).flat_map(lambda v: v))
     return result
@@ -337,5 +482,6 @@ def random_in_map(tf, workdir, write_tfrecord):
 
 
 PROGRAMS = [slices_map_filter_shuffle_batch, shuffle_orders, shuffle_graph_seed, one_shot_and_feedable,
-            reinitializable, structures, transformations, captures, readers, run_time_errors, construction_errors,
+            reinitializable, structures, transformations, captures, readers, run_time_errors, shape_checks,
+            make_iterator_shape_check, list_files, reduce_join, construction_errors,
             training_loop, random_in_map]
