@@ -9,8 +9,9 @@ the JSON gives the median and range (min, max) of the seconds per step over the 
 ``minitf_one_thread`` share one process and alternate run by run (two sessions on one graph), so that a change in
 the machine's load hits both alike; the other variants get a process each. Variants:
 
-- ``minitf``: the default Session (one BLAS thread per product, independent heavy ops in parallel);
-- ``minitf_one_thread``: ``inter_op_parallelism_threads=1``, minitf with one BLAS thread, one op at a time;
+- ``minitf``: the default Session (one BLAS thread per product, block-wise kernels on all cores, independent heavy
+  ops in parallel);
+- ``minitf_one_thread``: ``intra_op_parallelism_threads=inter_op_parallelism_threads=1``, minitf on one thread;
 - ``minitf_blas_threads``: ``intra_op_parallelism_threads`` = the cores, products on as many BLAS threads, one op at
   a time: what minitf did before issue 17 (OpenBLAS's default);
 - ``tensorflow``: TensorFlow's default Session, with ``--tf-python`` (default ~/tfref/bin/python).
@@ -90,7 +91,7 @@ def cifar(tf, np):
 
 def config(tf, variant):
     if variant == "minitf_one_thread":
-        return tf.ConfigProto(inter_op_parallelism_threads=1)
+        return tf.ConfigProto(intra_op_parallelism_threads=1, inter_op_parallelism_threads=1)
     if variant == "minitf_blas_threads":
         return tf.ConfigProto(intra_op_parallelism_threads=busy.cores())
     return None
