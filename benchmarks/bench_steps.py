@@ -6,8 +6,8 @@ SGD) and ``cifar`` (the CIFAR-10 tutorial's step, ``bench_cifar_step.py``'s mode
 
 Each workload runs in fresh processes: four warm-up steps, then ``--repeat`` timed runs of ``--steps`` calls each;
 the JSON gives the median and range (min, max) of the seconds per step over the runs. ``minitf`` and
-``minitf_one_thread`` share one process and alternate run by run (two sessions on one graph), so that a change in
-the machine's load hits both alike; the other variants get a process each. Variants:
+``minitf_one_thread`` share one process and alternate run by run (two sessions on one graph, in turns A B, B A, so
+that neither always runs first), so that a change in the machine's load hits both alike; the other variants get a process each. Variants:
 
 - ``minitf``: the default Session (one BLAS thread per product, block-wise kernels on all cores, independent heavy
   ops in parallel);
@@ -110,8 +110,9 @@ def child(variants, workload, steps, repeat):
         for _ in range(4):  # minitf times a plan's second and third runs and pairs heavy ops from the fourth on
             sess.run(train_op, feed)
     times = {v: [] for v in variants}
-    for _ in range(repeat):
-        for v, sess in sessions.items():
+    for run in range(repeat):
+        order = list(sessions.items())
+        for v, sess in order if run % 2 == 0 else order[::-1]:  # neither variant always runs first
             start = time.perf_counter()
             for _ in range(steps):
                 sess.run(train_op, feed)

@@ -155,3 +155,25 @@ def test_session_run_uses_one_blas_thread_and_restores_the_users_setting(fresh_g
         after = blas_threads()
     assert before == after == [2] * len(before)
     assert seen == [[1] * len(before)]
+
+
+def test_a_fork_whose_worker_has_not_started_runs_its_branch_on_the_calling_thread():
+    """Under load the worker may not get a core in time: the caller then runs the branch itself, not waiting."""
+    import threading
+    pool = parallel.new_pool()
+    release = threading.Event()
+    pool.submit(release.wait, 30)  # the pool's only worker is busy
+    threads = []
+
+    def step(slot_in, slot_out):
+        def kernel(value):
+            threads.append(threading.current_thread().name)
+            return value + 1
+        return kernel, (slot_in,), slot_out, (), None
+    fork = parallel._Fork([step(0, 1)], [step(0, 2)], (0,), (1, 2), pool, None)
+    try:
+        assert fork(10) == (11, 11)
+    finally:
+        release.set()
+        pool.shutdown()
+    assert threads == [threading.current_thread().name] * 2
