@@ -91,10 +91,12 @@ class _Window:
                 shape[3])
 
 
-# im2col columns per block. Smaller blocks stay in cache better, but every block is one BLAS call, and a
-# multi-threaded BLAS call waits for its slowest thread: on a machine where another process holds a core, 4 MiB
-# blocks made the CIFAR-10 model's second convolution five times slower than one big product, 8 MiB blocks twice.
-_COLUMN_BLOCK_BYTES = 1 << 23
+# im2col columns per block: a block that fits in a core's L2 cache is still there when its product reads it. With
+# one BLAS thread per product (threading_policy.py), the CIFAR-10 model's convolutions and filter gradients took
+# 10 - 20 % less processor time with 1 - 4 MiB blocks than with 8 MiB; more blocks also share out more evenly among
+# threads. (With several BLAS threads per product each block's call waits for its slowest thread: under a
+# competing process small blocks were then up to five times slower than one big product.)
+_COLUMN_BLOCK_BYTES = 1 << 21
 
 
 def _blocks(images, rows, bytes_per_row, budget):
@@ -275,7 +277,7 @@ def _backprop_filter_infer(op):
     return [(dy.dtype.base_dtype, _shape_from_value(sizes))]
 
 
-_PARTIAL_BYTES = 1 << 25  # per-block partial filter gradients kept at once before they are added
+_PARTIAL_BYTES = 1 << 23  # per-block partial filter gradients kept at once before they are added
 
 
 def _filter_gradient(window, padded, dy, filter_shape):
