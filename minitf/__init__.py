@@ -10,7 +10,6 @@ from minitf.framework.ops import (Graph, GraphKeys, Operation, Tensor, add_to_co
                                   control_dependencies, convert_to_tensor, device, get_collection,
                                   get_collection_ref, get_default_graph, name_scope, register_tensor_conversion_function,
                                   reset_default_graph)
-from minitf.framework.graph_io import import_graph_def
 from minitf.framework.indexed_slices import IndexedSlices, IndexedSlicesValue, convert_to_tensor_or_indexed_slices
 from minitf.framework.tensor_util import MakeNdarray as make_ndarray
 from minitf.framework.tensor_util import make_tensor_proto
@@ -42,11 +41,13 @@ from minitf.ops.check_ops import (assert_equal, assert_greater, assert_greater_e
                                   assert_scalar, assert_type, is_numeric_tensor)
 from minitf.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm
 from minitf.ops.cond import case, cond
+from minitf.ops.confusion_matrix import confusion_matrix
 from minitf.ops.control_flow_assert import Assert
 from minitf.ops.control_flow_ops import group, no_op, tuple, with_dependencies
 from minitf.ops.data_flow_ops import FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue
 from minitf.ops.functional_ops import foldl, foldr, map_fn, scan
 from minitf.ops.gradients import gradients, hessians
+from minitf.ops.bincount_ops import bincount
 from minitf.ops.gen_math_aliases import arg_max, arg_min, floor_div
 from minitf.ops.init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
                                  ones_initializer, random_normal_initializer, random_uniform_initializer,
@@ -58,7 +59,8 @@ from minitf.ops.indexing_ops import gather_nd, scatter_nd, sequence_mask
 from minitf.ops.linalg_impl import einsum, norm, tensordot
 from minitf.ops.logging_ops import Print
 from minitf.ops.matrix_ops import (cholesky, diag, diag_part, eye, matrix_band_part, matrix_determinant, matrix_diag,
-                                   matrix_diag_part, matrix_inverse, matrix_set_diag, matrix_solve, trace)
+                                   matrix_diag_part, matrix_inverse, matrix_set_diag, matrix_solve,
+                                   matrix_triangular_solve, trace)
 from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, decode_csv, decode_raw,
                                     parse_example, parse_single_example, parse_single_sequence_example,
                                     string_to_number)
@@ -69,14 +71,19 @@ from minitf.ops.reader_ops import (FixedLengthRecordReader, IdentityReader, Read
                                    TFRecordReader, WholeFileReader, matching_files, read_file, write_file)
 from minitf.ops.reverse_ops import reverse, reverse_sequence
 from minitf.ops.reverse_ops import reverse as reverse_v2
+from minitf.ops.sequence_ops import broadcast_dynamic_shape, lin_space, linspace, meshgrid
 from minitf.ops.segment_ops import (argsort, segment_max, segment_mean, segment_min, segment_prod, segment_sum,
                                     setdiff1d, sort, unique, unique_with_counts, unsorted_segment_max,
                                     unsorted_segment_mean, unsorted_segment_min, unsorted_segment_prod)
+from minitf.ops.space_to_batch_ops import batch_to_space_nd, space_to_batch_nd
 from minitf.ops.sparse_segment_ops import sparse_segment_mean, sparse_segment_sqrt_n, sparse_segment_sum
-from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lgamma
+from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lgamma, polygamma
 from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
 from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
 from minitf.ops.string_ops import strip as string_strip
+from minitf.ops.scatter_nd_ops import (scatter_nd_add, scatter_nd_sub, scatter_nd_update, tensor_scatter_add,
+                                       tensor_scatter_nd_add, tensor_scatter_nd_sub, tensor_scatter_nd_update,
+                                       tensor_scatter_sub, tensor_scatter_update)
 from minitf.ops.script_ops import add_check_numerics_ops, numpy_function, py_func, verify_tensor_all_finite
 from minitf.ops.state_ops import assign, assign_add, assign_sub, count_up_to, scatter_add, scatter_sub, scatter_update
 from minitf.ops.tensor_array_ops import TensorArray
@@ -89,10 +96,12 @@ from minitf.ops.variables import (Variable, all_variables, assert_variables_init
                                   local_variables, local_variables_initializer, model_variables,
                                   moving_average_variables, report_uninitialized_variables, trainable_variables,
                                   variables_initializer)
-from minitf import (data, debugging, image, initializers, layers, linalg, losses, math, metrics, nn, python_io, queue,
-                    random, sparse, strings, summary, train)
-from minitf.framework import graph_util
-from minitf.platform import app, flags, gfile
+from minitf import (debugging, image, initializers, linalg, losses, math, nn, python_io, queue, random, sparse, strings,
+                    summary, train)
+from minitf.ops import dataset_ops as _dataset_ops  # noqa: F401 -- registers tf.data's ops; tf.data loads on first use
+from minitf.ops import dataset_readers as _dataset_readers  # noqa: F401 -- registers the reader datasets
+from minitf.ops import iterator_ops as _iterator_ops  # noqa: F401 -- registers the iterator ops
+from minitf.platform import gfile
 from minitf.platform import tf_logging as logging
 
 from minitf import compat
@@ -108,8 +117,8 @@ from minitf.platform.version import MINITF_VERSION, TENSORFLOW_VERSION, VERSION 
 
 __version__ = VERSION
 
-# Protocol-buffer classes TensorFlow 1.x exposes at the top level (``tf.GraphDef``, ``tf.RunOptions``, ...),
-# loaded on first use so that ``import minitf`` stays fast.
+# Protocol-buffer classes TensorFlow 1.x exposes at the top level (``tf.GraphDef``, ``tf.RunOptions``, ...), and
+# the GraphDef importer, loaded on first use so that ``import minitf`` stays fast.
 _LAZY_NAMES = {
     "AttrValue": "minitf.proto.attr_value_pb2",
     "ConfigProto": "minitf.proto.config_pb2",
@@ -118,6 +127,7 @@ _LAZY_NAMES = {
     "GraphDef": "minitf.proto.graph_pb2",
     "GraphOptions": "minitf.proto.config_pb2",
     "HistogramProto": "minitf.proto.summary_pb2",
+    "import_graph_def": "minitf.framework.graph_io",
     "LogMessage": "minitf.proto.event_pb2",
     "MetaGraphDef": "minitf.proto.meta_graph_pb2",
     "NameAttrList": "minitf.proto.attr_value_pb2",
@@ -132,8 +142,11 @@ _LAZY_NAMES = {
 }
 
 
-# Submodules that load protobuf (``tf.contrib``'s projector config), imported on first use for the same reason.
-_LAZY_MODULES = {"contrib": "minitf.contrib"}
+# Submodules imported on first use for the same reason: ``tf.contrib`` loads protobuf (its projector config);
+# the others are libraries only some programs use, and register no op (``tf.data``'s ops are registered above).
+_LAZY_MODULES = {"app": "minitf.platform.app", "contrib": "minitf.contrib", "data": "minitf.data",
+                 "flags": "minitf.platform.flags", "graph_util": "minitf.framework.graph_util", "layers": "minitf.layers",
+                 "metrics": "minitf.metrics"}
 
 
 def __getattr__(name):
@@ -147,3 +160,7 @@ def __getattr__(name):
         raise missing("tf", name)
     globals()[name] = value
     return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_NAMES) | set(_LAZY_MODULES))

@@ -1,51 +1,89 @@
-"""``tf.layers`` (TF1's functional layers): dense, conv2d, max_pooling2d, average_pooling2d, flatten, dropout,
-batch_normalization.
+"""``tf.layers`` (TF1's functional layers): dense, conv1d, conv2d, conv2d_transpose, separable_conv2d,
+max_pooling1d/2d, average_pooling1d/2d, flatten, dropout, batch_normalization.
 
 Each call builds one layer as TensorFlow's legacy layers do (tf_keras 2.21's ``legacy_tf_layers``): its variables
 come from ``get_variable`` in the layer's variable scope (``dense/kernel``, ``dense_1/bias``, or ``<name>/...``),
 with glorot-uniform kernels and zero biases by default, and its ops live in the name scope that scope opened first.
-Data format: channels_last only. Differences from TensorFlow: two layers give TensorFlow's values
+Data format: channels_last only. Differences from TensorFlow: some layers give TensorFlow's values
 from other ops: ``dense`` on an input of rank above 2 whose shape is not fully known (a Shape-based reshape, not
-TensorFlow's general ``tensordot`` graph) and a dilated ``conv2d`` (one Conv2D with dilations, not TensorFlow's
-SpaceToBatchND / Conv2D / BatchToSpaceND).
+TensorFlow's general ``tensordot`` graph) and dilated convolutions of inputs whose spatial size is not known
+statically (one convolution op with dilations, not TensorFlow's run-time SpaceToBatchND paddings; see
+ops/conv_variants.py).
 """
 
 import contextlib
 import numbers
+import threading
+import weakref
 
 import numpy as np
 
 from minitf._missing import missing_names as _missing_names
 from minitf.framework import ops, tensor_util
-from minitf.ops import array_ops, conv_ops, init_ops, math_ops, nn_ops, pooling_ops, random_ops, state_ops
+from minitf.ops import (array_ops, conv_ops, conv_variants, init_ops, math_ops, nn_ops, pooling_ops, random_ops,
+                        state_ops)
 from minitf.ops.cond import cond
 from minitf.ops import variable_scope as vs
 
-__all__ = ["average_pooling2d", "batch_normalization", "conv2d", "dense", "dropout", "flatten", "max_pooling2d"]
+__all__ = ["AveragePooling1D", "AveragePooling2D", "BatchNormalization", "Conv1D", "Conv2D", "Conv2DTranspose",
+           "Dense", "Dropout", "Flatten", "Layer", "MaxPooling1D", "MaxPooling2D", "SeparableConv2D",
+           "average_pooling1d", "average_pooling2d", "batch_normalization", "conv1d", "conv2d", "conv2d_transpose",
+           "dense", "dropout", "flatten", "max_pooling1d", "max_pooling2d", "separable_conv2d"]
 
 
 # -- layer scopes and weights ------------------------------------------------------------------------------------
+
+# The tf.layers object (minitf/layer_classes.py) whose call is building: its scope is reused on later calls and
+# the weights are recorded on it. ``pending``: set by the object, taken by the next _layer_scope; ``active``: the
+# object while its scope is open.
+_layer_state = threading.local()
+_layer_names = weakref.WeakKeyDictionary()  # graph -> {base name: number of unnamed layer objects so far}
+
+
+def _unique_layer_name(base):
+    """tf_keras's numbering of unnamed layer objects in a graph: the k-th ``Dense`` is named ``dense_k`` (each
+    functional call makes one too). Only ``Layer.name`` shows it; variable scopes are numbered by the graph."""
+    counts = _layer_names.setdefault(ops.get_default_graph(), {})
+    counts[base] = counts.get(base, 0) + 1
+    return f"{base}_{counts[base]}"
+
 
 @contextlib.contextmanager
 def _layer_scope(name, default_name, reuse=None):
     """Enters a layer's scopes as TensorFlow's legacy ``Layer``: it captures ``variable_scope(name)`` (a named or
     reusing layer) or ``variable_scope(None, default_name=...)``, then creates its variables in that variable scope
     and its ops in the name scope the capture opened (``original_name_scope``); the two can differ, e.g.
-    ``dense_2/kernel`` used by ops in ``dense_3/``."""
-    if name or reuse:
-        capture = vs.variable_scope(name or default_name)
+    ``dense_2/kernel`` used by ops in ``dense_3/``. A layer object captures ``variable_scope(None,
+    default_name=<its name>)`` (``c``, then ``c_1`` for a second object named ``c``) and its later calls re-enter
+    that scope, reusing its variables."""
+    layer, _layer_state.pending = getattr(_layer_state, "pending", None), None
+    if layer is None and name is None:
+        _unique_layer_name(default_name)
+    if layer is not None:  # an object's scope: its name (or class's) made unique, unless it reuses
+        name, default_name, reuse = None, layer._base_name, layer._reuse
+    if layer is not None and layer._scope is not None:
+        captured, reuse = layer._scope, True
     else:
-        capture = vs.variable_scope(None, default_name=default_name)
-    with capture as captured:
-        pass
-    with vs.variable_scope(captured, reuse=reuse, auxiliary_name_scope=False) as scope:
-        with ops.name_scope(scope.original_name_scope):
-            yield
+        if name or reuse:
+            capture = vs.variable_scope(name or default_name)
+        else:
+            capture = vs.variable_scope(None, default_name=default_name)
+        with capture as captured:
+            pass
+        if layer is not None:
+            layer._scope = captured
+    outer, _layer_state.active = getattr(_layer_state, "active", None), layer
+    try:
+        with vs.variable_scope(captured, reuse=reuse, auxiliary_name_scope=False) as scope:
+            with ops.name_scope(scope.original_name_scope):
+                yield
+    finally:
+        _layer_state.active = outer
 
 
 def _add_weight(name, shape, dtype, initializer, regularizer, constraint, trainable):
     """``get_variable(name)``; a new variable's regularization loss is computed in the layer's name scope (under
-    ``<name>/Regularizer``) and added to REGULARIZATION_LOSSES."""
+    ``<name>/Regularizer``) and added to REGULARIZATION_LOSSES. A layer object being built records the variable."""
     existing = {id(v) for v in ops.get_collection(ops.GraphKeys.GLOBAL_VARIABLES)}
     variable = vs.get_variable(name, shape, dtype=dtype, initializer=initializer, trainable=trainable,
                                constraint=constraint)
@@ -54,6 +92,9 @@ def _add_weight(name, shape, dtype, initializer, regularizer, constraint, traina
             loss = regularizer(variable)
         if loss is not None:
             ops.add_to_collection(ops.GraphKeys.REGULARIZATION_LOSSES, loss)
+    layer = getattr(_layer_state, "active", None)
+    if layer is not None:
+        layer._track_weight(name, variable, trainable)
     return variable
 
 
@@ -75,13 +116,17 @@ def _finish(outputs, activation, activity_regularizer):
 
 # -- argument checks (tf_keras's conv_utils) ----------------------------------------------------------------------
 
-def _pair(value, argument):
+def _tuple(value, n, argument):
     if isinstance(value, numbers.Integral):
-        return (int(value),) * 2
+        return (int(value),) * n
     value = tuple(value)
-    if len(value) != 2 or not all(isinstance(v, numbers.Integral) for v in value):
-        raise ValueError(f"The `{argument}` argument must be a tuple of 2 integers. Received: {value}")
+    if len(value) != n or not all(isinstance(v, numbers.Integral) for v in value):
+        raise ValueError(f"The `{argument}` argument must be a tuple of {n} integers. Received: {value}")
     return tuple(int(v) for v in value)
+
+
+def _pair(value, argument):
+    return _tuple(value, 2, argument)
 
 
 def _padding(value):
@@ -143,12 +188,122 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
         return _finish(outputs, activation, activity_regularizer)
 
 
+def _channels(inputs):
+    channels = inputs.shape.as_list()[-1] if inputs.shape.ndims else None
+    if channels is None:
+        raise ValueError("The channel dimension of the inputs should be defined. The input_shape received is "
+                         f"{inputs.shape}, where axis -1 (0-based) is the channel dimension, which found to be "
+                         "`None`.")
+    return channels
+
+
+def _conv(rank, inputs, filters, kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
+          kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, activity_regularizer,
+          kernel_constraint, bias_constraint, trainable, name, reuse):
+    """tf_keras's ``Conv``: a ``[*kernel_size, channels, filters]`` kernel applied by ``tf.nn.convolution`` (named
+    ``Conv1D`` / ``Conv2D``), causal padding (1-D) as a Pad of the start, then the bias."""
+    kernel_size = _tuple(kernel_size, rank, "kernel_size")
+    strides, dilation_rate = _tuple(strides, rank, "strides"), _tuple(dilation_rate, rank, "dilation_rate")
+    if max(strides) > 1 and max(dilation_rate) > 1:
+        raise ValueError("`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
+                         f"strides={strides} and dilation_rate={dilation_rate}")
+    padding = _padding(padding)
+    if padding == "CAUSAL" and rank != 1:
+        raise ValueError("Causal padding is only supported for `Conv1D`and `SeparableConv1D`.")
+    _channels_last(data_format)
+    inputs = ops.convert_to_tensor(inputs)
+    channels = _channels(inputs)
+    dtype = inputs.dtype.base_dtype
+    with _layer_scope(name, f"conv{rank}d", reuse):
+        kernel = _add_weight("kernel", list(kernel_size) + [channels, filters], dtype, kernel_initializer,
+                             kernel_regularizer, kernel_constraint, trainable)
+        bias = _add_weight("bias", [filters], dtype, bias_initializer, bias_regularizer, bias_constraint,
+                           trainable) if use_bias else None
+        if padding == "CAUSAL":
+            inputs = array_ops.pad(inputs, [[0, 0], [(kernel_size[0] - 1) * dilation_rate[0], 0], [0, 0]])
+            padding = "VALID"
+        outputs = conv_variants.convolution(inputs, kernel, padding, strides, dilation_rate, name=f"Conv{rank}D")
+        if bias is not None:
+            outputs = conv_ops.bias_add(outputs, bias, data_format="NHWC")
+        return _finish(outputs, activation, activity_regularizer)
+
+
+def conv1d(inputs, filters, kernel_size, strides=1, padding="valid", data_format="channels_last", dilation_rate=1,
+           activation=None, use_bias=True, kernel_initializer=None, bias_initializer=init_ops.zeros_initializer(),
+           kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+           bias_constraint=None, trainable=True, name=None, reuse=None):
+    """``tf.layers.conv1d``: ``filters`` convolutions of width ``kernel_size`` over NWC ``inputs``, plus a bias;
+    ``padding="causal"`` pads the start only, so that no output sees a later input."""
+    return _conv(1, inputs, filters, kernel_size, strides, padding, data_format, dilation_rate, activation,
+                 use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+                 activity_regularizer, kernel_constraint, bias_constraint, trainable, name, reuse)
+
+
 def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
            dilation_rate=(1, 1), activation=None, use_bias=True, kernel_initializer=None,
            bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
            activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
            reuse=None):
     """``tf.layers.conv2d``: ``filters`` convolutions of ``kernel_size`` over NHWC ``inputs``, plus a bias."""
+    return _conv(2, inputs, filters, kernel_size, strides, padding, data_format, dilation_rate, activation,
+                 use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+                 activity_regularizer, kernel_constraint, bias_constraint, trainable, name, reuse)
+
+
+def _deconv_length(size, kernel, padding, stride):
+    """tf_keras's ``deconv_output_length`` (no output padding, no dilation); a Tensor for an unknown size."""
+    if padding == "VALID":
+        return size * stride + max(kernel - stride, 0)
+    return size * stride
+
+
+def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
+                     activation=None, use_bias=True, kernel_initializer=None,
+                     bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+                     activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True,
+                     name=None, reuse=None):
+    """``tf.layers.conv2d_transpose``: the transpose of a conv2d (``tf.nn.conv2d_transpose`` with a
+    ``[KH, KW, filters, channels]`` kernel), ``strides`` times larger than ``inputs``, plus a bias."""
+    kernel_size, strides = _pair(kernel_size, "kernel_size"), _pair(strides, "strides")
+    padding = _padding(padding)
+    if padding == "CAUSAL":
+        raise ValueError("Causal padding is only supported for `Conv1D`and `SeparableConv1D`.")
+    _channels_last(data_format)
+    inputs = ops.convert_to_tensor(inputs)
+    if inputs.shape.ndims != 4:
+        raise ValueError(f"Input 0 of layer \"conv2d_transpose\" is incompatible with the layer: expected ndim=4, "
+                         f"found ndim={inputs.shape.ndims}. Full shape received: {tuple(inputs.shape.dims or ())}")
+    channels = _channels(inputs)
+    dtype = inputs.dtype.base_dtype
+    with _layer_scope(name, "conv2d_transpose", reuse):
+        kernel = _add_weight("kernel", list(kernel_size) + [filters, channels], dtype, kernel_initializer,
+                             kernel_regularizer, kernel_constraint, trainable)
+        bias = _add_weight("bias", [filters], dtype, bias_initializer, bias_regularizer, bias_constraint,
+                           trainable) if use_bias else None
+        shape = array_ops.shape(inputs)
+        batch = shape[0]
+        static = inputs.shape.as_list()
+        sizes = [static[axis] if static[axis] is not None else shape[axis] for axis in (1, 2)]
+        out = [_deconv_length(size, k, padding, s) for size, k, s in zip(sizes, kernel_size, strides)]
+        output_shape = array_ops.stack([batch, out[0], out[1], filters])
+        _ = output_shape[0]  # tf_keras's backend reads the batch size back: a StridedSlice in TensorFlow's graph
+        outputs = conv_ops.conv2d_transpose(inputs, kernel, output_shape, [1, *strides, 1], padding=padding)
+        outputs.set_shape([static[0]] + [None if d is None else _deconv_length(d, k, padding, s)
+                                         for d, k, s in zip(static[1:3], kernel_size, strides)] + [filters])
+        if bias is not None:
+            outputs = conv_ops.bias_add(outputs, bias, data_format="NHWC")
+        return _finish(outputs, activation, activity_regularizer)
+
+
+def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
+                     dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
+                     depthwise_initializer=None, pointwise_initializer=None,
+                     bias_initializer=init_ops.zeros_initializer(), depthwise_regularizer=None,
+                     pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                     depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None, trainable=True,
+                     name=None, reuse=None):
+    """``tf.layers.separable_conv2d``: a depthwise convolution (``depth_multiplier`` filters per channel), a
+    pointwise 1x1 convolution to ``filters`` channels, plus a bias."""
     kernel_size, strides = _pair(kernel_size, "kernel_size"), _pair(strides, "strides")
     dilation_rate = _pair(dilation_rate, "dilation_rate")
     padding = _padding(padding)
@@ -156,19 +311,17 @@ def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_f
         raise ValueError("Causal padding is only supported for `Conv1D`and `SeparableConv1D`.")
     _channels_last(data_format)
     inputs = ops.convert_to_tensor(inputs)
-    channels = inputs.shape.as_list()[-1] if inputs.shape.ndims else None
-    if channels is None:
-        raise ValueError("The channel dimension of the inputs should be defined. The input_shape received is "
-                         f"{inputs.shape}, where axis -1 (0-based) is the channel dimension, which found to be "
-                         "`None`.")
+    channels = _channels(inputs)
     dtype = inputs.dtype.base_dtype
-    with _layer_scope(name, "conv2d", reuse):
-        kernel = _add_weight("kernel", list(kernel_size) + [channels, filters], dtype, kernel_initializer,
-                             kernel_regularizer, kernel_constraint, trainable)
+    with _layer_scope(name, "separable_conv2d", reuse):
+        depthwise_kernel = _add_weight("depthwise_kernel", list(kernel_size) + [channels, depth_multiplier], dtype,
+                                       depthwise_initializer, depthwise_regularizer, depthwise_constraint, trainable)
+        pointwise_kernel = _add_weight("pointwise_kernel", [1, 1, channels * depth_multiplier, filters], dtype,
+                                       pointwise_initializer, pointwise_regularizer, pointwise_constraint, trainable)
         bias = _add_weight("bias", [filters], dtype, bias_initializer, bias_regularizer, bias_constraint,
                            trainable) if use_bias else None
-        outputs = conv_ops.conv2d(inputs, kernel, [1, *strides, 1], padding, dilations=[1, *dilation_rate, 1],
-                                  name="Conv2D")
+        outputs = conv_variants.separable_conv2d(inputs, depthwise_kernel, pointwise_kernel, [1, *strides, 1],
+                                                 padding, rate=list(dilation_rate))
         if bias is not None:
             outputs = conv_ops.bias_add(outputs, bias, data_format="NHWC")
         return _finish(outputs, activation, activity_regularizer)
@@ -184,6 +337,28 @@ def _pooling(pool, default_name, inputs, pool_size, strides, padding, data_forma
     inputs = ops.convert_to_tensor(inputs)
     with _layer_scope(name, default_name):
         return pool(inputs, [1, *pool_size, 1], [1, *strides, 1], padding)
+
+
+def _pooling1d(pool, default_name, inputs, pool_size, strides, padding, data_format, name):
+    """tf_keras's ``Pooling1D``: the 2-D pool of ``inputs`` expanded at axis 2, squeezed back."""
+    pool_size, strides = _tuple(pool_size, 1, "pool_size"), _tuple(strides, 1, "strides")
+    padding = _padding(padding)
+    _channels_last(data_format)
+    inputs = ops.convert_to_tensor(inputs)
+    with _layer_scope(name, default_name):
+        outputs = pool(array_ops.expand_dims(inputs, 2), [1, pool_size[0], 1, 1], [1, strides[0], 1, 1], padding)
+        return array_ops.squeeze(outputs, 2)
+
+
+def max_pooling1d(inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None):
+    """``tf.layers.max_pooling1d``: the maximum of each ``pool_size`` window of NWC ``inputs``."""
+    return _pooling1d(pooling_ops.max_pool, "max_pooling1d", inputs, pool_size, strides, padding, data_format, name)
+
+
+def average_pooling1d(inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None):
+    """``tf.layers.average_pooling1d``: the mean of each ``pool_size`` window of NWC ``inputs``."""
+    return _pooling1d(pooling_ops.avg_pool, "average_pooling1d", inputs, pool_size, strides, padding, data_format,
+                      name)
 
 
 def max_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None):
@@ -378,5 +553,9 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
         ops.add_to_collection(ops.GraphKeys.UPDATE_OPS, update.op)
     return outputs
 
+
+from minitf.layer_classes import (AveragePooling1D, AveragePooling2D, BatchNormalization, Conv1D, Conv2D,  # noqa: E402
+                                  Conv2DTranspose, Dense, Dropout, Flatten, Layer, MaxPooling1D, MaxPooling2D,
+                                  SeparableConv2D)
 
 __getattr__ = _missing_names("tf.layers")

@@ -11,6 +11,7 @@ from minitf.ops.matrix_ops import matrix_diag_part as diag_part
 from minitf.ops.matrix_ops import matrix_inverse as inv
 from minitf.ops.matrix_ops import matrix_set_diag as set_diag
 from minitf.ops.matrix_ops import matrix_solve as solve
+from minitf.ops.matrix_ops import matrix_triangular_solve as triangular_solve
 from minitf.ops.nn_ops import l2_normalize
 from minitf.ops.slicing_ops import matrix_transpose
 from minitf.ops.slicing_ops import matrix_transpose as transpose

@@ -39,8 +39,52 @@ cifar10_input.NUM_EXAMPLES_PER_EPOCH_FOR_EVAL = 50
 own = ("--batch_size", "--data_dir", "--use_fp16")
 sys.argv = [script] + [a for i, a in enumerate(args) if a in own or (i and args[i - 1] in own)]
 import cifar10  # parses its own flags when imported
+{seeded}
 sys.argv = [script] + args
 runpy.run_path(script, run_name="__main__")
+"""
+
+# Seeded, reproducible training (see tests/tutorials/cifar10/README.md): from outside the tutorial's files, the graph
+# seed is set where the tutorial builds its inputs (in the graph cifar10_train.py makes), the preprocessing runs on
+# one thread (cifar10_input calls the module's cpu_count), and a hook waits before each step until the shuffle queue
+# is full (its one enqueuing thread then blocks), so every batch is drawn from the same examples in the same state;
+# the hook prints the exact total loss of each step.
+SEEDED = """
+import time
+tf.set_random_seed  # fails early if the namespace lacks it
+_distorted_inputs = cifar10.distorted_inputs
+def _seeded_distorted_inputs(*args, **kwargs):
+    tf.set_random_seed({seed})
+    return _distorted_inputs(*args, **kwargs)
+cifar10.distorted_inputs = _seeded_distorted_inputs
+cifar10_input.cpu_count = lambda: 1
+
+class _FullQueueLossHook(tf.train.SessionRunHook):
+    def begin(self):
+        graph = tf.get_default_graph()
+        self._size = graph.get_tensor_by_name("shuffle_batch/random_shuffle_queue_Size:0")
+        self._capacity = graph.get_operation_by_name("shuffle_batch/random_shuffle_queue").get_attr("capacity")
+        self._loss = graph.get_tensor_by_name("total_loss:0")
+    def before_run(self, run_context):
+        while run_context.session.run(self._size) < self._capacity:
+            time.sleep(0.01)
+        return tf.train.SessionRunArgs(self._loss)
+    def after_run(self, run_context, run_values):
+        print("exact total_loss = %r" % float(run_values.results), flush=True)
+
+_MonitoredTrainingSession = tf.train.MonitoredTrainingSession
+def _with_hook(*args, hooks=None, **kwargs):
+    return _MonitoredTrainingSession(*args, hooks=list(hooks or []) + [_FullQueueLossHook()], **kwargs)
+tf.train.MonitoredTrainingSession = _with_hook
+"""
+SEED = 1234
+# For TensorFlow only: its default graph rewriting (grappler) off, so float sums run in the graph's order.
+GRAPPLER_OFF = """
+_seeded_session = tf.train.MonitoredTrainingSession
+def _without_grappler(*args, config=None, **kwargs):
+    config.graph_options.rewrite_options.disable_meta_optimizer = True
+    return _seeded_session(*args, config=config, **kwargs)
+tf.train.MonitoredTrainingSession = _without_grappler
 """
 
 
@@ -89,10 +133,12 @@ def shape_of(line):
     return re.sub(r"\d+\.\d+", "<number>", line)
 
 
-def run(root, script, args, setup, python=sys.executable):
+def run(root, script, args, setup, python=sys.executable, seeded=""):
+    """Runs the tutorial's ``script`` with ``args``; returns what it printed. ``seeded``: code run after the
+    tutorial's modules are imported (see SEEDED)."""
     runner = os.path.join(root, "runner.py")
     with open(runner, "w") as f:
-        f.write(RUNNER.format(setup=setup))
+        f.write(RUNNER.format(setup=setup, seeded=seeded))
     env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE), OPENBLAS_THREAD_TIMEOUT="4")
     proc = subprocess.run([python, runner, os.path.join(TUTORIAL, script)] + args, cwd=root, env=env,
                           capture_output=True, text=True, timeout=600)
@@ -113,3 +159,15 @@ def record(setup, summary_iterator, list_variables):
                 "variables": sorted([name, list(shape)] for name, shape in list_variables(train_dir)),
                 "train_tags": summary_tags(train_dir, summary_iterator),
                 "eval_tags": summary_tags(os.path.join(root, "eval"), summary_iterator)}
+
+
+def seeded_losses(setup, steps=4, grappler=True):
+    """The exact total losses of the first ``steps`` seeded training steps (see SEEDED); ``grappler=False`` turns
+    TensorFlow's graph rewriting off."""
+    with tempfile.TemporaryDirectory() as root:
+        write_cifar10(os.path.join(root, "data"))
+        args = train_args(root)
+        args[args.index("--max_steps") + 1] = str(steps)
+        seeded = SEEDED.format(seed=SEED) + ("" if grappler else GRAPPLER_OFF)
+        out = run(root, "cifar10_train.py", args, setup, seeded=seeded)
+    return [float(value) for value in re.findall(r"^exact total_loss = (\S+)$", out, re.M)]

@@ -53,6 +53,52 @@ def _cifar_block(tf):
     return tf.nn.lrn(y, 4, bias=1.0, alpha=0.001 / 9.0, beta=0.75), [x, w, b]
 
 
+def _conv1d(x_shape, w_shape, stride, padding, dilations=None):
+    def case(tf):
+        x, w = _v(tf, *x_shape, seed=1), _v(tf, *w_shape, seed=2)
+        return tf.nn.conv1d(x, w, stride, padding, dilations=dilations), [x, w]
+    return case
+
+
+def _atrous(x_shape, w_shape, rate, padding):
+    def case(tf):
+        x, w = _v(tf, *x_shape, seed=1), _v(tf, *w_shape, seed=2)
+        return tf.nn.atrous_conv2d(x, w, rate, padding), [x, w]
+    return case
+
+
+def _convolution(x_shape, w_shape, padding, strides=None, dilation_rate=None):
+    def case(tf):
+        x, w = _v(tf, *x_shape, seed=1), _v(tf, *w_shape, seed=2)
+        return tf.nn.convolution(x, w, padding, strides=strides, dilation_rate=dilation_rate), [x, w]
+    return case
+
+
+def _separable(x_shape, depthwise_shape, pointwise_shape, strides, padding, rate=None):
+    def case(tf):
+        x, d, p = _v(tf, *x_shape, seed=1), _v(tf, *depthwise_shape, seed=2), _v(tf, *pointwise_shape, seed=3)
+        return tf.nn.separable_conv2d(x, d, p, list(strides), padding, rate=rate), [x, d, p]
+    return case
+
+
+def _unknown_spatial(build, out_shape):
+    """``build(tf, x, w)`` on an input whose height and width are known only at run time (minitf: one dilated op;
+    TensorFlow: run-time paddings), reshaped to ``out_shape`` for the golden's weights."""
+    def case(tf):
+        value, w = _v(tf, 2, 9, 8, 2, seed=1), _v(tf, 3, 3, 2, 2, seed=2)
+        x = tf.placeholder_with_default(value, [None, None, None, 2])
+        return tf.reshape(build(tf, x, w), out_shape), [value, w]
+    return case
+
+
+def _space_batch_round_trip(tf):
+    """SpaceToBatchND with unequal blocks and paddings, then BatchToSpaceND with other crops (through a multiply so
+    the gradient of each is taken)."""
+    x = _v(tf, 2, 5, 4, 3)
+    scaled = tf.space_to_batch_nd(x, [2, 3], [[1, 0], [0, 2]]) * 1.5
+    return tf.batch_to_space_nd(scaled, [2, 3], [[0, 1], [1, 0]]), [x]
+
+
 CASES = {
     "conv_valid_s3_odd": conv((2, 11, 10, 3), (3, 4, 3, 5), (1, 3, 3, 1), "VALID"),
     "conv_same_s3_odd": conv((3, 10, 11, 4), (5, 3, 4, 2), (1, 3, 3, 1), "SAME"),
@@ -85,14 +131,45 @@ CASES = {
     "bias_add_4d": lambda tf: (lambda x, b: (tf.nn.bias_add(x, b), [x, b]))(_v(tf, 2, 3, 4, 5, seed=1),
                                                                              _v(tf, 5, seed=2)),
     "cifar_block": _cifar_block,
+    "conv1d_s2_same": _conv1d((2, 9, 3), (3, 3, 4), 2, "SAME"),
+    "conv1d_dilated_valid": _conv1d((2, 11, 2), (3, 2, 3), 1, "VALID", dilations=2),
+    "atrous_same_rate2": _atrous((2, 9, 9, 3), (3, 3, 3, 4), 2, "SAME"),
+    "atrous_same_rate3_even_kernel": _atrous((1, 10, 8, 2), (2, 4, 2, 3), 3, "SAME"),
+    "atrous_valid_rate2": _atrous((2, 10, 9, 3), (2, 3, 3, 2), 2, "VALID"),
+    "atrous_rate1": _atrous((2, 6, 6, 2), (3, 3, 2, 2), 1, "VALID"),
+    "convolution_1d_dilated_same": _convolution((2, 11, 3), (3, 3, 2), "SAME", dilation_rate=[3]),
+    "convolution_2d_strided": _convolution((2, 8, 7, 2), (3, 2, 2, 3), "VALID", strides=[2, 1]),
+    "separable_same": _separable((2, 8, 7, 3), (3, 3, 3, 2), (1, 1, 6, 4), (1, 1, 1, 1), "SAME"),
+    "separable_s2_valid": _separable((1, 9, 9, 2), (3, 2, 2, 3), (1, 1, 6, 2), (1, 2, 2, 1), "VALID"),
+    "separable_rate2": _separable((2, 9, 8, 2), (3, 3, 2, 2), (1, 1, 4, 3), (1, 1, 1, 1), "SAME", rate=[2, 2]),
+    "space_batch_round_trip": _space_batch_round_trip,
+    "atrous_unknown_spatial": _unknown_spatial(lambda tf, x, w: tf.nn.atrous_conv2d(x, w, 2, "SAME"), [2, 9, 8, 2]),
+    "depthwise_unknown_spatial": _unknown_spatial(
+        lambda tf, x, w: tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "VALID", rate=[2, 3]), [2, 5, 2, 4]),
 }
 
 # Gradient ops whose names, types and inputs must be TensorFlow's (the graph a checkpoint or export shows).
-GRAPH_OP_TYPES = ("ShapeN", "Shape", "Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter",
-                  "DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter", "MaxPoolGrad",
-                  "AvgPoolGrad", "LRNGrad", "BiasAddGrad")
+GRAPH_OP_TYPES = ("SpaceToBatchND", "BatchToSpaceND", "ShapeN", "Shape", "Conv2D", "Conv2DBackpropInput",
+                  "Conv2DBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter",
+                  "MaxPoolGrad", "AvgPoolGrad", "LRNGrad", "BiasAddGrad")
 GRAPH_CASES = ("conv_same_s3_odd", "conv_transpose_s3_valid", "depthwise_s2_same_mult3", "max_pool_valid_s3",
-               "avg_pool_s3_same", "lrn_beta_one", "bias_add_4d", "cifar_block")
+               "avg_pool_s3_same", "lrn_beta_one", "bias_add_4d", "cifar_block",
+               "conv1d_s2_same", "atrous_same_rate2", "separable_rate2")
+# Cases whose whole graph (node names, op types, inputs, attrs and Const values) must be TensorFlow's.
+NODE_CASES = ("conv1d_s2_same", "conv1d_dilated_valid", "atrous_same_rate2", "atrous_valid_rate2", "atrous_rate1",
+              "separable_s2_valid", "separable_rate2", "convolution_1d_dilated_same", "convolution_2d_strided",
+              "depthwise_rate2", "depthwise_s2_same_mult3")
+
+
+def attr_json(value):
+    """An attr value as JSON: dtypes by name, bytes decoded, lists element by element."""
+    if isinstance(value, (list, tuple)):
+        return [attr_json(v) for v in value]
+    if isinstance(value, bytes):
+        return value.decode()
+    if hasattr(value, "as_datatype_enum"):
+        return value.name
+    return value
 
 
 def _placeholder(tf, shape):
@@ -115,6 +192,13 @@ SHAPE_ERRORS = {
     "depthwise_rank": lambda tf: tf.nn.depthwise_conv2d(_placeholder(tf, [2, 5, 5, 3]), _placeholder(tf, [3, 3, 3]),
                                                         [1, 1, 1, 1], "SAME"),
     "bias_add_rank_one": lambda tf: tf.nn.bias_add(_placeholder(tf, [4]), _placeholder(tf, [4])),
+    "space_to_batch_not_divisible": lambda tf: tf.space_to_batch_nd(_placeholder(tf, [1, 5, 4, 1]), [2, 2],
+                                                                    [[0, 0], [0, 0]]),
+    "batch_to_space_batch_not_divisible": lambda tf: tf.batch_to_space_nd(_placeholder(tf, [3, 2, 2, 1]), [2, 1],
+                                                                          [[0, 0], [0, 0]]),
+    "separable_pointwise_not_1x1": lambda tf: tf.nn.separable_conv2d(
+        _placeholder(tf, [1, 5, 5, 2]), _placeholder(tf, [3, 3, 2, 1]), _placeholder(tf, [2, 1, 2, 3]),
+        [1, 1, 1, 1], "SAME"),
 }
 
 STATIC_SHAPES = {
@@ -124,6 +208,10 @@ STATIC_SHAPES = {
                                                    [1, 2, 2, 1], "VALID"),
     "max_pool_unknown_batch": lambda tf: tf.nn.max_pool(_placeholder(tf, [None, 9, 8, 5]), [1, 3, 3, 1],
                                                         [1, 2, 3, 1], "VALID"),
+    "space_to_batch_unknown_batch": lambda tf: tf.space_to_batch_nd(_placeholder(tf, [None, 5, 4, 3]), [2, 2],
+                                                                    [[1, 0], [0, 2]]),
+    "atrous_unknown_batch": lambda tf: tf.nn.atrous_conv2d(_placeholder(tf, [None, 9, 8, 3]),
+                                                           _placeholder(tf, [3, 3, 3, 4]), 2, "SAME"),
     "depthwise_unknown_size": lambda tf: tf.nn.depthwise_conv2d(_placeholder(tf, [2, None, 8, 3]),
                                                                 _placeholder(tf, [3, 3, 3, 2]), [1, 1, 1, 1],
                                                                 "SAME"),

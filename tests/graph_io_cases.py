@@ -158,6 +158,9 @@ def assorted_ops(tf):
     updates = [tf.count_up_to(tf.Variable(0, name="counter"), 5), tf.is_variable_initialized(tables[0]),
                tf.assign_sub(tables[0], [0.5] * 4), tf.scatter_add(tables[1], [0, 2], [10.0, 20.0]),
                tf.scatter_sub(tables[2], [1], [5.0]), tf.scatter_update(tables[3], [3], [-1.0])]
+    nd_tables = [tf.Variable([[1.0, 2.0], [3.0, 4.0]], name="nd_table") for _ in range(3)]
+    updates += [tf.scatter_nd_add(nd_tables[0], [[0, 1]], [10.0]), tf.scatter_nd_sub(nd_tables[1], [[1]], [[1.0, 1.0]]),
+                tf.scatter_nd_update(nd_tables[2], [[1, 0]], [-1.0])]
     images = tf.constant(np.arange(2 * 3 * 4 * 3).reshape([2, 3, 4, 3]) % 255, tf.uint8, name="images")
     summaries = [tf.summary.image("pictures", images), tf.summary.audio("sound", tf.sin(tf.range(8.0))[None, :],
                                                                          8000), tf.summary.tensor_summary("t", a)]
@@ -357,11 +360,21 @@ def unigram_samplers(tf):
     return Run([t.name for t in fixed + learned])
 
 
+def sharded_saver(tf):
+    """A Saver(sharded=True): its save/ nodes (StaticRegexFullMatch, ShardedFilename, MergeV2Checkpoints)."""
+    weight = tf.Variable([[1.5, -2.0]], name="weight")
+    count = tf.Variable(3, name="count")
+    tf.train.Saver(sharded=True)
+    init = tf.global_variables_initializer()
+    return Run([weight.name, count.name], init=init.name)
+
+
 PROGRAMS = {"small": small, "seed000": seed000, "variable_scopes": variable_scopes, "adam_mlp": adam_mlp,
             "training_nodes": training_nodes, "assorted_ops": assorted_ops, "optimizers": optimizers,
             "input_ops": input_ops, "queue_ops": queue_ops, "sparse_optimizers": sparse_optimizers,
             "sampled_losses": sampled_losses, "tensor_arrays": tensor_arrays,
-            "segment_reductions": segment_reductions, "unigram_samplers": unigram_samplers}
+            "segment_reductions": segment_reductions, "unigram_samplers": unigram_samplers,
+            "sharded_saver": sharded_saver}
 
 
 CASE_SETS = {"ops": op_cases.CASES, "nn": nn_cases.CASES, "conv": conv_cases.CASES, "longtail": longtail_cases.CASES}

@@ -22,7 +22,11 @@ def _int(tf, values):
 
 CASES = {
     "erf": unary("erf"), "erfc": unary("erfc"), "lgamma": unary("lgamma", 0.3, 4.0),
-    "digamma": lambda tf: (tf.digamma(_v(tf, 3, 4, low=0.3, high=4.0)), []),
+    "digamma": lambda tf: (lambda x: (tf.digamma(x), [x]))(_v(tf, 3, 4, low=0.3, high=4.0)),
+    "polygamma": lambda tf: (lambda n, x: (tf.polygamma(n, x), [n, x]))(
+        tf.constant([[0.0], [1.0], [2.0]]), _v(tf, 3, 4, low=0.3, high=4.0)),
+    "polygamma_poles": lambda tf: (tf.polygamma([0.0, 1.0, 2.0, 3.0, 1.5, 1.0, 2.0, 4.0],
+                                                [2.5, 0.3, 1.7, -1.5, 2.0, -2.0, 0.0, -3.25]), []),
     "cumsum": lambda tf: (lambda x: (tf.cumsum(x, axis=1), [x]))(_v(tf, 3, 4)),
     "cumsum_excl_rev": lambda tf: (lambda x: (tf.cumsum(x, 0, exclusive=True, reverse=True), [x]))(_v(tf, 3, 4)),
     "cumsum_int": lambda tf: (tf.cumsum(_int(tf, [[1, 2, 3], [4, 5, 6]]), -1, exclusive=True), []),
@@ -56,7 +60,12 @@ CASES = {
                                                                              _v(tf, 3, 2, seed=3)),
     "matrix_solve_adjoint": lambda tf: (lambda a, b: (tf.matrix_solve(a, b, adjoint=True), [a, b]))(
         _wellconditioned(tf, 3), _v(tf, 3, 2, seed=3)),
-    "cholesky": lambda tf: (tf.cholesky(_spd(tf, 4)), []),
+    "cholesky": lambda tf: (lambda x: (tf.cholesky(x), [x]))(_spd(tf, 4)),
+    "cholesky_batch": lambda tf: (lambda x: (tf.cholesky(x), [x]))(tf.stack([_spd(tf, 3), 2 * _spd(tf, 3)])),
+    "triangular_solve": lambda tf: (lambda a, b: (tf.matrix_triangular_solve(a, b), [a, b]))(
+        _wellconditioned(tf, 3), _v(tf, 3, 2, seed=3)),
+    "triangular_solve_upper_adjoint_bcast": lambda tf: (lambda a, b: (tf.linalg.triangular_solve(
+        a, b, lower=False, adjoint=True), [a, b]))(_wellconditioned(tf, 3), _v(tf, 2, 3, 2, seed=3)),
     "trace": lambda tf: (lambda x: (tf.trace(x), [x]))(_v(tf, 2, 3, 3)),
     "tensordot_int": lambda tf: (lambda a, b: (tf.tensordot(a, b, 1), [a, b]))(_v(tf, 2, 3, 4, seed=1),
                                                                               _v(tf, 4, 5, seed=2)),
@@ -75,7 +84,31 @@ CASES = {
     "einsum_batch": lambda tf: (lambda a, b: (tf.einsum("bij,bkj->bik", a, b), [a, b]))(
         _v(tf, 2, 2, 3, seed=1), _v(tf, 2, 4, 3, seed=2)),
     "einsum_transpose": lambda tf: (lambda a: (tf.einsum("ijk->kij", a), [a]))(_v(tf, 2, 3, 4)),
-    "einsum_reduce": lambda tf: (tf.einsum("ij->i", _v(tf, 2, 3)), []),
+    "einsum_reduce": lambda tf: (lambda a: (tf.einsum("ij->i", a), [a]))(_v(tf, 2, 3)),
+    "einsum_reduce_transpose": lambda tf: (lambda a: (tf.einsum("ijk->ki", a), [a]))(_v(tf, 2, 3, 4)),
+    "einsum_trace": lambda tf: (lambda a: (tf.einsum("ii->", a), [a]))(_v(tf, 3, 3)),
+    "einsum_diag": lambda tf: (lambda a: (tf.einsum("ii->i", a), [a]))(_v(tf, 3, 3)),
+    "einsum_outer": lambda tf: (lambda a, b: (tf.einsum("i,j->ij", a, b), [a, b]))(_v(tf, 2, seed=1),
+                                                                                   _v(tf, 3, seed=2)),
+    "einsum_dot": lambda tf: (lambda a, b: (tf.einsum("ij,ij->", a, b), [a, b]))(_v(tf, 2, 3, seed=1),
+                                                                                 _v(tf, 2, 3, seed=2)),
+    "einsum_contract_and_reduce": lambda tf: (lambda a, b: (tf.einsum("ijk,jl->il", a, b), [a, b]))(
+        _v(tf, 2, 3, 4, seed=1, low=0.5, high=2.0), _v(tf, 3, 5, seed=2, low=0.5, high=2.0)),
+    "einsum_batch_outer_transposed": lambda tf: (lambda a, b: (tf.einsum("bi,bj->jbi", a, b), [a, b]))(
+        _v(tf, 2, 3, seed=1), _v(tf, 2, 4, seed=2)),
+    "einsum_implicit": lambda tf: (lambda a, b: (tf.einsum("ij, jk", a, b), [a, b]))(_v(tf, 2, 3, seed=1),
+                                                                                     _v(tf, 3, 4, seed=2)),
+    "einsum_ellipsis_matmul": lambda tf: (lambda a, b: (tf.einsum("...ij,...jk->...ik", a, b), [a, b]))(
+        _v(tf, 2, 2, 3, seed=1), _v(tf, 2, 3, 4, seed=2)),
+    "einsum_ellipsis_broadcast": lambda tf: (lambda a, b: (tf.einsum("...ij,jk->...ik", a, b), [a, b]))(
+        _v(tf, 2, 2, 3, seed=1), _v(tf, 3, 4, seed=2)),
+    "einsum_ellipsis_bcast_batch": lambda tf: (lambda a, b: (tf.einsum("...ij,...jk->...ik", a, b), [a, b]))(
+        _v(tf, 2, 1, 2, 3, seed=1), _v(tf, 3, 3, 4, seed=2)),
+    "einsum_ellipsis_reduce": lambda tf: (lambda a: (tf.einsum("i...j->...i", a), [a]))(_v(tf, 2, 3, 4)),
+    "einsum_ellipsis_implicit": lambda tf: (lambda a: (tf.einsum("...ba", a), [a]))(_v(tf, 2, 3, 4)),
+    "einsum_unknown_batch": lambda tf: (lambda a, b: (tf.reshape(tf.einsum(
+        "bij,jk->bk", tf.placeholder_with_default(a, [None, 2, 3]), b), [2, 4]), [a, b]))(
+        _v(tf, 2, 2, 3, seed=1), _v(tf, 3, 4, seed=2)),
     "segment_sum": lambda tf: (lambda x: (tf.reshape(tf.segment_sum(x, [0, 0, 1, 3]), [4, 2]), [x]))(_v(tf, 4, 2)),
     "segment_mean": lambda tf: (lambda x: (tf.reshape(tf.segment_mean(x, [0, 0, 0, 2]), [3, 2]), [x]))(_v(tf, 4, 2)),
     "segment_max": lambda tf: (lambda x: (tf.reshape(tf.segment_max(x, [0, 1, 1, 3]), [4, 2]), [x]))(_v(tf, 4, 2)),
@@ -86,7 +119,10 @@ CASES = {
     "unsorted_segment_max": lambda tf: (lambda x: (tf.unsorted_segment_max(x, [2, 0, 2, -1], 4), [x]))(_v(tf, 4, 3)),
     "unsorted_segment_min": lambda tf: (lambda x: (tf.unsorted_segment_min(x, [[1, 0], [1, 1]], 3), [x]))(
         _v(tf, 2, 2, 3)),
-    "unsorted_segment_prod": lambda tf: (tf.unsorted_segment_prod(_v(tf, 4, 3), [2, 0, 2, 1], 4), []),
+    "unsorted_segment_prod": lambda tf: (lambda x: (tf.unsorted_segment_prod(x, [2, 0, 2, 1], 4), [x]))(
+        _v(tf, 4, 3)),
+    "unsorted_segment_prod_zeros": lambda tf: (lambda x: (tf.unsorted_segment_prod(
+        x * tf.constant([[0.0], [1.0], [0.0], [0.0], [1.0]]), [1, 1, 0, 0, -1], 3), [x]))(_v(tf, 5, 2)),
     "unsorted_segment_mean": lambda tf: (lambda x: (tf.unsorted_segment_mean(x, [2, 0, 2, 1], 4), [x]))(
         _v(tf, 4, 3)),
     "unique": lambda tf: (tf.unique(_int(tf, [4, 1, 4, 2, 1, 7]))[0], []),
@@ -99,4 +135,27 @@ CASES = {
     "sort_int": lambda tf: (tf.sort(_int(tf, [3, -1, 2, 2])), []),
     "argsort": lambda tf: (tf.argsort(_v(tf, 3, 4), axis=1), []),
     "argsort_axis0": lambda tf: (tf.argsort(_int(tf, [[3, 1], [1, 1], [2, 5]]), axis=0, direction="DESCENDING"), []),
+    "linspace": lambda tf: (lambda a, b: (tf.linspace(a, b, 5), [a, b]))(tf.constant(-1.5), tf.constant(2.0)),
+    "linspace_nd_axis": lambda tf: (lambda a, b: (tf.linspace(a, b, 4, axis=-1), [a, b]))(_v(tf, 2, 3, seed=1),
+                                                                                         _v(tf, 3, seed=2)),
+    "linspace_one": lambda tf: (tf.lin_space(0.0, 3.0, 1), []),
+    "linspace_unknown_num": lambda tf: (tf.linspace(1.0, 2.0, tf.placeholder_with_default(3, [])), []),
+    "meshgrid_xy": lambda tf: (lambda x, y: (tf.meshgrid(x, y)[1], [x, y]))(_v(tf, 3, seed=1), _v(tf, 2, seed=2)),
+    "meshgrid_ij_3d": lambda tf: (lambda x, y, z: (tf.meshgrid(x, y, z, indexing="ij")[0], [x, y, z]))(
+        _v(tf, 3, seed=1), _v(tf, 2, seed=2), _v(tf, 4, seed=3)),
+    "meshgrid_lists": lambda tf: (tf.meshgrid([1, 2, 3], [4, 5])[0], []),
+    "bincount": lambda tf: (tf.bincount(_int(tf, [1, 2, 2, 5, 0, 2])), []),
+    "bincount_weights_minlength": lambda tf: (tf.bincount(_int(tf, [[1, 2], [2, 0]]), weights=_v(tf, 2, 2),
+                                                          minlength=6), []),
+    "bincount_maxlength_dtype": lambda tf: (tf.bincount(_int(tf, [3, 1, 4, 1, 5]), maxlength=4, dtype=tf.float64),
+                                            []),
+    "bincount_empty": lambda tf: (tf.bincount(tf.zeros([0], tf.int32)), []),
+    "bincount_unknown_size": lambda tf: (tf.bincount(tf.placeholder_with_default(_int(tf, [0, 3, 3]), [None])), []),
+    "tensor_scatter_nd_update": lambda tf: (lambda x, u: (tf.tensor_scatter_nd_update(x, [[1], [3]], u), [x, u]))(
+        _v(tf, 4, 3, seed=1), _v(tf, 2, 3, seed=2)),
+    "tensor_scatter_nd_add_dup": lambda tf: (lambda x, u: (tf.tensor_scatter_nd_add(x, [[0, 1], [2, 0], [0, 1]], u),
+                                                           [x, u]))(_v(tf, 3, 2, seed=1), _v(tf, 3, seed=2)),
+    "tensor_scatter_nd_sub": lambda tf: (lambda x, u: (tf.tensor_scatter_nd_sub(x, [[[1]], [[0]]], u), [x, u]))(
+        _v(tf, 3, 2, seed=1), _v(tf, 2, 1, 2, seed=2)),
+    "tensor_scatter_update_alias": lambda tf: (tf.tensor_scatter_update(_int(tf, [1, 2, 3]), [[2]], [9]), []),
 }

@@ -19,8 +19,46 @@ CASES = {
     # TensorFlow leaves the upper triangle of a failed factorisation uninitialised: compare the NaNs below it.
     "cholesky_not_positive_definite": lambda tf: tf.is_nan(tf.matrix_band_part(tf.cholesky(tf.constant(
         [[[1.0, 2.0], [2.0, 1.0]], [[4.0, 2.0], [2.0, 3.0]]])), -1, 0)),
+    "bincount_negative": lambda tf: tf.bincount([1, -2, 3]),
+    "bincount_weights_shape": lambda tf: tf.bincount([1, 2, 3], weights=[1.0, 2.0]),
+    "linspace_negative_num": lambda tf: tf.linspace(0.0, 1.0, tf.placeholder_with_default(-2, [])),
+    "linspace_int_num_float": lambda tf: tf.linspace(0.0, 1.0, 2.5),
+    "meshgrid_bad_indexing": lambda tf: tf.meshgrid([1, 2], [3], indexing="yx"),
+    "tensor_scatter_out_of_range": lambda tf: tf.tensor_scatter_nd_update(tf.zeros([3]), [[5]], [1.0]),
+    "tensor_scatter_updates_shape": lambda tf: tf.tensor_scatter_nd_add(tf.zeros([3, 2]), [[1]], [[5.0]]),
+    "tensor_scatter_updates_shape_at_run": lambda tf: tf.tensor_scatter_nd_add(
+        tf.zeros([3, 2]), [[1]], tf.placeholder_with_default([[5.0]], None)),
+    "scatter_nd_add_variable": lambda tf: _on_variable(tf, lambda v: tf.scatter_nd_add(v, [[1], [3], [1]], [
+        [1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])),
+    "scatter_nd_sub_variable": lambda tf: _on_variable(tf, lambda v: tf.scatter_nd_sub(v, [[0, 1], [2, 0]],
+                                                                                        [1.5, 2.5])),
+    "scatter_nd_update_variable": lambda tf: _on_variable(tf, lambda v: tf.scatter_nd_update(v, [[2]], [[7.0, 8.0]])),
+    "scatter_nd_update_out_of_range": lambda tf: _on_variable(tf, lambda v: tf.scatter_nd_update(v, [[7]],
+                                                                                              [[1.0, 2.0]])),
+    "scatter_nd_add_negative_index": lambda tf: _on_variable(tf, lambda v: tf.scatter_nd_add(v, [[-1]], [[1.0, 2.0]])),
+    # TensorFlow 2.21 passes `name` positionally into bad_indices_policy: an unknown policy fails at run time.
+    "scatter_nd_sub_named": lambda tf: _on_variable(tf, lambda v: tf.scatter_nd_sub(v, [[1, 0]], [5.0], name="s")),
+    "scatter_nd_add_of_tensor": lambda tf: tf.scatter_nd_add(tf.zeros([2]), [[0]], [1.0]),
+    "polygamma_int_order": lambda tf: tf.polygamma(1, 2.0),
+    "polygamma_dtype_mismatch": lambda tf: tf.polygamma(1.0, tf.constant([2.0], tf.float64)),
+    "triangular_solve_not_square": lambda tf: tf.matrix_triangular_solve(tf.ones([2, 3]), tf.ones([2, 1])),
+    "triangular_solve_zero_diagonal": lambda tf: tf.is_finite(tf.matrix_triangular_solve(
+        tf.constant([[1.0, 0.0], [1.0, 0.0]]), tf.ones([2, 1]))),
+    "einsum_repeated_output_label": lambda tf: tf.einsum("ij->ii", tf.zeros([2, 2])),
+    "einsum_unknown_output_label": lambda tf: tf.einsum("ij->ik", tf.zeros([2, 2])),
+    "einsum_bad_format": lambda tf: tf.einsum("ij-k", tf.zeros([2, 2])),
+    "einsum_operand_count": lambda tf: tf.einsum("ij,jk->ik", tf.zeros([2, 2])),
+    "einsum_ellipsis_batch_mismatch": lambda tf: tf.einsum("...ij,...jk->...ik", tf.zeros([2, 2, 3]),
+                                                           tf.zeros([3, 3, 4])),
     "constant_int_wraps": lambda tf: tf.constant(np.int64(300) * 0 + 300, tf.uint8) * tf.constant(1, tf.uint8),
 }
+
+
+def _on_variable(tf, update):
+    """``update(v)`` of a [4, 2] variable, run after its initializer."""
+    v = tf.Variable(np.arange(8, dtype=np.float32).reshape(4, 2), name="v")
+    with tf.control_dependencies([v.initializer]):
+        return update(v)
 
 
 def run(tf, case):

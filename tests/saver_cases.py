@@ -541,14 +541,75 @@ def saver_graph_nodes(tf):
         for name, build in configs:
             start = len(graph.get_operations())
             saver = build()
-            nodes = []
-            for op in graph.get_operations()[start:]:
-                node = op.node_def
-                attrs = {key: str(node.attr[key]) for key in sorted(node.attr)
-                         if key != "_has_manual_control_dependencies"}
-                nodes.append({"name": node.name, "op": node.op, "input": list(node.input), "device": node.device,
-                              "attr": attrs})
-            results[name] = {"nodes": nodes, "saver_def": str(saver.as_saver_def())}
+            results[name] = {"nodes": _nodes_since(graph, start), "saver_def": str(saver.as_saver_def())}
+    return results
+
+
+def _nodes_since(graph, start):
+    """Name, op, inputs, device and attrs of the nodes added to ``graph`` after its first ``start`` ops (control
+    inputs sorted, as a GraphDef lists them)."""
+    nodes = []
+    for op in graph.get_operations()[start:]:
+        node = op.node_def
+        attrs = {key: str(node.attr[key]) for key in sorted(node.attr)
+                 if key != "_has_manual_control_dependencies"}
+        inputs = [name for name in node.input if not name.startswith("^")]
+        inputs += sorted(name for name in node.input if name.startswith("^"))
+        nodes.append({"name": node.name, "op": node.op, "input": inputs, "device": node.device, "attr": attrs})
+    return nodes
+
+
+def _checkpoint_bytes(prefix):
+    """The hex of the index and data files of the checkpoint ``prefix``, by file name."""
+    directory, base = os.path.split(prefix)
+    return {name: open(os.path.join(directory, name), "rb").read().hex()
+            for name in sorted(os.listdir(directory or ".")) if name.startswith(base + ".") and ".meta" not in name}
+
+
+def sharded_saver(tf):
+    """Saver(sharded=True): its nodes with variables on one and on two devices, the files each save leaves (the
+    ``_temp`` shards merged away), their bytes, and restores across sharded and unsharded Savers."""
+    results = {}
+    values = {"a": np.array([1.5, -2.0], np.float32), "b": np.int64(7), "c": np.array([b"x", b"yz"], dtype=object)}
+    for devices in ("one_device", "two_devices"):
+        with tf.Graph().as_default() as graph:
+            with tf.device("/cpu:0" if devices == "two_devices" else None):
+                tf.Variable(values["a"], name="a")
+            tf.Variable(values["b"], name="b")
+            tf.Variable(values["c"].tolist(), dtype=tf.string, name="c")
+            start = len(graph.get_operations())
+            saver = tf.train.Saver(sharded=True, max_to_keep=2)
+            case = {"nodes": _nodes_since(graph, start), "saver_def": str(saver.as_saver_def())}
+            os.makedirs(devices)
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                case["paths"] = [saver.save(sess, devices + "/model.ckpt", global_step=step) for step in (1, 2, 3)]
+                case["files"] = listing(devices)
+                case["bytes"] = _checkpoint_bytes(case["paths"][-1])
+                case["state"] = read_text(devices + "/checkpoint")
+                case["state_named_path"] = saver.save(sess, devices + "/checkpoint", write_meta_graph=False)
+                case["files_after_state_named"] = listing(devices)
+        results[devices] = case
+    os.makedirs("cross")
+    for writer, reader in ((True, False), (False, True)):
+        with tf.Graph().as_default():
+            made = make_variables(tf, values)
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                path = tf.train.Saver(sharded=writer).save(sess, "cross/%s" % writer, write_meta_graph=False)
+        with tf.Graph().as_default():
+            made = make_variables(tf, {"a": np.zeros(2, np.float32), "b": np.int64(0),
+                                       "c": np.array([b"", b""], dtype=object)})
+            with tf.Session() as sess:
+                tf.train.Saver(sharded=reader).restore(sess, path)
+                results["written_sharded_%s" % writer] = {name: as_json(v) for name, v in sess.run(made).items()}
+    results["cross_files"] = listing("cross")
+    with tf.Graph().as_default():
+        tf.Variable(1.0, name="v")
+        saver = tf.train.Saver(sharded=True)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            results["no_directory"] = error_of(lambda: saver.save(sess, "nowhere/model"))
     return results
 
 
@@ -578,4 +639,5 @@ CASES = {
     "load_checkpoint_errors": load_checkpoint_errors,
     "init_from_checkpoint_case": init_from_checkpoint_case,
     "saver_graph_nodes": saver_graph_nodes,
+    "sharded_saver": sharded_saver,
 }

@@ -22,9 +22,24 @@ META = golden("golden/conv.json")
 RTOL, ATOL = 2e-5, 2e-5
 
 
+def node_defs(graph):
+    """The graph as make_conv.py records it (minitf's Const values are numpy arrays)."""
+    nodes = []
+    for op in graph.get_operations():
+        if op.type == "Const":
+            value = np.asarray(op.get_attr("value"))
+            attrs = {"dtype": op.get_attr("dtype").name, "value": value.tolist() if value.size <= 16 else None}
+        else:
+            attrs = {k: conv_cases.attr_json(op.get_attr(k)) for k in sorted(op._attrs)}
+        nodes.append([op.name, op.type, [t.name for t in op.inputs], attrs])
+    return nodes
+
+
 def run_case(name):
     tf.reset_default_graph()
     out, xs = conv_cases.CASES[name](tf)
+    if name in conv_cases.NODE_CASES:
+        assert node_defs(tf.get_default_graph()) == META["cases"][name]["nodes"]
     weights = tf.constant(data(*out.shape.as_list(), seed=99, low=0.5, high=1.5))
     grads = tf.gradients(tf.reduce_sum(out * weights), xs)
     with tf.Session() as sess:

@@ -183,8 +183,6 @@ def _op_case_fixtures():
     return cases, np.load(os.path.join(GRAPH_IO, "cases.npz"))
 
 
-# Op cases whose TensorFlow gradient graphs use ops minitf does not implement (minitf builds them otherwise).
-TF_ONLY_OPS = {"conv/depthwise_rate2": "SpaceToBatchND"}
 GOLDEN_TOLERANCE = {"ops": (2e-6, 1e-6), "nn": (1e-5, 1e-5), "conv": (1e-5, 2e-5), "longtail": (2e-6, 1e-6)}
 
 
@@ -197,10 +195,6 @@ def test_tensorflow_op_case_graph_defs_import_run_and_re_export():
         stem, case = key.split("/", 1)
         graph_def = tf.GraphDef.FromString(graph_defs[key].tobytes())
         with tf.Graph().as_default() as graph:
-            if key in TF_ONLY_OPS:
-                with pytest.raises(ValueError, match=f"Op type not registered '{TF_ONLY_OPS[key]}'"):
-                    tf.import_graph_def(graph_def, name="")
-                continue
             tf.import_graph_def(graph_def, name="")
         fetches = [names["out"]] + [g for g in names["grads"] if g]
         expected = [golden[stem][f"{case}/out"]] + [golden[stem][f"{case}/grad{i}"]
@@ -215,7 +209,7 @@ def test_shapes_inferred_on_import_never_contradict_tensorflows():
     """Without recorded ``_output_shapes``, minitf's shape inference gives shapes compatible with TensorFlow's
     (at times less specific: it does not evaluate shape computations as TensorFlow's shape inference does)."""
     cases, graph_defs = _op_case_fixtures()
-    for key in sorted(set(cases) - set(TF_ONLY_OPS)):
+    for key in sorted(cases):
         graph_def = tf.GraphDef.FromString(graph_defs[key].tobytes())
         recorded = {n.name: n.attr.pop("_output_shapes").list.shape for n in graph_def.node}
         with tf.Graph().as_default() as graph:
@@ -327,6 +321,20 @@ def test_shape_arguments_are_int32_or_int64_as_in_tensorflow():
         assert wide.op.get_attr("Tshape") == tf.int64 and tiled.op.inputs[1].dtype == tf.int32
         with tf.Session() as sess:
             assert sess.run([grad, wide, tiled]) == [1.0, [3.0], 2.0]
+
+
+def test_shape_lists_holding_int64_tensors_stay_int64():
+    """``[n, -1]`` with an int64 ``n`` packs to int64 and sets the index attr to int64, as TensorFlow 2.21 does
+    (checked by hand: Reshape's Tshape, Fill's index_type, Tile's Tmultiples are int64, with no Cast)."""
+    with tf.Graph().as_default():
+        n = tf.constant(2, tf.int64)
+        x = tf.zeros([2, 2])
+        ops = [tf.reshape(x, [n, -1]).op, tf.fill([n, 2], 1.0).op, tf.tile(x, [n, 1]).op]
+        assert [(op.get_attr(attr), op.inputs[index].op.type, op.inputs[index].dtype) for op, attr, index in
+                zip(ops, ("Tshape", "index_type", "Tmultiples"), (1, 0, 1))] == [(tf.int64, "Pack", tf.int64)] * 3
+        assert tf.fill([2, 3], 1.0).op.get_attr("index_type") == tf.int32
+        with tf.Session() as sess:
+            assert [v.shape for v in sess.run([op.outputs[0] for op in ops])] == [(2, 2), (2, 2), (4, 2)]
 
 
 def test_import_fills_default_attrs():

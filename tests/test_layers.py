@@ -51,3 +51,7 @@ def test_layers_match_tensorflow(name):
 @pytest.mark.parametrize("name", list(programs.ERRORS))
 def test_errors_match_tensorflow(name):
     assert programs.error_message(tf, programs.ERRORS[name]) == RECORD["errors"][name]
+
+
+def test_layer_objects_describe_themselves_as_tensorflow():
+    assert programs.layer_facts(tf) == RECORD["layer_facts"]

@@ -34,3 +34,17 @@ def test_ops_used_as_control_inputs_carry_tensorflows_attr():
     marked = sorted(node.name for node in tf.get_default_graph().as_graph_def().node
                     if node.attr["_has_manual_control_dependencies"].b)
     assert marked == golden("golden/graph_attrs.json")["manual_control_dependencies"]
+
+
+def test_scatter_nd_errors_carry_tensorflows_text():
+    tf.reset_default_graph()
+    out = longtail_error_cases.CASES["scatter_nd_update_out_of_range"](tf)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[0\] = \[7\] does not index into shape \[4,2\]"):
+        tf.Session().run(out)
+    tf.reset_default_graph()
+    with pytest.raises(tf.errors.InvalidArgumentError, match="^Unknown bad indices handling attribute: s\n") as info:
+        tf.Session().run(longtail_error_cases.CASES["scatter_nd_sub_named"](tf))
+    assert info.value.op.name == "ScatterNdSub"  # TensorFlow 2.21's name argument lands in bad_indices_policy
+    tf.reset_default_graph()
+    with pytest.raises(tf.errors.InvalidArgumentError, match="^Input arr must be non-negative!\n"):
+        tf.Session().run(longtail_error_cases.CASES["bincount_negative"](tf))

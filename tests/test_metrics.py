@@ -1,7 +1,7 @@
 """``tf.metrics`` against TensorFlow 2.21's ``tf.compat.v1.metrics``: the graph node for node, the local and metric
 variables, the metrics/updates collections, the value and update tensors' names, and the update ops' results over
-several batches, then the values (goldens from tests/golden/make_metrics.py, programs in
-tests/golden/metrics_programs.py)."""
+several batches, then the values; the run-time checks' errors (goldens from tests/golden/make_metrics.py, programs
+in tests/golden/metrics_programs.py)."""
 import json
 import os
 
@@ -19,8 +19,7 @@ def test_metrics_match_tensorflow(name):
     golden = RECORD[name]
     with tf.Graph().as_default() as graph:
         feeds, metrics = programs.PROGRAMS[name](tf)
-        assert [[op.name, op.type] for op in graph.get_operations()] == [
-            node for node in golden["nodes"] if not any(scope in node[0] for scope in programs.RUNTIME_CHECK_SCOPES)]
+        assert [[op.name, op.type] for op in graph.get_operations()] == golden["nodes"]
         assert [[v.name, v.shape.as_list()] for v in tf.local_variables()] == golden["local_variables"]
         assert [v.name for v in tf.get_collection(tf.GraphKeys.METRIC_VARIABLES)] == golden["metric_variables"]
         assert [v.name for v in tf.global_variables()] == golden["global_variables"] == []
@@ -37,7 +36,7 @@ def test_metrics_match_tensorflow(name):
             values_again = sess.run({k: v for k, (v, _) in metrics.items()})
     for key, want in golden["values"].items():
         np.testing.assert_allclose(values[key], want, rtol=1e-6, err_msg=key)
-        assert values_again[key] == values[key]  # reading a value does not update it
+        np.testing.assert_array_equal(values_again[key], values[key])  # reading a value does not update it
 
 
 def test_reinitialising_local_variables_resets_a_metric():
@@ -57,3 +56,10 @@ def test_reading_a_metric_before_initialising_names_the_variable():
         with tf.Session() as sess:
             with pytest.raises(tf.errors.FailedPreconditionError, match="accuracy/total"):
                 sess.run(value)
+
+
+@pytest.mark.parametrize("case", list(programs.ERROR_CASES))
+def test_run_time_checks_match_tensorflow(case):
+    """auc's predictions outside [0, 1], mean_iou's labels outside [0, num_classes): TensorFlow's
+    InvalidArgumentError, message included."""
+    assert programs.run_error(tf, case) == RECORD["errors"][case]

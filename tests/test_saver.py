@@ -37,7 +37,7 @@ EXACT_CASES = ["max_to_keep_default", "max_to_keep_2", "max_to_keep_1", "max_to_
                "latest_filename_and_suffix", "no_directory", "global_step_tensor", "keep_every_n_hours",
                "set_and_recover_last_checkpoints", "several_dtypes_round_trip", "renamed_keys_and_reshape",
                "build_errors", "save_errors", "state_file_functions", "load_checkpoint_errors",
-               "saver_graph_nodes"]
+               "saver_graph_nodes", "sharded_saver"]
 
 
 @pytest.mark.parametrize("case", EXACT_CASES)
@@ -143,6 +143,20 @@ def test_restore_errors_match_tensorflow(in_tmp):
     assert golden["data_truncated"]["class"] == "OutOfRangeError"
     assert result["data_truncated"]["class"] == "DataLossError"
     assert "truncated" in result["data_truncated"]["message"]
+
+
+def test_sharded_restore_errors_name_the_variable(in_tmp):
+    """A sharded Saver's restore (restore_all -> restore_shard -> Assign) names the variable as an unsharded one."""
+    saver_cases._saved_v(tf)
+    with tf.Graph().as_default():
+        tf.Variable([1.0, 2.0, 3.0], name="v")
+        tf.Variable(3, name="u")
+        saver = tf.train.Saver(sharded=True)
+        with tf.Session() as sess, pytest.raises(errors.InvalidArgumentError) as info:
+            saver.restore(sess, "d/m")
+    golden = GOLDEN["restore_errors"]["shape_mismatch"]
+    assert kernel_message(info.value.message) == golden["message"]
+    assert "(while restoring variable 'v' from checkpoint key 'v')" in info.value.message
 
 
 def test_renamed_key_errors_name_the_variable(in_tmp):

@@ -33,11 +33,11 @@ import minitf as tf
 from minitf.train import checkpoint_management
 from minitf.train.saver import Saver
 
-directory, start = sys.argv[1], int(sys.argv[2])
+directory, start, sharded = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "sharded"
 generation = tf.Variable(np.int64(0), name="generation")
 big = tf.Variable(np.zeros(%d, np.float32), name="big")
 tags = tf.Variable([b"g0"] * 3, name="tags")
-saver = Saver(max_to_keep=2)
+saver = Saver(max_to_keep=2, sharded=sharded)
 with tf.Session() as sess:
     state = checkpoint_management.get_checkpoint_state(directory)
     if state:
@@ -67,13 +67,16 @@ def restore_generation(prefix):
     return int(g)
 
 
-def test_kill_during_saves_leaves_state_and_checkpoints_readable(tmp_path):
+@pytest.mark.parametrize("sharded", ["unsharded", "sharded"])
+def test_kill_during_saves_leaves_state_and_checkpoints_readable(tmp_path, sharded):
+    """Also for Saver(sharded=True), whose save writes ``model-N_temp/part-00000-of-00001.*`` and merges it into
+    ``model-N.*``; a kill may leave such a temporary directory behind, never a damaged checkpoint."""
     directory = str(tmp_path)
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
     rng = random.Random(2024)
     generation = 0
     for _ in range(6):
-        child = subprocess.Popen([sys.executable, "-c", SAVER_LOOP, directory, str(generation)],
+        child = subprocess.Popen([sys.executable, "-c", SAVER_LOOP, directory, str(generation), sharded],
                                  stdout=subprocess.PIPE, env=env)
         completed = int(child.stdout.readline())  # one save done: the kill lands inside the loop
         time.sleep(rng.uniform(0, 0.12))

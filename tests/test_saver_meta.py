@@ -48,6 +48,28 @@ def test_seed004_import_tensorflow_meta_graph_restore_and_train(in_tmp):
         np.testing.assert_allclose(after[name], golden["after_one_step"][name], rtol=2e-6, atol=1e-7)
 
 
+def test_tensorflow_sharded_saver_meta_graph_saves_and_restores(in_tmp):
+    """The graph TensorFlow wrote with a Saver(sharded=True) (tests/graph_io_cases.py's sharded_saver; its meta graph
+    holds no SaverDef): minitf runs TensorFlow's save/ nodes (StaticRegexFullMatch, ShardedFilename, SaveV2,
+    MergeV2Checkpoints) and its restore_all."""
+    meta = Path(__file__).parent / "fixtures" / "graphs" / "graph_io" / "sharded_saver.meta"
+    with tf.Graph().as_default():
+        tf.train.import_meta_graph(str(meta))
+        saver = tf.train.Saver(saver_def=saver_pb2.SaverDef(
+            filename_tensor_name="save/Const:0", save_tensor_name="save/Identity:0",
+            restore_op_name="save/restore_all", sharded=True, version=saver_pb2.SaverDef.V2))
+        with tf.Session() as sess:
+            sess.run("init")
+            (in_tmp / "ck").mkdir()
+            path = saver.save(sess, "ck/model", global_step=2)
+            assert path == "ck/model-2"
+            assert sorted(p.name for p in (in_tmp / "ck").iterdir()) == [
+                "checkpoint", "model-2.data-00000-of-00001", "model-2.index", "model-2.meta"]
+            sess.run("weight/Assign", {"weight/initial_value:0": [[0.0, 0.0]]})
+            saver.restore(sess, path)
+            assert run_values(sess, ["weight", "count"]) == {"weight": [[1.5, -2.0]], "count": 3}
+
+
 def test_seed000_import_meta_graph_alternative(in_tmp):
     """seeds/000's second way: import_meta_graph('./checkpoint/linear.ckpt-100.meta') and restore."""
     shutil.copytree(FIXTURES / "seed000", in_tmp, dirs_exist_ok=True)

@@ -13,7 +13,6 @@ import numpy as np
 
 from minitf.client import fetches as fetch_lib
 from minitf.client import parallel, threading_policy
-from minitf.client.dataflow_executor import DataflowPlan
 from minitf.client.state import SessionState, VariableCell
 from minitf.framework import dtypes, errors, messages, ops, sparse_tensor
 
@@ -96,6 +95,7 @@ class _PlanBuilder:
     def build(self):
         needed = self.needed_ops()
         if any(op._op_def.dataflow for op in needed):  # cond / while_loop: the dataflow executor
+            from minitf.client.dataflow_executor import DataflowPlan  # loaded when a graph first has control flow
             return DataflowPlan(needed, self.feed_tensors, self.fetch_tensors, self.session._state, _deref_adapter,
                                 _op_error)
         state = self.session._state
@@ -267,7 +267,7 @@ class BaseSession:
         return fetch_handler.build_results(by_element)
 
     def _execute(self, plan, feed_values, run_metadata):
-        if type(plan) is DataflowPlan:
+        if type(plan) is not _Plan:  # a DataflowPlan
             from minitf.client import tracing
             recorder = tracing.Recorder(run_metadata) if run_metadata is not None else None
             with self._blas_threads:

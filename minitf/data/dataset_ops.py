@@ -7,7 +7,7 @@ import itertools
 
 import numpy as np
 
-from minitf.data import function, nest
+from minitf.data import function, function_def, nest  # noqa: F401 -- function_def: the GraphDef library
 from minitf.framework import dtypes, ops, random_seed, tensor_shape, tensor_util
 from minitf.ops import array_ops, math_ops
 from minitf.ops import dataset_ops as _kernels
@@ -50,6 +50,9 @@ class DatasetV1(ElementStructure):
         return nest.flatten(self._spec)
 
     def _attrs(self, types_attr="output_types"):
+        """The element attrs of a dataset op (``types_attr`` None: a reader, whose OpDef has only ``metadata``)."""
+        if types_attr is None:
+            return {"metadata": ""}
         flat = self._flat()
         return {types_attr: [dtype for dtype, _ in flat], "output_shapes": [shape for _, shape in flat],
                 "metadata": ""}
@@ -208,8 +211,13 @@ class DatasetV1(ElementStructure):
                            spec, attrs={"parallel_copy": False, "N": len(flat)}, types_attr="Toutput_types")
 
     def unbatch(self):
-        normalized = self.map(lambda *x: x if len(x) > 1 else x[0]) if isinstance(self._spec, tuple) \
-            else self.map(lambda x: x)
+        if isinstance(self._spec, tuple):  # TensorFlow maps with a function named normalize first
+            def normalize(*args):
+                return args if len(args) > 1 else args[0]
+        else:
+            def normalize(arg):
+                return arg
+        normalized = self.map(normalize)
         spec = nest.map_structure(lambda leaf: nest.Spec(leaf.dtype, tensor_shape.TensorShape(leaf.shape.dims[1:])
                                                          if leaf.shape.ndims else tensor_shape.unknown_shape()),
                                   self._spec)

@@ -31,7 +31,7 @@ def map_and_batch(map_func, batch_size, num_parallel_batches=None, drop_remainde
         def batched(traced):
             return nest.pack_sequence_as(traced.output_structure, [
                 nest.Spec(t, _batched(s, size, drop)) for t, s in zip(traced.output_types, traced.output_shapes)])
-        return dataset._with_function("MapAndBatchDataset", map_func, "map_and_batch", "f",
+        return dataset._with_function("MapAndBatchDataset", map_func, "tf_data_experimental_map_and_batch", "f",
                                       inputs=[size, calls, drop], attrs={"preserve_cardinality": True},
                                       spec_of=batched)
     return apply

@@ -2,8 +2,8 @@
 
 TensorFlow traces a ``tf.data`` function once into a ``FuncGraph`` and stores it as a ``FunctionDef`` in the
 graph's function library; the dataset op names it in an attr (``f``, ``predicate``). minitf traces the same way
-into a :class:`FuncGraph` and keeps it beside the op (``minitf.ops.dataset_ops.attach``): the attr carries TensorFlow's
-function name, but an exported GraphDef has no ``library`` entry for it.
+into a :class:`FuncGraph` and keeps it beside the op (``minitf.ops.dataset_ops.attach``); an exported GraphDef gets
+its FunctionDef in ``library`` (``minitf.data.function_def``).
 
 Tensors of the enclosing graph that the function uses are *captured*: each becomes a placeholder inside the
 function and an extra input (``other_arguments``) of the dataset op, evaluated when the iterator is initialised,
@@ -30,6 +30,7 @@ class FuncGraph(ops.Graph):
         self.seed = outer_graph.seed
         self._building_function = True
         self.captures = []  # (outer tensor, placeholder) in order of first use
+        self.capture_names = {}  # placeholder -> "<name scope at capture>/<outer op>", TF's placeholder name
         self._captured = {}
 
     def capture(self, tensor):
@@ -41,6 +42,7 @@ class FuncGraph(ops.Graph):
             if isinstance(tensor.graph, FuncGraph) and tensor.graph is not self.outer_graph:
                 tensor = self.outer_graph.capture(tensor)
             saved = self._name_stack, self._control_dependencies_stack
+            scope_name = "/".join(filter(None, [self._name_stack, tensor.op.name]))
             self._name_stack, self._control_dependencies_stack = "", []
             try:
                 placeholder = super().create_op(
@@ -49,6 +51,7 @@ class FuncGraph(ops.Graph):
             finally:
                 self._name_stack, self._control_dependencies_stack = saved
             self._captured[tensor] = placeholder
+            self.capture_names[placeholder] = scope_name
             self.captures.append((tensor, placeholder))
         return placeholder
 
@@ -87,9 +90,12 @@ class TracedFunction:
 
 
 def _function_name(kind, fn):
+    """TensorFlow's ``__inference_<transformation>_<function>_<number>``: the transformation is ``Dataset_<kind>``
+    for a Dataset method, or ``kind`` itself when it names another (``tf_data_experimental_map_and_batch``)."""
     base = getattr(fn, "__name__", type(fn).__name__)
     base = re.sub(r"[^A-Za-z0-9_]", "", base) or "fn"
-    return f"__inference_Dataset_{kind}_{base}_{next(_function_ids)}"
+    transformation = kind if kind.startswith("tf_data_") else "Dataset_" + kind
+    return f"__inference_{transformation}_{base}_{next(_function_ids)}"
 
 
 def trace(fn, kind, element_spec, unpack_tuples=True):

@@ -36,7 +36,7 @@ class TextLineDatasetV1(_Reader):
     def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None, name=None):
         def read_one_file(filename):
             inputs = [filename, _compression(compression_type), _int64(buffer_size or 256 * 1024, "buffer_size")]
-            return DatasetV1(None, _STRING)._apply("TextLineDataset", inputs, _STRING, attrs={"metadata": ""})
+            return DatasetV1(None, _STRING)._apply("TextLineDataset", inputs, _STRING, types_attr=None)
         super().__init__(filenames, read_one_file)
 
 
@@ -44,9 +44,10 @@ class TFRecordDatasetV1(_Reader):
     """The records of TFRecord files (``compression_type`` ``""``, ``"ZLIB"`` or ``"GZIP"``)."""
 
     def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None, name=None):
-        def read_one_file(filename):
-            inputs = [filename, _compression(compression_type), _int64(buffer_size or 256 * 1024, "buffer_size")]
-            return DatasetV1(None, _STRING)._apply("TFRecordDataset", inputs, _STRING, attrs={"metadata": ""})
+        def read_one_file(filename):  # buffer_size -1: TensorFlow's default for TFRecord files
+            inputs = [filename, _compression(compression_type), _int64(-1 if buffer_size is None else buffer_size,
+                                                                        "buffer_size")]
+            return DatasetV1(None, _STRING)._apply("TFRecordDataset", inputs, _STRING, types_attr=None)
         super().__init__(filenames, read_one_file)
 
 
@@ -61,8 +62,7 @@ class FixedLengthRecordDatasetV1(_Reader):
             footer = _int64(footer_bytes or 0, "footer_bytes")
             buffer = _int64(buffer_size or 256 * 1024, "buffer_size")
             inputs = [filename, header, record, footer, buffer, _compression(compression_type)]
-            return DatasetV1(None, _STRING)._apply("FixedLengthRecordDatasetV2", inputs, _STRING,
-                                                   attrs={"metadata": ""})
+            return DatasetV1(None, _STRING)._apply("FixedLengthRecordDatasetV2", inputs, _STRING, types_attr=None)
         super().__init__(filenames, read_one_file)
 
 

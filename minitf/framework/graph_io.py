@@ -211,13 +211,26 @@ def node_def(op, add_shapes=False):
     return node
 
 
+_library_sources = []
+
+
+def register_library_source(source):
+    """Registers ``source(graph) -> [FunctionDef]``: functions an exported GraphDef's ``library`` holds (the
+    tf.data layer registers its traced functions' FunctionDefs)."""
+    _library_sources.append(source)
+
+
 def graph_to_graph_def(graph, add_shapes=False):
-    """``Graph.as_graph_def``: a GraphDef of every operation, in creation order, with TensorFlow 2.21's versions."""
+    """``Graph.as_graph_def``: a GraphDef of every operation, in creation order, with TensorFlow 2.21's versions
+    and the function library."""
     from minitf.proto import graph_pb2
     graph_def = graph_pb2.GraphDef()
     graph_def.versions.producer = GRAPH_DEF_VERSION
     graph_def.versions.min_consumer = GRAPH_DEF_VERSION_MIN_CONSUMER
     graph_def.node.extend(node_def(op, add_shapes) for op in graph.get_operations())
+    functions = [fdef for source in _library_sources for fdef in source(graph)]
+    if functions:  # no empty ``library {}`` in a GraphDef without functions, as TensorFlow writes it
+        graph_def.library.function.extend(functions)
     return graph_def
 
 

@@ -8,7 +8,7 @@ Collections are stored as TensorFlow stores them: variables as serialized ``Vari
 
 import os
 
-from minitf.framework import errors, graph_io, ops
+from minitf.framework import errors, ops
 
 TENSORFLOW_VERSION = "2.21.0"  # the TensorFlow whose formats and graphs minitf reproduces
 
@@ -99,6 +99,7 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
                       as_text=False, graph=None, export_scope=None, clear_devices=False,
                       clear_extraneous_savers=False, strip_default_attrs=False, save_debug_info=False, **kwargs):
     """``tf.train.export_meta_graph``: the MetaGraphDef of ``graph`` (default graph), written to ``filename``."""
+    from minitf.framework import graph_io
     from minitf.proto import meta_graph_pb2
     graph = graph or ops.get_default_graph()
     meta_graph_def = meta_graph_pb2.MetaGraphDef()
@@ -135,7 +136,7 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
 
 def _strip_default_attrs(meta_graph_def):
     """Removes attrs equal to their op's registered default and says so in meta_info_def, as TensorFlow does."""
-    from minitf.framework import op_registry
+    from minitf.framework import graph_io, op_registry
     for node in meta_graph_def.graph_def.node:
         try:
             defaults = op_registry.get(node.op).attr_defaults
@@ -186,6 +187,7 @@ def import_scoped_meta_graph(meta_graph_or_file, clear_devices=False, graph=None
                              restore_collections_predicate=lambda key: True):
     """Imports a MetaGraphDef's graph and collections into ``graph``; returns its variables by (unscoped) name."""
     from google.protobuf import message
+    from minitf.framework import graph_io
     from minitf.proto import meta_graph_pb2
     if isinstance(meta_graph_or_file, meta_graph_pb2.MetaGraphDef):
         meta_graph_def = meta_graph_or_file

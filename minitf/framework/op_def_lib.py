@@ -27,8 +27,8 @@ def apply_op(op_type, inputs, attrs=None, name=None, index_attrs=None):
     ``name`` is the op wrapper's name (None means the op type). Inputs that are not Tensors are converted inside
     the op's name scope and named after TensorFlow's argument names, as TensorFlow's op wrappers do.
     ``index_attrs`` maps the position of a shape, axis or multiples input to its type attr (``Tshape``, ``Tidx``...):
-    a Python value there becomes int32 as in TensorFlow (an empty list too, which alone would be float32), and the
-    attr is the input's dtype, int32 or int64.
+    a Python value there becomes int32 as in TensorFlow (an empty list too, which alone would be float32; a list
+    holding tensors keeps their dtype), and the attr is the input's dtype, int32 or int64.
     """
     graph = graph_of(inputs)
     if all(type(t) is ops.Tensor for t in inputs):
@@ -39,10 +39,18 @@ def apply_op(op_type, inputs, attrs=None, name=None, index_attrs=None):
     with graph.as_default(), graph.name_scope(name or op_type) as scope:
         converted = [t if isinstance(t, ops.Tensor)
                      else ops.convert_to_tensor(t, name=arg_names[i] if i < len(arg_names) else None,
-                                                preferred_dtype=dtypes.int32 if i in index_attrs else None)
+                                                preferred_dtype=dtypes.int32 if i in index_attrs
+                                                and not _holds_tensor(t) else None)
                      for i, t in enumerate(inputs)]
         check_allowed_types(op_type, converted)
         return graph.create_op(op_type, converted, _with_index_types(attrs, converted, index_attrs), scope)
+
+
+def _holds_tensor(value):
+    """Whether a (nested) list or tuple holds a Tensor: packed, it keeps the tensors' dtype (``[n64, -1]`` is an
+    int64 shape), as in TensorFlow."""
+    return isinstance(value, (list, tuple)) and any(
+        isinstance(v, ops.Tensor) or _holds_tensor(v) for v in value)
 
 
 def check_allowed_types(op_type, inputs):

@@ -67,14 +67,14 @@ class OpDef:
 _registry = {}
 _NO_GRADIENT = object()
 _HERE = os.path.dirname(os.path.abspath(__file__))
+_REGISTRY_FILES = frozenset(os.path.join(_HERE, name) for name in ("op_registry.py", "op_def_lib.py"))
 
 
 def _caller_location():
     """(file, line) of the registration: the outermost frame of the first caller outside the registry modules that
     is still in that caller's file (so an op registered by a helper or a loop is located at the loop)."""
     frame = sys._getframe(1)
-    while frame.f_code.co_filename.startswith(_HERE) and os.path.basename(frame.f_code.co_filename) in (
-            "op_registry.py", "op_def_lib.py"):
+    while frame.f_code.co_filename in _REGISTRY_FILES:  # a set lookup: this runs for every op at import
         frame = frame.f_back
     filename, line = frame.f_code.co_filename, frame.f_lineno
     while frame.f_back is not None and frame.f_back.f_code.co_filename == filename:

@@ -400,7 +400,8 @@ class Graph(control_flow_graph.GraphControlFlow):
             raise ValueError(f"{e} for '{{{{node {op_name}}}}} = {node}' with input shapes: "
                              + ", ".join(f"[{','.join('?' if d is None else str(d) for d in t.shape.as_tuple())}]"
                                          if t.shape.as_tuple() is not None else "?" for t in inputs)
-                             + ".") from None
+                             + (f" and with computed input tensors: {e.computed_inputs}"
+                                if getattr(e, "computed_inputs", None) else "") + ".") from None
         op._outputs = tuple(Tensor(op, i, dt, shape) for i, (dt, shape) in enumerate(specs))
         op._device = self._current_device(op)
         self._add_op(op)

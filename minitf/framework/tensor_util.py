@@ -233,6 +233,35 @@ def constant_value(tensor):
     return None if static_value is None else static_value(tensor.op)
 
 
+_NOT_CONSTANT = ("Placeholder", "PlaceholderWithDefault")
+
+
+def evaluate_constant(tensor, depth=24):
+    """The value of ``tensor`` computed from the constants it depends on, or None: TensorFlow's C++ shape inference
+    (``EvaluateConstantTensor``) runs the small subgraph of stateless ops behind an input a shape function reads
+    (a Reshape's or Slice's shape, DenseBincount's size ...), where the Python-side ``constant_value`` knows a few
+    op types only."""
+    from minitf.framework import ops
+    value = constant_value(tensor)
+    if value is not None or not isinstance(tensor, ops.Tensor) or depth == 0:
+        return value
+    op = tensor.op
+    op_def = op._op_def
+    if (op_def.stateful or op_def.kernel is None or op_def.ref_inputs or op_def.dataflow or op.type in _NOT_CONSTANT
+            or tensor.dtype.is_ref_dtype):
+        return None
+    inputs = []
+    for t in op.inputs:
+        inputs.append(evaluate_constant(t, depth - 1))
+        if inputs[-1] is None:
+            return None
+    try:
+        out = op_def.kernel(op, None)(*inputs)
+    except Exception:  # noqa: BLE001 -- a kernel error means "not evaluable at graph construction", as TensorFlow
+        return None
+    return np.asarray(out[tensor.value_index] if isinstance(out, tuple) else out)
+
+
 def constant_value_as_shape(tensor):
     """The TensorShape described by a 1-D int tensor, with unknown dims where its value is not static."""
     from minitf.framework import ops
@@ -240,7 +269,7 @@ def constant_value_as_shape(tensor):
         shape = tensor.op._op_def.static_shape(tensor.op)
         if shape is not None:  # None: the op knows nothing beyond its value
             return shape
-    value = constant_value(tensor)
+    value = evaluate_constant(tensor)  # as TensorFlow's shape functions, which evaluate constant subgraphs
     if value is None:
         if isinstance(tensor, ops.Tensor):
             n = tensor.shape[0].value if tensor.shape.ndims == 1 else None

@@ -145,7 +145,10 @@ def _temp_name(final_path):
 def _write_temp_file(final_path, write_contents):
     """Writes a new temporary file beside ``final_path`` with ``write_contents(file)``, fsynced; returns its path."""
     temp_path = _temp_name(final_path)
-    fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as error:
+        raise _os_error(error, temp_path) from None
     try:
         with os.fdopen(fd, "wb") as out:
             write_contents(out)
@@ -181,6 +184,17 @@ def _fsync_directory(directory):
         os.close(fd)
 
 
+def make_directory(directory):
+    """Creates ``directory`` if it is missing, but not its parents, as TensorFlow's writers call ``CreateDir``
+    (NotFoundError ``<directory>; No such file or directory`` when its parent is missing)."""
+    try:
+        os.mkdir(directory)
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise _os_error(error, directory) from None
+
+
 def write_bundle(prefix, tensors):
     """Saves ``tensors`` (a mapping of tensor name to array-like) as the checkpoint ``prefix``.
 
@@ -211,7 +225,7 @@ def write_bundle(prefix, tensors):
             out.write(payload)
 
     directory = os.path.dirname(prefix) or "."
-    os.makedirs(directory, exist_ok=True)
+    make_directory(directory)
     data_path, index_path = data_filename(prefix), index_filename(prefix)
     data_temp = _write_temp_file(data_path, write_data)
     try:

@@ -8,12 +8,9 @@ Masking (TensorFlow's ``crc32c::Mask``) rotates the CRC right by 15 bits and add
 stored next to data that itself contains CRCs does not look like a checksum of it.
 """
 
-import numpy as np
+import functools
 
-try:
-    import google_crc32c as _native
-except ImportError:  # the wheel is a declared dependency, but minitf keeps working without it
-    _native = None
+import numpy as np
 
 _MASK_DELTA = 0xA282EAD8
 _POLYNOMIAL = 0x82F63B78  # CRC-32C, reflected
@@ -38,9 +35,20 @@ def masked_crc32c(data):
 
 def crc32c(data, crc=0):
     """CRC32C of ``data`` (bytes-like). Pass the CRC of earlier bytes as ``crc`` to continue it over ``data``."""
-    if _native is not None:
-        return _native.extend(crc, _read_only(data))
+    native = _native()
+    if native is not None:
+        return native.extend(crc, _read_only(data))
     return _numpy_crc32c(memoryview(data).cast("B"), crc)
+
+
+@functools.lru_cache(maxsize=None)
+def _native():
+    """The ``google_crc32c`` module, imported on first use (not at ``import minitf``), or None without it."""
+    try:
+        import google_crc32c
+    except ImportError:  # the wheel is a declared dependency, but minitf keeps working without it
+        return None
+    return google_crc32c
 
 
 def _read_only(data):

@@ -4,7 +4,7 @@ named and ordered like TensorFlow's ``python/ops/array_grad.py``."""
 from minitf.framework import dtypes, tensor_util
 from minitf.framework.indexed_slices import IndexedSlices
 from minitf.framework.op_def_lib import RegisterGradient, apply_op, apply_op_1, declared_attrs
-from minitf.ops import array_ops, math_ops
+from minitf.ops import array_ops, constant_op, math_ops
 
 
 @RegisterGradient("Pack")
@@ -18,30 +18,39 @@ def _unpack_grad(op, *grads):
     return array_ops.stack(grads, axis=op.get_attr("axis"))
 
 
+def _extract_input_shapes(inputs):
+    """The inputs' shapes: Consts where all are fully known, else one ShapeN."""
+    sizes = [array_ops.shape(x) for x in inputs]
+    if all(size.op.type == "Const" for size in sizes):
+        return sizes
+    return array_ops.shape_n(inputs)
+
+
 @RegisterGradient("ConcatV2")
 def _concat_grad(op, grad):
-    values, axis = op.inputs[:-1], op.inputs[-1]
+    """TensorFlow's _ConcatGradHelper for a dense gradient: slices at ConcatOffset's offsets (a Split for more than
+    16 inputs)."""
+    values, concat_dim = op.inputs[:-1], op.inputs[-1]
     if len(values) == 1:
         return [grad, None]
-    axis_value = tensor_util.constant_value(axis)
-    rank = values[0].shape.ndims
-    if axis_value is not None and all(v.shape.is_fully_defined() for v in values):
-        a = int(axis_value) % rank
-        sizes = [v.shape.as_list()[a] for v in values]
-        return array_ops.split(grad, sizes, axis=a) + [None]
-    shapes = [array_ops.shape(v) for v in values]
-    offsets = apply_op("ConcatOffset", [axis] + shapes, {"N": len(values)}).outputs
-    return [array_ops.slice(grad, off, s) for off, s in zip(offsets, shapes)] + [None]
+    non_neg_concat_dim = concat_dim % array_ops.rank(values[0])
+    sizes = _extract_input_shapes(values)
+    if len(sizes) > 16:
+        sizes = array_ops.squeeze(array_ops.slice(array_ops.stack(sizes, axis=1), [non_neg_concat_dim, 0], [1, -1]))
+        return array_ops.split(grad, sizes, non_neg_concat_dim) + [None]
+    offsets = apply_op("ConcatOffset", [non_neg_concat_dim] + list(sizes), {"N": len(sizes)}).outputs
+    return [array_ops.slice(grad, begin, size) for begin, size in zip(offsets, sizes)] + [None]
 
 
 @RegisterGradient("Slice")
 def _slice_grad(op, grad):
-    x, begin = op.inputs[0], op.inputs[1]
-    input_rank = array_ops.rank(x)
-    slice_size = array_ops.shape(op.outputs[0])
-    shape_vec = array_ops.stack([input_rank, 1])
-    before_pad = array_ops.reshape(begin, shape_vec)
-    after_pad = array_ops.reshape(math_ops.subtract(math_ops.subtract(array_ops.shape(x), slice_size), begin), shape_vec)
+    input_vec, begin_vec = op.inputs[0], op.inputs[1]
+    input_rank = array_ops.rank(input_vec)
+    index_dtype = begin_vec.dtype
+    slice_size = array_ops.shape(op.outputs[0], out_type=index_dtype)
+    shape = array_ops.stack([input_rank, 1])
+    before_pad = array_ops.reshape(begin_vec, shape)
+    after_pad = array_ops.reshape(array_ops.shape(input_vec, out_type=index_dtype) - slice_size - begin_vec, shape)
     paddings = array_ops.concat([before_pad, after_pad], 1)
     return array_ops.pad(grad, paddings), None, None
 
@@ -158,9 +167,18 @@ def _pad_grad(op, grad):
 
 @RegisterGradient("BroadcastTo")
 def _broadcast_to_grad(op, grad):
-    input_shape = array_ops.shape(op.inputs[0])
-    rx, _ = apply_op("BroadcastGradientArgs", [input_shape, array_ops.shape(op.outputs[0])], {"T": dtypes.int32}).outputs
-    return array_ops.reshape(math_ops.reduce_sum(grad, rx, keepdims=True), input_shape), None
+    """The gradient summed over the broadcast axes; a broadcast shape computable at graph construction becomes a
+    Const first (TensorFlow's try_evaluate_constant)."""
+    input_value, broadcast_shape = op.inputs[0], op.inputs[1]
+    shape_dtype = broadcast_shape.dtype.base_dtype
+    input_value_shape = array_ops.shape(input_value, out_type=shape_dtype)
+    static = tensor_util.evaluate_constant(broadcast_shape)
+    if static is not None:
+        broadcast_shape = constant_op.constant(static.tolist(), dtype=shape_dtype)
+    _, reduction_axes = apply_op("BroadcastGradientArgs", [broadcast_shape, input_value_shape],
+                                 {"T": shape_dtype}).outputs
+    updates_grad_reshaped = math_ops.reduce_sum(grad, axis=reduction_axes, keepdims=True)
+    return [array_ops.reshape(updates_grad_reshaped, input_value_shape), None]
 
 
 @RegisterGradient("UnsortedSegmentSum")

@@ -19,6 +19,7 @@ from minitf.ops.slicing_ops import _slice_helper, matrix_transpose, slice, strid
 from minitf.ops.selection_ops import (broadcast_to, check_numerics, dynamic_stitch, gather, one_hot, pad, tile,
                                       unsorted_segment_sum, where, where_v2)  # noqa: F401
 from minitf.ops.cwise_ops import range  # noqa: F401
+from minitf.ops.space_to_batch_ops import batch_to_space_nd, space_to_batch_nd  # noqa: F401
 
 
 # -- creation -----------------------------------------------------------------------------------------------------
@@ -39,7 +40,7 @@ register("Fill", _fill_infer, pure(_fill_kernel), input_names=("dims", "value"))
 
 def fill(dims, value, name=None):
     value = convert_to_tensor(value, name="value")
-    return apply_op_1("Fill", [dims, value], {"T": value.dtype.base_dtype, "index_type": dtypes.int32}, name)
+    return apply_op_1("Fill", [dims, value], {"T": value.dtype.base_dtype}, name, index_attrs={0: "index_type"})
 
 
 def _like_kernel(fn):
@@ -59,8 +60,9 @@ def _filled(value, shape, dtype, name, default_name):
                                              and any(isinstance(d, ops.Tensor) for d in shape)):
             shape_t = convert_to_tensor(shape, dtype=dtypes.int32)  # a list holding tensors: Pack named `packed`
             return fill(shape_t, constant_op.constant(value, dtype=dtype), name=scope)
-        dims = tensor_shape.as_shape(shape).as_list() if not isinstance(shape, int) else [shape]
-        if int(np.prod(dims, dtype=np.int64)) < 1000:
+        dims = tensor_shape.as_shape(shape).as_list() if not isinstance(shape, (int, np.integer)) else [shape]
+        # TensorFlow's constant() refuses a bare int shape, so ones(3) is a Fill like a large shape.
+        if int(np.prod(dims, dtype=np.int64)) < 1000 and not isinstance(shape, (int, np.integer)):
             return constant_op.constant(np.full(dims, value, dtype=dtype.as_numpy_dtype), dtype=dtype, name=scope)
         return fill(constant_op.constant(dims, dtype=dtypes.int32, name="shape_as_tensor"),
                     constant_op.constant(value, dtype=dtype), name=scope)

@@ -319,12 +319,14 @@ def _candidate_sampler(op_type, true_classes, num_true, num_sampled, unique, ran
         attrs["range_max"] = range_max
     with ops.name_scope(name, op_type) as scope:
         true_classes = ops.convert_to_tensor(true_classes, dtypes.int64, name="true_classes")
-        return _SamplerOutputs[op_type](*apply_op(op_type, [true_classes], attrs, scope)._outputs)
+        return _sampler_outputs(op_type)(*apply_op(op_type, [true_classes], attrs, scope)._outputs)
 
 
-_SamplerOutputs = {op_type: collections.namedtuple(op_type, ["sampled_candidates", "true_expected_count",
-                                                             "sampled_expected_count"])
-                   for op_type in _SAMPLERS.keys() | {"AllCandidateSampler"}}
+@functools.lru_cache(maxsize=None)
+def _sampler_outputs(op_type):
+    """The namedtuple class a sampler returns, named after its op as in TensorFlow (made on first use: five
+    namedtuple classes at import would cost every program)."""
+    return collections.namedtuple(op_type, ["sampled_candidates", "true_expected_count", "sampled_expected_count"])
 
 
 def uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None, name=None):

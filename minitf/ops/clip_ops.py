@@ -3,7 +3,7 @@ An IndexedSlices is clipped through its values (and stays IndexedSlices), as in 
 
 from minitf.framework import ops
 from minitf.framework.indexed_slices import IndexedSlices
-from minitf.ops import array_ops, math_ops
+from minitf.ops import array_ops, constant_op, math_ops, nn_ops
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
@@ -38,18 +38,16 @@ def _like(t, values):
 
 
 def global_norm(t_list, name=None):
-    with ops.name_scope(name, "global_norm", t_list) as scope:
-        values = [ops.convert_to_tensor(_values(t)) for t in t_list if t is not None]
-        half_squared_norms = []
-        for v in values:
-            with ops.name_scope(None, "L2Loss"):
-                half_squared_norms.append(_l2_loss(v))
+    """``sqrt(sum of the squares of every element of every tensor)``: one L2Loss per tensor, as TensorFlow."""
+    if not isinstance(t_list, (list, tuple)):
+        raise TypeError(f"`t_list` should be a sequence of tensors. Received {type(t_list)}.")
+    t_list = list(t_list)
+    with ops.name_scope(name, "global_norm", t_list):
+        values = [ops.convert_to_tensor(_values(t), name=f"t_{i}") for i, t in enumerate(t_list) if t is not None]
+        half_squared_norms = [nn_ops.l2_loss(v) for v in values]
         half_squared_norm = math_ops.reduce_sum(array_ops.stack(half_squared_norms))
-        return math_ops.sqrt(half_squared_norm * 2.0, name=scope)
-
-
-def _l2_loss(t):
-    return math_ops.reduce_sum(math_ops.square(t)) * 0.5
+        return math_ops.sqrt(half_squared_norm * constant_op.constant(2.0, dtype=half_squared_norm.dtype),
+                             name="global_norm")
 
 
 def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
@@ -59,7 +57,9 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     if use_norm is None:
         use_norm = global_norm(t_list, name)
     with ops.name_scope(name, "clip_by_global_norm", t_list + [clip_norm]) as scope:
-        scale = clip_norm * math_ops.minimum(1.0 / use_norm, 1.0 / clip_norm)
+        scale_for_finite = clip_norm * math_ops.minimum(
+            1.0 / use_norm, constant_op.constant(1.0, dtype=use_norm.dtype) / clip_norm)
+        scale = scale_for_finite + (use_norm - use_norm)  # NaN when the norm is not finite, as in TensorFlow
         clipped = []
         for i, t in enumerate(t_list):
             if t is None:

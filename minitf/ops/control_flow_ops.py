@@ -240,11 +240,30 @@ def _as_ops(inputs):
     return result
 
 
+def _group_on_device(device, deps, name=None):
+    """A NoOp after ``deps``, on ``device`` (no device means the enclosing ``tf.device`` block's, as in TF)."""
+    with ops.control_dependencies(deps):
+        if not device:
+            return no_op(name=name)
+        with ops.device(device):
+            return no_op(name=name)
+
+
 def group(*inputs, name=None):
-    """An op that runs all ``inputs``: a NoOp with them as control inputs."""
+    """An op that runs all ``inputs``: a NoOp with them as control inputs.
+
+    As in TensorFlow, the NoOp is placed on the inputs' device when they share one; inputs on several devices get
+    one NoOp per device (sorted by device name), which the returned NoOp waits for.
+    """
     deps = _as_ops(inputs)
     with ops.name_scope(name, "group_deps", deps) as scope:
-        with ops.control_dependencies(deps):
+        on_device = {}
+        for op in deps:
+            on_device.setdefault(op.device, []).append(op)
+        if len(on_device) <= 1:
+            return _group_on_device(next(iter(on_device), ""), deps, name=scope)
+        per_device = [_group_on_device(device, on_device[device]) for device in sorted(on_device)]
+        with ops.control_dependencies(per_device):
             return no_op(name=scope)
 
 

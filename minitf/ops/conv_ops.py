@@ -1,5 +1,6 @@
 """Convolution ops (NHWC): Conv2D, DepthwiseConv2dNative, LRN, BiasAdd, and the window geometry that
-``pooling_ops`` (MaxPool, AvgPool) shares.
+``pooling_ops`` (MaxPool, AvgPool) shares. The convolutions TensorFlow builds from these (depthwise_conv2d,
+conv1d, separable and atrous convolutions) are in ``conv_variants``.
 
 Each op is TensorFlow's (op type, attrs, gradient ops). Kernels gather each output pixel's receptive field
 with a strided view of the padded input ("im2col") and do the arithmetic in matrix products or reductions; the
@@ -416,19 +417,6 @@ register("DepthwiseConv2dNativeBackpropInput", _backprop_input_infer, pure_with_
 register("DepthwiseConv2dNativeBackpropFilter", _backprop_filter_infer, pure_with_attrs(_depthwise_filter_kernel),
          input_names=("input", "filter_sizes", "out_backprop"), attrs=_DEPTHWISE_ATTRS,
          attr_defaults=_DEPTHWISE_DEFAULTS)
-
-
-def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None, data_format=None,  # noqa: A002
-                     dilations=None):
-    """``tf.nn.depthwise_conv2d``: each input channel convolved with its own ``channel_multiplier`` filters."""
-    with ops.name_scope(name, "depthwise", [input, filter]) as scope:
-        x = ops.convert_to_tensor(input, name="input")
-        w = ops.convert_to_tensor(filter, name="filter", dtype=x.dtype.base_dtype)
-        rate = dilations if rate is None else rate
-        attrs = {"T": x.dtype.base_dtype, "strides": [int(s) for s in strides],
-                 "padding": padding.encode() if isinstance(padding, str) else padding, "explicit_paddings": [],
-                 "data_format": b"NHWC", "dilations": _as_4(list(rate) if rate is not None else 1, "dilations")}
-        return apply_op_1("DepthwiseConv2dNative", [x, w], attrs, scope)
 
 
 # -- local response normalization ------------------------------------------------------------------------------

@@ -215,14 +215,14 @@ def _binary(op_type, x, y, name):
     return apply_op_1(op_type, [x, y], {"T": x.dtype.base_dtype}, name)
 
 
-def _promote_pair(x, y, name_y="y"):
+def _promote_pair(x, y, name_y="y", name_x="x"):
     """Converts the non-Tensor operand to the Tensor operand's dtype, as TensorFlow's op wrappers do."""
     if not isinstance(x, ops.Tensor):
         if isinstance(y, ops.Tensor) or ops.is_tensor_like(y):
             y = convert_to_tensor(y, name=name_y)
-            x = convert_to_tensor(x, dtype=y.dtype.base_dtype, name="x")
+            x = convert_to_tensor(x, dtype=y.dtype.base_dtype, name=name_x)
             return x, y
-        x = convert_to_tensor(x, name="x")
+        x = convert_to_tensor(x, name=name_x)
     if isinstance(y, ops.Tensor) or ops.is_tensor_like(y):
         return x, convert_to_tensor(y, name=name_y)
     return x, convert_to_tensor(y, dtype=x.dtype.base_dtype, name=name_y)
@@ -253,7 +253,7 @@ truncatediv = _gen_binary("TruncateDiv")
 truncatemod = _gen_binary("TruncateMod")
 atan2 = _gen_binary("Atan2")
 xdivy = _gen_binary("Xdivy")
-div_no_nan = _gen_binary("DivNoNan")
+div_no_nan = _binary_wrapper("DivNoNan", "div_no_nan")  # TensorFlow names it in a div_no_nan scope
 equal = _gen_binary("Equal")
 not_equal = _gen_binary("NotEqual")
 less = _gen_binary("Less")

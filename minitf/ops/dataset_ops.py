@@ -22,10 +22,29 @@ def _variant(op):
     return [(dtypes.variant, tensor_shape.TensorShape([]))]
 
 
+_FULL_TYPE_NAMES = {"float16": "HALF", "float32": "FLOAT", "float64": "DOUBLE"}
+_READERS = frozenset(["TextLineDataset", "TFRecordDataset", "FixedLengthRecordDatasetV2"])
+
+
+def _dataset_full_type(op, node):
+    """The NodeDef's ``experimental_type`` TensorFlow's dataset type constructors give: a product of one dataset of
+    a product of tensors, one per component (``output_types``); a reader's dataset holds one string tensor."""
+    from minitf.proto import full_type_pb2
+    types = op._attrs.get("output_types", op._attrs.get("Toutput_types", [dtypes.string]))
+    node.experimental_type.type_id = full_type_pb2.TFT_PRODUCT
+    components = node.experimental_type.args.add(type_id=full_type_pb2.TFT_DATASET)
+    if op.type not in _READERS:  # a reader's one string component is not wrapped in a product
+        components = components.args.add(type_id=full_type_pb2.TFT_PRODUCT)
+    for dtype in types:
+        name = dtypes.as_dtype(dtype).name
+        element = full_type_pb2.FullTypeId.Value("TFT_" + _FULL_TYPE_NAMES.get(name, name.upper()))
+        components.args.add(type_id=full_type_pb2.TFT_TENSOR).args.add(type_id=element)
+
+
 def register_dataset(name, make, input_names, stateful=False, attr_defaults=None):
     """Registers a dataset op whose kernel is ``make(op, state)(*inputs) -> Dataset``."""
     register(name, _variant, make, stateful=stateful, input_names=input_names,
-             attr_defaults={**_ELEMENT_ATTRS, **(attr_defaults or {})})
+             attr_defaults={**_ELEMENT_ATTRS, **(attr_defaults or {})}, full_type=_dataset_full_type)
     no_gradient(name)
 
 

@@ -5,7 +5,6 @@ TensorFlow's compression types ``""``, ``"ZLIB"`` and ``"GZIP"``, and TensorFlow
 missing file, ``DataLossError`` naming the file and offset for a corrupt TFRecord.
 """
 
-import gzip
 import io
 import struct
 import zlib
@@ -35,6 +34,7 @@ def _read_file(path, compression):
         raise errors.FailedPreconditionError(None, None, f"{path}; Is a directory") from None
     try:
         if compression == "GZIP":
+            import gzip  # imported when a dataset first reads a compressed file
             return gzip.GzipFile(fileobj=io.BytesIO(data)).read()
         if compression == "ZLIB":
             return zlib.decompress(data)

@@ -12,7 +12,6 @@ import numpy as np
 
 from minitf.framework import dtypes, ops, tensor_shape
 from minitf.framework.op_def_lib import invalid_argument, no_gradient, register
-from minitf.io import summary_encoders
 
 _UNKNOWN_FORMAT = "Unknown image file format. One of JPEG, JPEG XL, PNG, GIF, BMP, WebP required."
 
@@ -158,6 +157,7 @@ def _encode_infer(op):
 
 
 def _png_kernel(op, state):
+    from minitf.io import summary_encoders  # imported when a plan first encodes PNG
     compression = op.get_attr("compression")
 
     def kernel(image):

@@ -1,14 +1,16 @@
-"""Checkpoint ops: ``SaveV2`` and ``RestoreV2``, TensorFlow's V2 (tensor bundle) save and restore kernels.
+"""Checkpoint ops: ``SaveV2`` and ``RestoreV2``, TensorFlow's V2 (tensor bundle) save and restore kernels, and what
+a sharded Saver adds: ``ShardedFilename`` names each device's temporary bundle, ``MergeV2Checkpoints`` merges them.
 
 The kernels read and write the files through ``minitf.io.bundle``: a save is atomic per file and a restore checks
 every checksum. String tensors are numpy object arrays of ``bytes``, as everywhere in minitf.
 """
 
+import os
+
 import numpy as np
 
 from minitf.framework import dtypes, errors, ops, tensor_shape
 from minitf.framework.op_def_lib import apply_op, invalid_argument, no_gradient, register
-from minitf.io.bundle import BundleReader, write_bundle
 
 # TensorFlow's DataTypeString, as its kernels print dtypes in error messages.
 _TF_DTYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
@@ -70,6 +72,8 @@ def _save_v2_infer(op):
 
 
 def _save_v2_kernel(op, state):
+    from minitf.io.bundle import write_bundle  # the checkpoint format loads when a plan first saves
+
     def kernel(prefix, names, slices, *tensors):
         keys = _check_run_inputs(names, slices, len(tensors))
         if len(set(keys)) != len(keys):
@@ -110,6 +114,7 @@ def _as_array(value, dtype):
 
 
 def _restore_v2_kernel(op, state):
+    from minitf.io.bundle import BundleReader  # the checkpoint format loads when a plan first restores
     restored_dtypes = op.get_attr("dtypes")
 
     def kernel(prefix, names, slices):
@@ -135,3 +140,70 @@ def restore_v2(prefix, tensor_names, shape_and_slices, dtypes_list, name=None):
     """Adds a ``RestoreV2`` op reading ``tensor_names`` from the checkpoint ``prefix``; returns its outputs."""
     attrs = {"dtypes": [dtypes.as_dtype(d).base_dtype for d in dtypes_list]}
     return apply_op("RestoreV2", [prefix, list(tensor_names), list(shape_and_slices)], attrs, name).outputs
+
+
+# -- sharded saves: ShardedFilename and MergeV2Checkpoints ------------------------------------------------------------
+
+def _scalar_text(value, what):
+    value = np.asarray(value, dtype=object)
+    if value.ndim != 0:
+        raise invalid_argument(f"Input {what} should be a scalar tensor, got {list(value.shape)} instead.")
+    return _as_text(value[()])
+
+
+def _sharded_filename_kernel(op, state):
+    def kernel(basename, shard, num_shards):
+        text = "%s-%05d-of-%05d" % (_scalar_text(basename, "basename"), int(shard), int(num_shards))
+        return np.array(text.encode("utf-8"), dtype=object)
+    return kernel
+
+
+register("ShardedFilename", lambda op: [(dtypes.string, tensor_shape.TensorShape([]))], _sharded_filename_kernel,
+         input_names=("basename", "shard", "num_shards"))
+no_gradient("ShardedFilename")
+
+
+def sharded_filename(basename, shard, num_shards, name=None):
+    """``basename-0000K-of-0000N``: the name of shard ``shard`` of ``num_shards``."""
+    return apply_op("ShardedFilename", [basename, shard, num_shards], {}, name).outputs[0]
+
+
+def _merge_v2_infer(op):
+    _check_rank(op, 0, 1)
+    _check_rank(op, 1, 0)
+    return []
+
+
+def _merge_v2_kernel(op, state):
+    delete_old_dirs = op.get_attr("delete_old_dirs")
+    allow_missing_files = op.get_attr("allow_missing_files")
+
+    def kernel(checkpoint_prefixes, destination_prefix):
+        from minitf.io.bundle_merge import merge_bundles
+        if np.ndim(checkpoint_prefixes) != 1:
+            raise invalid_argument("Input checkpoint_prefixes should be an 1-D tensor, got "
+                                   f"{list(np.shape(checkpoint_prefixes))} instead.")
+        destination = _scalar_text(destination_prefix, "destination_prefix")
+        prefixes = []
+        for prefix in (_as_text(p) for p in checkpoint_prefixes.tolist()):
+            if os.path.exists(prefix + ".index"):
+                prefixes.append(prefix)
+            elif not allow_missing_files:
+                raise invalid_argument(f"allow_missing_files was set to false and {prefix} did not exist."
+                                       f"NOT_FOUND: {prefix} not found")
+        merge_bundles(prefixes, destination, delete_old_dirs)
+        return ()
+    return kernel
+
+
+register("MergeV2Checkpoints", _merge_v2_infer, _merge_v2_kernel, stateful=True,
+         input_names=("checkpoint_prefixes", "destination_prefix"),
+         attr_defaults={"delete_old_dirs": True, "allow_missing_files": False})
+no_gradient("MergeV2Checkpoints")
+
+
+def merge_v2_checkpoints(checkpoint_prefixes, destination_prefix, delete_old_dirs=True, allow_missing_files=False,
+                         name=None):
+    """Merges the V2 checkpoints ``checkpoint_prefixes`` into ``destination_prefix``."""
+    attrs = {"delete_old_dirs": bool(delete_old_dirs), "allow_missing_files": bool(allow_missing_files)}
+    return apply_op("MergeV2Checkpoints", [checkpoint_prefixes, destination_prefix], attrs, name)

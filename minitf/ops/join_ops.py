@@ -18,7 +18,7 @@ def _concat_infer(op):
     for v in values:
         if v.dtype.base_dtype != dtype:
             raise TypeError("ConcatV2 inputs must all have the same dtype")
-    axis = _static(axis_t)
+    axis = tensor_util.evaluate_constant(axis_t)  # TensorFlow's shape function evaluates a constant subgraph
     ranks = {v.shape.ndims for v in values if v.shape.ndims is not None}
     if len(ranks) > 1:
         raise ValueError(f"Shape must be rank {min(ranks)} but is rank {max(ranks)}")

@@ -2,7 +2,6 @@
 samples (how and why: ``philox``'s module docstring), with the per-thread scratch arrays both modules compute in."""
 
 import ctypes
-import ctypes.util
 import threading
 
 import numpy as np
@@ -33,6 +32,7 @@ scratch = _Scratch()
 
 def _load_libm():
     """glibc's libm through ctypes, or None where there is none."""
+    import ctypes.util  # loads subprocess: imported only when a kernel first needs libm
     for name in ("libm.so.6", ctypes.util.find_library("m")):
         if not name:
             continue

@@ -3,11 +3,13 @@ Reshape, MatMul), ``tf.norm`` (vector and Frobenius norms), and the Einsum op be
 is in ``matrix_grad``)."""
 
 import builtins
+import collections
+import re
 
 import numpy as np
 
 from minitf.framework import dtypes, ops, tensor_shape
-from minitf.framework.op_def_lib import apply_op_1, pure_with_attrs, register
+from minitf.framework.op_def_lib import apply_op_1, broadcast_shapes, pure_with_attrs, register
 from minitf.ops import array_ops, linalg_ops, math_ops
 
 
@@ -148,46 +150,107 @@ def parse_equation(equation):
     return inputs.split(","), output
 
 
+def _labelled_dims(op, subs, shape):
+    """{label: dim} of one operand and the dims its ellipsis covers (a TensorShape; empty without one)."""
+    start = subs.find("...")
+    named = subs.replace("...", "")
+    if shape.ndims != len(named) and (start == -1 or shape.ndims < len(named)):
+        raise ValueError(f"Expected input {subs} to have rank {len(named)} but got: {shape.ndims} for '{op.name}' "
+                         "(op: 'Einsum')")
+    dims = shape.as_list()
+    if start == -1:
+        return list(zip(subs, dims)), tensor_shape.TensorShape([])
+    after = len(subs) - start - 3
+    return (list(zip(subs[:start], dims[:start])) + list(zip(subs[start + 3:], dims[len(dims) - after:])),
+            tensor_shape.TensorShape(dims[start:len(dims) - after]))
+
+
 def _einsum_infer(op):
     inputs, output = parse_equation(op.get_attr("equation"))
     if len(inputs) != len(op.inputs):
         raise ValueError(f"Expecting {len(inputs)} inputs but got {len(op.inputs)} for '{op.name}' (op: 'Einsum')")
-    sizes = {}
+    dtype = op.inputs[0].dtype.base_dtype
+    if any(t.shape.ndims is None for t in op.inputs):
+        return [(dtype, tensor_shape.unknown_shape() if "..." in output else tensor_shape.unknown_shape(len(output)))]
+    sizes, batch = {}, tensor_shape.TensorShape([])
     for subs, t in zip(inputs, op.inputs):
-        if "." in subs:
-            raise ValueError("minitf's einsum does not support ellipses ('...')")
-        if t.shape.ndims is not None:
-            if t.shape.ndims != len(subs):
-                raise ValueError(f"Expected input {subs} to have rank {len(subs)} but got: {t.shape.ndims} for "
-                                 f"'{op.name}' (op: 'Einsum')")
-            for label, dim in zip(subs, t.shape.as_list()):
-                if dim is not None:
-                    if sizes.get(label) not in (None, dim):
-                        raise ValueError(f"Expected dimension {sizes[label]} at axis of the input shaped "
-                                         f"{t.shape} but got dimension {dim} for '{op.name}' (op: 'Einsum')")
-                    sizes[label] = dim
-    known = all(t.shape.ndims is not None for t in op.inputs)
-    shape = tensor_shape.TensorShape([sizes.get(label) for label in output]) if known else \
-        tensor_shape.unknown_shape(len(output))
-    return [(op.inputs[0].dtype.base_dtype, shape)]
+        labelled, ellipsis_dims = _labelled_dims(op, subs, t.shape)
+        batch = broadcast_shapes(batch, ellipsis_dims)
+        for label, dim in labelled:
+            if dim is not None:
+                if sizes.get(label) not in (None, dim):
+                    raise ValueError(f"Expected dimension {sizes[label]} at axis of the input shaped "
+                                     f"{t.shape} but got dimension {dim} for '{op.name}' (op: 'Einsum')")
+                sizes[label] = dim
+    start = output.find("...")
+    if start == -1:
+        return [(dtype, tensor_shape.TensorShape([sizes.get(label) for label in output]))]
+    return [(dtype, tensor_shape.TensorShape([sizes.get(label) for label in output[:start]]).concatenate(batch)
+             .concatenate([sizes.get(label) for label in output[start + 3:]]))]
 
 
 def _einsum_kernel(op):
+    """numpy's einsum; an output with a repeated label ("i->ii", from gradients of traces) gets the result of the
+    unique labels on its diagonals and zeros elsewhere."""
     inputs, output = parse_equation(op.get_attr("equation"))
-    equation = ",".join(inputs) + "->" + output
-    return lambda *xs: np.asarray(np.einsum(equation, *xs), dtype=xs[0].dtype)
+    unique = "".join(dict.fromkeys(output.replace("...", "0"))).replace("0", "...")  # "0": the ellipsis, as TF
+    equation = ",".join(inputs) + "->" + unique
+
+    def kernel(*xs):
+        value = np.asarray(np.einsum(equation, *xs), dtype=xs[0].dtype)
+        if unique == output:
+            return value
+        labels = unique.replace("...", "0")
+        n_batch = value.ndim - len(labels) + 1
+        sizes, position = {}, 0
+        for label in labels:
+            width = n_batch if label == "0" else 1
+            sizes[label] = value.shape[position:position + width]
+            position += width
+        out = np.zeros(sum((sizes[label] for label in output.replace("...", "0")), ()), dtype=value.dtype)
+        np.einsum(f"{output}->{unique}", out)[...] = value  # a writable view of the diagonals
+        return out
+    return kernel
 
 
 register("Einsum", _einsum_infer, pure_with_attrs(_einsum_kernel), input_names=("inputs",),
          attrs=("equation", "N", "T"))
 
 
+def _resolve_equation(equation, n_inputs):
+    """TensorFlow's _einsum_v2_parse_and_resolve_equation: the equation without spaces, checked, with its implicit
+    output (the labels that occur once, sorted, the ellipsis first) made explicit."""
+    resolved = equation.replace(" ", "")
+    if "0" in resolved:
+        raise ValueError(f'Invalid character "0" in equation: {equation}.')
+    resolved = resolved.replace("...", "0")  # the ellipsis is one label while checking
+    match = re.match(r"^([a-zA-Z0,]*)(->[a-zA-Z0]*)?$", resolved)
+    if not match:
+        raise ValueError(f"Subscripts have incorrect format: {resolved}")
+    input_labels = match.group(1).split(",")
+    if n_inputs != len(input_labels):
+        raise ValueError(f'Got {n_inputs} inputs for equation "{equation}", expecting {len(input_labels)}')
+    if match.group(2) is None:
+        counts = collections.Counter(match.group(1))
+        resolved += "->" + "".join(x for x in sorted(counts) if x != "," and counts[x] == 1)
+    output_labels = resolved.split("->")[1]
+    if len(set(output_labels)) != len(output_labels):
+        raise ValueError(f"Output subscripts contain a label appearing more than once: {equation}")
+    for label in output_labels:
+        if label != "0" and label not in match.group(1):
+            raise ValueError(f"Output subscripts contain the label {label} not present in the input subscripts.")
+    return resolved.replace("0", "...")
+
+
 def einsum(equation, *inputs, **kwargs):
-    """``tf.einsum``: the Einstein summation ``equation`` (explicit ``->`` output, no ellipses) over ``inputs``."""
+    """``tf.einsum``: the Einstein summation ``equation`` over ``inputs`` (``...`` broadcasts batch dims)."""
     name = kwargs.pop("name", None)
+    kwargs.pop("optimize", None)  # opt_einsum's contraction order for three operands or more: minitf has one op
     if kwargs:
-        raise TypeError(f"Invalid keyword arguments for this function: {', '.join(sorted(kwargs))}. Expected: name")
+        raise TypeError(f"Invalid keyword arguments for einsum: {', '.join(kwargs)}. Valid arguments: name, "
+                        "optimize, greedy.")
     with ops.name_scope(name, "einsum", [equation, inputs]):
         inputs = [convert_to_tensor(x) for x in inputs]
+        equation = _resolve_equation(equation, len(inputs))
         return apply_op_1("Einsum", inputs, {"equation": equation, "N": len(inputs),
                                               "T": inputs[0].dtype.base_dtype})

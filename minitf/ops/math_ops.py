@@ -280,4 +280,5 @@ def reduced_shape(input_shape, axes):
     input_rank = array_ops.size(input_shape)
     axes = (axes + input_rank) % input_rank
     axes_shape = array_ops.shape(axes)
-    return array_ops.dynamic_stitch([range_(input_rank), axes], [input_shape, array_ops.fill(axes_shape, 1)])
+    return array_ops.dynamic_stitch([range_(input_rank), axes],
+                                    [input_shape, array_ops.ones(axes_shape, dtype=input_shape.dtype)])

@@ -8,7 +8,7 @@ implemented. The solvers factorise in double precision and round to the input's 
 import numpy as np
 
 from minitf.framework import dtypes, ops, tensor_shape, tensor_util
-from minitf.framework.op_def_lib import apply_op_1, invalid_argument, pure, register
+from minitf.framework.op_def_lib import apply_op_1, broadcast_shapes, invalid_argument, pure, register
 from minitf.ops import array_ops, math_ops
 
 
@@ -313,6 +313,53 @@ register("MatrixSolve", _solve_infer, lambda op, state: _solve_kernel(op), input
 register("Cholesky", _square_infer, pure(_cholesky), input_names=("input",))
 
 
+def _triangular_solve_infer(op):
+    matrix, rhs = op.inputs
+    shape = _square(op, matrix.shape)
+    if shape.ndims is None or rhs.shape.ndims is None:
+        return [(rhs.dtype.base_dtype, tensor_shape.unknown_shape())]
+    batch = broadcast_shapes(shape[:-2], rhs.shape[:-2])
+    return [(rhs.dtype.base_dtype, batch.concatenate(shape[-2:-1].merge_with(rhs.shape[-2:-1]))
+             .concatenate(rhs.shape[-1:]))]
+
+
+def _triangular_solve_kernel(op):
+    """Substitution with the lower (or upper) triangle only, batch dims broadcast; a zero on the diagonal gives
+    inf/NaN, as TensorFlow's kernel (it does not check)."""
+    lower, adjoint = op.get_attr("lower"), op.get_attr("adjoint")
+
+    def kernel(matrix, rhs):
+        a = np.tril(matrix.astype(np.float64)) if lower else np.triu(matrix.astype(np.float64))
+        if adjoint:
+            a = np.swapaxes(a, -1, -2).conj()
+        batch = np.broadcast_shapes(a.shape[:-2], rhs.shape[:-2])
+        a = np.broadcast_to(a, batch + a.shape[-2:])
+        b = np.broadcast_to(rhs.astype(np.float64), batch + rhs.shape[-2:])
+        x = np.zeros(b.shape)
+        n = a.shape[-1]
+        order = range(n) if lower != adjoint else range(n - 1, -1, -1)  # forward for a lower triangle
+        with np.errstate(all="ignore"):
+            for i in order:
+                known = np.einsum("...j,...jk->...k", a[..., i, :], x)
+                x[..., i, :] = (b[..., i, :] - known) / a[..., i, i, None]
+        return x.astype(rhs.dtype)
+    return kernel
+
+
+register("MatrixTriangularSolve", _triangular_solve_infer, lambda op, state: _triangular_solve_kernel(op),
+         input_names=("matrix", "rhs"), attrs=("lower", "adjoint", "T"),
+         attr_defaults={"lower": True, "adjoint": False})
+
+
+def matrix_triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
+    """``tf.linalg.triangular_solve``: ``x`` with ``matrix @ x = rhs`` for a lower (or upper) triangular
+    ``matrix``, whose other triangle is ignored."""
+    with ops.name_scope(name, "triangular_solve", [matrix, rhs]):
+        return _apply_in_scope("MatrixTriangularSolve", "MatrixTriangularSolve",
+                               [("matrix", matrix, None), ("rhs", rhs, 0)],
+                               {"lower": lower, "adjoint": adjoint, "T": 0})
+
+
 def matrix_inverse(input, adjoint=False, name=None):  # noqa: A002
     """``tf.linalg.inv``: the inverse of each innermost square matrix (of its adjoint if ``adjoint``)."""
     return _apply_in_scope("MatrixInverse", name or "MatrixInverse", [("input", input, None)],
@@ -339,18 +386,33 @@ def cholesky(input, name=None):  # noqa: A002
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
     """``tf.eye``: an identity matrix (or a batch of them), as TensorFlow builds it: ``matrix_diag`` of ones, or
-    ``matrix_set_diag`` of zeros for a rectangular one. Sizes must be Python integers here."""
+    ``matrix_set_diag`` of zeros for a rectangular one. Sizes are Python integers or int32 tensors."""
     with ops.name_scope(name, "eye", [num_rows, num_columns, batch_shape]):
         is_square = num_columns is None
-        batch_shape = [] if batch_shape is None else list(batch_shape)
+        batch_shape = [] if batch_shape is None else batch_shape
         num_columns = num_rows if num_columns is None else num_columns
-        if not isinstance(num_rows, int) or not isinstance(num_columns, int):
-            raise TypeError("Arguments `num_rows` and `num_columns` must be positive integer values. Received: "
-                            f"num_rows={num_rows}, num_columns={num_columns}")
-        diag_ones = array_ops.ones(batch_shape + [min(num_rows, num_columns)], dtype=dtype)
+        if isinstance(num_rows, ops.Tensor) or isinstance(num_columns, ops.Tensor):
+            diag_size = math_ops.minimum(num_rows, num_columns)  # not known statically
+        else:
+            if not isinstance(num_rows, (int, np.integer)) or not isinstance(num_columns, (int, np.integer)):
+                raise TypeError("Arguments `num_rows` and `num_columns` must be positive integer values. Received: "
+                                f"num_rows={num_rows}, num_columns={num_columns}")
+            is_square = num_rows == num_columns
+            diag_size = min(num_rows, num_columns)
+        if isinstance(batch_shape, ops.Tensor) or isinstance(diag_size, ops.Tensor):
+            batch_shape = convert_to_tensor(batch_shape, name="shape", dtype=dtypes.int32)
+            diag_shape = array_ops.concat((batch_shape, [diag_size]), axis=0)
+            if not is_square:
+                shape = array_ops.concat((batch_shape, [num_rows, num_columns]), axis=0)
+        else:
+            batch_shape = list(batch_shape)
+            diag_shape = batch_shape + [diag_size]
+            if not is_square:
+                shape = batch_shape + [num_rows, num_columns]
+        diag_ones = array_ops.ones(diag_shape, dtype=dtype)
         if is_square:
             return matrix_diag(diag_ones)
-        zero_matrix = array_ops.zeros(batch_shape + [num_rows, num_columns], dtype=dtype)
+        zero_matrix = array_ops.zeros(shape, dtype=dtype)
         return matrix_set_diag(zero_matrix, diag_ones)
 
 

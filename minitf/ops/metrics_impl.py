@@ -8,14 +8,15 @@ resets them; ``update_op`` adds one batch and returns the metric so far, ``value
 The checks TensorFlow adds are built where they are static (the NoOps ``assert_type/statically_determined_correct_type``,
 ``assert_rank_in/static_checks_determined_all_ok``, ``assert_broadcastable/static_*_check_success``). Weights
 whose broadcast cannot be checked statically get TensorFlow's run-time Assert (``weights_broadcast_ops``); the
-other run-time checks (unknown ranks, ``auc``'s predictions in [0, 1]) are not built yet. Not provided:
-``mean_iou``, ``mean_per_class_accuracy`` and the other metrics built on ``confusion_matrix``, the ``*_at_k`` and
-``*_at_thresholds`` families.
+other run-time checks of unknown ranks are not built yet; ``auc`` checks at run time that the predictions lie in
+[0, 1], ``mean_iou`` (through ``confusion_matrix``) that labels and predictions are in [0, num_classes). Not
+provided: the ``*_at_k`` and ``*_at_thresholds`` families.
 """
 
 from minitf.framework import dtypes, ops, tensor_util
-from minitf.ops import (array_ops, constant_op, control_flow_ops, math_ops, state_ops, variables,
-                        weights_broadcast_ops)
+from minitf.ops import (array_ops, check_ops, constant_op, control_flow_ops, math_ops, matrix_ops, state_ops,
+                        variables, weights_broadcast_ops)
+from minitf.ops import confusion_matrix as confusion_matrix_ops
 from minitf.ops import variable_scope as vs
 
 
@@ -252,11 +253,14 @@ def _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights=Non
             if include not in all_includes:
                 raise ValueError(f"Invalid key: {include}")
     predictions = ops.convert_to_tensor(predictions)
-    math_ops.cast(0.0, dtype=predictions.dtype)
-    math_ops.cast(1.0, dtype=predictions.dtype)
-    predictions, labels, weights = _remove_squeezable_dimensions(
-        predictions=math_ops.cast(predictions, dtypes.float32), labels=math_ops.cast(labels, dtype=dtypes.bool),
-        weights=weights)
+    in_range = [check_ops.assert_greater_equal(predictions, math_ops.cast(0.0, dtype=predictions.dtype),
+                                               message="predictions must be in [0, 1]"),
+                check_ops.assert_less_equal(predictions, math_ops.cast(1.0, dtype=predictions.dtype),
+                                            message="predictions must be in [0, 1]")]
+    with ops.control_dependencies(in_range):
+        predictions, labels, weights = _remove_squeezable_dimensions(
+            predictions=math_ops.cast(predictions, dtypes.float32), labels=math_ops.cast(labels, dtype=dtypes.bool),
+            weights=weights)
     num_thresholds = len(thresholds)
     predictions_2d = array_ops.reshape(predictions, [-1, 1])
     labels_2d = array_ops.reshape(math_ops.cast(labels, dtype=dtypes.bool), [1, -1])
@@ -299,7 +303,7 @@ def auc(labels, predictions, weights=None, num_thresholds=200, metrics_collectio
         curve="ROC", name=None, summation_method="trapezoidal", thresholds=None):
     """The area under the ROC curve (``curve='ROC'``) or the precision-recall curve (``'PR'``), from counts at
     ``num_thresholds`` evenly spaced thresholds (or the given ``thresholds``) over every batch so far.
-    ``predictions`` must lie in [0, 1] (TensorFlow checks at run time, minitf does not)."""
+    ``predictions`` must lie in [0, 1] (checked at run time)."""
     with vs.variable_scope(name, "auc", (labels, predictions, weights)):
         if curve != "ROC" and curve != "PR":
             raise ValueError(f"Curve must be either ROC or PR. Curve {curve} is unknown.")
@@ -359,3 +363,75 @@ def auc(labels, predictions, weights=None, num_thresholds=200, metrics_collectio
         update_op = compute_auc(update_ops["tp"], update_ops["fn"], update_ops["tn"], update_ops["fp"], "update_op")
         _add_to_collections(updates_collections, update_op)
         return auc_value, update_op
+
+
+# -- per-class metrics -------------------------------------------------------------------------------------------
+
+def _flat(tensor):
+    """``tensor`` reshaped to a vector when its rank is above 1."""
+    return array_ops.reshape(tensor, [-1]) if tensor.shape.ndims > 1 else tensor
+
+
+def mean_per_class_accuracy(labels, predictions, num_classes, weights=None, metrics_collections=None,
+                            updates_collections=None, name=None):
+    """The mean over classes of each class's accuracy (correct predictions of the class over its examples):
+    per-class ``total`` and ``count`` variables of ``num_classes`` entries."""
+    with vs.variable_scope(name, "mean_accuracy", (predictions, labels, weights)):
+        labels = _flat(math_ops.cast(labels, dtypes.int64))
+        predictions = _flat(ops.convert_to_tensor(predictions))
+        predictions.shape.assert_is_compatible_with(labels.shape)
+        total = metric_variable([num_classes], dtypes.float32, name="total")
+        count = metric_variable([num_classes], dtypes.float32, name="count")
+        ones = array_ops.ones([array_ops.size(labels)], dtypes.float32)
+        if labels.dtype != predictions.dtype:
+            predictions = math_ops.cast(predictions, labels.dtype)
+        is_correct = math_ops.cast(math_ops.equal(predictions, labels), dtypes.float32)
+        if weights is not None:
+            weights = math_ops.cast(_flat(ops.convert_to_tensor(weights)), dtypes.float32)
+            is_correct *= weights
+            ones *= weights
+        update_total_op = state_ops.scatter_add(total, labels, ones)
+        update_count_op = state_ops.scatter_add(count, labels, is_correct)
+        per_class_accuracy = math_ops.div_no_nan(count, math_ops.maximum(total, 0))
+        mean_accuracy_v = math_ops.reduce_mean(per_class_accuracy, name="mean_accuracy")
+        _add_to_collections(metrics_collections, mean_accuracy_v)
+        update_op = math_ops.div_no_nan(update_count_op, math_ops.maximum(update_total_op, 0), name="update_op")
+        _add_to_collections(updates_collections, update_op)
+        return mean_accuracy_v, update_op
+
+
+def _streaming_confusion_matrix(labels, predictions, num_classes, weights=None):
+    """The float64 ``total_confusion_matrix`` variable and the op adding a batch's confusion matrix to it."""
+    total_cm = metric_variable([num_classes, num_classes], dtypes.float64, name="total_confusion_matrix")
+    predictions = math_ops.cast(predictions, dtypes.int64)
+    labels = math_ops.cast(labels, dtypes.int64)
+    num_classes = math_ops.cast(num_classes, dtypes.int64)
+    predictions, labels = _flat(predictions), _flat(labels)
+    if weights is not None and weights.shape.ndims > 1:
+        weights = array_ops.reshape(weights, [-1])
+    current_cm = confusion_matrix_ops.confusion_matrix(labels, predictions, num_classes, weights=weights,
+                                                       dtype=dtypes.float64)
+    return total_cm, state_ops.assign_add(total_cm, current_cm)
+
+
+def mean_iou(labels, predictions, num_classes, weights=None, metrics_collections=None, updates_collections=None,
+             name=None):
+    """The mean over classes of intersection over union, ``tp / (tp + fp + fn)``, from the confusion matrix of
+    every batch so far; classes absent from both labels and predictions do not count. ``update_op`` returns the
+    confusion matrix."""
+    with vs.variable_scope(name, "mean_iou", (predictions, labels, weights)):
+        predictions.shape.assert_is_compatible_with(labels.shape)
+        total_cm, update_op = _streaming_confusion_matrix(labels, predictions, num_classes, weights)
+        sum_over_row = math_ops.cast(math_ops.reduce_sum(total_cm, 0), dtypes.float32)
+        sum_over_col = math_ops.cast(math_ops.reduce_sum(total_cm, 1), dtypes.float32)
+        cm_diag = math_ops.cast(matrix_ops.diag_part(total_cm), dtypes.float32)
+        denominator = sum_over_row + sum_over_col - cm_diag
+        num_valid_entries = math_ops.reduce_sum(math_ops.cast(math_ops.not_equal(denominator, 0), dtypes.float32))
+        denominator = array_ops.where(math_ops.greater(denominator, 0), denominator,
+                                      array_ops.ones_like(denominator))
+        iou = math_ops.divide(cm_diag, denominator)
+        mean_iou_v = array_ops.where(math_ops.greater(num_valid_entries, 0),
+                                     math_ops.reduce_sum(iou, name="mean_iou") / num_valid_entries, 0)
+        _add_to_collections(metrics_collections, mean_iou_v)
+        _add_to_collections(updates_collections, update_op)
+        return mean_iou_v, update_op

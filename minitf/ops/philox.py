@@ -41,7 +41,6 @@ import functools
 import os
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -153,6 +152,7 @@ _pool_lock = threading.Lock()
 def _thread_pool():
     """Worker threads for all cores but the caller's (recreated in a forked child, where its threads are gone)."""
     global _pool, _pool_pid
+    from concurrent.futures import ThreadPoolExecutor  # only large random ops need it
     with _pool_lock:
         if _pool is None or _pool_pid != os.getpid():
             _pool = ThreadPoolExecutor(max_workers=max(1, _CORES - 1),

@@ -26,7 +26,6 @@ boundary (probability about 1e-16 per sample).
 """
 
 import ctypes
-import ctypes.util
 import functools
 import math
 import os
@@ -88,6 +87,7 @@ def _log(x):
 @functools.lru_cache(maxsize=1)
 def _c_lgamma():
     """The C library's ``lgamma`` (Python's ``math.lgamma`` is CPython's own), or ``math.lgamma`` without one."""
+    import ctypes.util  # loads subprocess: imported only when a kernel first needs lgamma
     for name in ("libm.so.6", ctypes.util.find_library("m")):
         if not name:
             continue

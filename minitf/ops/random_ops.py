@@ -302,8 +302,14 @@ register("RandomPoissonV2", _samples_infer("dtype"),
          attr_defaults={"seed": 0, "seed2": 0, "R": dtypes.float64, "dtype": dtypes.int64})
 register("RandomGammaGrad", binary_infer(), pure(lambda alpha, sample: _kernels().random_gamma_grad(alpha, sample)),
          input_names=("alpha", "sample"))
-# BroadcastArgs is an array op; it is registered here because random_gamma is its only user so far.
-register("BroadcastArgs", _broadcast_args_infer, pure(_broadcast_args), input_names=("s0", "s1"))
+def _broadcast_args_static_value(op):
+    s0, s1 = (tensor_util.constant_value(t) for t in op.inputs)
+    return None if s0 is None or s1 is None else _broadcast_args(s0, s1)
+
+
+# BroadcastArgs is an array op (random_gamma's and linspace's, in sequence_ops); it is registered here, its first user.
+register("BroadcastArgs", _broadcast_args_infer, pure(_broadcast_args), input_names=("s0", "s1"),
+         static_value=_broadcast_args_static_value)
 for _op_type in ("RandomShuffle", "Multinomial", "RandomPoissonV2", "RandomGammaGrad", "BroadcastArgs"):
     no_gradient(_op_type)
 

@@ -11,8 +11,6 @@ counting from 1 and including skipped header lines), ``file`` (whole file) and t
 """
 
 import collections
-import glob
-import gzip
 import struct
 import threading
 import zlib
@@ -40,6 +38,7 @@ def _read_bytes(path):
 
 def _decompress(data, encoding):
     if encoding == "GZIP":
+        import gzip  # imported when a reader first meets a compressed file
         return gzip.decompress(data)
     if encoding == "ZLIB":
         return zlib.decompress(data)
@@ -373,6 +372,8 @@ def _write_file_kernel(op, state):
 
 
 def _matching_files_kernel(op, state):
+    import glob  # imported when a plan first holds MatchingFiles
+
     def kernel(pattern):
         names = sorted({name for p in np.asarray(pattern).reshape(-1).tolist() for name in glob.glob(_text(p))})
         return np.array([name.encode() for name in names], dtype=object).reshape(-1)

@@ -9,7 +9,6 @@ capture opened; later calls reuse both. Kernels default to get_variable's glorot
 """
 
 import collections
-import hashlib
 import numbers
 import re
 
@@ -550,6 +549,7 @@ class DropoutWrapper(_RNNCellWrapperV1):
     def _gen_seed(self, salt_prefix, index):
         if self._seed is None:
             return None
+        import hashlib  # only a seeded DropoutWrapper needs it (OpenSSL loads slowly)
         string = (str(self._seed) + "%s_%d" % (salt_prefix, index)).encode("utf-8")
         return int(hashlib.md5(string).hexdigest()[:8], 16) & 0x7FFFFFFF
 

@@ -6,7 +6,6 @@ the graph that uses it (strongly), so it lives as long as the graph, as in Tenso
 """
 
 import threading
-import traceback
 import weakref
 
 import numpy as np
@@ -74,6 +73,7 @@ _ERROR_CLASSES = ((ValueError, errors.InvalidArgumentError), (TypeError, errors.
 def _as_op_error(exc):
     """A failure of the callable as TensorFlow reports it: the class the exception maps to, with the exception's
     type name, message and traceback."""
+    import traceback  # imported when a py_func first fails
     error_class = next((cls for py_class, cls in _ERROR_CLASSES if isinstance(exc, py_class)), errors.UnknownError)
     text = f"{type(exc).__name__}: {exc}\n" + "Traceback (most recent call last):\n\n" + \
         "".join(traceback.format_tb(exc.__traceback__)) + "\n"

@@ -1,5 +1,5 @@
 """Gradients of ``segment_ops``, written like TensorFlow's ``python/ops/math_grad.py``. Unique, UniqueWithCounts
-and ListDiff have none, as in TensorFlow; UnsortedSegmentProd's is not implemented yet (LookupError)."""
+and ListDiff have none, as in TensorFlow."""
 
 from minitf.framework import dtypes
 from minitf.framework.op_def_lib import RegisterGradient, no_gradient
@@ -69,7 +69,7 @@ def _gather_drop_negatives(params, ids, zero_clipped_indices=None, is_positive=N
             [is_positive_shape, array_ops.ones([array_ops.rank(gathered) - array_ops.rank(is_positive)],
                                                dtype=is_positive_shape.dtype)], axis=0)
         is_positive = array_ops.reshape(is_positive, broadcastable_shape)
-        is_positive = math_ops.logical_and(is_positive, array_ops.ones_like(gathered, dtype=dtypes.bool))
+        is_positive = is_positive & array_ops.ones_like(gathered, dtype=dtypes.bool)  # an "and" op, as TensorFlow
     zero_slice = array_ops.zeros_like(gathered)
     return array_ops.where_v2(is_positive, gathered, zero_slice), zero_clipped_indices, is_positive
 
@@ -87,3 +87,22 @@ def _unsorted_segment_min_or_max_grad(op, grad):
 
 RegisterGradient("UnsortedSegmentMax")(_unsorted_segment_min_or_max_grad)
 RegisterGradient("UnsortedSegmentMin")(_unsorted_segment_min_or_max_grad)
+
+
+@RegisterGradient("UnsortedSegmentProd")
+def _unsorted_segment_prod_grad(op, grad):
+    """The segment's product divided by each element where the segment holds no zero; the product of the others
+    at a segment's only zero; zero throughout a segment with two zeros or more."""
+    is_zero = math_ops.equal(op.inputs[0], 0)
+    num_zeros = segment_ops._unsorted_segment_sum(math_ops.cast(is_zero, dtype=dtypes.int32), op.inputs[1],
+                                                  op.inputs[2])
+    grad = array_ops.where_v2(math_ops.greater(num_zeros, 1), array_ops.zeros_like(grad), grad)
+    non_zero_data = array_ops.where_v2(is_zero, array_ops.ones_like(op.inputs[0]), op.inputs[0])
+    non_zero_prod = segment_ops.unsorted_segment_prod(non_zero_data, op.inputs[1], op.inputs[2])
+    zero_clipped_indices = math_ops.maximum(op.inputs[1], array_ops.zeros_like(op.inputs[1]))
+    gathered_prod = array_ops.gather(op.outputs[0], zero_clipped_indices)
+    gathered_non_zero_prod = array_ops.gather(non_zero_prod, zero_clipped_indices)
+    prod_divided_by_el = gathered_prod / op.inputs[0]  # may hold nan/inf, not selected below
+    partial_derivative = array_ops.where_v2(is_zero, gathered_non_zero_prod, prod_divided_by_el)
+    gathered_grad = _gather_drop_negatives(grad, op.inputs[1], zero_clipped_indices)[0]
+    return gathered_grad * partial_derivative, None, None

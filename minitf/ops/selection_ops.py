@@ -258,11 +258,12 @@ def where(condition, x=None, y=None, name=None):
 
 
 def where_v2(condition, x=None, y=None, name=None):
-    cond = convert_to_tensor(condition, dtype=dtypes.bool, name="condition")
     if x is None and y is None:
+        cond = convert_to_tensor(condition, dtype=dtypes.bool, name="condition")
         return apply_op_1("Where", [cond], {"T": dtypes.bool}, name)
-    with ops.name_scope(name, "SelectV2", [cond, x, y]) as scope:
-        x, y = cwise_ops._promote_pair(x, y, name_y="e")
+    with ops.name_scope(name, "SelectV2", [condition, x, y]) as scope:
+        cond = convert_to_tensor(condition, dtype=dtypes.bool, name="condition")
+        x, y = cwise_ops._promote_pair(x, y, name_y="e", name_x="t")
         return apply_op_1("SelectV2", [cond, x, y], {"T": x.dtype.base_dtype}, scope)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from minitf.framework import dtypes, errors, ops, tensor_util
 from minitf.framework.op_def_lib import apply_op_1, invalid_argument, no_gradient, pure, pure_with_attrs, register, same_as_input
-from minitf.ops import cwise_ops
+from minitf.ops import constant_op, cwise_ops
 from minitf.ops.join_ops import stack
 from minitf.ops.shape_ops import TensorShape, _static, convert_to_tensor, rank, unknown_shape
 
@@ -57,7 +57,7 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False):
 
 def _slice_infer(op):
     x, begin_t, size_t = op.inputs
-    begin, sizes = _static(begin_t), _static(size_t)
+    begin, sizes = tensor_util.evaluate_constant(begin_t), tensor_util.evaluate_constant(size_t)
     dtype = x.dtype.base_dtype
     if x.shape.ndims is None:
         return [(dtype, unknown_shape())]
@@ -263,9 +263,12 @@ def _slice_helper(tensor, slice_spec, var=None):
             for value in (s.start, s.stop, s.step):
                 if value is not None and not isinstance(value, (int, np.integer, ops.Tensor)):
                     raise TypeError("slice indices must be integers or None or have an __index__ method")
-            begin.append(0 if s.start is None else s.start)
-            end.append(0 if s.stop is None else s.stop)
-            strides.append(1 if s.step is None else s.step)
+            # A missing bound beside a tensor bound is a Const of the tensor's dtype, made here (TensorFlow's order).
+            tensor_dtypes = [t.dtype for t in (s.start, s.stop, s.step) if isinstance(t, ops.Tensor)]
+            dtype = dtypes.int64 if dtypes.int64 in tensor_dtypes else (tensor_dtypes or [None])[0]
+            for bounds, value, default in ((begin, s.start, 0), (end, s.stop, 0), (strides, s.step, 1)):
+                bounds.append(value if value is not None else
+                              default if dtype is None else constant_op.constant(default, dtype=dtype))
             if s.start is None:
                 begin_mask |= 1 << index
             if s.stop is None:

@@ -1,12 +1,11 @@
-"""Gradients of ``special_math_ops`` (Erf, Erfc, Lgamma, Cumsum, Cumprod), written like TensorFlow's
-``python/ops/math_grad.py``. Digamma's gradient needs Polygamma, which minitf does not have yet: it raises
-LookupError, as TensorFlow does for an op without a registered gradient."""
+"""Gradients of ``special_math_ops`` (Erf, Erfc, Lgamma, Digamma, Polygamma, Cumsum, Cumprod), written like
+TensorFlow's ``python/ops/math_grad.py``. Polygamma has no gradient with respect to its order ``a``."""
 
 import numpy as np
 
 from minitf.framework import ops
-from minitf.framework.op_def_lib import RegisterGradient
-from minitf.ops import constant_op, math_ops, special_math_ops
+from minitf.framework.op_def_lib import RegisterGradient, apply_op
+from minitf.ops import array_ops, constant_op, math_ops, special_math_ops
 
 
 @RegisterGradient("Erf")
@@ -36,6 +35,30 @@ def _lgamma_grad(op, grad):
     with ops.control_dependencies([grad]):
         x = math_ops.conj(x)
         return grad * special_math_ops.digamma(x)
+
+
+@RegisterGradient("Digamma")
+def _digamma_grad(op, grad):
+    """Compute gradient of the digamma function with respect to its argument."""
+    x = op.inputs[0]
+    with ops.control_dependencies([grad]):
+        x = math_ops.conj(x)
+        partial_x = special_math_ops.polygamma(constant_op.constant(1, dtype=x.dtype), x)
+        return grad * partial_x
+
+
+@RegisterGradient("Polygamma")
+def _polygamma_grad(op, grad):
+    """Returns gradient of psi(n, x) with respect to x (none with respect to n)."""
+    n, x = op.inputs
+    sn = array_ops.shape(n)
+    sx = array_ops.shape(x)
+    _, rx = apply_op("BroadcastGradientArgs", [sn, sx], {"T": sn.dtype.base_dtype}).outputs
+    with ops.control_dependencies([grad]):
+        n = math_ops.conj(n)
+        x = math_ops.conj(x)
+        partial_x = special_math_ops.polygamma(n + 1, x)
+        return (None, array_ops.reshape(math_ops.reduce_sum(partial_x * grad, rx), sx))
 
 
 @RegisterGradient("Cumsum")

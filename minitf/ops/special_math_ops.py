@@ -1,5 +1,5 @@
-"""Special functions and scans: Erf, Erfc, Lgamma, Digamma (``tf.erf``, ``tf.lgamma`` ...), Cumsum and Cumprod
-(``tf.cumsum``, ``tf.cumprod`` with ``exclusive`` and ``reverse``). Gradients are in ``special_math_grad``.
+"""Special functions and scans: Erf, Erfc, Lgamma, Digamma, Polygamma (``tf.erf``, ``tf.lgamma`` ...), Cumsum
+and Cumprod (``tf.cumsum``, ``tf.cumprod`` with ``exclusive`` and ``reverse``). Gradients are in ``special_math_grad``.
 
 The special functions evaluate in double precision and round to the input's dtype, as Eigen's float32 versions
 agree with the correctly rounded value to a unit in the last place."""
@@ -8,8 +8,9 @@ import math
 
 import numpy as np
 
-from minitf.framework import ops
-from minitf.framework.op_def_lib import apply_op_1, invalid_argument, pure_with_attrs, register, same_as_input
+from minitf.framework import dtypes, ops
+from minitf.framework.op_def_lib import (apply_op_1, binary_infer, invalid_argument, pure, pure_with_attrs, register,
+                                         same_as_input)
 
 
 convert_to_tensor = ops.convert_to_tensor
@@ -45,6 +46,65 @@ def _digamma(x):
     inv2 = 1 / (x * x)
     series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))))
     return result + math.log(x) - 0.5 / x - series
+
+
+# Bernoulli numbers B_2j / (2j)! for the Euler-Maclaurin tail of the Hurwitz zeta function.
+_EULER_MACLAURIN = [b / math.factorial(2 * j) for j, b in enumerate(
+    [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6], start=1)]
+
+
+def _zeta(s, q):
+    """Hurwitz's zeta(s, q) = sum_k (q + k)^-s, with Eigen's answers at the poles and for negative q."""
+    if s == 1:
+        return math.inf
+    if s < 1:
+        return math.nan
+    if q <= 0:
+        if q == math.floor(q):
+            return math.inf if s == math.floor(s) and int(s) % 2 == 0 else math.nan
+        if s != math.floor(s):
+            return math.nan
+    n = 9 + max(0, math.ceil(-q))
+    total = sum((q + k) ** -s for k in range(n))
+    a = q + n
+    total += a ** (1 - s) / (s - 1) + 0.5 * a ** -s
+    rising = s  # s (s + 1) ... (s + 2j - 2)
+    for j, coefficient in enumerate(_EULER_MACLAURIN, start=1):
+        total += coefficient * rising * a ** (-s - 2 * j + 1)
+        rising *= (s + 2 * j - 1) * (s + 2 * j)
+    return total
+
+
+def _polygamma(n, x):
+    """psi^(n)(x) = (-1)^(n+1) n! zeta(n+1, x), digamma for n = 0; NaN for a negative or fractional n (Eigen)."""
+    if n < 0 or n != math.floor(n):
+        return math.nan
+    if n == 0:
+        return _digamma(x)
+    return (-1) ** (int(n) + 1) * math.factorial(int(n)) * _zeta(n + 1, x)
+
+
+def _polygamma_kernel(a, x):
+    with np.errstate(all="ignore"):
+        out = np.vectorize(_polygamma, otypes=[np.float64])(a.astype(np.float64), x.astype(np.float64))
+    return np.asarray(out, dtype=x.dtype)
+
+
+register("Polygamma", binary_infer(), pure(_polygamma_kernel), input_names=("a", "x"))
+
+
+def polygamma(a, x, name=None):
+    """``tf.polygamma``: the ``a``-th derivative of digamma at ``x`` (``a`` a non-negative integer value)."""
+    with ops.name_scope(name, "Polygamma", [a, x]) as scope:
+        a = convert_to_tensor(a, name="a")
+        if a.dtype.base_dtype not in (dtypes.float32, dtypes.float64):
+            raise TypeError(f"Value passed to parameter 'a' has DataType {a.dtype.base_dtype.name} not in list of "
+                            "allowed values: float32, float64")
+        x = convert_to_tensor(x, name="x")
+        if x.dtype.base_dtype != a.dtype.base_dtype:
+            raise TypeError(f"Input 'x' of 'Polygamma' Op has type {x.dtype.base_dtype.name} that does not match "
+                            f"type {a.dtype.base_dtype.name} of argument 'a'.")
+        return apply_op_1("Polygamma", [a, x], {"T": a.dtype.base_dtype}, scope)
 
 
 for _op_type, _fn in [("Erf", math.erf), ("Erfc", math.erfc), ("Lgamma", _lgamma), ("Digamma", _digamma)]:

@@ -194,29 +194,28 @@ def _ref_op(op_type, ref, values, attrs, name):
     return apply_op_1(op_type, [ref] + values, attrs, name)
 
 
-def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+def _assign_op(op_type, ref, value, attrs, name):
+    """``op_type(ref, value)`` as TensorFlow's generated wrapper builds it: ``value`` is converted inside the op's
+    name scope (a Python number becomes ``<op name>/value``)."""
     from minitf.framework import ops
     ref_t = ref._ref() if hasattr(ref, "_ref") else ref
-    value = ops.convert_to_tensor(value, dtype=ref_t.dtype.base_dtype, name="value")
-    attrs = {"T": ref_t.dtype.base_dtype, "validate_shape": True if validate_shape is None else validate_shape,
+    with ops.name_scope(name, op_type, [ref_t, value]) as scope:
+        value = ops.convert_to_tensor(value, dtype=ref_t.dtype.base_dtype, name="value")
+        return _ref_op(op_type, ref_t, [value], {"T": ref_t.dtype.base_dtype, **attrs}, scope)
+
+
+def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+    attrs = {"validate_shape": True if validate_shape is None else validate_shape,
              "use_locking": True if use_locking is None else use_locking}
-    return _ref_op("Assign", ref_t, [value], attrs, name)
+    return _assign_op("Assign", ref, value, attrs, name)
 
 
 def assign_add(ref, value, use_locking=None, name=None):
-    from minitf.framework import ops
-    ref_t = ref._ref() if hasattr(ref, "_ref") else ref
-    value = ops.convert_to_tensor(value, dtype=ref_t.dtype.base_dtype, name="value")
-    return _ref_op("AssignAdd", ref_t, [value], {"T": ref_t.dtype.base_dtype, "use_locking": bool(use_locking)},
-                   name)
+    return _assign_op("AssignAdd", ref, value, {"use_locking": bool(use_locking)}, name)
 
 
 def assign_sub(ref, value, use_locking=None, name=None):
-    from minitf.framework import ops
-    ref_t = ref._ref() if hasattr(ref, "_ref") else ref
-    value = ops.convert_to_tensor(value, dtype=ref_t.dtype.base_dtype, name="value")
-    return _ref_op("AssignSub", ref_t, [value], {"T": ref_t.dtype.base_dtype, "use_locking": bool(use_locking)},
-                   name)
+    return _assign_op("AssignSub", ref, value, {"use_locking": bool(use_locking)}, name)
 
 
 def _scatter(op_type, ref, indices, updates, use_locking, name):

@@ -1,7 +1,8 @@
 """String ops input pipelines use: ``string_split`` / ``strings.split`` (``StringSplit``, ``StringSplitV2``:
-SparseTensors of tokens), ``substr``, ``string_join``, ``regex_replace`` (``StaticRegexReplace``; Python's ``re``
-standing in for RE2 on the patterns they share), ``strings.strip`` / ``length`` / ``lower`` / ``upper`` and
-``as_string``. String tensors are numpy object arrays of ``bytes``.
+SparseTensors of tokens), ``substr``, ``string_join``, ``regex_replace`` and ``regex_full_match``
+(``StaticRegexReplace``, ``StaticRegexFullMatch``; Python's ``re`` standing in for RE2 on the patterns they share),
+``strings.strip`` / ``length`` / ``lower`` / ``upper`` and ``as_string``. String tensors are numpy object arrays of
+``bytes``.
 """
 
 import re
@@ -198,6 +199,22 @@ def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # n
         raise ValueError("minitf's regex_replace takes the pattern and rewrite as Python strings")
     attrs = {"pattern": pattern, "rewrite": rewrite, "replace_global": bool(replace_global)}
     return _create("StaticRegexReplace", [input], attrs, name, [("input", _strings)])[0]
+
+
+def _full_match_kernel(op, state):
+    pattern = re.compile(_text(op.get_attr("pattern")).encode())
+    return _map_bytes(lambda s: pattern.fullmatch(s) is not None, np.bool_)
+
+
+register("StaticRegexFullMatch", _same_shape(dtypes.bool), _full_match_kernel, input_names=("input",))
+no_gradient("StaticRegexFullMatch")
+
+
+def regex_full_match(input, pattern, name=None):  # noqa: A002
+    """``tf.strings.regex_full_match`` with a Python string pattern (``StaticRegexFullMatch``)."""
+    if not isinstance(pattern, (str, bytes)):
+        raise ValueError("minitf's regex_full_match takes the pattern as a Python string")
+    return _create("StaticRegexFullMatch", [input], {"pattern": _text(pattern)}, name, [("input", _strings)])[0]
 
 
 def _text(value):

@@ -6,7 +6,6 @@ import numpy as np
 
 from minitf.framework import dtypes, tensor_shape, tensor_util
 from minitf.framework.op_def_lib import invalid_argument, no_gradient, pure, pure_with_attrs, register
-from minitf.io import summary_encoders
 
 _SCALAR_STRING = [(dtypes.string, tensor_shape.TensorShape([]))]
 
@@ -14,6 +13,12 @@ _SCALAR_STRING = [(dtypes.string, tensor_shape.TensorShape([]))]
 def _summary_pb2():
     from minitf.proto import summary_pb2
     return summary_pb2
+
+
+def _encoders():
+    """The encoders, imported when a summary kernel first runs (their histogram table is built at import)."""
+    from minitf.io import summary_encoders
+    return summary_encoders
 
 
 def _text(value):
@@ -43,7 +48,7 @@ def _histogram_summary(tag, values):
         if np.isinf(flat).any():
             raise invalid_argument(f"Infinity in summary histogram for: {tag}")
     summary = _summary_pb2().Summary()
-    summary_encoders.histogram(flat, summary.value.add(tag=tag).histo)
+    _encoders().histogram(flat, summary.value.add(tag=tag).histo)
     return summary.SerializeToString()
 
 
@@ -59,10 +64,10 @@ def _image_kernel(op):
         summary = _summary_pb2().Summary()
         count = min(tensor.shape[0], max_images)
         for i in range(count):
-            pixels = summary_encoders.image_to_uint8(tensor[i], np.asarray(bad_color).reshape(-1))
+            pixels = _encoders().image_to_uint8(tensor[i], np.asarray(bad_color).reshape(-1))
             value = summary.value.add(tag=f"{tag}/image/{i}" if max_images > 1 else f"{tag}/image")
             value.image.height, value.image.width, value.image.colorspace = pixels.shape
-            value.image.encoded_image_string = summary_encoders.png(pixels)
+            value.image.encoded_image_string = _encoders().png(pixels)
         return summary.SerializeToString()
     return image_summary
 
@@ -84,7 +89,7 @@ def _audio_kernel(op):
             value.audio.sample_rate = rate
             value.audio.num_channels = clips.shape[2]
             value.audio.length_frames = clips.shape[1]
-            value.audio.encoded_audio_string = summary_encoders.wav(clips[i], rate)
+            value.audio.encoded_audio_string = _encoders().wav(clips[i], rate)
             value.audio.content_type = "audio/wav"
         return summary.SerializeToString()
     return audio_summary

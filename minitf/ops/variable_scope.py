@@ -187,10 +187,11 @@ class _VariableStore:
                                validate_shape=validate_shape, dtype=variable_dtype, constraint=constraint)
         self.vars[name] = v
         if regularizer is not None:
-            with ops.name_scope(name + "/Regularizer/"):
-                loss = regularizer(v)
-            if loss is not None:
-                ops.add_to_collection(ops.GraphKeys.REGULARIZATION_LOSSES, loss)
+            with ops.name_scope(None):  # TensorFlow 2.21 first calls the regularizer once, at the top level, to
+                probe = regularizer(v)  # see whether it gives a loss; those nodes stay in the graph, unused
+            if probe is not None:
+                with ops.name_scope(name + "/Regularizer/"):
+                    ops.add_to_collection(ops.GraphKeys.REGULARIZATION_LOSSES, regularizer(v))
         return v
 
 

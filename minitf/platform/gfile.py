@@ -1,6 +1,5 @@
 """``tf.gfile``: file-system helpers over the local file system, with TensorFlow's error classes."""
 
-import glob as _glob
 import os
 import shutil
 
@@ -34,7 +33,8 @@ def ListDirectory(dirname):
 
 
 def Glob(filename):
-    return _glob.glob(filename)
+    import glob  # imported on first use
+    return glob.glob(filename)
 
 
 def Remove(filename):

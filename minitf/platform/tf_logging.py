@@ -1,47 +1,48 @@
-"""``tf.logging``: TensorFlow 1.x's logging functions over Python's ``logging`` (logger ``"tensorflow"``)."""
+"""``tf.logging``: TensorFlow 1.x's logging functions over Python's ``logging`` (logger ``"tensorflow"``).
 
-import logging as _logging
+Python's ``logging`` is imported on the first call, not at ``import minitf``: most programs never log.
+"""
 
-DEBUG, INFO, WARN, ERROR, FATAL = _logging.DEBUG, _logging.INFO, _logging.WARN, _logging.ERROR, _logging.FATAL
+DEBUG, INFO, WARN, ERROR, FATAL = 10, 20, 30, 40, 50  # logging.DEBUG ... logging.FATAL
 
-_logger = _logging.getLogger("tensorflow")
 _log_counts = {}
 
 
 def get_logger():
-    return _logger
+    import logging
+    return logging.getLogger("tensorflow")
 
 
 def set_verbosity(v):
-    _logger.setLevel(v)
+    get_logger().setLevel(v)
 
 
 def get_verbosity():
-    return _logger.getEffectiveLevel()
+    return get_logger().getEffectiveLevel()
 
 
 def log(level, msg, *args, **kwargs):
-    _logger.log(level, msg, *args, **kwargs)
+    get_logger().log(level, msg, *args, **kwargs)
 
 
 def debug(msg, *args, **kwargs):
-    _logger.debug(msg, *args, **kwargs)
+    get_logger().debug(msg, *args, **kwargs)
 
 
 def info(msg, *args, **kwargs):
-    _logger.info(msg, *args, **kwargs)
+    get_logger().info(msg, *args, **kwargs)
 
 
 def warning(msg, *args, **kwargs):
-    _logger.warning(msg, *args, **kwargs)
+    get_logger().warning(msg, *args, **kwargs)
 
 
 def error(msg, *args, **kwargs):
-    _logger.error(msg, *args, **kwargs)
+    get_logger().error(msg, *args, **kwargs)
 
 
 def fatal(msg, *args, **kwargs):
-    _logger.fatal(msg, *args, **kwargs)
+    get_logger().fatal(msg, *args, **kwargs)
 
 
 warn = warning

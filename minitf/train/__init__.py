@@ -4,29 +4,26 @@ from minitf._missing import missing as _missing
 from minitf.train.optimizer import Optimizer
 from minitf.train.optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, GradientDescentOptimizer,
                                      MomentumOptimizer, RMSPropOptimizer)
-from minitf.train.training_util import (create_global_step, get_global_step, get_or_create_global_step,
-                                        global_step)
+from minitf.train.training_util import (assert_global_step, create_global_step, get_global_step,
+                                        get_or_create_global_step, global_step)
 from minitf.train.learning_rate_decay import (exponential_decay, inverse_time_decay, natural_exp_decay,
                                              piecewise_constant, polynomial_decay)
 from minitf.train.moving_averages import ExponentialMovingAverage
-from minitf.summary.writer import summary_iterator
 from minitf.framework.meta_graph import export_meta_graph
 from minitf.train.checkpoint_management import (checkpoint_exists, get_checkpoint_mtimes, get_checkpoint_state,
                                                 latest_checkpoint, remove_checkpoint, update_checkpoint_state)
-from minitf.train.coordinator import Coordinator, LooperThread
 from minitf.train.input import (batch, batch_join, input_producer, limit_epochs, match_filenames_once,
                                 maybe_batch, maybe_batch_join, maybe_shuffle_batch, maybe_shuffle_batch_join,
                                 range_input_producer, shuffle_batch, shuffle_batch_join, slice_input_producer,
                                 string_input_producer)
 from minitf.train.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
 from minitf.train import queue_runner
-from minitf.train.checkpoint_utils import (NewCheckpointReader, init_from_checkpoint, list_variables,
-                                           load_checkpoint, load_variable)
 from minitf.train.graph_io_util import write_graph
 from minitf.train.saver import Saver, import_meta_graph
 
 # tf.train.Example and its parts, and SaverDef (protocol buffers), loaded on first use so that ``import minitf``
-# stays fast.
+# stays fast; so are the parts only some programs use (the coordinator, hooks, MonitoredSession, Supervisor,
+# checkpoint reading, the event-file reader). None of these modules registers an op or a proto function (tests/test_lazy_import.py).
 _LAZY_NAMES = {
     "BytesList": "minitf.proto.feature_pb2",
     "Example": "minitf.proto.example_pb2",
@@ -39,6 +36,22 @@ _LAZY_NAMES = {
     "SaverDef": "minitf.proto.saver_pb2",
     "SequenceExample": "minitf.proto.example_pb2",
 }
+_LAZY_NAMES.update({name: module for module, names in {
+    "minitf.train.basic_session_run_hooks": (
+        "CheckpointSaverHook", "CheckpointSaverListener", "FeedFnHook", "FinalOpsHook", "GlobalStepWaiterHook",
+        "LoggingTensorHook", "NanLossDuringTrainingError", "NanTensorHook", "ProfilerHook", "SecondOrStepTimer",
+        "StepCounterHook", "StopAtStepHook", "SummarySaverHook"),
+    "minitf.train.checkpoint_utils": (
+        "NewCheckpointReader", "init_from_checkpoint", "list_variables", "load_checkpoint", "load_variable"),
+    "minitf.train.coordinator": ("Coordinator", "LooperThread"),
+    "minitf.train.monitored_session": (
+        "ChiefSessionCreator", "MonitoredSession", "MonitoredTrainingSession", "Scaffold", "SessionCreator",
+        "SingularMonitoredSession", "WorkerSessionCreator"),
+    "minitf.train.session_manager": ("SessionManager",),
+    "minitf.train.session_run_hook": ("SessionRunArgs", "SessionRunContext", "SessionRunHook", "SessionRunValues"),
+    "minitf.train.supervisor": ("Supervisor",),
+    "minitf.summary.writer": ("summary_iterator",),
+}.items() for name in names})
 
 
 def __getattr__(name):
@@ -48,13 +61,7 @@ def __getattr__(name):
     value = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
     globals()[name] = value
     return value
-from minitf.train.session_run_hook import SessionRunArgs, SessionRunContext, SessionRunHook, SessionRunValues
-from minitf.train.basic_session_run_hooks import (CheckpointSaverHook, CheckpointSaverListener, FeedFnHook,
-                                                  FinalOpsHook, GlobalStepWaiterHook, LoggingTensorHook,
-                                                  NanLossDuringTrainingError, NanTensorHook, ProfilerHook,
-                                                  SecondOrStepTimer, StepCounterHook, StopAtStepHook,
-                                                  SummarySaverHook)
-from minitf.train.monitored_session import (ChiefSessionCreator, MonitoredSession, MonitoredTrainingSession,
-                                            Scaffold, SessionCreator, SingularMonitoredSession, WorkerSessionCreator)
-from minitf.train.session_manager import SessionManager
-from minitf.train.supervisor import Supervisor
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_NAMES))

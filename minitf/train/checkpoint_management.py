@@ -4,10 +4,8 @@ The state file is a text-format ``CheckpointState`` naming the latest checkpoint
 first. It is replaced atomically: written in full to a temporary file beside it, fsynced, then renamed.
 """
 
-import glob
 import os
 import re
-import uuid
 
 from minitf.platform import tf_logging as logging
 
@@ -27,6 +25,7 @@ def atomic_write(path, contents):
     """
     if isinstance(contents, str):
         contents = contents.encode("utf-8")
+    import uuid  # only writing a checkpoint state file needs it
     temp_path = "%s.tmp%s" % (path, uuid.uuid4().hex)
     fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
@@ -143,6 +142,7 @@ def _prefix_to_checkpoint_path(prefix, format_version):
 
 def _matching_files(pattern):
     """TensorFlow's ``get_matching_files`` for a glob pattern (``?`` and ``*`` wildcards; ``[`` taken literally)."""
+    import glob  # imported on first use
     return sorted(glob.glob(glob.escape(pattern).replace("[?]", "?").replace("[*]", "*")))
 
 

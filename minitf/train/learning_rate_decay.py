@@ -15,10 +15,12 @@ def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, stair
     with ops.name_scope(name, "ExponentialDecay", [learning_rate, global_step, decay_steps, decay_rate]) as scope:
         lr = ops.convert_to_tensor(learning_rate, name="initial_learning_rate")
         dtype = lr.dtype
-        p = math_ops.cast(global_step, dtype) / math_ops.cast(decay_steps, dtype)
+        decay_steps = math_ops.cast(decay_steps, dtype)
+        decay_rate = math_ops.cast(decay_rate, dtype)
+        p = math_ops.cast(global_step, dtype) / decay_steps
         if staircase:
             p = math_ops.floor(p)
-        return math_ops.multiply(lr, math_ops.pow(math_ops.cast(decay_rate, dtype), p), name=scope)
+        return math_ops.multiply(lr, math_ops.pow(decay_rate, p), name=scope)
 
 
 def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):

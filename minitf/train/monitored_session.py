@@ -123,9 +123,7 @@ def _get_saver_or_default():
             raise RuntimeError("More than one item in collection {}. Please indicate which one to use by passing it "
                                "to the constructor.".format(ops.GraphKeys.SAVERS))
         return savers[0]
-    # TensorFlow builds Saver(sharded=True); minitf's Saver has no sharded build, and on one device both write
-    # the same files (the save/ subgraph's nodes differ).
-    saver = saver_lib.Saver(allow_empty=True)
+    saver = saver_lib.Saver(sharded=True, allow_empty=True)
     ops.add_to_collection(ops.GraphKeys.SAVERS, saver)
     return saver
 

@@ -20,19 +20,14 @@ def _zero_debias(unbiased_var, value, decay, scope):
     """TensorFlow's zero-debiased update: a ``biased`` accumulator and a ``local_step`` counter per average."""
     with variable_scope.variable_scope(unbiased_var.name[:-len(":0")], values=[unbiased_var, value, decay]):
         with ops.control_dependencies(None):
-            biased = variable_scope.get_variable("biased", initializer=_zeros_like_initializer(unbiased_var),
-                                                 trainable=False)
+            biased = variable_scope.get_variable("biased", shape=unbiased_var.shape, dtype=unbiased_var.dtype,
+                                                 initializer=_zero_initializer(), trainable=False)
             local_step = variable_scope.get_variable("local_step", shape=[], dtype=unbiased_var.dtype,
                                                      initializer=_zero_initializer(), trainable=False)
-        update_biased = state_ops.assign_sub(biased, (biased - value) * decay)
-        update_local_step = local_step.assign_add(1)
-        bias_factor = 1 - math_ops.pow(1.0 - decay, update_local_step)
-        return state_ops.assign(unbiased_var, update_biased / bias_factor, name=scope)
-
-
-def _zeros_like_initializer(var):
-    from minitf.ops import array_ops
-    return array_ops.zeros(var.shape.as_list(), var.dtype.base_dtype)
+    update_biased = state_ops.assign_sub(biased, (biased - value) * decay)  # back in the caller's name scope
+    update_local_step = local_step.assign_add(1)
+    bias_factor = 1 - math_ops.pow(1.0 - decay, update_local_step)
+    return state_ops.assign(unbiased_var, update_biased / bias_factor, name=scope)
 
 
 def _zero_initializer():

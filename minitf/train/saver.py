@@ -6,6 +6,12 @@ SaverDef. ``save`` runs them and then manages the files: the checkpoint's data f
 the ``.meta`` MetaGraphDef and the ``checkpoint`` state file are each replaced atomically, in that order, so that a
 crash at any moment leaves the previous checkpoint and a state file naming complete checkpoints. Old checkpoints
 are deleted as TensorFlow deletes them (``max_to_keep``, ``keep_checkpoint_every_n_hours``).
+
+``Saver(sharded=True)`` groups the variables by device: each group's ``SaveV2`` writes the temporary bundle
+``<prefix>_temp/part-0000K-of-0000N`` (``ShardedFilename``), and ``MergeV2Checkpoints`` then renames the data files
+to ``<prefix>.data-0000K-of-0000N``, writes the merged index and removes the temporary directory. The checkpoint is
+read like any other (on one device its bytes equal an unsharded save's); restoring runs one ``restore_shard`` per
+device.
 """
 
 import numbers
@@ -17,13 +23,47 @@ import numpy as np
 
 from minitf.client import session as session_lib
 from minitf.framework import errors, meta_graph, ops
-from minitf.ops import array_ops, constant_op, control_flow_ops, io_ops, state_ops
+from minitf.ops import array_ops, constant_op, control_flow_ops, io_ops, state_ops, string_ops
 from minitf.platform import tf_logging as logging
 from minitf.train import checkpoint_management, training_util
 
 
 _REF_VARIABLE_OPS = frozenset(["Variable", "VariableV2", "AutoReloadVariable"])
 _RESTORE_DEVICE = "/device:CPU:0"  # TensorFlow's BulkSaverBuilder restores on "cpu:0", canonically this
+
+
+def _device_fields(device):
+    """The fields of a device string (``/job:ps/task:0/cpu:0``) as TensorFlow's DeviceSpec parses them."""
+    fields = {}
+    for part in (device or "").split("/"):
+        if not part:
+            continue
+        key, _, value = part.partition(":")
+        if key in ("job", "replica", "task"):
+            fields[key] = value
+        elif key == "device":
+            device_type, _, index = value.partition(":")
+            fields["type"], fields["index"] = device_type.upper(), index
+        elif key.lower() in ("cpu", "gpu", "tpu"):
+            fields["type"], fields["index"] = key.upper(), value
+    return fields
+
+
+def _device_string(fields):
+    parts = ["/%s:%s" % (key, fields[key]) for key in ("job", "replica", "task") if key in fields]
+    if "type" in fields:
+        parts.append("/device:%s:%s" % (fields["type"], fields["index"] or "*"))
+    return "".join(parts)
+
+
+def _canonical_device(device):
+    """``pydev.canonical_name``: ``/cpu:0`` and ``/device:CPU:0`` name one device."""
+    return _device_string(_device_fields(device))
+
+
+def _set_cpu0(device):
+    """``saveable_object_util.set_cpu0``: the CPU:0 of ``device``'s job, replica and task."""
+    return _device_string(dict(_device_fields(device), type="CPU", index="0"))
 
 
 def _colocate(op, with_op):
@@ -127,7 +167,44 @@ class BulkSaverBuilder:
         _colocate(save_tensor.op, filename_tensor.op)
         return save_tensor
 
-    def _add_restore_ops(self, filename_tensor, saveables, reshape):
+    def _add_sharded_save_ops(self, checkpoint_prefix, per_device):
+        """One SaveV2 per device into ``<prefix>_temp/part-0000K-of-0000N``, then MergeV2Checkpoints into
+        ``<prefix>``; returns the prefix (TensorFlow's ``_AddShardedSaveOpsForV2``)."""
+        with ops.device("/device:CPU:*"):
+            sharded_suffix = array_ops.where(string_ops.regex_full_match(checkpoint_prefix, "^s3://.*"),
+                                             constant_op.constant(".part"),
+                                             constant_op.constant(os.path.normpath("_temp/part")))
+            tmp_checkpoint_prefix = string_ops.string_join([checkpoint_prefix, sharded_suffix])
+        num_shards_tensor = constant_op.constant(len(per_device), name="num_shards")
+        sharded_saves, sharded_prefixes = [], []
+        for shard, (device, saveables) in enumerate(per_device):
+            with ops.device(_set_cpu0(device)):
+                sharded_filename = io_ops.sharded_filename(tmp_checkpoint_prefix, shard, num_shards_tensor)
+                sharded_prefixes.append(sharded_filename)
+                sharded_saves.append(self._add_save_ops(sharded_filename, saveables))
+        with ops.control_dependencies([x.op for x in sharded_saves]):
+            with ops.device(_set_cpu0(per_device[-1][0])):
+                merge_step = io_ops.merge_v2_checkpoints(sharded_prefixes, checkpoint_prefix, delete_old_dirs=True)
+                with ops.control_dependencies([merge_step]):
+                    return array_ops.identity(checkpoint_prefix)
+
+    def _add_sharded_restore_ops(self, filename_tensor, per_device, reshape):
+        sharded_restores = []
+        for device, saveables in per_device:
+            with ops.device(device):
+                sharded_restores.append(self._add_restore_ops(filename_tensor, saveables, reshape,
+                                                              name="restore_shard"))
+        return control_flow_ops.group(*sharded_restores, name="restore_all")
+
+    @staticmethod
+    def _group_by_devices(saveables):
+        """[(device, saveables on it)], sorted by (canonical) device name."""
+        per_device = {}
+        for saveable in saveables:
+            per_device.setdefault(_canonical_device(saveable.op.device), []).append(saveable)
+        return sorted(per_device.items(), key=lambda item: item[0])
+
+    def _add_restore_ops(self, filename_tensor, saveables, reshape, name="restore_all"):
         with ops.device(_RESTORE_DEVICE):
             restored = io_ops.restore_v2(filename_tensor, [s.name for s in saveables], [""] * len(saveables),
                                          [s.dtype for s in saveables])
@@ -138,7 +215,7 @@ class BulkSaverBuilder:
                 shape = saveable.op.shape
                 shape = shape.as_list() if shape.is_fully_defined() else array_ops.shape(saveable.op)
             assign_ops.append(saveable.restore(tensor, shape))
-        return control_flow_ops.group(*assign_ops, name="restore_all")
+        return control_flow_ops.group(*assign_ops, name=name)
 
     def build(self, names_to_saveables, reshape=False, sharded=False, max_to_keep=5,
               keep_checkpoint_every_n_hours=10000.0, name=None, restore_sequentially=False, filename="model"):
@@ -146,10 +223,6 @@ class BulkSaverBuilder:
 
         ``restore_sequentially`` is ignored, as in TensorFlow's BulkSaverBuilder (one RestoreV2 reads them all).
         """
-        if sharded:
-            raise errors.UnimplementedError(
-                None, None, "tf.train.Saver(sharded=True) is not supported by minitf; a single-device sharded "
-                "save writes the same files as sharded=False")
         if not isinstance(names_to_saveables, dict):
             names_to_saveables = op_list_to_dict(names_to_saveables)
         saveables = validate_and_slice_inputs(names_to_saveables)
@@ -159,8 +232,13 @@ class BulkSaverBuilder:
             filename_tensor = _placeholder_with_default_value(filename or "model", name="filename")
             # The name "Const" is TensorFlow's, kept for backwards compatibility.
             filename_tensor = array_ops.placeholder_with_default(filename_tensor, shape=(), name="Const")
-            save_tensor = self._add_save_ops(filename_tensor, saveables)
-            restore_op = self._add_restore_ops(filename_tensor, saveables, reshape)
+            if sharded:
+                per_device = self._group_by_devices(saveables)
+                save_tensor = self._add_sharded_save_ops(filename_tensor, per_device)
+                restore_op = self._add_sharded_restore_ops(filename_tensor, per_device, reshape)
+            else:
+                save_tensor = self._add_save_ops(filename_tensor, saveables)
+                restore_op = self._add_restore_ops(filename_tensor, saveables, reshape)
         from minitf.proto import saver_pb2
         return saver_pb2.SaverDef(
             filename_tensor_name=filename_tensor.name, save_tensor_name=save_tensor.name,
@@ -403,10 +481,15 @@ class Saver:
     def _restore_targets(self, graph):
         """{checkpoint key: variable name} read from this Saver's restore nodes, to name variables in errors."""
         targets = {}
-        restore_op = graph.as_graph_element(self.saver_def.restore_op_name)
-        for assign in restore_op.control_inputs:
-            if assign.type != "Assign":
-                continue
+        pending = [graph.as_graph_element(self.saver_def.restore_op_name)]
+        assigns = []
+        while pending:  # restore_all -> (per device NoOps ->) restore_shard NoOps -> Assigns, when sharded
+            for op in pending.pop().control_inputs:
+                if op.type == "NoOp":
+                    pending.append(op)
+                elif op.type == "Assign":
+                    assigns.append(op)
+        for assign in assigns:
             restored = assign.inputs[1]
             while restored.op.type == "Reshape":
                 restored = restored.op.inputs[0]

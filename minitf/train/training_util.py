@@ -19,6 +19,18 @@ def get_global_step(graph=None):
         return None
 
 
+def assert_global_step(global_step_tensor):
+    """TypeError unless ``global_step_tensor`` is an integer Variable or Tensor that may be a scalar."""
+    if not isinstance(global_step_tensor, (variables.Variable, ops.Tensor)):
+        raise TypeError(f'Existing "global_step" must be a Variable or Tensor: {global_step_tensor}.')
+    dtype = global_step_tensor.dtype
+    if not dtype.base_dtype.is_integer:
+        raise TypeError(f'Existing "global_step" does not have integer type: {dtype}')
+    shape = global_step_tensor.shape
+    if shape.ndims != 0 and shape.is_fully_defined():
+        raise TypeError(f'Existing "global_step" is not scalar: {shape}')
+
+
 def create_global_step(graph=None):
     graph = graph or ops.get_default_graph()
     if get_global_step(graph) is not None:

@@ -10,7 +10,9 @@ Two steps, each in its own interpreter (minitf never runs beside TensorFlow):
 values go to ``expected.npz``; it also saves variables of several dtypes under renamed keys. ``check`` has
 TensorFlow (1) read the state file, (2) ``import_meta_graph`` the latest ``.meta``, restore it and compare every
 variable exactly, then run the imported ``train_op`` and compare with minitf's step (float32 rounding),
-(3) restore the same checkpoint into a graph TensorFlow builds itself, and (4) restore the renamed-key checkpoint.
+(3) restore the same checkpoint into a graph TensorFlow builds itself, (4) restore the renamed-key checkpoint, and
+(5) import the meta graph of a ``Saver(sharded=True)`` checkpoint (variables on two devices, two data files) and
+restore it.
 It prints one line per check and exits non-zero on the first mismatch.
 """
 
@@ -49,8 +51,17 @@ def write(directory):
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             tf.train.Saver({"renamed/" + name: var for name, var in made.items()}).save(sess, "dtypes/model")
+    with tf.Graph().as_default():
+        with tf.device("/cpu:0"):
+            made = saver_cases.make_variables(tf, saver_cases.several_dtypes())
+        tf.Variable(np.int64(11), name="on_no_device")
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            os.makedirs("sharded")  # a sharded save writes into sharded/model-1_temp/: its parent must exist
+            tf.train.Saver(sharded=True).save(sess, "sharded/model", global_step=1)
     np.savez(os.path.join(directory, "expected.npz"), **expected)
-    print("minitf wrote", sorted(os.listdir("model")), "and", sorted(os.listdir("dtypes")))
+    print("minitf wrote", sorted(os.listdir("model")), "and", sorted(os.listdir("dtypes")), "and",
+          sorted(os.listdir("sharded")))
 
 
 def check(directory):
@@ -111,6 +122,19 @@ def check(directory):
             for name, var in made.items():
                 same(name, sess.run(var), values[name])
     print("OK renamed keys, %d dtypes restored exactly" % len(values))
+
+    sharded = os.path.join(directory, "sharded", "model-1")
+    with tf.Graph().as_default():
+        saver = tf.train.import_meta_graph(sharded + ".meta")
+        if not saver.saver_def.sharded:
+            sys.exit("MISMATCH: the sharded Saver's SaverDef is not sharded")
+        with tf.Session() as sess:
+            saver.restore(sess, sharded)
+            for name in values:
+                same(name, sess.run(name + ":0"), values[name])
+            same("on_no_device", sess.run("on_no_device:0"), 11)
+    print("OK Saver(sharded=True) on two devices: TensorFlow imports its meta graph and restores %d variables"
+          % (len(values) + 1))
 
 
 if __name__ == "__main__":

@@ -85,13 +85,11 @@ def dense_rank3(tf):
 
 
 def graph_differs(tf):
-    """Layers minitf builds with other ops than TensorFlow (same values): dense on a rank-3 input of unknown batch
-    size (TensorFlow: a general tensordot graph) and a dilated conv2d (TensorFlow: SpaceToBatchND around it)."""
+    """A layer minitf builds with other ops than TensorFlow (same values): dense on a rank-3 input of unknown batch
+    size (TensorFlow: a general tensordot graph)."""
     tf.set_random_seed(9)
-    x = tf.constant(_data([2, 7, 7, 3], 6), name="x")
     sequences = tf.placeholder_with_default(tf.constant(_data([2, 7, 3], 7)), [None, 7, 3])
-    return [x, sequences], {"sequence": tf.layers.dense(sequences, 4),
-                            "dilated": tf.layers.conv2d(x, 2, 3, dilation_rate=2, padding="same")}
+    return [sequences], {"sequence": tf.layers.dense(sequences, 4)}
 
 
 def dropout_training_tensor(tf):
@@ -130,9 +128,142 @@ def batch_norm_layers(tf):
     return [x, images], out
 
 
+def conv_family_layers(tf):
+    """conv1d (strides, same, causal and dilated), dilated conv2d (space-to-batch), conv2d_transpose (same and
+    valid, unknown batch size, unknown height and width), separable_conv2d (depth multiplier, strides, dilation)
+    and the 1-D poolings."""
+    tf.set_random_seed(13)
+    seq = tf.constant(_data([2, 9, 3], 9), name="seq")
+    x = tf.constant(_data([2, 7, 6, 3], 10), name="x")
+    small = tf.placeholder_with_default(tf.constant(_data([2, 3, 4, 2], 11)), [None, 3, 4, 2], name="small")
+    out = {"conv1d": tf.layers.conv1d(seq, 4, 3)}
+    out["conv1d_strided_same"] = tf.layers.conv1d(seq, 2, 2, strides=2, padding="same", activation=tf.nn.relu,
+                                                  kernel_regularizer=tf.nn.l2_loss)
+    out["conv1d_causal_dilated"] = tf.layers.conv1d(seq, 3, 3, padding="causal", dilation_rate=2, use_bias=False,
+                                                    name="causal")
+    out["conv2d_dilated_same"] = tf.layers.conv2d(x, 2, 3, dilation_rate=2, padding="same")
+    out["conv2d_dilated_valid"] = tf.layers.conv2d(x, 3, (2, 3), dilation_rate=(2, 1), activation=tf.tanh)
+    out["transpose_same"] = tf.layers.conv2d_transpose(x, 4, 3, strides=2, padding="same", activation=tf.nn.relu)
+    out["transpose_valid"] = tf.layers.conv2d_transpose(small, 2, (3, 2), strides=(2, 3), use_bias=False,
+                                                        name="deconv")
+    unknown = tf.placeholder_with_default(tf.constant(_data([2, 3, 4, 2], 15)), [None, None, None, 2],
+                                          name="unknown")
+    out["transpose_unknown_size"] = tf.layers.conv2d_transpose(unknown, 3, (2, 3), strides=(2, 2), name="up")
+    out["transpose_unknown_size_same"] = tf.layers.conv2d_transpose(unknown, 2, 3, strides=3, padding="same")
+    out["transpose_default"] = tf.layers.conv2d_transpose(x, 2, (2, 2),
+                                                          bias_initializer=tf.constant_initializer(0.5))
+    out["separable"] = tf.layers.separable_conv2d(x, 4, 3)
+    out["separable_multiplier"] = tf.layers.separable_conv2d(x, 2, (3, 2), strides=2, padding="same",
+                                                             depth_multiplier=2, activation=tf.nn.relu)
+    out["separable_dilated"] = tf.layers.separable_conv2d(x, 3, 2, dilation_rate=2, padding="same",
+                                                          pointwise_regularizer=tf.nn.l2_loss)
+    out["max_pool1d"] = tf.layers.max_pooling1d(seq, 2, 2)
+    out["avg_pool1d_same"] = tf.layers.average_pooling1d(seq, 3, 2, padding="same", name="avg")
+    out["conv1d_reused"] = tf.layers.conv1d(seq, 4, 3, name="conv1d", reuse=True)
+    return [seq, x, small, unknown], out
+
+
+def layer_objects(tf, layers=None):
+    """Layer objects called twice (the second call reuses the variables, ops in the first scope), in a variable
+    scope and outside it, with ``apply``, positional call arguments, a frozen one, two objects of one name,
+    functional layers between them, and a subclass of tf.layers.Layer. ``layers`` (a dict) receives the objects."""
+    tf.set_random_seed(17)
+    layers = {} if layers is None else layers
+    x = tf.constant(_data([4, 6], 12), name="x")
+    images = tf.constant(_data([2, 6, 6, 3], 13), name="images")
+    seq = tf.constant(_data([2, 8, 3], 14), name="seq")
+
+    class Scale(tf.layers.Layer):
+        def build(self, input_shape):
+            self.scale = self.add_weight("scale", [int(input_shape[-1])], initializer=tf.constant_initializer(1.5))
+            super().build(input_shape)
+
+        def call(self, inputs):
+            return inputs * self.scale
+
+    out = {"functional_first": tf.layers.dense(x, 2)}
+    layers["dense"] = tf.layers.Dense(3, activation=tf.nn.relu)
+    out["dense_1"] = layers["dense"](x)
+    out["dense_2"] = layers["dense"](x * 2.0)
+    layers["fc"] = tf.layers.Dense(2, name="fc", kernel_regularizer=tf.nn.l2_loss)
+    out["fc"] = layers["fc"].apply(out["dense_1"])
+    layers["fc_again"] = tf.layers.Dense(2, name="fc")
+    out["fc_again"] = layers["fc_again"](x)
+    out["functional_between"] = tf.layers.dense(x, 2)
+    layers["frozen"] = tf.layers.Dense(2, trainable=False, use_bias=False)
+    out["frozen"] = layers["frozen"](x)
+    with tf.variable_scope("tower"):
+        layers["conv"] = tf.layers.Conv2D(4, 3, padding="same", activation=tf.nn.relu)
+        out["conv_1"] = layers["conv"](images)
+    out["conv_2"] = layers["conv"](images + 1.0)
+    layers["conv1d"] = tf.layers.Conv1D(2, 3, strides=2)
+    out["conv1d"] = layers["conv1d"](seq)
+    layers["deconv"] = tf.layers.Conv2DTranspose(2, 3, strides=2, padding="same")
+    out["deconv_1"] = layers["deconv"](out["conv_1"])
+    out["deconv_2"] = layers["deconv"](out["conv_2"])
+    layers["separable"] = tf.layers.SeparableConv2D(3, 3, depth_multiplier=2)
+    out["separable"] = layers["separable"](images)
+    layers["max_pool"] = tf.layers.MaxPooling2D(2, 2)
+    out["max_pool"] = layers["max_pool"](out["conv_1"])
+    layers["avg_pool"] = tf.layers.AveragePooling2D(3, 2, padding="same")
+    out["avg_pool"] = layers["avg_pool"](out["conv_2"])
+    layers["max_pool1d"] = tf.layers.MaxPooling1D(2, 2)
+    out["max_pool1d"] = layers["max_pool1d"](seq)
+    layers["avg_pool1d"] = tf.layers.AveragePooling1D(2, 1)
+    out["avg_pool1d"] = layers["avg_pool1d"](seq)
+    layers["flatten"] = tf.layers.Flatten("channels_last")
+    out["flat_1"] = layers["flatten"](out["max_pool"])
+    out["flat_2"] = layers["flatten"](out["avg_pool"])
+    layers["dropout"] = tf.layers.Dropout(0.3, seed=5)
+    out["dropout_on"] = layers["dropout"](out["flat_1"], training=True)
+    out["dropout_off"] = layers["dropout"](out["flat_1"])
+    layers["bn"] = tf.layers.BatchNormalization(momentum=0.9)
+    out["bn_training"] = layers["bn"](x, training=True)
+    out["bn_inference"] = layers["bn"](x, False)
+    layers["bn_images"] = tf.layers.BatchNormalization(center=False)
+    out["bn_images"] = layers["bn_images"](images, training=True)
+    layers["scale"] = Scale()
+    out["scale_1"] = layers["scale"](x)
+    out["scale_2"] = layers["scale"](out["scale_1"])
+    return [x, images, seq], out
+
+
+def layer_facts(tf):
+    """What the layer objects of ``layer_objects`` say about themselves. Only the number of ``losses``: TensorFlow
+    builds new regularizer ops (``kernel/Regularizer/L2Loss``) each time ``losses`` is read, minitf returns those
+    of REGULARIZATION_LOSSES."""
+    def name(v):
+        return None if v is None else v.name
+    with tf.Graph().as_default():
+        layers = {}
+        layer_objects(tf, layers)
+        return {key: {"name": layer.name, "scope_name": layer.scope_name, "built": layer.built,
+                      "variables": [v.name for v in layer.variables],
+                      "trainable_variables": [v.name for v in layer.trainable_variables],
+                      "non_trainable_variables": [v.name for v in layer.non_trainable_variables],
+                      "weights": [v.name for v in layer.weights],
+                      "kernel": name(getattr(layer, "kernel", None)), "bias": name(getattr(layer, "bias", None)),
+                      "updates": [u.name for u in layer.updates], "losses": len(layer.losses)}
+                for key, layer in layers.items()} | {"configuration": configuration(tf)}
+
+
+def configuration(tf):
+    """Layer objects' attributes before they are called, and a keyword argument no layer takes."""
+    conv, pool = tf.layers.Conv2D(3, 2, padding="SAME"), tf.layers.MaxPooling1D(2, 3)
+    try:
+        tf.layers.Dense(2, foo=1)
+    except TypeError as e:
+        unknown = str(e)
+    return {"conv": [list(conv.kernel_size), list(conv.strides), list(conv.dilation_rate), conv.padding,
+                     conv.filters, conv.built, hasattr(conv, "kernel"), hasattr(conv, "bias")],
+            "pool": [list(pool.pool_size), list(pool.strides), pool.padding], "unknown_keyword": unknown,
+            "dense_units": tf.layers.Dense(7).units}
+
+
 PROGRAMS = {"dense_layers": dense_layers, "conv_layers": conv_layers, "flatten_shapes": flatten_shapes,
             "dense_rank3": dense_rank3, "graph_differs": graph_differs,
-            "dropout_training_tensor": dropout_training_tensor, "batch_norm_layers": batch_norm_layers}
+            "dropout_training_tensor": dropout_training_tensor, "batch_norm_layers": batch_norm_layers,
+            "conv_family_layers": conv_family_layers, "layer_objects": layer_objects}
 
 # Calls that raise a ValueError, evaluated with ``tf``, ``np`` and ``x`` (a [2, 4, 4, 3] float32 constant).
 ERRORS = {
@@ -148,6 +279,13 @@ ERRORS = {
     "conv_unknown_channels": "tf.layers.conv2d(tf.placeholder(tf.float32, [None, 4, 4, None]), 2, 3)",
     "dropout_rate": "tf.layers.dropout(x, 1.5)",
     "batch_norm_axis": "tf.layers.batch_normalization(x, axis=4)",
+    "conv1d_kernel_size": "tf.layers.conv1d(tf.zeros([2, 5, 3]), 2, (3, 3))",
+    "conv2d_transpose_causal": "tf.layers.conv2d_transpose(x, 2, 3, padding='causal')",
+    "separable_strides": "tf.layers.separable_conv2d(x, 2, 3, strides=(1, 2, 1))",
+    "pool1d_padding": "tf.layers.max_pooling1d(tf.zeros([2, 5, 3]), 2, 2, padding='full')",
+    "dense_object_other_depth": "d = tf.layers.Dense(2); d(x); d(tf.zeros([2, 4, 4, 5]))",
+    "conv_strides_and_dilation": "tf.layers.conv2d(x, 2, 3, strides=2, dilation_rate=2)",
+    "atrous_rate_zero": "tf.nn.atrous_conv2d(x, tf.zeros([3, 3, 3, 2]), 0, 'SAME')",
     "batch_norm_undefined_axis": "tf.layers.batch_normalization(tf.placeholder(tf.float32, [None, None]))",
 }
 

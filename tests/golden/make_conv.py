@@ -4,7 +4,8 @@
 
 Per case: output value, dtype, static shape and the gradients of ``reduce_sum(output * weights)``; for
 ``GRAPH_CASES`` the gradient ops of ``GRAPH_OP_TYPES`` (name, type, inputs); for ``SHAPE_ERRORS`` the ValueError
-message; for ``STATIC_SHAPES`` the inferred shape; and the small conv net's ten training losses.
+message; for ``STATIC_SHAPES`` the inferred shape; for ``NODE_CASES``
+the case's graph node by node; and the small conv net's ten training losses.
 """
 import json
 import os
@@ -20,6 +21,19 @@ import conv_cases  # noqa: E402
 from op_cases import data  # noqa: E402
 
 
+def node_defs(graph):
+    """[name, type, inputs, attrs] of every node; a Const's attrs are its dtype and (small) value."""
+    nodes = []
+    for op in graph.get_operations():
+        if op.type == "Const":
+            value = tf.make_ndarray(op.get_attr("value"))
+            attrs = {"dtype": op.get_attr("dtype").name, "value": value.tolist() if value.size <= 16 else None}
+        else:
+            attrs = {k: conv_cases.attr_json(op.get_attr(k)) for k in sorted(op.node_def.attr)}
+        nodes.append([op.name, op.type, [t.name for t in op.inputs], attrs])
+    return nodes
+
+
 def gradient_ops(graph):
     return sorted([op.name, op.type, [t.name for t in op.inputs]] for op in graph.get_operations()
                   if op.name.startswith("gradients/") and op.type in conv_cases.GRAPH_OP_TYPES)
@@ -29,6 +43,7 @@ arrays, meta = {}, {"cases": {}, "errors": {}, "static_shapes": {}}
 for name, case in conv_cases.CASES.items():
     tf.reset_default_graph()
     out, xs = case(tf)
+    nodes = node_defs(tf.get_default_graph()) if name in conv_cases.NODE_CASES else None
     weights = tf.constant(data(*out.shape.as_list(), seed=99, low=0.5, high=1.5))
     grads = tf.gradients(tf.reduce_sum(out * weights), xs)
     with tf.Session() as sess:
@@ -39,6 +54,8 @@ for name, case in conv_cases.CASES.items():
     record = {"dtype": out.dtype.name, "shape": out.shape.as_list()}
     if name in conv_cases.GRAPH_CASES:
         record["gradient_ops"] = gradient_ops(tf.get_default_graph())
+    if nodes is not None:
+        record["nodes"] = nodes
     meta["cases"][name] = record
 
 for name, build in conv_cases.SHAPE_ERRORS.items():

@@ -6,7 +6,8 @@ Builds the programs of tests/golden/layers_programs.py and writes tests/golden/l
 the graph's nodes ([name, op type], before the gradients), the global and trainable variables ([name, shape]),
 the REGULARIZATION_LOSSES ([name, value]), the UPDATE_OPS' names, the variables' initial values, each output's
 name, shape and value, and the gradients of the sum of all outputs wrt the trainable variables and the inputs; and
-the ValueError message of each call of layers_programs.ERRORS. Sessions run with grappler's constant folding and
+the ValueError message of each call of layers_programs.ERRORS; and what the layer objects of
+layers_programs.layer_objects report (layer_facts: names, variables, updates, losses). Sessions run with grappler's constant folding and
 arithmetic optimizer off (see docs/exactness.md).
 """
 import json
@@ -51,7 +52,8 @@ def record(build):
 def main():
     errors = {name: programs.error_message(tf, statements) for name, statements in programs.ERRORS.items()}
     assert None not in errors.values(), errors
-    result = {"programs": {name: record(build) for name, build in programs.PROGRAMS.items()}, "errors": errors}
+    result = {"programs": {name: record(build) for name, build in programs.PROGRAMS.items()}, "errors": errors,
+              "layer_facts": programs.layer_facts(tf)}
     with open(OUT, "w") as f:
         json.dump(result, f, separators=(",", ":"))
         f.write("\n")

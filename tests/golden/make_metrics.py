@@ -43,6 +43,8 @@ def record(build):
 
 def main():
     result = {name: record(build) for name, build in programs.PROGRAMS.items()}
+    result["errors"] = {case: programs.run_error(tf, case) for case in programs.ERROR_CASES}
+    assert None not in result["errors"].values(), result["errors"]
     with open(OUT, "w") as f:
         json.dump(result, f, separators=(",", ":"))
         f.write("\n")

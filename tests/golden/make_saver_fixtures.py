@@ -2,7 +2,7 @@
 
 Run with the reference TensorFlow (never imported by the test suite):
 
-    ~/tfref/bin/python tests/golden/make_saver_fixtures.py
+    ~/tfref/bin/python tests/golden/make_saver_fixtures.py [CASE ...]   # only CASE...: updates golden.json
 
 Writes, under tests/fixtures/saver/:
 - ``golden.json``: the result of every case in tests/saver_cases.py (files left on disk after each save, state
@@ -133,7 +133,17 @@ def tf_model(golden):
                           "meta_graph": describe_meta_graph(meta)}
 
 
-def main():
+def main(names):
+    """Records every case (and rewrites the fixtures), or only the cases ``names`` into the existing golden.json."""
+    if names:
+        with open(os.path.join(FIXTURES, "golden.json")) as f:
+            golden = json.load(f)
+        for name in names:
+            golden[name] = clean_errors(run_case(saver_cases.CASES[name]))
+        with open(os.path.join(FIXTURES, "golden.json"), "w") as out:
+            json.dump(golden, out, indent=1, sort_keys=True)
+            out.write("\n")
+        return
     golden = {}
     seed000(golden)
     for name, case in saver_cases.CASES.items():
@@ -147,4 +157,4 @@ def main():
 
 if __name__ == "__main__":
     np.set_printoptions(precision=17)
-    main()
+    main(sys.argv[1:])

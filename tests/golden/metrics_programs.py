@@ -2,6 +2,8 @@
 tests/test_metrics.py (minitf). Each takes the library as ``tf`` and returns (feeds, {name: (value, update_op)}):
 ``feeds`` is a list of (placeholder, [batch, batch, ...]); the update ops run once per batch, then the values are
 read."""
+import re
+
 import numpy as np
 
 STEPS = 3
@@ -98,8 +100,80 @@ def areas(tf):
     return feeds, metrics
 
 
-PROGRAMS = {"regression": regression, "classification": classification, "empty_precision": empty_precision,
-            "areas": areas}
+def per_class(tf):
+    """mean_per_class_accuracy (plain, weighted, rank-2 inputs) and mean_iou (plain, weighted, a class never seen,
+    rank-2 inputs), with collections."""
+    labels = tf.placeholder(tf.int32, [8], name="labels")
+    predictions = tf.placeholder(tf.int64, [8], name="predictions")
+    weights = tf.placeholder(tf.float32, [8], name="weights")
+    grid_labels, grid_predictions = tf.reshape(labels, [2, 4]), tf.reshape(predictions, [2, 4])
+    metrics = {
+        "per_class": tf.metrics.mean_per_class_accuracy(labels, predictions, 4),
+        "per_class_weighted": tf.metrics.mean_per_class_accuracy(labels, predictions, 4, weights=weights,
+                                                                 metrics_collections=["values"],
+                                                                 updates_collections=["updates"]),
+        "per_class_grid": tf.metrics.mean_per_class_accuracy(grid_labels, grid_predictions, 5, name="grid"),
+        "iou": tf.metrics.mean_iou(labels, predictions, 4),
+        "iou_weighted": tf.metrics.mean_iou(labels, predictions, 4, weights=weights, metrics_collections=["values"],
+                                            updates_collections=["updates"]),
+        "iou_unseen_class": tf.metrics.mean_iou(labels, predictions, 6, name="iou6"),
+        "iou_grid": tf.metrics.mean_iou(grid_labels, grid_predictions, 4),
+    }
+    feeds = [(labels, _batches(lambda r: r.integers(0, 4, size=[8]).astype(np.int32), 12)),
+             (predictions, _batches(lambda r: r.integers(0, 4, size=[8]), 13)),
+             (weights, _batches(lambda r: r.uniform(0, 2, size=[8]).astype(np.float32), 14))]
+    return feeds, metrics
 
-# The run-time checks TensorFlow guards with a cond (``tf.metrics.auc``'s predictions in [0, 1]); minitf has none.
-RUNTIME_CHECK_SCOPES = ("/assert_greater_equal/", "/assert_less_equal/")
+
+def confusion(tf):
+    """tf.confusion_matrix (what mean_iou counts with): num_classes given or not, weights, a rank-2 label squeezed;
+    returned as (matrix, matrix) pairs of a program without feeds."""
+    labels = tf.constant([0, 2, 1, 1, 3], name="labels")
+    predictions = tf.constant([0, 1, 1, 2, 3], tf.int64, name="predictions")
+    out = {"inferred": tf.confusion_matrix(labels, predictions),
+           "given": tf.confusion_matrix(labels, predictions, num_classes=5, dtype=tf.float32,
+                                        weights=tf.constant([1.0, 0.5, 2.0, 1.0, 3.0])),
+           "squeezed": tf.confusion_matrix(tf.expand_dims(labels, 1), predictions, name="cm")}
+    return [], {k: (v, v) for k, v in out.items()}
+
+
+PROGRAMS = {"regression": regression, "classification": classification, "empty_precision": empty_precision,
+            "areas": areas, "per_class": per_class, "confusion": confusion}
+
+# Run-time errors: (program, feeds as {placeholder name: value}), the program returning the tensor to fetch. Each is
+# recorded as [error class, the assertion's message] from TensorFlow's session.
+ERROR_CASES = {
+    "auc_above_one": ("auc_check", {"scores:0": [0.2, 1.5, 0.3]}),
+    "auc_negative": ("auc_check", {"scores:0": [-0.1, 0.5, 0.3]}),
+    "iou_label_out_of_bound": ("iou_check", {"labels:0": [0, 3, 1]}),
+    "iou_negative_label": ("iou_check", {"labels:0": [0, -1, 1]}),
+}
+
+
+def auc_check(tf):
+    labels = tf.constant([1, 0, 1], name="labels")
+    scores = tf.placeholder(tf.float32, [3], name="scores")
+    return tf.metrics.auc(labels, scores)[1]
+
+
+def iou_check(tf):
+    labels = tf.placeholder(tf.int32, [3], name="labels")
+    return tf.metrics.mean_iou(labels, tf.constant([0, 1, 2], tf.int64), 3)[1]
+
+
+ERROR_PROGRAMS = {"auc_check": auc_check, "iou_check": iou_check}
+
+
+def run_error(tf, case):
+    """Runs an ERROR_CASES case; returns [error class name, the assertion's message] of the run-time error (None if
+    none)."""
+    program, feeds = ERROR_CASES[case]
+    with tf.Graph().as_default() as graph:
+        fetch = ERROR_PROGRAMS[program](tf)
+        with tf.Session() as sess:
+            sess.run(tf.local_variables_initializer())
+            try:
+                sess.run(fetch, {graph.get_tensor_by_name(k): v for k, v in feeds.items()})
+            except tf.errors.OpError as e:  # the Assert's line (TensorFlow adds where the node was defined)
+                return [type(e).__name__, re.search(r"assertion failed: .*", e.message).group(0)]
+    return None

@@ -4,13 +4,18 @@ core ``Dense`` and ``Conv2D`` layers run in the function's own variable scope (d
 (ReLU by default) follows in the same name scope. ``flatten``, ``max_pool2d`` and ``avg_pool2d`` open a name scope
 (``Flatten``, ``MaxPool2D``, ``AvgPool2D``) around the op.
 
-Not provided: ``normalizer_fn`` other than None, NCHW data formats, and the ``aliases`` attribute TensorFlow sets on
-tensors added to ``outputs_collections`` (minitf's tensors take no new attributes).
+A ``normalizer_fn`` (e.g. ``batch_norm``) replaces the biases: it is called with ``normalizer_params`` on the
+layer's output, in its variable scope, before the activation. Each function is decorated with ``add_arg_scope``,
+so ``arg_scope`` can set its defaults.
+
+Not provided: NCHW data formats, and the ``aliases`` attribute TensorFlow sets on tensors added to
+``outputs_collections`` (minitf's tensors take no new attributes).
 """
 
 import numbers
 
 from minitf import layers as core_layers
+from minitf.contrib.framework.arg_scope import add_arg_scope
 from minitf.contrib.layers import initializers
 from minitf.framework import ops
 from minitf.ops import conv_ops, init_ops, math_ops, nn_ops, pooling_ops
@@ -52,19 +57,23 @@ def _two(value, argument):
     return int(value[0]), int(value[1])
 
 
-def _check_normalizer(normalizer_fn):
+def _normalize_and_activate(outputs, normalizer_fn, normalizer_params, activation_fn):
     if normalizer_fn is not None:
-        raise NotImplementedError("minitf's tf.contrib.layers take no normalizer_fn (batch_norm is not provided)")
+        outputs = normalizer_fn(outputs, **(normalizer_params or {}))
+    if activation_fn is not None:
+        outputs = activation_fn(outputs)
+    return outputs
 
 
+@add_arg_scope
 def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_fn=None, normalizer_params=None,
                     weights_initializer=initializers.xavier_initializer(), weights_regularizer=None,
                     biases_initializer=init_ops.zeros_initializer(), biases_regularizer=None, reuse=None,
                     variables_collections=None, outputs_collections=None, trainable=True, scope=None):
-    """``activation_fn(inputs @ weights + biases)`` over the last axis of ``inputs``; ReLU by default."""
+    """``activation_fn(inputs @ weights + biases)`` over the last axis of ``inputs``; ReLU by default. With a
+    ``normalizer_fn``: ``activation_fn(normalizer_fn(inputs @ weights, **normalizer_params))``."""
     if not isinstance(num_outputs, int):
         raise ValueError("num_outputs type should be one of %s, got %s." % ([int], type(num_outputs)))
-    _check_normalizer(normalizer_fn)
     with vs.variable_scope(scope, "fully_connected", [inputs], reuse=reuse,
                            custom_getter=_model_variable_getter) as sc:
         inputs = ops.convert_to_tensor(inputs)
@@ -75,7 +84,7 @@ def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_f
         kernel = core_layers._add_weight("kernel", [depth, num_outputs], dtype, weights_initializer,
                                          weights_regularizer, None, trainable)
         bias = None
-        if biases_initializer is not None:
+        if normalizer_fn is None and biases_initializer is not None:
             bias = core_layers._add_weight("bias", [num_outputs], dtype, biases_initializer, biases_regularizer,
                                            None, trainable)
         if inputs.shape.ndims == 2:
@@ -87,11 +96,11 @@ def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_f
         _add_variable_to_collections(kernel, variables_collections, "weights")
         if bias is not None:
             _add_variable_to_collections(bias, variables_collections, "biases")
-        if activation_fn is not None:
-            outputs = activation_fn(outputs)
+        outputs = _normalize_and_activate(outputs, normalizer_fn, normalizer_params, activation_fn)
         return _collect_named_outputs(outputs_collections, outputs)
 
 
+@add_arg_scope
 def convolution2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None, rate=1,
                   activation_fn=nn_ops.relu, normalizer_fn=None, normalizer_params=None,
                   weights_initializer=initializers.xavier_initializer(), weights_regularizer=None,
@@ -100,7 +109,6 @@ def convolution2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", da
     """``num_outputs`` convolutions of ``kernel_size`` over NHWC ``inputs``, plus biases, then ReLU by default."""
     if data_format not in (None, "NHWC"):
         raise ValueError("minitf's tf.contrib.layers.conv2d supports data_format NHWC only, got %r" % (data_format,))
-    _check_normalizer(normalizer_fn)
     with vs.variable_scope(scope, "Conv", [inputs], reuse=reuse, custom_getter=_model_variable_getter):
         inputs = ops.convert_to_tensor(inputs)
         if inputs.shape.ndims != 4:
@@ -111,7 +119,7 @@ def convolution2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", da
         kernel = core_layers._add_weight("kernel", [kh, kw, channels, num_outputs], dtype, weights_initializer,
                                          weights_regularizer, None, trainable)
         bias = None
-        if biases_initializer is not None:
+        if normalizer_fn is None and biases_initializer is not None:
             bias = core_layers._add_weight("bias", [num_outputs], dtype, biases_initializer, biases_regularizer,
                                            None, trainable)
         outputs = conv_ops.conv2d(inputs, kernel, [1, *strides, 1], padding.upper(), dilations=[1, *rates, 1],
@@ -121,14 +129,14 @@ def convolution2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", da
         _add_variable_to_collections(kernel, variables_collections, "weights")
         if bias is not None:
             _add_variable_to_collections(bias, variables_collections, "biases")
-        if activation_fn is not None:
-            outputs = activation_fn(outputs)
+        outputs = _normalize_and_activate(outputs, normalizer_fn, normalizer_params, activation_fn)
         return _collect_named_outputs(outputs_collections, outputs)
 
 
 conv2d = convolution2d
 
 
+@add_arg_scope
 def flatten(inputs, outputs_collections=None, scope=None):
     """``inputs`` as [batch, everything else] (``tf.layers.flatten`` in a ``Flatten`` name scope)."""
     with ops.name_scope(scope, "Flatten", [inputs]):
@@ -149,6 +157,7 @@ def _pool(pool, default_name, op_name, inputs, kernel_size, stride, padding, dat
         return _collect_named_outputs(outputs_collections, outputs)
 
 
+@add_arg_scope
 def max_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC", outputs_collections=None,
                scope=None):
     """The maximum of each ``kernel_size`` window, in a ``MaxPool2D`` name scope."""
@@ -156,6 +165,7 @@ def max_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC
                  outputs_collections, scope)
 
 
+@add_arg_scope
 def avg_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC", outputs_collections=None,
                scope=None):
     """The mean of each ``kernel_size`` window (padding excluded), in an ``AvgPool2D`` name scope."""
