@@ -1,6 +1,6 @@
-"""Intra-op parallelism of the block-wise kernels (issue 17): convolutions, their gradients, pooling and LRN share
-their blocks among threads and give the same bits as on one thread; ``for_each`` runs every block once, reports the
-first failing block's error and never waits for a helper that is busy elsewhere."""
+"""Intra-op parallelism of the block-wise kernels (issue 17): convolutions, their gradients, pooling, LRN, Relu,
+ReluGrad and BiasAdd share their blocks among threads and give the same bits as on one thread; ``for_each`` runs
+every block once, reports the first failing block's error and never waits for a helper that is busy elsewhere."""
 
 import os
 import threading
@@ -20,6 +20,8 @@ def small_blocks(monkeypatch):
     monkeypatch.setattr(conv_ops, "_PARTIAL_BYTES", 1 << 12)
     monkeypatch.setattr(conv_ops, "_LRN_BLOCK_BYTES", 1 << 10)
     monkeypatch.setattr(pooling_ops, "_POOL_BLOCK_BYTES", 1 << 11)
+    monkeypatch.setattr(kernel_threads, "ELEMENTWISE_BYTES", 1 << 12)  # Relu, ReluGrad, BiasAdd by rows
+    monkeypatch.setattr(kernel_threads, "_ROW_BLOCK_BYTES", 1 << 10)
 
 
 @pytest.fixture

@@ -555,7 +555,12 @@ def _bias_add_kernel(x, b):
     if x.shape[-1] != b.shape[0]:
         raise invalid_argument(f"Must provide as many biases as the last dimension of the input tensor: "
                                f"{list(b.shape)} vs. {list(x.shape)}")
-    return x + b
+    if x.nbytes < kernel_threads.ELEMENTWISE_BYTES or x.dtype != b.dtype or x.ndim < 2:
+        return x + b
+    out = np.empty(x.shape, x.dtype)  # a large input: its rows shared among threads
+    kernel_threads.for_rows(lambda v, out: np.add(v, b, out=out), out.reshape(-1, b.shape[0]),
+                            x.reshape(-1, b.shape[0]))
+    return out
 
 
 def _bias_add_grad_infer(op):

@@ -1,4 +1,5 @@
-"""Intra-op parallelism for the kernels that work block by block (convolutions, pooling, LRN).
+"""Intra-op parallelism for the kernels that work block by block (convolutions, pooling, LRN) and for large
+element-wise ones (Relu, ReluGrad, BiasAdd: ``for_rows``).
 
 A kernel hands its blocks to ``for_each``: the calling thread and idle helper threads take the next block until none
 is left (numpy releases the GIL in its matrix products, copies and element-wise loops, so the blocks run on several
@@ -130,8 +131,8 @@ if hasattr(os, "register_at_fork"):
 
 def for_each(fn, items):
     """Calls ``fn(item)`` for every item of the sequence ``items`` on this thread and up to ``threads() - 1``
-    helpers (no more than there are idle cores), and returns when all calls have returned. If calls fail, raises the exception of the first failed item
-    in item order (blocks not yet started then do not run)."""
+    helpers (no more than there are idle cores), and returns when all calls have returned. If calls fail, raises
+    the exception of the first failed item in item order (blocks not yet started then do not run)."""
     helpers = min(_threads, len(items)) - 1
     if helpers > 0:
         helpers = min(helpers, idle_cores())
@@ -147,3 +148,16 @@ def for_each(fn, items):
     work.wait()
     if work.error is not None:
         raise work.error[1]
+
+
+ELEMENTWISE_BYTES = 1 << 20  # from this size Relu, ReluGrad and BiasAdd share their rows (for_rows)
+_ROW_BLOCK_BYTES = 1 << 18  # rows of an element-wise kernel per block
+
+
+def for_rows(fn, out, *arrays):
+    """``fn(*blocks, out=out_block)`` over blocks of rows of ``out`` and ``arrays`` (the same rows of each), shared
+    among threads as ``for_each``: for element-wise kernels on large arrays, whose rows are independent."""
+    rows = out.shape[0]
+    per_block = max(1, _ROW_BLOCK_BYTES // max(1, out[:1].nbytes))
+    blocks = [slice(start, min(start + per_block, rows)) for start in range(0, rows, per_block)]
+    for_each(lambda block: fn(*[a[block] for a in arrays], out=out[block]), blocks)
