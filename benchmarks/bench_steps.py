@@ -7,9 +7,10 @@ SGD) and ``cifar`` (the CIFAR-10 tutorial's step, ``bench_cifar_step.py``'s mode
 Each workload runs in fresh processes, all started at once (``minitf`` and ``minitf_one_thread`` share one, two
 sessions on one graph; the other variants get a process each): four warm-up steps per variant, then ``--repeat``
 rounds in which every variant makes one timed run of ``--steps`` calls in turn, the order rotating from round to
-round, so that a change in the machine's load hits all variants alike (a waiting process sleeps on its pipe; each
-run starts after a pause that lets the previous run's BLAS threads stop spinning). The
-JSON gives the median and range (min, max) of the seconds per step over the runs. Variants:
+round and reversed every other cycle (each variant follows each other one equally often), so that a change in the
+machine's load hits all variants alike (a waiting process sleeps on its pipe; each run starts after a pause that
+lets the previous run's BLAS threads stop spinning). The JSON gives the median and range (min, max) of the seconds
+per step over the runs. Variants:
 
 - ``minitf``: the default Session (one BLAS thread per product, block-wise kernels on all cores, independent heavy
   ops in parallel);
@@ -149,7 +150,10 @@ def measure(workload, args):
         times = {v: [] for v in variants}
         for run in range(args.repeat):
             k = run % len(variants)
-            for v in variants[k:] + variants[:k]:
+            order = variants[k:] + variants[:k]
+            if (run // len(variants)) % 2:  # every variant runs right after each other one equally often
+                order.reverse()
+            for v in order:
                 time.sleep(_SETTLE_SECONDS)
                 servers[v].stdin.write(f"{v} {steps}\n")
                 servers[v].stdin.flush()
