@@ -10,12 +10,18 @@ own process, so its peak memory (the process's maximum resident set size) is its
 
 On a busy machine run it with OPENBLAS_NUM_THREADS=1: numpy's multi-threaded BLAS then spends most of the step
 waiting for its threads (measured on 2 cores under load 10: a 64x256 by 256x512 product took 44 ms with 2 threads,
-0.8 ms with one). Measured so (load about 10 on 2 cores, medians vary by run), minitf / TensorFlow: LSTM static
-0.046 - 0.076 s / 0.017 - 0.049 s, dynamic 0.039 - 0.069 s / 0.031 - 0.073 s (1.0 - 2.7x); word2vec 1.1,
-1.05 - 1.45, 1.06 - 1.13 ms / 0.5 - 0.6 ms for 10k, 50k, 200k words (1.7 - 3.1x under load 3, flat in the
-vocabulary: sparse updates write the looked-up rows in place; it was 1.8 - 2.0 ms before scatter updates in
-rounds and the vectorized samplers' draws and expected counts). Peak RSS: LSTM 58 - 65 MB / 600 - 630 MB; word2vec 88 / 146 / 366 MB against
-589 / 630 / 783 MB.
+0.8 ms with one). Measured so, each workload's minitf and TensorFlow processes interleaved round by round (5
+rounds, 2026-12-06, load 2 - 3 on 2 cores), minitf / TensorFlow medians: word2vec 0.71, 0.75, 0.71 ms / 0.48, 0.51,
+0.56 ms for 10k, 50k, 200k words (1.5, 1.5, 1.3; flat in the vocabulary: sparse updates write the looked-up rows in
+place); under load 5 - 7 (two runs of 5 and 7 rounds) 0.72 - 0.73, 0.81 - 0.83, 0.75 - 0.78 ms / 0.52 - 0.88,
+0.57 - 0.75, 0.61 - 0.64 ms (0.8 - 1.4, 1.1 - 1.5, 1.2). Before the executor's precompiled calls, the sampler's
+prefetched Philox blocks and kept expected counts, and the faster Pad, SplitV and scatter kernels it was 1.10, 1.08,
+1.04 ms (interleaved with the new code at load 2, which took 0.68, 0.69, 0.71 ms). What is left of
+a step (CPU time, 50k words): the log-uniform sampler 0.13 ms (mostly glibc's expm1f through ctypes for each
+class and number of tries not seen before; numpy's float32 expm1 differs from glibc's), two row scatters 0.05 ms
+each, four matrix products 0.1 ms, about 70 small ops at 2 - 7 us each. LSTM static 0.023 s / 0.016 s (1.4),
+dynamic 0.020 s / 0.015 s (1.3) at load 2 - 3; under load 6 0.063 / 0.020 s (3.2) and 0.041 / 0.028 s (1.5),
+the matrix products (BLAS) suffering most. Peak RSS: LSTM 58 - 65 MB / 600 - 630 MB; word2vec 88 / 146 / 366 MB against 589 / 630 / 783 MB.
 """
 import argparse
 import json

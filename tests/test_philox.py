@@ -87,6 +87,29 @@ def test_counter_carries_across_words(start):
     assert np.array_equal(philox.philox_blocks(key, words, 5), together)
 
 
+@pytest.mark.parametrize("counter, key, expected", KNOWN_ANSWERS)
+def test_small_draws_on_python_ints_give_the_known_answers(counter, key, expected):
+    start = sum(word << (32 * i) for i, word in enumerate(counter))
+    assert philox._philox_small(key, start, 1).tolist() == [list(expected)]
+
+
+@pytest.mark.parametrize("start", [0, 2**32 - 2, 2**64 - 3, 2**96 - 1, 2**128 - 2])
+def test_small_draws_equal_the_array_version(start):
+    key = (0x12345678, 0x9ABCDEF0)
+    small = philox._philox_small(key, start, philox._SMALL_BLOCKS)
+    assert small.dtype == np.uint32
+    assert np.array_equal(small, philox.philox_blocks(key, start, philox._SMALL_BLOCKS))
+    for dtype in (np.float16, np.float32, np.float64):  # one block, then more than _SMALL_BLOCKS
+        for shape in ([], [3], [4 * philox._SMALL_BLOCKS + 1]):
+            draw = philox.random_uniform(87654321, start, shape, dtype)
+            blocks = philox.philox_blocks(philox.philox_key(87654321), start, 4 * philox._SMALL_BLOCKS + 1)
+            expected = np.empty(blocks.size * (2 if dtype is np.float64 else 4) // 4, dtype)
+            {np.float16: philox._uniform_float16, np.float32: philox._uniform_float32,
+             np.float64: philox._uniform_float64}[dtype](blocks, expected)
+            assert draw.shape == tuple(shape)
+            assert np.array_equal(draw.reshape(-1), expected[:draw.size])
+
+
 def test_large_draw_is_independent_of_chunking():
     key = philox.philox_key(87654321)
     whole = philox.philox_blocks(key, 7, 100_000)

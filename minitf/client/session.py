@@ -6,6 +6,7 @@ session's state, and every intermediate value is released after its last consume
 """
 
 import collections
+import operator
 import threading
 import time
 
@@ -22,19 +23,38 @@ class _Plan:
 
     Each step is a tuple ``(kernel, input_slots, output_slot_or_slots, slots_to_free, op)``. ``parallel_steps``
     are the same steps with independent heavy ops paired (``parallel.py``), once a timed run has found them.
+    ``calls`` (and ``parallel_calls``) are the steps as the executor loop runs them (``_calls``).
     """
 
-    __slots__ = ("template", "steps", "feed_slots", "fetch_slots", "keep", "runs", "costs", "parallel_steps")
+    __slots__ = ("template", "steps", "calls", "feed_slots", "fetch_slots", "keep", "runs", "costs",
+                 "parallel_steps", "parallel_calls")
 
     def __init__(self, template, steps, feed_slots, fetch_slots, keep):
         self.template = template
         self.steps = steps
+        self.calls = _calls(steps)
         self.feed_slots = feed_slots
         self.fetch_slots = fetch_slots
         self.keep = keep
         self.runs = 0
         self.costs = None
         self.parallel_steps = None
+        self.parallel_calls = None
+
+
+def _calls(steps):
+    """The steps as ``(kernel, get_inputs, single_input, output_slot_or_slots, slots_to_free, op)``, where
+    ``get_inputs(slots)`` is an ``operator.itemgetter`` of the input slots: the least Python work per kernel call,
+    which is most of the cost of a small op."""
+    calls = []
+    for fn, ins, out, frees, op in steps:
+        get = operator.itemgetter(*ins) if ins else _no_inputs
+        calls.append((fn, get, len(ins) == 1, out, frees, op))
+    return calls
+
+
+def _no_inputs(slots):
+    return ()
 
 
 def _deref_adapter(fn, ref_positions):
@@ -194,6 +214,8 @@ class BaseSession:
         self._config = config
         self._state = SessionState(self._graph)
         self._plans = {}
+        self._fetch_infos = {}
+        self._feed_checks = {}
         self._closed = False
         self._lock = threading.Lock()
         self._default_session_context = None
@@ -243,11 +265,8 @@ class BaseSession:
         """
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
-        fetch_handler = fetch_lib.FetchHandler(self._graph, fetches)
+        fetch_handler, fetch_tensors, target_ops = self._fetch_info(fetches)
         feed_tensors, feed_values = self._feeds(feed_dict)
-        elements = fetch_handler.elements
-        fetch_tensors = tuple(e for e in elements if isinstance(e, ops.Tensor))
-        target_ops = tuple(e for e in elements if isinstance(e, ops.Operation))
         key = (fetch_tensors, target_ops, feed_tensors)
         plan = self._plans.get(key)
         if plan is None:
@@ -261,10 +280,34 @@ class BaseSession:
         timeout_ms = getattr(options, "timeout_in_ms", 0) if options is not None else 0
         self._state.run_context.deadline = time.monotonic() + timeout_ms / 1000 if timeout_ms > 0 else None
         values = self._execute(plan, feed_values, run_metadata if trace else None)
-        by_element = {}
-        for t, v in zip(fetch_tensors, values):
-            by_element[t] = v
-        return fetch_handler.build_results(by_element)
+        kind = type(fetches)
+        if kind is ops.Tensor:
+            return values[0]
+        if kind is ops.Operation:
+            return None
+        return fetch_handler.build_results(dict(zip(fetch_tensors, values)))
+
+    def _fetch_info(self, fetches):
+        """``(FetchHandler, fetched tensors, target ops)`` of ``fetches``; kept for a Tensor, an Operation or a list
+        or tuple of them, which a training loop fetches at every step."""
+        kind = type(fetches)
+        if kind is ops.Tensor or kind is ops.Operation:
+            cache_key = fetches
+        elif (kind is list or kind is tuple) and all(type(f) is ops.Tensor or type(f) is ops.Operation
+                                                     for f in fetches):
+            cache_key = (kind, *fetches)
+        else:
+            cache_key = None
+        info = self._fetch_infos.get(cache_key) if cache_key is not None else None
+        if info is None:
+            handler = fetch_lib.FetchHandler(self._graph, fetches)
+            info = (handler, tuple(e for e in handler.elements if isinstance(e, ops.Tensor)),
+                    tuple(e for e in handler.elements if isinstance(e, ops.Operation)))
+            if cache_key is not None:
+                if len(self._fetch_infos) >= _FETCHES_KEPT:
+                    self._fetch_infos.clear()
+                self._fetch_infos[cache_key] = info
+        return info
 
     def _execute(self, plan, feed_values, run_metadata):
         if type(plan) is not _Plan:  # a DataflowPlan
@@ -283,44 +326,57 @@ class BaseSession:
             op = None
             try:
                 with self._blas_threads:
-                    for fn, ins, out, frees, op in self._steps(plan) if self._inter_op else plan.steps:
+                    for fn, get, single, out, frees, op in self._calls(plan) if self._inter_op else plan.calls:
+                        value = fn(get(slots)) if single else fn(*get(slots))
                         if type(out) is int:
-                            slots[out] = fn(*[slots[i] for i in ins])
+                            slots[out] = value
                         else:
-                            for o, v in zip(out, fn(*[slots[i] for i in ins])):
+                            for o, v in zip(out, value):
                                 slots[o] = v
-                        for i in frees:
-                            slots[i] = None
+                        if frees:
+                            for i in frees:
+                                slots[i] = None
             except Exception as exc:  # noqa: BLE001 -- every kernel failure becomes a tf.errors class
                 if op is None:
                     raise
                 raise _op_error(exc, op) from exc
         return [_fetch_value(slots[i]) for i in plan.fetch_slots]
 
-    def _steps(self, plan):
-        """The steps of this run: the plan's own three times (timed the second and third time), then with
+    def _calls(self, plan):
+        """The calls of this run: the plan's own three times (timed the second and third time), then with
         independent heavy ops paired to run at once (``parallel.py``) if the timed runs found any."""
-        if plan.parallel_steps is not None:
-            return plan.parallel_steps
+        if plan.parallel_calls is not None:
+            return plan.parallel_calls
         plan.runs += 1
         if plan.runs in (2, 3):
             plan.costs = plan.costs or []
             plan.costs.append([0.0] * len(plan.steps))
-            return parallel.timed_steps(plan.steps, plan.costs[-1])
+            return _calls(parallel.timed_steps(plan.steps, plan.costs[-1]))
         if plan.runs == 4:
             if self._pool is None:
                 self._pool = parallel.new_pool()
             costs = [min(step_costs) for step_costs in zip(*plan.costs)]  # a step slowed by other work once
             raw = parallel.fork_schedule(plan.steps, costs, set(plan.fetch_slots), self._pool, _op_error)
             plan.parallel_steps = plan.steps if raw is None else _PlanBuilder._with_frees(raw, plan.keep)
-            return plan.parallel_steps
-        return plan.steps
+            plan.parallel_calls = plan.calls if raw is None else _calls(plan.parallel_steps)
+            return plan.parallel_calls
+        return plan.calls
 
     def _feeds(self, feed_dict):
+        """The fed tensors and their values as arrays. A tensor fed before, with the same static shape, goes by the
+        fast path: its checks are remembered (``_feed_checks``), only the value's dtype and shape are compared."""
         if not feed_dict:
             return (), ()
         tensors, values = [], []
+        checks = self._feed_checks
         for key, value in sparse_tensor.expand_feeds(feed_dict):
+            known = checks.get(key) if type(key) is ops.Tensor else None
+            if known is not None and known[0] is key._shape and type(value) is np.ndarray:
+                array = value if value.dtype == known[1] else _converted(value, known[1])
+                if array is not None and array.shape in known[2] and self._graph.is_feedable(key):
+                    tensors.append(key)
+                    values.append(array)
+                    continue
             try:
                 tensor = self._graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
             except (KeyError, ValueError) as e:
@@ -341,6 +397,11 @@ class BaseSession:
             if not tensor.shape.is_compatible_with(array.shape):
                 raise ValueError(f"Cannot feed value of shape {array.shape} for Tensor {tensor.name}, which has "
                                  f"shape {_shape_str(tensor.shape)}")
+            if type(key) is ops.Tensor and dtype != dtypes.string and type(array) is np.ndarray:
+                known = checks.get(key)
+                if known is None or known[0] is not key._shape or len(known[2]) >= _FEED_SHAPES_KEPT:
+                    known = checks[key] = (key._shape, array.dtype, set())
+                known[2].add(array.shape)
             tensors.append(tensor)
             values.append(array)
         return tuple(tensors), tuple(values)
@@ -368,6 +429,10 @@ class BaseSession:
 
     def __del__(self):
         self._closed = True
+
+
+_FETCHES_KEPT = 256  # fetch structures a session remembers (_fetch_info)
+_FEED_SHAPES_KEPT = 64  # value shapes remembered per fed tensor (_feeds)
 
 
 class Session(BaseSession):
@@ -417,6 +482,14 @@ def _as_feed_array(value, dtype):
     if isinstance(value, np.ndarray) and value.dtype == np_dtype:
         return value
     return np.asarray(value, dtype=np_dtype)
+
+
+def _converted(array, dtype):
+    """``array`` as ``dtype`` as a feed converts it, or None where that fails (the full check then says why)."""
+    try:
+        return np.asarray(array, dtype=dtype)
+    except (TypeError, ValueError):
+        return None
 
 
 def _fetch_value(value):

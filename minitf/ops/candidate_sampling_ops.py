@@ -15,6 +15,7 @@ in the op's kernel, so they persist across runs of one session.
 
 import collections
 import functools
+import itertools
 import math
 
 import numpy as np
@@ -24,27 +25,40 @@ from minitf.framework.op_def_lib import apply_op, invalid_argument, no_gradient,
 from minitf.ops import libm, philox
 
 _FLT_MAX = float(np.finfo(np.float32).max)
+_COUNTER_MOD = 1 << 128  # Philox counters wrap around
 
 
 _TWO_TO_MINUS_52, _TWO_TO_MINUS_23 = 2.0 ** -52, 2.0 ** -23
 
 
+_CHUNK = 64  # blocks computed at a time: a run reserves 512 per sample but draws few more than it needs
+
+
 class _SimplePhilox:
-    """TensorFlow's SimplePhilox over a reservation: 32-bit samples taken in order from consecutive blocks."""
+    """TensorFlow's SimplePhilox over a reservation: 32-bit samples taken in order from consecutive blocks.
+    ``first`` is the reservation's first samples (a uint64 array) if they are known already (``_Prefetch``)."""
 
-    _CHUNK = 64  # blocks computed at a time: a run reserves 512 per sample but draws few more than it needs
+    _CHUNK = _CHUNK
 
-    def __init__(self, key, start, n_blocks):
+    def __init__(self, key, start, n_blocks, first=None):
         self._key, self._start, self._n_blocks = key, start, n_blocks
-        self._words = []
+        self._first = first
+        self._words = []  # the samples computed so far (``first`` too, once a draw needs more or a single one)
         self._next = 0
+
+    def _grow(self):
+        """Adds the next samples to those known: ``first``, then ``_CHUNK`` blocks at a time."""
+        if not self._words and self._first is not None:
+            self._words = self._first.tolist()
+            return
+        first = len(self._words) // 4
+        count = min(self._CHUNK, self._n_blocks - first)
+        self._words.extend(philox.philox_blocks(self._key, self._start + first, count).reshape(-1).tolist())
 
     def rand32(self):
         position = self._next % (4 * self._n_blocks)  # past the reservation TensorFlow reuses bits too
         while position >= len(self._words):
-            first = len(self._words) // 4
-            count = min(self._CHUNK, self._n_blocks - first)
-            self._words.extend(philox.philox_blocks(self._key, self._start + first, count).reshape(-1).tolist())
+            self._grow()
         self._next += 1
         return self._words[position]
 
@@ -52,10 +66,11 @@ class _SimplePhilox:
         """The next ``count`` 32-bit samples as a uint64 array (what ``count`` calls of rand32 return)."""
         limit = 4 * self._n_blocks
         end = self._next + count
+        if self._first is not None and end <= len(self._first):
+            words, self._next = self._first[self._next:end], end
+            return words
         while len(self._words) < min(end, limit):
-            first = len(self._words) // 4
-            chunk = min(self._CHUNK, self._n_blocks - first)
-            self._words.extend(philox.philox_blocks(self._key, self._start + first, chunk).reshape(-1).tolist())
+            self._grow()
         if end <= limit:
             words = self._words[self._next:end]
         else:
@@ -80,29 +95,113 @@ class _SimplePhilox:
                 return bits % n
 
 
+class _Prefetch:
+    """The first ``_CHUNK`` blocks of a sampler's reservations, computed ``RUNS`` runs at a time.
+
+    Each run reserves thousands of blocks and reads a few dozen; for so few, numpy's per-call cost, not the
+    arithmetic, makes up a Philox computation, so the blocks at the starts of this run's reservation and of the
+    next ``RUNS - 1`` (where the stream's later runs begin) are computed in one call. They are kept by their
+    counter: a run whose start was not foreseen computes its own, and the values never depend on the prefetch.
+    """
+
+    RUNS = 16
+
+    def __init__(self, key, n_blocks):
+        self._key, self._n_blocks = key, n_blocks
+        self._offsets = (np.arange(self.RUNS, dtype=np.uint64)[:, None] * np.uint64(n_blocks)
+                         + np.arange(_CHUNK, dtype=np.uint64)).reshape(-1)
+        self._words = {}
+
+    def words(self, start):
+        """The 32-bit samples of the first ``_CHUNK`` blocks from counter ``start``, as a uint64 array."""
+        words = self._words.pop(start, None)
+        if words is None:
+            blocks = philox.blocks_at(self._key, start, self._offsets).reshape(self.RUNS, 4 * _CHUNK)
+            blocks = blocks.astype(np.uint64)
+            words = blocks[0]
+            self._words = {(start + run * self._n_blocks) % _COUNTER_MOD: blocks[run]
+                           for run in range(1, self.RUNS)}
+        return words
+
+
+class _ExpectedCounts:
+    """A sampler's expected counts by number of tries and class, kept from run to run (classes recur) while its
+    probabilities never change (every sampler but the learned unigram one), with each class's ``log1pf(-p)``.
+    At most ``LIMIT`` counts are kept. What is not kept costs a call of glibc's expm1f through ctypes."""
+
+    LIMIT = 1 << 16
+
+    def __init__(self, probabilities, batch_size):
+        self._probabilities, self._batch_size = probabilities, batch_size
+        self._tables, self._log1p, self._size = {}, {}, 0
+
+    def __call__(self, values, num_tries):
+        """The float32 expected counts of the classes ``values`` (a list) after ``num_tries`` draws."""
+        table = self._tables.get(num_tries)
+        if table is None:
+            table = self._tables[num_tries] = {}
+        get = table.get
+        counts = [get(v) for v in values]
+        if None in counts:
+            missing = list({v for v, count in zip(values, counts) if count is None})
+            if self._size + len(missing) > self.LIMIT:
+                self._tables, self._log1p, self._size = {num_tries: table}, {}, len(table)
+            table.update(zip(missing, self._compute(missing, num_tries)))
+            self._size += len(missing)
+            counts = [table[v] for v in values]
+        return np.array(counts, np.float32)
+
+    def _compute(self, values, num_tries):
+        if num_tries == self._batch_size:
+            return _expected_counts(self._probabilities(values), num_tries, num_tries).tolist()
+        lib = libm.shared_libm()
+        log1pf, expm1f, known = lib.log1pf, lib.expm1f, self._log1p
+        new = [v for v in values if v not in known]
+        if new:
+            known.update((v, log1pf(-float(p))) for v, p in zip(new, self._probabilities(new)))
+        return [-expm1f(num_tries * known[v]) for v in values]  # float32 values already (see _expected_counts)
+
+
 def _log_uniform(range_max):
     log_range = math.log1p(range_max)
-    known = {}  # class -> its float32 probability: classes recur from run to run
 
     def sample(rnd):
-        """Draws in blocks of 64 from consecutive (RandDouble: 2 samples) pairs; exp stays libm's (math.exp)."""
+        """Draws in blocks of 128 from consecutive (RandDouble: 2 samples) pairs, ``floor(exp(x)) - 1`` with libm's
+        exp: numpy's ``exp`` is within a few ulps of it, so its floor is libm's unless it lies within 2**-40 (relative)
+        of an integer, where ``math.exp`` decides."""
         while True:
-            words = rnd.take(128)
+            words = rnd.take(256)
             mantissas = ((words[0::2] & 0xFFFFF) << np.uint64(32)) | words[1::2]
-            for x in (mantissas.astype(np.float64) * _TWO_TO_MINUS_52 * log_range).tolist():
-                yield (int(math.exp(x)) - 1) % range_max
+            x = mantissas.astype(np.float64) * _TWO_TO_MINUS_52 * log_range
+            e = np.exp(x)
+            values = e.astype(np.int64)
+            for i in np.flatnonzero(np.abs(e - np.rint(e)) <= e * 2.0 ** -40).tolist():
+                values[i] = int(math.exp(x[i]))
+            values -= 1
+            yield from (values % range_max).tolist()
 
-    def probability(value):
-        p = known.get(value)
-        if p is None:
-            p = known[value] = float(np.float32(math.log((value + 2.0) / (value + 1.0)) / log_range))
-        return p
-    return sample, probability
+    def probabilities(values):
+        """float32 ``log((k + 2) / (k + 1)) / log1p(range_max)`` with libm's log: numpy's log is within a few
+        ulps of it, which moves the float32 only within 2**-40 (relative) of a rounding midpoint, where
+        ``math.log`` decides."""
+        k = np.array(values, np.float64)
+        exact = np.log((k + 2.0) / (k + 1.0)) / log_range
+        p = exact.astype(np.float32)
+        near = (exact * (1 - 2.0 ** -40)).astype(np.float32) != (exact * (1 + 2.0 ** -40)).astype(np.float32)
+        for i in np.flatnonzero(near).tolist():
+            p[i] = math.log((values[i] + 2.0) / (values[i] + 1.0)) / log_range
+        return p.tolist()
+    return sample, probabilities
 
 
 def _uniform(range_max):
     inv_range = float(np.float32(1.0 / range_max))
-    return _one_at_a_time(lambda rnd: rnd.uniform64(range_max)), (lambda value: inv_range)
+    return _one_at_a_time(lambda rnd: rnd.uniform64(range_max)), (lambda values: [inv_range] * len(values))
+
+
+def _each(probability):
+    """A sampler's probabilities of a list of classes, from its probability of one."""
+    return lambda values: [probability(v) for v in values]
 
 
 def _one_at_a_time(sample):
@@ -203,7 +302,7 @@ def _fixed_unigram(op, range_max):
 
     def probability(value):
         return np.float32(weights[value] / total) if 0 <= value < n else np.float32(0.0)
-    return _one_at_a_time(sample), probability, None
+    return _one_at_a_time(sample), _each(probability), None
 
 
 def _learned_unigram(op, range_max):
@@ -230,7 +329,7 @@ def _learned_unigram(op, range_max):
         room = (2 ** 31 - 1) - int(cumulative[0][-1])
         np.add.at(counts, values[:max(0, min(len(values), room))], 1)
         cumulative[0] = np.cumsum(counts)
-    return _one_at_a_time(pick), probability, update
+    return _one_at_a_time(pick), _each(probability), update
 
 
 def _simple(make):
@@ -249,12 +348,14 @@ def _sampler_kernel(op, state):
         raise invalid_argument("range_max must be positive")
     if op.type == "LearnedUnigramCandidateSampler" and range_max >= 2 ** 31 - 1:
         raise invalid_argument(f"range_max must be less than {2 ** 31 - 1} for unigram samplers, got {range_max}")
-    stream = None
+    n_blocks = (2048 * num_sampled + 3) // 4
+    stream = prefetch = None
     if op.type != "AllCandidateSampler":
-        sample, probability, update = _SAMPLERS[op.type](op, range_max)
+        sample, probabilities, update = _SAMPLERS[op.type](op, range_max)
+        expected_counts = _ExpectedCounts(probabilities, num_sampled) if update is None else None
 
     def kernel(true_classes):
-        nonlocal stream
+        nonlocal stream, prefetch
         if true_classes.ndim != 2:
             raise invalid_argument("true_classes must be a matrix")
         if true_classes.shape[1] != num_true:
@@ -262,36 +363,45 @@ def _sampler_kernel(op, state):
                                    f"was: {num_true}")
         if unique and num_sampled > range_max:
             raise invalid_argument("Sampler's range is too small.")
-        for candidate in true_classes.reshape(-1).tolist():
-            if not 0 <= candidate < range_max:
-                raise invalid_argument(f"`true_candidate` out of range [0, {range_max}), received {candidate}")
+        flat_true = true_classes.reshape(-1).tolist()
+        if true_classes.size and (true_classes.min() < 0 or true_classes.max() >= range_max):
+            candidate = next(c for c in flat_true if not 0 <= c < range_max)
+            raise invalid_argument(f"`true_candidate` out of range [0, {range_max}), received {candidate}")
         if op.type == "AllCandidateSampler":
             return (np.arange(num_sampled, dtype=np.int64), np.ones(true_classes.shape, np.float32),
                     np.ones([num_sampled], np.float32))
         if stream is None:
             from minitf.ops.random_ops import _stream
             stream = _stream(op, state)
-        n_blocks = (2048 * num_sampled + 3) // 4
-        rnd = _SimplePhilox(stream.key, stream.reserve_blocks(n_blocks), n_blocks)
+            prefetch = _Prefetch(stream.key, n_blocks)
+        start = stream.reserve_blocks(n_blocks)
+        rnd = _SimplePhilox(stream.key, start, n_blocks, prefetch.words(start))
         draws = sample(rnd)
-        batch, used, num_tries = [], set(), 0
         if unique:
-            while len(batch) < num_sampled:
-                num_tries += 1
-                value = next(draws)
-                if value not in used:
-                    used.add(value)
-                    batch.append(value)
+            batch, num_tries = _distinct(draws, num_sampled)
         else:
-            batch = [next(draws) for _ in range(num_sampled)]
-            num_tries = num_sampled
-        flat_true = true_classes.reshape(-1).tolist()
-        sampled_count = _expected_counts([probability(v) for v in batch], num_sampled, num_tries)
-        true_count = _expected_counts([probability(v) for v in flat_true], num_sampled, num_tries)
-        if update is not None:
+            batch, num_tries = list(itertools.islice(draws, num_sampled)), num_sampled
+        if update is None:
+            sampled_count, true_count = expected_counts(batch, num_tries), expected_counts(flat_true, num_tries)
+        else:
+            sampled_count = _expected_counts(probabilities(batch), num_sampled, num_tries)
+            true_count = _expected_counts(probabilities(flat_true), num_sampled, num_tries)
             update(true_classes.reshape(-1))
         return np.array(batch, np.int64), true_count.reshape(true_classes.shape), sampled_count
     return kernel
+
+
+def _distinct(draws, count):
+    """The first ``count`` distinct values of ``draws``, and how many draws that took."""
+    batch, used, tries = [], set(), 0
+    for value in draws if count > 0 else ():
+        tries += 1
+        if value not in used:
+            used.add(value)
+            batch.append(value)
+            if len(batch) == count:
+                break
+    return batch, tries
 
 
 def _sampler_infer(op):

@@ -17,6 +17,7 @@ The order reproduced is that of TensorFlow 2.21's x86-64 wheel with up to two in
 (AVX-512, GPUs) add in other orders.
 """
 
+import functools
 from array import array
 
 import numpy as np
@@ -150,23 +151,34 @@ def sum_middle(x):
     """Sums the middle axis of the 3-D float array ``[A, B, C]`` in Eigen's order; returns ``[A, C]``."""
     lanes = packet_lanes(x.dtype)
     outer, rows, width = x.shape
-    one_by_one = _sequential(x, axis=1)
-    if rows >= 16:
-        unrolled = rows // 4 * 4
-        accumulators = _sequential(x[:, :unrolled].reshape(outer, -1, 4, width), axis=1)
-        packed = ((accumulators[:, 0] + accumulators[:, 1]) + accumulators[:, 2]) + accumulators[:, 3]
-        for j in range(unrolled, rows):
-            packed = packed + x[:, j]
-    else:
-        packed = one_by_one
-    # The executor walks the flattened output in packets; a packet is summed lane-wise only when its lanes are
-    # adjacent columns of one row, and the output's last (size % lanes) entries are always added one by one.
+    lane_wise = _lane_wise(outer, width, lanes)
+    if rows < 16 or lane_wise is False:
+        return _sequential(x, axis=1)
+    unrolled = rows // 4 * 4
+    accumulators = _sequential(x[:, :unrolled].reshape(outer, -1, 4, width), axis=1)
+    packed = ((accumulators[:, 0] + accumulators[:, 1]) + accumulators[:, 2]) + accumulators[:, 3]
+    for j in range(unrolled, rows):
+        packed = packed + x[:, j]
+    if lane_wise is True:
+        return packed
+    return np.where(lane_wise, packed, _sequential(x, axis=1))
+
+
+@functools.lru_cache(maxsize=256)
+def _lane_wise(outer, width, lanes):
+    """Which outputs of ``sum_middle`` are summed lane-wise: an ``[outer, width]`` mask, or True / False for all.
+
+    The executor walks the flattened output in packets; a packet is summed lane-wise only when its lanes are
+    adjacent columns of one row, and the output's last (size % lanes) entries are always added one by one."""
     size = outer * width
     starts = np.arange(0, size - size % lanes, lanes)
     lane_wise = np.zeros(size, dtype=bool)
     whole = starts[(starts % width) + lanes - 1 < width]
     lane_wise[(whole[:, None] + np.arange(lanes)).reshape(-1)] = True
-    return np.where(lane_wise.reshape(outer, width), packed, one_by_one)
+    if lane_wise.all() or not lane_wise.any():
+        return bool(lane_wise[0]) if size else False
+    lane_wise.flags.writeable = False
+    return lane_wise.reshape(outer, width)
 
 
 def _runs(shape, axes):
@@ -194,8 +206,9 @@ def _runs(shape, axes):
 
 def reduce_sum(x, axes):
     """``np.sum(x, axis=axes)`` (no keepdims) for a float array, added in TensorFlow's order."""
-    if x.ndim == 1 and axes and len(x) <= _LEAF_PACKETS:
-        return _leaf_row(x, packet_lanes(x.dtype)) + x.dtype.type(0.0)
+    lanes = packet_lanes(x.dtype)
+    if axes and len(axes) == x.ndim and 0 < x.size <= lanes * _LEAF_PACKETS:  # one leaf, one thread: sum_all's shortcut
+        return _leaf_row(x.reshape(-1), lanes) + x.dtype.type(0.0)
     kept_shape = [d for i, d in enumerate(x.shape) if i not in axes]
     if x.size == 0 or not axes:
         return np.sum(x, axis=axes, dtype=x.dtype)

@@ -302,7 +302,15 @@ def _split_v_kernel(x, sizes, axis):
     sizes = [int(s) for s in sizes]
     if -1 in sizes:
         sizes[sizes.index(-1)] = x.shape[a] - (sum(sizes) + 1)
-    return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=a))
+    if not -x.ndim <= a < x.ndim:
+        return _outputs(np.split(x, np.cumsum(sizes)[:-1], axis=a))  # numpy's axis error
+    lead = (slice(None),) * (a % x.ndim)
+    parts, start = [], 0
+    for size in sizes[:-1]:  # the views np.split makes, without its overhead
+        parts.append(x[lead + (slice(start, start + size),)])
+        start += size
+    parts.append(x[lead + (slice(start, None),)])
+    return _outputs(parts)
 
 
 register("SplitV", _split_v_infer, pure(_split_v_kernel), input_names=("value", "size_splits", "split_dim"))
@@ -331,8 +339,13 @@ def _split_kernel(op):
         if x.shape[int(axis)] % n:
             raise invalid_argument(f"Number of ways to split should evenly divide the split dimension, but got "
                                    f"split_dim {int(axis)} (size = {x.shape[int(axis)]}) and num_split {n}")
-        return tuple(np.split(x, n, axis=int(axis)))
+        return _outputs(np.split(x, n, axis=int(axis)))
     return kernel
+
+
+def _outputs(parts):
+    """A split's kernel result: its one output itself, or the tuple of its outputs."""
+    return parts[0] if len(parts) == 1 else tuple(parts)
 
 
 register("Split", _split_infer, pure_with_attrs(_split_kernel), input_names=("split_dim", "value"))

@@ -6,6 +6,7 @@ gradients are in ``math_grad``.
 """
 
 import builtins
+import math
 
 import numpy as np
 
@@ -61,7 +62,7 @@ def _sum(x, axis, keepdims):
 
 def _mean(x, axis, keepdims):
     """TensorFlow's Mean: the sum divided by the count (integers truncate)."""
-    count = int(np.prod([x.shape[a] for a in axis])) if axis else 1
+    count = math.prod([x.shape[a] for a in axis])
     total = _sum(x, axis, keepdims)
     if x.dtype.kind in "iu":
         return (np.trunc(total / max(count, 1))).astype(x.dtype)

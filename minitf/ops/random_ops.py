@@ -6,6 +6,7 @@ stream (N*256 blocks for N outputs, for most ops) exactly as TensorFlow's CPU ke
 TensorFlow bit for bit. The numpy kernels live in ``philox`` and ``random_kernels``, imported on first use.
 """
 
+import math
 import numbers
 import os
 
@@ -58,7 +59,7 @@ def _sampling_kernel(sample, dtype_attr="dtype"):
             if stream is None:
                 stream = _stream(op, state)
             shape = _output_shape(shape_value)
-            start = stream.reserve(int(np.prod(shape, dtype=np.int64)))
+            start = stream.reserve(math.prod(shape))
             return sample(stream, start, shape, np_dtype, *bounds)
         return kernel
     return make

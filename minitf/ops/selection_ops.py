@@ -177,7 +177,12 @@ def _pad_infer(op):
 
 def _pad_kernel(x, paddings, constant_values=None):
     value = 0 if constant_values is None else constant_values
-    return np.pad(x, [(int(a), int(b)) for a, b in paddings], mode="constant", constant_values=value)
+    pairs = np.asarray(paddings).tolist()
+    if x.dtype == object or any(a < 0 or b < 0 for a, b in pairs) or len(pairs) != x.ndim:
+        return np.pad(x, [(int(a), int(b)) for a, b in pairs], mode="constant", constant_values=value)
+    out = np.full([a + n + b for (a, b), n in zip(pairs, x.shape)], value, dtype=x.dtype)
+    out[tuple(slice(a, a + n) for (a, _), n in zip(pairs, x.shape))] = x  # as np.pad, a few times faster
+    return out
 
 
 def _mirror_pad_kernel(op):

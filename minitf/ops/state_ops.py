@@ -163,22 +163,27 @@ def _scatter_update(value, indices, updates):
 register("ScatterUpdate", _ref_output_infer, _scatter_kernel(_scatter_update), stateful=True, ref_inputs=(0,),
          input_names=("ref", "indices", "updates"))
 def _scatter_in_order(ufunc):
-    """``ufunc.at(value, indices, updates)`` (each update applied in turn, as TensorFlow's CPU kernel does), done
-    in rounds: round r applies every index's r-th update at once (distinct indices), several times faster."""
+    """``ufunc.at(value, indices, updates)`` (each update applied in turn, as TensorFlow's CPU kernel does). numpy's
+    ``ufunc.at`` is fast for a vector; rows go in rounds instead: each round applies, at once, the earliest update
+    not yet applied of every index that has one left (distinct indices), several times faster."""
     def update(value, indices, updates):
         flat = indices.reshape(-1)
         rows = updates.reshape((flat.size,) + value.shape[1:])
-        if flat.size < 2:
+        if flat.size < 2 or value.ndim == 1:
             ufunc.at(value, flat, rows)
             return
-        order = np.argsort(flat, kind="stable")
-        ordered = flat[order]
-        starts = np.concatenate([[0], np.nonzero(ordered[1:] != ordered[:-1])[0] + 1])
-        occurrence = np.arange(flat.size) - np.repeat(starts, np.diff(np.append(starts, flat.size)))
-        for r in range(int(occurrence.max()) + 1):
-            chosen = order[occurrence == r]
-            targets = flat[chosen]
-            value[targets] = ufunc(value[targets], rows[chosen])
+        positions = np.argsort(flat, kind="stable")  # by index, each index's updates in order
+        while True:
+            ordered = flat[positions]
+            first = np.empty(positions.size, bool)  # the earliest update left of its index
+            first[0] = True
+            np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+            if first.all():
+                value[ordered] = ufunc(value[ordered], rows[positions])
+                return
+            targets = ordered[first]
+            value[targets] = ufunc(value[targets], rows[positions[first]])
+            positions = positions[~first]
     return update
 
 
