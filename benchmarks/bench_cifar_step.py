@@ -22,8 +22,9 @@ fastest run, a steadier figure on a shared machine):
 
 Before issue 17, minitf's step time was bimodal on the 2-core VM (OpenBLAS's worker threads spinning between
 products halved the speed of the single-threaded kernels in between) and collapsed under a competing process.
-minitf now gives each product one BLAS thread while Session.run executes and runs the conv filter and input gradients
-at once instead (minitf/client/threading_policy.py, parallel.py); no environment variable is needed. ``--threads N``
+minitf now gives each product one BLAS thread while Session.run executes, shares the blocks of its convolution,
+pooling and LRN kernels among the cores and runs the conv filter and input gradients at once instead
+(minitf/client/threading_policy.py, parallel.py, minitf/ops/kernel_threads.py); no environment variable is needed. ``--threads N``
 passes ``intra_op_parallelism_threads=inter_op_parallelism_threads=N`` to both frameworks (for minitf, N > 1 means N
 BLAS threads per product, one op at a time). bench_steps.py measures this step on a busy machine too.
 """

@@ -4,13 +4,17 @@ Workloads: ``mlp`` (784-256-10 with ReLU, batch 100, softmax cross-entropy, SGD)
 convnet: 28x28x1, conv 5x5x16 + ReLU + max pool, conv 5x5x32 + ReLU + max pool, dense 128, 10 classes, batch 64,
 SGD) and ``cifar`` (the CIFAR-10 tutorial's step, ``bench_cifar_step.py``'s model, batch 128).
 
-Each workload runs in fresh processes: four warm-up steps, then ``--repeat`` timed runs of ``--steps`` calls each;
-the JSON gives the median and range (min, max) of the seconds per step over the runs. ``minitf`` and
-``minitf_one_thread`` share one process and alternate run by run (two sessions on one graph), so that a change in
-the machine's load hits both alike; the other variants get a process each. Variants:
+Each workload runs in fresh processes, all started at once (``minitf`` and ``minitf_one_thread`` share one, two
+sessions on one graph; the other variants get a process each): four warm-up steps per variant, then ``--repeat``
+rounds in which every variant makes one timed run of ``--steps`` calls in turn, the order rotating from round to
+round and reversed every other cycle (each variant follows each other one equally often), so that a change in the
+machine's load hits all variants alike (a waiting process sleeps on its pipe; each run starts after a pause that
+lets the previous run's BLAS threads stop spinning). The JSON gives the median and range (min, max) of the seconds
+per step over the runs. Variants:
 
-- ``minitf``: the default Session (one BLAS thread per product, independent heavy ops in parallel);
-- ``minitf_one_thread``: ``inter_op_parallelism_threads=1``, minitf with one BLAS thread, one op at a time;
+- ``minitf``: the default Session (one BLAS thread per product, block-wise kernels on all cores, independent heavy
+  ops in parallel);
+- ``minitf_one_thread``: ``intra_op_parallelism_threads=inter_op_parallelism_threads=1``, minitf on one thread;
 - ``minitf_blas_threads``: ``intra_op_parallelism_threads`` = the cores, products on as many BLAS threads, one op at
   a time: what minitf did before issue 17 (OpenBLAS's default);
 - ``tensorflow``: TensorFlow's default Session, with ``--tf-python`` (default ~/tfref/bin/python).
@@ -90,14 +94,15 @@ def cifar(tf, np):
 
 def config(tf, variant):
     if variant == "minitf_one_thread":
-        return tf.ConfigProto(inter_op_parallelism_threads=1)
+        return tf.ConfigProto(intra_op_parallelism_threads=1, inter_op_parallelism_threads=1)
     if variant == "minitf_blas_threads":
         return tf.ConfigProto(intra_op_parallelism_threads=busy.cores())
     return None
 
 
-def child(variants, workload, steps, repeat):
-    """Runs in a fresh process; prints, per variant, the seconds per step of each timed run (variants alternate)."""
+def serve(variants, workload):
+    """Runs in a fresh process: builds the workload and a session per variant, warms them up, prints ``ready``, then
+    for each line ``variant steps`` read from stdin runs that many steps and prints the seconds per step."""
     import numpy as np
     tf = load(variants == ["tensorflow"])
     tf.reset_default_graph()
@@ -108,24 +113,55 @@ def child(variants, workload, steps, repeat):
         sess.run(tf.global_variables_initializer())
         for _ in range(4):  # minitf times a plan's second and third runs and pairs heavy ops from the fourth on
             sess.run(train_op, feed)
-    times = {v: [] for v in variants}
-    for _ in range(repeat):
-        for v, sess in sessions.items():
-            start = time.perf_counter()
-            for _ in range(steps):
-                sess.run(train_op, feed)
-            times[v].append((time.perf_counter() - start) / steps)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        variant, steps = line.split()
+        sess = sessions[variant]
+        start = time.perf_counter()
+        for _ in range(int(steps)):
+            sess.run(train_op, feed)
+        print((time.perf_counter() - start) / int(steps), flush=True)
     for sess in sessions.values():
         sess.close()
-    print(json.dumps(times))
 
 
-def measure(variants, workload, args):
-    python = args.tf_python if variants == ["tensorflow"] else sys.executable
+# the pause before each timed run: OpenBLAS's idle worker threads (the minitf_blas_threads variant's) spin for about
+# a tenth of a second after their last product, and would slow the next variant's run down
+_SETTLE_SECONDS = 0.3
+
+
+def measure(workload, args):
+    """Every variant's process is started at once and waits; the variants then take turns, one timed run each,
+    the order rotating from round to round, so that a change in the machine's load hits all of them alike."""
     steps = args.steps or {"mlp": 50, "convnet": 5, "cifar": 2}[workload]
-    out = subprocess.run([python, os.path.abspath(__file__), "--child", ",".join(variants), workload, str(steps),
-                          str(args.repeat)], capture_output=True, text=True, check=True).stdout
-    times = json.loads(out.strip().splitlines()[-1])
+    servers, started = {}, []
+    for group in processes(args.variants):
+        python = args.tf_python if group == ["tensorflow"] else sys.executable
+        server = subprocess.Popen([python, os.path.abspath(__file__), "--serve", ",".join(group), workload],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        started.append(server)
+        servers.update({v: server for v in group})
+    try:
+        for server in started:
+            while server.stdout.readline().strip() != "ready":
+                if server.poll() is not None:
+                    raise RuntimeError(f"a benchmark process for {workload} exited with {server.returncode}")
+        variants = list(servers)
+        times = {v: [] for v in variants}
+        for run in range(args.repeat):
+            k = run % len(variants)
+            order = variants[k:] + variants[:k]
+            if (run // len(variants)) % 2:  # every variant runs right after each other one equally often
+                order.reverse()
+            for v in order:
+                time.sleep(_SETTLE_SECONDS)
+                servers[v].stdin.write(f"{v} {steps}\n")
+                servers[v].stdin.flush()
+                times[v].append(float(servers[v].stdout.readline()))
+    finally:
+        for server in started:
+            server.stdin.close()
+            server.wait()
     return {v: {"median_s": statistics.median(t), "min_s": min(t), "max_s": max(t)} for v, t in times.items()}
 
 
@@ -140,8 +176,7 @@ def phase(n_busy, args):
         results = {}
         for w in args.workloads:
             results[w] = {}
-            for group in processes(args.variants):
-                results[w].update(measure(group, w, args))
+            results[w].update(measure(w, args))
     for w, by_variant in results.items():
         if "tensorflow" in by_variant:
             for v in by_variant:
@@ -158,12 +193,12 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--steps", type=int, help="steps per timed run (default by workload)")
     parser.add_argument("--tf-python", default=os.path.expanduser("~/tfref/bin/python"))
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--serve", nargs=2, help=argparse.SUPPRESS)
     busy.add_argument(parser)
     args = parser.parse_args()
-    if args.child:
-        variants, workload, steps, repeat = args.child
-        child(variants.split(","), workload, int(steps), int(repeat))
+    if args.serve:
+        variants, workload = args.serve
+        serve(variants.split(","), workload)
         return
     if not os.path.exists(args.tf_python):
         args.variants = [v for v in args.variants if v != "tensorflow"]

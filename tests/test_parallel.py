@@ -12,6 +12,7 @@ import pytest
 
 import minitf as tf
 from minitf.client import parallel, threading_policy
+from minitf.ops import kernel_threads
 
 EXAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "cifar10")
 
@@ -19,6 +20,7 @@ EXAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "exampl
 @pytest.fixture
 def pair_everything(monkeypatch):
     monkeypatch.setattr(parallel, "HEAVY_SECONDS", 0.0)
+    monkeypatch.setattr(kernel_threads, "idle_cores", lambda: 1)  # forks run on two threads whatever the load
 
 
 def sessions():
@@ -155,3 +157,37 @@ def test_session_run_uses_one_blas_thread_and_restores_the_users_setting(fresh_g
         after = blas_threads()
     assert before == after == [2] * len(before)
     assert seen == [[1] * len(before)]
+
+
+def test_a_fork_whose_worker_has_not_started_runs_its_branch_on_the_calling_thread(monkeypatch):
+    """Under load the worker may not get a core in time: the caller then runs the branch itself, not waiting."""
+    import threading
+    monkeypatch.setattr(kernel_threads, "idle_cores", lambda: 1)
+    pool = parallel.new_pool()
+    release = threading.Event()
+    pool.submit(release.wait, 30)  # the pool's only worker is busy
+    threads = []
+
+    def step(slot_in, slot_out):
+        def kernel(value):
+            threads.append(threading.current_thread().name)
+            return value + 1
+        return kernel, (slot_in,), slot_out, (), None
+    fork = parallel._Fork([step(0, 1)], [step(0, 2)], (0,), (1, 2), pool, None)
+    try:
+        assert fork(10) == (11, 11)
+    finally:
+        release.set()
+        pool.shutdown()
+    assert threads == [threading.current_thread().name] * 2
+
+
+def test_a_fork_runs_both_branches_on_the_calling_thread_when_no_core_is_idle(monkeypatch):
+    monkeypatch.setattr(kernel_threads, "idle_cores", lambda: 0)
+
+    class NoPool:
+        def submit(self, *args):
+            raise AssertionError("no worker is asked when every core is busy")
+    step = (lambda value: value * 2, (0,), 1, (), None)
+    later = (lambda value: value + 1, (0,), 2, (), None)
+    assert parallel._Fork([step], [later], (0,), (1, 2), NoPool(), None)(10) == (20, 11)

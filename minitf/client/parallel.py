@@ -3,12 +3,15 @@
 numpy releases the GIL inside its heavy kernels (matrix products, large element-wise loops and copies), so two
 kernels with no data between them use two cores, as TensorFlow's inter-op pool does. Scheduling every op that way
 would cost more in thread hand-offs than small kernels take, so a plan is first run sequentially with each step
-timed (its second and third runs, the faster of the two per step: the first run pays one-off costs), and only
-steps that took at least ``HEAVY_SECONDS`` each are paired: in a training step, for example, a convolution's filter
-gradient and its input gradient, or a dense layer's weight and input gradients.
+timed (its second and third runs, the faster of the two per step: the first run pays one-off costs; processor time,
+which other processes do not inflate), and only steps that took at least ``HEAVY_SECONDS`` each are paired: in a
+training step, for example, a convolution's filter gradient and its input gradient, or a dense layer's weight and
+input gradients.
 
 A pair becomes one *fork* step of the plan: at the place of its first op ``a``, the fork runs ``a`` on the calling
-thread while a worker runs the later heavy op ``b`` together with the steps between them that ``b`` needs. A fork
+thread while a worker runs the later heavy op ``b`` together with the steps between them that ``b`` needs (or, if
+the worker has not started them when ``a`` is done, the calling thread runs them itself; and when no core is idle
+as the fork starts, by the count of runnable threads, the calling thread runs both, one after the other). A fork
 never crosses or contains a stateful step (variable updates, random ops, queues), so every op reads the same values
 as in sequential order, and each kernel computes the same bits (BLAS keeps one thread per product, see
 ``threading_policy.py``): results are identical with and without inter-op parallelism. When a kernel fails, the
@@ -17,19 +20,23 @@ fork raises the error of its first failing op in plan order, converted as the se
 
 import time
 
+from minitf.ops import kernel_threads
+
 HEAVY_SECONDS = 2e-3
 _WINDOW = 64  # how many later steps are searched for a partner
 
 
 def timed_steps(steps, costs):
-    """``steps`` with each kernel wrapped to add its wall time to ``costs[index]``."""
+    """``steps`` with each kernel wrapped to add the processor time its thread spent in it to ``costs[index]``
+    (processor time, not wall time: when other processes compete for the cores a small kernel can take several
+    milliseconds of wall time, and pairing such kernels would only add thread hand-offs)."""
     def timed(fn, index):
         def call(*args):
-            start = time.perf_counter()
+            start = time.thread_time()
             try:
                 return fn(*args)
             finally:
-                costs[index] += time.perf_counter() - start
+                costs[index] += time.thread_time() - start
         return call
     return [(timed(fn, index), ins, out, frees, op) for index, (fn, ins, out, frees, op) in enumerate(steps)]
 
@@ -117,10 +124,15 @@ class _Fork:
 
     def __call__(self, *values):
         env = dict(zip(self.ins, values))
-        worker = self.pool.submit(_run_branch, self.rest, env)
-        error_here = _run_branch(self.first, env)
-        error_there = worker.result()
-        error = error_here or error_there
+        if kernel_threads.idle_cores() <= 0:  # no core to gain: both branches here, in plan order
+            error = _run_branch(self.first, env) or _run_branch(self.rest, env)
+        else:
+            worker = self.pool.submit(_run_branch, self.rest, env)
+            error_here = _run_branch(self.first, env)
+            # a worker that has not started yet (descheduled by a competing process) is not waited for: its branch
+            # runs here, as in sequential execution
+            error_there = _run_branch(self.rest, env) if worker.cancel() else worker.result()
+            error = error_here or error_there
         if error is not None:
             exc, op = error
             raise self.op_error(exc, op) from exc

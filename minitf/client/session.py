@@ -219,7 +219,8 @@ class BaseSession:
         self._closed = False
         self._lock = threading.Lock()
         self._default_session_context = None
-        self._blas_threads = threading_policy.BlasThreads(threading_policy.blas_threads(config))
+        self._blas_threads = threading_policy.BlasThreads(threading_policy.blas_threads(config),
+                                                          threading_policy.kernel_threads(config))
         self._inter_op = threading_policy.inter_op_threads(config) > 1
         self._pool = None
 
@@ -319,7 +320,8 @@ class BaseSession:
             slots[slot] = value
         if run_metadata is not None:
             from minitf.client import tracing
-            tracing.run_traced(plan, slots, run_metadata, _op_error)
+            with self._blas_threads:  # traced kernels run with the threads untraced ones get
+                tracing.run_traced(plan, slots, run_metadata, _op_error)
         else:
             op = None
             try:

@@ -9,9 +9,12 @@ ops at once (numpy releases the GIL in its kernels), as TensorFlow's inter-op po
 descheduled then delays only its own op. ``tf.ConfigProto`` is honoured as in TensorFlow:
 
 - ``inter_op_parallelism_threads``: 0 (the default) uses the machine's cores, 1 runs the ops one at a time;
-- ``intra_op_parallelism_threads``: 0 (the default) or 1 gives each product one BLAS thread; N > 1 gives products
-  up to N BLAS threads (at most the machine's cores) and then runs ops one at a time, so that concurrent products
-  never share OpenBLAS's one pool.
+- ``intra_op_parallelism_threads``: 0 (the default) gives each product one BLAS thread and lets the kernels that
+  work block by block (convolutions, pooling, LRN) share their blocks among as many threads as there are cores
+  (``minitf/ops/kernel_threads.py``: a block never waits for a busy or descheduled thread, and the results are the
+  same bits); 1 keeps every op on one thread; N > 1 gives products up to N BLAS threads (at most the machine's
+  cores), kernels one thread, and then runs ops one at a time, so that concurrent products never share OpenBLAS's
+  one pool.
 
 The BLAS setting is process-wide, so it is changed only while some ``Session.run`` executes (counted across the
 threads that call it) and the user's own setting is restored afterwards: numpy code outside ``Session.run`` keeps
@@ -21,6 +24,8 @@ its threads. threadpoolctl finds the BLAS library numpy loaded; its controller's
 
 import os
 import threading
+
+from minitf.ops import kernel_threads as _kernels
 
 _lock = threading.Lock()
 _controllers = None
@@ -39,6 +44,14 @@ def blas_threads(config):
     """BLAS threads per product for a session created with ``config`` (a ``tf.ConfigProto`` or None)."""
     intra = config.intra_op_parallelism_threads if config is not None else 0
     return max(1, min(intra, _cores()))
+
+
+def kernel_threads(config):
+    """Threads each block-wise kernel (convolutions, pooling, LRN: ``minitf/ops/kernel_threads.py``) may use for a
+    session created with ``config``: ``intra_op_parallelism_threads`` 0 means the machine's cores, as TensorFlow's
+    intra-op pool; 1 keeps each op on one thread; N > 1 BLAS threads keep each kernel on one thread."""
+    intra = config.intra_op_parallelism_threads if config is not None else 0
+    return _cores() if intra <= 0 else 1
 
 
 def inter_op_threads(config):
@@ -62,12 +75,14 @@ def _blas_controllers():
 
 
 class BlasThreads:
-    """``with BlasThreads(n):`` runs its body with ``n`` BLAS threads per product, then restores the user's."""
+    """``with BlasThreads(n, k):`` runs its body with ``n`` BLAS threads per product and ``k`` threads per block-wise
+    kernel, then restores the user's BLAS setting (and kernels to one thread)."""
 
-    __slots__ = ("_threads",)
+    __slots__ = ("_threads", "_kernel_threads")
 
-    def __init__(self, threads):
+    def __init__(self, threads, kernel_threads=1):
         self._threads = threads
+        self._kernel_threads = kernel_threads
 
     def __enter__(self):
         global _active, _saved
@@ -79,6 +94,7 @@ class BlasThreads:
             for lib in libs:  # on every entry: a setting a worker thread could not make, the main thread makes
                 if lib.get_num_threads() != self._threads:
                     lib.set_num_threads(self._threads)
+            _kernels.set_threads(self._kernel_threads)
         return self
 
     def __exit__(self, *exc):
@@ -87,6 +103,7 @@ class BlasThreads:
             _active -= 1
             if _active == 0:
                 _restore()
+                _kernels.set_threads(1)
         return False
 
 

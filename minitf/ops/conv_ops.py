@@ -13,11 +13,14 @@ Padding follows TensorFlow: VALID uses no padding; SAME gives ``ceil(in / stride
 ``total = max((out - 1) * stride + (k - 1) * dilation + 1 - in, 0)``, ``total // 2`` before and the rest after.
 """
 
+import threading
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from minitf.framework import dtypes, ops, tensor_shape, tensor_util
 from minitf.framework.op_def_lib import apply_op_1, as_int_list, invalid_argument, pure_with_attrs, register
+from minitf.ops import kernel_threads
 
 TensorShape = tensor_shape.TensorShape
 
@@ -89,10 +92,12 @@ class _Window:
                 shape[3])
 
 
-# im2col columns per block. Smaller blocks stay in cache better, but every block is one BLAS call, and a
-# multi-threaded BLAS call waits for its slowest thread: on a machine where another process holds a core, 4 MiB
-# blocks made the CIFAR-10 model's second convolution five times slower than one big product, 8 MiB blocks twice.
-_COLUMN_BLOCK_BYTES = 1 << 23
+# im2col columns per block: a block that fits in a core's L2 cache is still there when its product reads it. With
+# one BLAS thread per product (threading_policy.py), the CIFAR-10 model's convolutions and filter gradients took
+# 10 - 20 % less processor time with 1 - 4 MiB blocks than with 8 MiB; more blocks also share out more evenly among
+# threads. (With several BLAS threads per product each block's call waits for its slowest thread: under a
+# competing process small blocks were then up to five times slower than one big product.)
+_COLUMN_BLOCK_BYTES = 1 << 21
 
 
 def _blocks(images, rows, bytes_per_row, budget):
@@ -109,27 +114,36 @@ def _blocks(images, rows, bytes_per_row, budget):
 
 
 def _column_blocks(window, padded):
-    """Yields ``(images, rows, columns)``: the im2col matrix ``[pixels, KH * KW * C]`` of one block of output pixels,
-    copied into a buffer that the next block overwrites."""
+    """The blocks ``(images, rows)`` of output pixels, and ``columns(images, rows)``: the im2col matrix ``[pixels,
+    KH * KW * C]`` of one block, copied into a buffer of the calling thread that its next block overwrites."""
     patches = window.patches(padded)
     n, out_h, out_w, kh, kw, c = patches.shape
     depth = kh * kw * c
-    buffer = None
-    for images, rows in _blocks(n, out_h, out_w * depth * padded.itemsize, _COLUMN_BLOCK_BYTES):
+    blocks = _blocks(n, out_h, out_w * depth * padded.itemsize, _COLUMN_BLOCK_BYTES)
+    largest = patches[blocks[0]].size if blocks else 0  # the first block is the largest
+    local = threading.local()
+
+    def columns(images, rows):
         block = patches[images, rows]
-        if buffer is None:  # the first block is the largest
-            buffer = np.empty(block.size, padded.dtype)
-        columns = buffer[:block.size].reshape(block.shape)
-        np.copyto(columns, block)
-        yield images, rows, columns.reshape(-1, depth)
+        buffer = getattr(local, "buffer", None)
+        if buffer is None:
+            buffer = local.buffer = np.empty(largest, padded.dtype)
+        matrix = buffer[:block.size].reshape(block.shape)
+        np.copyto(matrix, block)
+        return matrix.reshape(-1, depth)
+    return blocks, columns
 
 
 def _correlate(window, padded, matrix):
-    """``out[n, oh, ow] = receptive_field(n, oh, ow).reshape(-1) @ matrix``: a convolution by im2col blocks."""
+    """``out[n, oh, ow] = receptive_field(n, oh, ow).reshape(-1) @ matrix``: a convolution by im2col blocks, each
+    block's product written to its own rows of the output."""
     channels = matrix.shape[1]
     out = np.empty((padded.shape[0], window.out_h, window.out_w, channels), padded.dtype)
-    for images, rows, columns in _column_blocks(window, padded):
-        np.matmul(columns, matrix, out=out[images, rows].reshape(-1, channels))
+    blocks, columns = _column_blocks(window, padded)
+
+    def product(block):
+        np.matmul(columns(*block), matrix, out=out[block].reshape(-1, channels))
+    kernel_threads.for_each(product, blocks)
     return out
 
 
@@ -264,14 +278,26 @@ def _backprop_filter_infer(op):
     return [(dy.dtype.base_dtype, _shape_from_value(sizes))]
 
 
+_PARTIAL_BYTES = 1 << 23  # per-block partial filter gradients kept at once before they are added
+
+
 def _filter_gradient(window, padded, dy, filter_shape):
-    """``sum over pixels of columnsᵀ · dy``, accumulated block by block of im2col columns."""
+    """``sum over pixels of columnsᵀ · dy``: one partial product per im2col block, added in block order (the same
+    sums whatever thread computed each partial)."""
     channels = dy.shape[3]
     transposed = np.zeros((channels, int(np.prod(filter_shape[:3]))), dy.dtype)
-    partial = np.empty_like(transposed)
-    for images, rows, columns in _column_blocks(window, padded):
-        np.matmul(dy[images, rows].reshape(-1, channels).T, columns, out=partial)
-        transposed += partial
+    blocks, columns = _column_blocks(window, padded)
+    per_round = max(kernel_threads.threads(), _PARTIAL_BYTES // max(1, transposed.nbytes))
+    partials = np.empty((min(per_round, len(blocks)),) + transposed.shape, dy.dtype)
+
+    def product(index):
+        images, rows = blocks[index]
+        np.matmul(dy[images, rows].reshape(-1, channels).T, columns(images, rows), out=partials[index % per_round])
+    for start in range(0, len(blocks), per_round):
+        indices = range(start, min(start + per_round, len(blocks)))
+        kernel_threads.for_each(product, indices)
+        for index in indices:
+            transposed += partials[index % per_round]
     return np.ascontiguousarray(transposed.T).reshape(filter_shape)
 
 
@@ -409,16 +435,21 @@ _LRN_BLOCK_BYTES = 1 << 20  # rows of one array per LRN block: the block's few t
 
 
 def _lrn_blocks(x, *arrays):
-    """Yields ``(blocks, scratch)``: the same rows of ``[pixels, depth]`` views of ``x`` and ``arrays`` (C-contiguous,
-    so that writes to an output's block land in it), and three reused ``[rows, depth]`` scratch buffers."""
+    """The row blocks of the ``[pixels, depth]`` views of ``x`` and ``arrays`` (C-contiguous, so that writes to an
+    output's block land in it), and ``blocks(rows)``: the views' rows ``rows`` and three ``[rows, depth]`` scratch
+    buffers of the calling thread, reused by its next block."""
     depth = x.shape[-1]
     flats = [a.reshape(-1, depth) for a in (x,) + arrays]
     pixels = flats[0].shape[0]
     per_block = max(1, _LRN_BLOCK_BYTES // max(1, depth * x.itemsize))
-    buffers = np.empty((3, min(per_block, pixels), depth), x.dtype)
-    for start in range(0, pixels, per_block):
-        rows = slice(start, min(start + per_block, pixels))
-        yield [f[rows] for f in flats], [b[:rows.stop - rows.start] for b in buffers]
+    local = threading.local()
+
+    def blocks(rows):
+        buffers = getattr(local, "buffers", None)
+        if buffers is None:
+            buffers = local.buffers = np.empty((3, min(per_block, pixels), depth), x.dtype)
+        return [f[rows] for f in flats], [b[:rows.stop - rows.start] for b in buffers]
+    return [slice(start, min(start + per_block, pixels)) for start in range(0, pixels, per_block)], blocks
 
 
 def _lrn_norm(block, band, bias, alpha, out, scratch):
@@ -443,9 +474,13 @@ def _lrn_kernel(op):
     def lrn(x):
         out = np.empty(x.shape, x.dtype)
         band = _band(x.shape[-1], radius, x.dtype)
-        for (block, out_block), (norm, scratch, _) in _lrn_blocks(x, out):
+        rows, blocks = _lrn_blocks(x, out)
+
+        def normalize(block_rows):
+            (block, out_block), (norm, scratch, _) = blocks(block_rows)
             scale = _power_in_place(_lrn_norm(block, band, bias, alpha, norm, scratch), beta)
             np.multiply(block, scale, out=out_block)
+        kernel_threads.for_each(normalize, rows)
         return out
     return lrn
 
@@ -458,7 +493,10 @@ def _lrn_grad_kernel(op):
         out = np.empty(x.shape, x.dtype)
         band = _band(x.shape[-1], radius, x.dtype)
         two_alpha_beta = x.dtype.type(2 * alpha * beta)
-        for (x_block, dy_block, y_block, out_block), (norm, scratch, cross) in _lrn_blocks(x, dy, y, out):
+        rows, blocks = _lrn_blocks(x, dy, y, out)
+
+        def gradient(block_rows):
+            (x_block, dy_block, y_block, out_block), (norm, scratch, cross) = blocks(block_rows)
             _lrn_norm(x_block, band, bias, alpha, norm, scratch)
             np.multiply(dy_block, y_block, out=scratch)
             scratch /= norm
@@ -467,6 +505,7 @@ def _lrn_grad_kernel(op):
             np.multiply(x_block, two_alpha_beta, out=scratch)
             scratch *= cross
             out_block -= scratch
+        kernel_threads.for_each(gradient, rows)
         return out
     return lrn_grad
 
@@ -516,7 +555,12 @@ def _bias_add_kernel(x, b):
     if x.shape[-1] != b.shape[0]:
         raise invalid_argument(f"Must provide as many biases as the last dimension of the input tensor: "
                                f"{list(b.shape)} vs. {list(x.shape)}")
-    return x + b
+    if x.nbytes < kernel_threads.ELEMENTWISE_BYTES or x.dtype != b.dtype or x.ndim < 2:
+        return x + b
+    out = np.empty(x.shape, x.dtype)  # a large input: its rows shared among threads
+    kernel_threads.for_rows(lambda v, out: np.add(v, b, out=out), out.reshape(-1, b.shape[0]),
+                            x.reshape(-1, b.shape[0]))
+    return out
 
 
 def _bias_add_grad_infer(op):

@@ -8,7 +8,7 @@ import numpy as np
 from minitf.framework import dtypes, ops, tensor_shape, tensor_util
 from minitf.framework.op_def_lib import (apply_op, apply_op_1, invalid_argument, no_gradient, pure, pure_with_attrs,
                                          register, same_as_input)
-from minitf.ops import array_ops, math_ops
+from minitf.ops import array_ops, kernel_threads, math_ops
 
 TensorShape = tensor_shape.TensorShape
 
@@ -35,10 +35,27 @@ def _softplus(x):
         return (np.logaddexp(x, np.zeros_like(x))).astype(x.dtype, copy=False)
 
 
+def _relu(x):
+    if x.nbytes < kernel_threads.ELEMENTWISE_BYTES or x.dtype.kind != "f":
+        return np.maximum(x, 0).astype(x.dtype, copy=False)
+    out = np.empty(x.shape, x.dtype)
+    kernel_threads.for_rows(lambda v, out: np.maximum(v, 0, out=out), out.reshape(-1), x.reshape(-1))
+    return out
+
+
+def _relu_grad(dy, x):
+    """TF's ReluGrad multiplies: NaN or inf dy stays NaN."""
+    if dy.nbytes < kernel_threads.ELEMENTWISE_BYTES or dy.shape != x.shape or dy.dtype.kind != "f":
+        return dy * (x > 0)
+    out = np.empty(dy.shape, dy.dtype)
+    kernel_threads.for_rows(lambda d, v, out: np.multiply(d, v > 0, out=out), out.reshape(-1), dy.reshape(-1),
+                            x.reshape(-1))
+    return out
+
+
 _ACTIVATIONS = {
     # op type: (forward(x, attrs), backward(dy, x or y, attrs), does the grad op take the output y?)
-    "Relu": (lambda x, a: np.maximum(x, 0).astype(x.dtype, copy=False),
-             lambda dy, x, a: dy * (x > 0), False),  # TF's ReluGrad multiplies: NaN or inf dy stays NaN
+    "Relu": (lambda x, a: _relu(x), lambda dy, x, a: _relu_grad(dy, x), False),
     "Relu6": (lambda x, a: np.clip(x, 0, 6).astype(x.dtype, copy=False),
               lambda dy, x, a: np.where((x > 0) & (x < 6), dy, 0).astype(dy.dtype, copy=False), False),
     "Elu": (lambda x, a: _elu(x),

@@ -3,11 +3,14 @@ strided views of the padded input, blocks of images that stay in cache). Max poo
 ``np.fmax``) so that padding never wins, and its gradient adds each incoming value at the first maximum of its window,
 in output order, as TensorFlow does."""
 
+import threading
+
 import numpy as np
 
 from minitf.framework import ops
 from minitf.framework.op_def_lib import (apply_op_1, as_int_list, invalid_argument, pure_with_attrs, register,
                                          same_as_input)
+from minitf.ops import kernel_threads
 from minitf.ops.conv_ops import (_as_4, _blocks, _check_nhwc, _shape_from_value, _spatial, _static_output_shape,
                                  _window_of)
 
@@ -44,20 +47,24 @@ def _pool_max(window, padded):
 
 
 def _padded_blocks(window, x, fill, arrays_per_image=1):
-    """Yields ``(images, padded)``: a few whole images of ``x`` at a time, padded with ``fill`` in one reused
-    buffer (its border is written once), sized so that the block and ``arrays_per_image`` - 1 companions stay in
-    cache."""
+    """The blocks of a few whole images of ``x`` (slices, sized so that a block and ``arrays_per_image`` - 1
+    companions stay in cache), and ``padded(images)``: those images padded with ``fill`` in a buffer of the calling
+    thread that its next block reuses (the border is written once)."""
     n, h, w, c = x.shape
     shape = window.padded_shape(x.shape)
     per_image = shape[1] * shape[2] * c * x.itemsize * arrays_per_image
-    buffer = None
-    for images, _ in _blocks(n, 1, per_image, _POOL_BLOCK_BYTES):
+    blocks = [images for images, _ in _blocks(n, 1, per_image, _POOL_BLOCK_BYTES)]
+    local = threading.local()
+
+    def padded(images):
         count = images.stop - images.start
+        buffer = getattr(local, "buffer", None)
         if buffer is None:  # the first block is the largest
-            buffer = np.full((count,) + shape[1:], fill, x.dtype)
-        padded = buffer[:count]
-        padded[:, window.pad_top:window.pad_top + h, window.pad_left:window.pad_left + w] = x[images]
-        yield images, padded
+            buffer = local.buffer = np.full((blocks[0].stop - blocks[0].start,) + shape[1:], fill, x.dtype)
+        block = buffer[:count]
+        block[:, window.pad_top:window.pad_top + h, window.pad_left:window.pad_left + w] = x[images]
+        return block
+    return blocks, padded
 
 
 def _lowest(dtype):
@@ -72,8 +79,11 @@ def _max_pool_kernel(op):
         window = _pool_window(op, x.shape)
         out = np.empty((x.shape[0], window.out_h, window.out_w, x.shape[3]), x.dtype)
         lowest = np.iinfo(x.dtype).min if np.issubdtype(x.dtype, np.integer) else np.finfo(x.dtype).min
-        for images, padded in _padded_blocks(window, x, _lowest(x.dtype)):
-            np.fmax(_pool_max(window, padded), lowest, out=out[images])
+        blocks, padded = _padded_blocks(window, x, _lowest(x.dtype))
+
+        def pool(images):
+            np.fmax(_pool_max(window, padded(images)), lowest, out=out[images])
+        kernel_threads.for_each(pool, blocks)
         return out
     return max_pool
 
@@ -126,7 +136,10 @@ def _max_pool_grad_kernel(op):
         kh, kw = window.kernel
         offsets = ((np.arange(kh)[:, None] * w + np.arange(kw)) * c).astype(np.intp).ravel()
         inside = _inside_image(window, x.shape) if np.issubdtype(x.dtype, np.integer) else None
-        for images, block in _padded_blocks(window, x, _lowest(x.dtype), arrays_per_image=2):
+        blocks, padded = _padded_blocks(window, x, _lowest(x.dtype), arrays_per_image=2)
+
+        def scatter(images):
+            block = padded(images)
             best = _pool_max(window, block)
             grad = dy[images]
             index = offsets.take(_first_maximum(window, block, best, inside))
@@ -135,6 +148,7 @@ def _max_pool_grad_kernel(op):
                 found = best == best
                 index, grad = index[found], grad[found]
             np.add.at(out.reshape(-1), index.reshape(-1), grad.reshape(-1))
+        kernel_threads.for_each(scatter, blocks)  # each block adds to its own images
         return out
     return max_pool_grad
 
