@@ -3,25 +3,22 @@ gradient-descent update): an LSTM, batch 64, 28 time steps of 28 inputs, 128 uni
 layer on the last output), unrolled by tf.nn.static_rnn and looped by tf.nn.dynamic_rnn; and word2vec's skip-gram
 step (embedding 128, batch 128, nce_loss with 64 sampled classes) for vocabularies of 10,000, 50,000 and 200,000
 words, whose sparse gradients should keep the step's time nearly flat in the vocabulary. Each workload runs in its
-own process, so its peak memory (the process's maximum resident set size) is its own. Medians of RUNS steps, JSON.
+own process, so its peak memory (the process's maximum resident set size) is its own. Medians of RUNS steps (of RUNS
+runs of 50 steps for word2vec, after a first untimed run: the steady state of a long training loop), JSON.
 
     python benchmarks/bench_rnn.py                                 # minitf only
     python benchmarks/bench_rnn.py --tf-python ~/tfref/bin/python  # and TensorFlow, with ratios
 
-On a busy machine run it with OPENBLAS_NUM_THREADS=1: numpy's multi-threaded BLAS then spends most of the step
-waiting for its threads (measured on 2 cores under load 10: a 64x256 by 256x512 product took 44 ms with 2 threads,
-0.8 ms with one). Measured so, each workload's minitf and TensorFlow processes interleaved round by round (5
-rounds, 2026-12-06, load 2 - 3 on 2 cores), minitf / TensorFlow medians: word2vec 0.71, 0.75, 0.71 ms / 0.48, 0.51,
-0.56 ms for 10k, 50k, 200k words (1.5, 1.5, 1.3; flat in the vocabulary: sparse updates write the looked-up rows in
-place); under load 5 - 7 (two runs of 5 and 7 rounds) 0.72 - 0.73, 0.81 - 0.83, 0.75 - 0.78 ms / 0.52 - 0.88,
-0.57 - 0.75, 0.61 - 0.64 ms (0.8 - 1.4, 1.1 - 1.5, 1.2). Before the executor's precompiled calls, the sampler's
-prefetched Philox blocks and kept expected counts, and the faster Pad, SplitV and scatter kernels it was 1.10, 1.08,
-1.04 ms (interleaved with the new code at load 2, which took 0.68, 0.69, 0.71 ms). What is left of
-a step (CPU time, 50k words): the log-uniform sampler 0.13 ms (mostly glibc's expm1f through ctypes for each
-class and number of tries not seen before; numpy's float32 expm1 differs from glibc's), two row scatters 0.05 ms
-each, four matrix products 0.1 ms, about 70 small ops at 2 - 7 us each. LSTM static 0.023 s / 0.016 s (1.4),
-dynamic 0.020 s / 0.015 s (1.3) at load 2 - 3; under load 6 0.063 / 0.020 s (3.2) and 0.041 / 0.028 s (1.5),
-the matrix products (BLAS) suffering most. Peak RSS: LSTM 58 - 65 MB / 600 - 630 MB; word2vec 88 / 146 / 366 MB against 589 / 630 / 783 MB.
+No environment variable is needed: during Session.run minitf gives each matrix product one BLAS thread (see
+minitf/client/threading_policy.py). Measured on a quiet 2-core machine (2026-12-06 06:40 UTC, two runs, minitf /
+TensorFlow): word2vec 0.60 - 0.63, 0.64, 0.68 - 0.74 ms / 0.44 - 0.54, 0.56 - 0.58, 0.44 - 0.61 ms for 10k, 50k,
+200k words (1.2 - 1.4, 1.1, 1.1 - 1.7; flat in the vocabulary: sparse updates write the looked-up rows in place);
+LSTM static 27 - 32 ms / 13 - 15 ms (2.0 - 2.2), dynamic 22 - 23 ms / 15 ms (1.4 - 1.6). Timed one step at a time,
+the word2vec medians scatter between 0.7 and 1.3 ms from run to run. What is left of a word2vec step (CPU time, 50k
+words): the log-uniform sampler 0.13 ms (mostly glibc's expm1f through ctypes for each class and number of tries
+not seen before; numpy's float32 expm1 differs from glibc's), two row scatters 0.05 ms each, four matrix products
+0.1 ms, about 70 small ops at 2 - 7 us each. Peak RSS: LSTM 57 - 60 MB / 590 - 620 MB; word2vec 86 / 145 / 365 MB
+against 584 / 625 / 779 MB.
 """
 import argparse
 import json
@@ -39,6 +36,7 @@ RUNS = 7
 BATCH, STEPS, INPUTS, UNITS = 64, 28, 28, 128
 WORKLOADS = ("lstm_static", "lstm_dynamic", "word2vec_10k", "word2vec_50k", "word2vec_200k")
 EMBEDDING, W2V_BATCH, NUM_SAMPLED = 128, 128, 64
+W2V_STEPS_PER_RUN = 50  # a word2vec step is about a millisecond: each timed run is the mean of 50 steps
 
 
 def load(use_tf):
@@ -90,7 +88,11 @@ def word2vec_step(tf, vocabulary):
     feed = {inputs: rng.randint(0, 1000, W2V_BATCH), labels: rng.randint(0, 1000, (W2V_BATCH, 1))}
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
-        return median_seconds(lambda: sess.run(train_op, feed), RUNS, warmup=2)
+
+        def steps():
+            for _ in range(W2V_STEPS_PER_RUN):
+                sess.run(train_op, feed)
+        return median_seconds(steps, RUNS, warmup=1) / W2V_STEPS_PER_RUN
 
 
 def run_one(use_tf, workload):
