@@ -143,6 +143,8 @@ _LAZY_NAMES = {
 }
 
 
+from minitf._missing import lazy_names as _lazy_names  # noqa: E402
+
 # Submodules imported on first use for the same reason: ``tf.contrib`` loads protobuf (its projector config);
 # the others are libraries only some programs use, and register no op (``tf.data``'s ops are registered above).
 _LAZY_MODULES = {"app": "minitf.platform.app", "contrib": "minitf.contrib", "data": "minitf.data",
@@ -150,18 +152,4 @@ _LAZY_MODULES = {"app": "minitf.platform.app", "contrib": "minitf.contrib", "dat
                  "metrics": "minitf.metrics"}
 
 
-def __getattr__(name):
-    import importlib
-    from minitf._missing import missing
-    if name in _LAZY_MODULES:
-        value = importlib.import_module(_LAZY_MODULES[name])
-    elif name in _LAZY_NAMES:
-        value = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
-    else:
-        raise missing("tf", name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY_NAMES) | set(_LAZY_MODULES))
+__getattr__, __dir__ = _lazy_names("tf", globals(), _LAZY_NAMES, _LAZY_MODULES)

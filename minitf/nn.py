@@ -1,7 +1,7 @@
 """``tf.nn``: neural-network ops (convolutions in ``ops/conv_ops``, pooling in ``ops/pooling_ops``, RNNs in
 ``ops/rnn``, sampled losses in ``ops/sampled_losses``, the rest in ``ops/nn_ops``)."""
 
-from minitf._missing import missing as _missing
+from minitf._missing import lazy_names as _lazy_names
 from minitf.ops.candidate_sampling_ops import (all_candidate_sampler, compute_accidental_hits,  # noqa: F401
                                                fixed_unigram_candidate_sampler, learned_unigram_candidate_sampler,
                                                log_uniform_candidate_sampler, uniform_candidate_sampler)
@@ -27,17 +27,4 @@ _LAZY_NAMES = {name: "minitf.ops.rnn" for name in ("bidirectional_dynamic_rnn", 
 _LAZY_MODULES = {"rnn_cell": "minitf.rnn_cell"}
 
 
-def __getattr__(name):
-    import importlib
-    if name in _LAZY_MODULES:
-        value = importlib.import_module(_LAZY_MODULES[name])
-    elif name in _LAZY_NAMES:
-        value = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
-    else:
-        raise _missing("tf.nn", name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY_NAMES) | set(_LAZY_MODULES))
+__getattr__, __dir__ = _lazy_names("tf.nn", globals(), _LAZY_NAMES, _LAZY_MODULES)

@@ -1,6 +1,6 @@
 """``tf.train``: optimizers, the global step and (in ``saver``) checkpoints."""
 
-from minitf._missing import missing as _missing
+from minitf._missing import lazy_names as _lazy_names
 from minitf.train.optimizer import Optimizer
 from minitf.train.optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, GradientDescentOptimizer,
                                      MomentumOptimizer, RMSPropOptimizer)
@@ -54,14 +54,4 @@ _LAZY_NAMES.update({name: module for module, names in {
 }.items() for name in names})
 
 
-def __getattr__(name):
-    if name not in _LAZY_NAMES:
-        raise _missing("tf.train", name)
-    import importlib
-    value = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY_NAMES))
+__getattr__, __dir__ = _lazy_names("tf.train", globals(), _LAZY_NAMES)
