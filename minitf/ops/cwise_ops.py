@@ -152,11 +152,16 @@ register("ReciprocalGrad", same_as_input(), _dy_y(lambda y, dy: -dy * (y * y)), 
 
 # -- binary element-wise ops, comparisons, logic ------------------------------------------------------------------
 
-def _int_div_guard(fn):
+def _int_div_guard(fn, int_exact=False):
+    """``fn`` with TensorFlow's integer division by zero error. ``int_exact``: on integers ``fn`` cannot overflow
+    once the divisor is nonzero (a remainder), so it needs no floating-point error state."""
     def kernel(x, y):
-        # TensorFlow checks each element of the (broadcast) result: an empty result divides by nothing
-        if x.dtype.kind in "iu" and not np.all(y) and np.broadcast(x, y).size:
-            raise invalid_argument("Integer division by zero")
+        if x.dtype.kind in "iu":
+            # TensorFlow checks each element of the (broadcast) result: an empty result divides by nothing
+            if not y.all() and np.broadcast(x, y).size:
+                raise invalid_argument("Integer division by zero")
+            if int_exact:
+                return fn(x, y)
         with np.errstate(all="ignore"):
             return fn(x, y)
     return kernel
@@ -189,8 +194,8 @@ _BINARY = [
     ("AddV2", np.add), ("Add", np.add), ("Sub", np.subtract), ("Mul", np.multiply),
     ("RealDiv", _guarded(np.true_divide)),
     ("Div", _int_div_guard(lambda x, y: np.true_divide(x, y) if x.dtype.kind in "fc" else _truncate_div(x, y))),
-    ("FloorDiv", _int_div_guard(np.floor_divide)), ("FloorMod", _int_div_guard(np.mod)),
-    ("TruncateDiv", _int_div_guard(_truncate_div)), ("TruncateMod", _int_div_guard(np.fmod)),
+    ("FloorDiv", _int_div_guard(np.floor_divide)), ("FloorMod", _int_div_guard(np.mod, int_exact=True)),
+    ("TruncateDiv", _int_div_guard(_truncate_div)), ("TruncateMod", _int_div_guard(np.fmod, int_exact=True)),
     ("Pow", _pow), ("Maximum", np.maximum), ("Minimum", np.minimum),
     ("SquaredDifference", lambda x, y: np.square(x - y)), ("Atan2", np.arctan2), ("Xdivy", _xdivy),
     ("DivNoNan", lambda x, y: np.divide(x, np.where(y == 0, 1, y)) * (y != 0)),

@@ -42,8 +42,8 @@ def _kernels():
 
 
 def _output_shape(shape_value):
-    dims = [int(d) for d in np.asarray(shape_value).reshape(-1)]
-    if any(d < 0 for d in dims):
+    dims = np.asarray(shape_value).reshape(-1).tolist()  # Python ints
+    if dims and min(dims) < 0:
         raise invalid_argument(f"Dimension {min(dims)} must be >= 0")
     return dims
 

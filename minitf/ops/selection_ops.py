@@ -232,6 +232,8 @@ def _select_infer(op):
 
 
 def _select_kernel(cond, x, y):
+    if cond.ndim == 0 and x.shape == y.shape:  # a scalar condition picks one input whole (random_flip_*)
+        return x if cond else y
     if cond.ndim == 1 and x.ndim > 1:
         cond = cond.reshape((-1,) + (1,) * (x.ndim - 1))
     return np.where(cond, x, y)
