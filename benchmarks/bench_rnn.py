@@ -21,7 +21,13 @@ a step (CPU time, 50k words): the log-uniform sampler 0.13 ms (mostly glibc's ex
 class and number of tries not seen before; numpy's float32 expm1 differs from glibc's), two row scatters 0.05 ms
 each, four matrix products 0.1 ms, about 70 small ops at 2 - 7 us each. LSTM static 0.023 s / 0.016 s (1.4),
 dynamic 0.020 s / 0.015 s (1.3) at load 2 - 3; under load 6 0.063 / 0.020 s (3.2) and 0.041 / 0.028 s (1.5),
-the matrix products (BLAS) suffering most. Peak RSS: LSTM 58 - 65 MB / 600 - 630 MB; word2vec 88 / 146 / 366 MB against 589 / 630 / 783 MB.
+the matrix products (BLAS) suffering most. Since the Session keeps freed heap memory (client/heap.py: a static
+step faulted 1,500 - 3,000 fresh pages in) and AddN, Sigmoid, Split and TensorArray writes are cheaper, interleaved
+with the code before and TensorFlow (3 rounds, 2026-12-06, load 1.5 - 1.7): static 16.4 - 19.2 ms (before: 20.1 -
+28.3 ms) / 16.9 - 17.6 ms (0.9 - 1.1), dynamic 18.1 - 20.7 ms (19.7 - 20.8 ms) / 16.1 - 16.8 ms (1.1 - 1.3). Of a
+static step's ~17 ms, the 86 matrix products take 11 - 13 ms (115 - 140 us each alone, single-core BLAS at its peak),
+the 1,400 other kernels ~4 ms and the executor ~1.5 us per op; pairing the products of a time step's two gradients
+on two threads (parallel.py with a lower threshold) gained nothing at that load. Peak RSS: LSTM 58 - 65 MB / 600 - 630 MB; word2vec 88 / 146 / 366 MB against 589 / 630 / 783 MB.
 """
 import argparse
 import json
