@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 from minitf.client import fetches as fetch_lib
-from minitf.client import parallel, threading_policy
+from minitf.client import heap, parallel, threading_policy
 from minitf.client.state import SessionState, VariableCell
 from minitf.framework import dtypes, errors, messages, ops, sparse_tensor
 
@@ -223,6 +223,7 @@ class BaseSession:
                                                           threading_policy.kernel_threads(config))
         self._inter_op = threading_policy.inter_op_threads(config) > 1
         self._pool = None
+        heap.keep_freed_memory()
 
     @property
     def graph(self):

@@ -33,7 +33,12 @@ def _unary(op_type, fn, guard=False):
 
 def _sigmoid(x):
     with np.errstate(over="ignore"):
-        return (1 / (1 + np.exp(-x))).astype(x.dtype, copy=False)
+        if type(x) is not np.ndarray or not x.ndim or x.dtype.kind != "f":
+            return (1 / (1 + np.exp(-x))).astype(x.dtype, copy=False)
+        y = np.negative(x)  # the same steps in one buffer: 1 / (1 + exp(-x))
+        np.exp(y, out=y)
+        np.add(y, 1, out=y)
+        return np.divide(1, y, out=y)
 
 
 def _rsqrt(x):
@@ -392,9 +397,14 @@ def _add_n_infer(op):
 
 
 def _add_n(*xs):
-    total = xs[0]
-    for x in xs[1:]:
-        total = total + x
+    if len(xs) == 1:
+        return xs[0]
+    total = xs[0] + xs[1]
+    for x in xs[2:]:  # in order, into the first sum's buffer when the shapes agree
+        if type(total) is np.ndarray and total.shape == x.shape and total.dtype == x.dtype:
+            np.add(total, x, out=total)
+        else:
+            total = total + x
     return total
 
 

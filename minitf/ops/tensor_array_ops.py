@@ -55,6 +55,7 @@ class _Array:
         self.aggregate_writes = aggregate_writes
         self.closed = False
         self.grads = {}
+        self._checked = (None, None)  # (element shape, value shape) of the last write that passed the check
 
     def _error(self, text):
         return invalid_argument(f"TensorArray {self.name}: {text}")
@@ -72,13 +73,16 @@ class _Array:
         while index >= len(self.entries):
             self.entries.append(_Entry())
         entry = self.entries[index]
-        if not self.element_shape.is_compatible_with(value.shape):
-            raise self._error(f"Could not write to TensorArray index {index} because the value shape is "
-                              f"{_debug_string(value.shape)} which is incompatible with the TensorArray's inferred "
-                              f"element shape: {_debug_string(self.element_shape)} (consider setting "
-                              "infer_shape=False).")
-        if self.identical_element_shapes:
-            self.element_shape = self.element_shape.merge_with(value.shape)
+        checked_element_shape, checked_shape = self._checked
+        if self.element_shape is not checked_element_shape or value.shape != checked_shape:  # else: checked, merged
+            if not self.element_shape.is_compatible_with(value.shape):
+                raise self._error(f"Could not write to TensorArray index {index} because the value shape is "
+                                  f"{_debug_string(value.shape)} which is incompatible with the TensorArray's "
+                                  f"inferred element shape: {_debug_string(self.element_shape)} (consider setting "
+                                  "infer_shape=False).")
+            if self.identical_element_shapes:
+                self.element_shape = self.element_shape.merge_with(value.shape)
+            self._checked = (self.element_shape, value.shape)
         if entry.read:
             raise self._error(f"Could not write to TensorArray index {index} because it has already been read.")
         if entry.written and not self.aggregate_writes:
