@@ -13,18 +13,20 @@ No environment variable is needed: during Session.run minitf gives each matrix p
 minitf/client/threading_policy.py). Measured on a quiet 2-core machine (2026-12-06 06:40 UTC, two runs, minitf /
 TensorFlow): word2vec 0.60 - 0.63, 0.64, 0.68 - 0.74 ms / 0.44 - 0.54, 0.56 - 0.58, 0.44 - 0.61 ms for 10k, 50k,
 200k words (1.2 - 1.4, 1.1, 1.1 - 1.7; flat in the vocabulary: sparse updates write the looked-up rows in place);
-LSTM: see below. Timed one step at a time,
-the word2vec medians scatter between 0.7 and 1.3 ms from run to run. What is left of a word2vec step (CPU time, 50k
-words): the log-uniform sampler 0.13 ms (mostly glibc's expm1f through ctypes for each class and number of tries
+LSTM: see below. Timed one step at a time, the word2vec medians scatter between 0.7 and 1.3 ms from run to run.
+What is left of a word2vec step (CPU time, 50k words): the log-uniform sampler 0.13 ms (mostly glibc's expm1f through ctypes for each class and number of tries
 not seen before; numpy's float32 expm1 differs from glibc's), two row scatters 0.05 ms each, four matrix products
 0.1 ms, about 70 small ops at 2 - 7 us each. Peak RSS: LSTM 57 - 60 MB / 590 - 620 MB; word2vec 86 / 145 / 365 MB
 against 584 / 625 / 779 MB.
+
 Since the Session keeps freed heap memory (client/heap.py: a static LSTM step faulted 1,500 - 3,000 fresh pages
 in) and AddN, Sigmoid, Split and TensorArray writes are cheaper, interleaved with the code before and TensorFlow
 (3 rounds, 2026-12-06, load 1.5 - 1.7): LSTM static 16.4 - 19.2 ms (before: 20.1 - 28.3 ms) / 16.9 - 17.6 ms
 (0.9 - 1.1), dynamic 18.1 - 20.7 ms (19.7 - 20.8 ms) / 16.1 - 16.8 ms (1.1 - 1.3). Of a static step's ~17 ms, the
 86 matrix products take 11 - 13 ms (115 - 140 us each alone, single-core BLAS at its peak), the 1,400 other kernels
-~4 ms and the executor ~1.5 us per op.
+~4 ms and the executor ~1.5 us per op. On the quiet machine with all of this (07:06 UTC, two runs): LSTM static
+16.4 ms / 11.9 - 13.0 ms (1.26 - 1.38), dynamic 19.0 - 21.0 ms / 13.5 - 13.6 ms (1.41 - 1.54); word2vec 0.58 - 0.64
+ms / 0.42 - 0.55 ms (1.16 - 1.48).
 """
 import argparse
 import json
