@@ -103,3 +103,9 @@ def run(command, check=True, extra_env=None, **kwargs):
 def run_python(*args, check=True, **kwargs):
     """``python ARGS...`` (this interpreter) on this checkout; see ``run``."""
     return run([sys.executable, *map(str, args)], check=check, **kwargs)
+
+
+def blas_thread_counts():
+    """The thread count of each BLAS library numpy loaded (threadpoolctl, a dependency of minitf)."""
+    import threadpoolctl
+    return [lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]

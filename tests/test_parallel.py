@@ -9,7 +9,9 @@ import sys
 
 import numpy as np
 import pytest
+import threadpoolctl
 
+from helpers import blas_thread_counts
 import minitf as tf
 from minitf.client import parallel, threading_policy
 from minitf.ops import kernel_threads
@@ -134,8 +136,7 @@ def test_config_threads_follow_tensorflows_meaning():
 
 
 def test_session_run_uses_one_blas_thread_and_restores_the_users_setting(fresh_graph):
-    threadpoolctl = pytest.importorskip("threadpoolctl")
-    blas_threads = lambda: [lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
+    blas_threads = blas_thread_counts
     seen = []
 
     def recording(kernel):

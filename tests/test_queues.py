@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from helpers import blas_thread_counts
 import minitf as tf
 
 HERE = Path(__file__).parent
@@ -212,10 +213,7 @@ def test_blas_single_threaded_while_queue_runners_run():
     for a descheduled BLAS thread): a runner blocked in its enqueue is inside Session.run, so the session's one
     BLAS thread per product holds while runners are alive (client/threading_policy.py), and the user's setting
     comes back after."""
-    threadpoolctl = pytest.importorskip("threadpoolctl")
-
-    def blas_threads():
-        return [lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
+    blas_threads = blas_thread_counts
     before = blas_threads()
     with tf.Graph().as_default():
         queue = tf.FIFOQueue(2, tf.int32, shapes=[[]])
