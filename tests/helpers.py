@@ -109,3 +109,29 @@ def blas_thread_counts():
     """The thread count of each BLAS library numpy loaded (threadpoolctl, a dependency of minitf)."""
     import threadpoolctl
     return [lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
+
+
+def assert_layer_program_matches(tf, golden, inputs, outputs, rtol=1e-5, atol=1e-5):
+    """A layer program's graph (the default graph) against its golden (tests/golden/make_layers.py, make_contrib.py):
+    the global and trainable variables, the outputs' names and shapes, then, run, the variables' initial values bit
+    for bit, the regularization losses, the outputs and the gradients of their sum."""
+    regularization = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
+    global_vars, trainable = tf.global_variables(), tf.trainable_variables()
+    assert [[v.name, v.shape.as_list()] for v in global_vars] == golden["variables"]
+    assert [v.name for v in trainable] == golden["trainable"]
+    assert {k: [t.name, t.shape.as_list()] for k, t in outputs.items()} == \
+        {k: [o["name"], o["shape"]] for k, o in golden["outputs"].items()}
+    total = tf.add_n([tf.reduce_sum(tf.cast(t, tf.float32)) for t in outputs.values()])
+    grads = tf.gradients(total, trainable + inputs)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        initial = sess.run(global_vars)
+        values, losses, grad_values = sess.run([outputs, regularization, grads])
+    for variable, value, want in zip(global_vars, initial, golden["initial"]):
+        np.testing.assert_array_equal(value, np.array(want, value.dtype), err_msg=variable.name)
+    assert [t.name for t in regularization] == [n for n, _ in golden["regularization"]]
+    np.testing.assert_allclose(losses, [v for _, v in golden["regularization"]], rtol, atol)
+    for key, want in golden["outputs"].items():
+        np.testing.assert_allclose(values[key], want["value"], rtol, atol, err_msg=key)
+    for target, grad, want in zip(trainable + inputs, grad_values, golden["grads"]):
+        np.testing.assert_allclose(grad, want, rtol, atol, err_msg=target.name)

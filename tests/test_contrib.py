@@ -14,6 +14,7 @@ import pytest
 
 import minitf as tf
 from golden import contrib_programs as programs
+from helpers import assert_layer_program_matches
 
 RECORD = json.load(open(os.path.join(os.path.dirname(__file__), "golden", "contrib.json")))
 RTOL, ATOL = 1e-5, 1e-5
@@ -25,27 +26,8 @@ def test_contrib_matches_tensorflow(name):
     with tf.Graph().as_default() as graph:
         inputs, outputs = programs.PROGRAMS[name](tf, tf.contrib)
         assert [[op.name, op.type] for op in graph.get_operations()] == golden["nodes"]
-        regularization = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
-        global_vars, trainable = tf.global_variables(), tf.trainable_variables()
-        assert [[v.name, v.shape.as_list()] for v in global_vars] == golden["variables"]
-        assert [v.name for v in trainable] == golden["trainable"]
         assert [v.name for v in tf.model_variables()] == golden["model_variables"]
-        assert {k: [t.name, t.shape.as_list()] for k, t in outputs.items()} == \
-            {k: [o["name"], o["shape"]] for k, o in golden["outputs"].items()}
-        total = tf.add_n([tf.reduce_sum(tf.cast(t, tf.float32)) for t in outputs.values()])
-        grads = tf.gradients(total, trainable + inputs)
-        with tf.Session() as sess:
-            sess.run(tf.global_variables_initializer())
-            initial = sess.run(global_vars)
-            values, losses, grad_values = sess.run([outputs, regularization, grads])
-    for variable, value, want in zip(global_vars, initial, golden["initial"]):
-        np.testing.assert_array_equal(value, np.array(want, value.dtype), err_msg=variable.name)
-    assert [t.name for t in regularization] == [n for n, _ in golden["regularization"]]
-    np.testing.assert_allclose(losses, [v for _, v in golden["regularization"]], RTOL, ATOL)
-    for key, want in golden["outputs"].items():
-        np.testing.assert_allclose(values[key], want["value"], RTOL, ATOL, err_msg=key)
-    for target, grad, want in zip(trainable + inputs, grad_values, golden["grads"]):
-        np.testing.assert_allclose(grad, want, RTOL, ATOL, err_msg=target.name)
+        assert_layer_program_matches(tf, golden, inputs, outputs, RTOL, ATOL)
 
 
 @pytest.mark.parametrize("name", list(programs.BATCH_NORM))
