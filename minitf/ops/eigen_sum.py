@@ -23,7 +23,7 @@ from array import array
 import numpy as np
 
 _PACKET_LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}
-LEAF_PACKETS = 1024  # Eigen's LeafSize for float and double
+_LEAF_PACKETS = 1024  # Eigen's LeafSize for float and double
 _POOL_THREADS = 2  # intra-op threads of the reference machine (TensorFlow uses one per core)
 
 
@@ -101,7 +101,7 @@ def _leaf_row(row, lanes):
 def _tree_row(row, first_index, lanes):
     """One long row: split in two at a packet boundary (relative to the whole input) until leaves are short."""
     size = len(row)
-    if size <= lanes * LEAF_PACKETS:
+    if size <= lanes * _LEAF_PACKETS:
         return _leaf_row(row, lanes)
     split = lanes * -(-(first_index + -(-size // 2)) // lanes)
     left = min(split - first_index, size)
@@ -115,7 +115,7 @@ def sum_rows(x):
     """Sums each row of the 2-D float array ``x`` in Eigen's order; returns a 1-D array."""
     lanes = packet_lanes(x.dtype)
     count, width = x.shape
-    if width <= lanes * LEAF_PACKETS:
+    if width <= lanes * _LEAF_PACKETS:
         return _leaf_rows(x, lanes)
     return np.array([_tree_row(x[i], i * width, lanes) for i in range(count)], dtype=x.dtype)
 
@@ -204,17 +204,11 @@ def _runs(shape, axes):
     return runs, first_reduced
 
 
-def leaf_sum(x, lanes):
-    """The sum of all of ``x`` (a float array of 1 to ``lanes * 1024`` elements, ``lanes = packet_lanes(x.dtype)``):
-    one Eigen leaf on one thread, the shortcut of ``sum_all``."""
-    return _leaf_row(x.reshape(-1), lanes) + x.dtype.type(0.0)
-
-
 def reduce_sum(x, axes):
     """``np.sum(x, axis=axes)`` (no keepdims) for a float array, added in TensorFlow's order."""
     lanes = packet_lanes(x.dtype)
-    if axes and len(axes) == x.ndim and 0 < x.size <= lanes * LEAF_PACKETS:
-        return leaf_sum(x, lanes)
+    if axes and len(axes) == x.ndim and 0 < x.size <= lanes * _LEAF_PACKETS:  # one leaf on one thread
+        return _leaf_row(x.reshape(-1), lanes) + x.dtype.type(0.0)
     kept_shape = [d for i, d in enumerate(x.shape) if i not in axes]
     if x.size == 0 or not axes:
         return np.sum(x, axis=axes, dtype=x.dtype)

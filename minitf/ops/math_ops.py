@@ -93,21 +93,6 @@ _REDUCERS = {
 }
 
 
-def _full_mean_kernel(dtype, axis):
-    """Mean over every axis (per_image_standardization's three): an input that fits one Eigen leaf goes straight to
-    ``eigen_sum.leaf_sum``, past ``_mean``'s dispatch; the result is the same."""
-    lanes = eigen_sum.packet_lanes(dtype)
-    if lanes is None:
-        return lambda x, axes: np.asarray(_mean(x, axis, False), dtype=x.dtype)
-    limit = lanes * eigen_sum.LEAF_PACKETS
-
-    def kernel(x, axes):
-        if 0 < x.size <= limit:
-            return np.asarray(eigen_sum.leaf_sum(x, lanes) / x.dtype.type(x.size))
-        return np.asarray(_mean(x, axis, False), dtype=x.dtype)
-    return kernel
-
-
 def _reduction_kernel(reduce):
     def make(op):
         keep = op.get_attr("keep_dims")
@@ -115,8 +100,6 @@ def _reduction_kernel(reduce):
         rank = op.inputs[0].shape.ndims
         if static_axes is not None and rank is not None:
             static_axis = _reduction_axes(static_axes, rank)
-            if reduce is _mean and not keep and rank and len(static_axis) == rank:
-                return _full_mean_kernel(op.inputs[0].dtype.base_dtype.as_numpy_dtype, static_axis)
 
             def static_kernel(x, axes):
                 return np.asarray(reduce(x, static_axis, keep), dtype=x.dtype)
