@@ -22,7 +22,6 @@ its threads. threadpoolctl finds the BLAS library numpy loaded; its controller's
 (about 2 µs), where a ``threadpool_limits`` context per call costs about 1 ms.
 """
 
-import os
 import threading
 
 from minitf.ops import kernel_threads as _kernels
@@ -33,11 +32,7 @@ _active = 0
 _saved = None
 
 
-def _cores():
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+_cores = _kernels.schedulable_cores
 
 
 def blas_threads(config):

@@ -86,8 +86,16 @@ def _open_loadavg():
         return None
 
 
+def schedulable_cores():
+    """The CPUs this process may run on (its affinity mask; every CPU where the system does not say)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 _loadavg = _open_loadavg()
-_cpus = os.cpu_count() or 1
+_cpus = schedulable_cores()
 
 
 def idle_cores():

@@ -28,12 +28,11 @@ boundary (probability about 1e-16 per sample).
 import ctypes
 import functools
 import math
-import os
 
 import numpy as np
 
 from minitf.framework import errors
-from minitf.ops import libm, philox
+from minitf.ops import kernel_threads, libm, philox
 
 _U64 = np.uint64
 _COUNTER_MOD = 1 << 128
@@ -126,10 +125,7 @@ def _to_output(values, dtype):
 
 def tensorflow_cpu_threads():
     """TensorFlow's default intra-op thread count on this machine: the number of schedulable CPUs."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
+    return kernel_threads.schedulable_cores()
 
 
 def shard_ranges(total, cost_per_unit, num_threads):
