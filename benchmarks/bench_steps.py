@@ -4,8 +4,9 @@ Workloads: ``mlp`` (784-256-10 with ReLU, batch 100, softmax cross-entropy, SGD)
 convnet: 28x28x1, conv 5x5x16 + ReLU + max pool, conv 5x5x32 + ReLU + max pool, dense 128, 10 classes, batch 64,
 SGD) and ``cifar`` (the CIFAR-10 tutorial's step, ``bench_cifar_step.py``'s model, batch 128).
 
-Each workload runs in fresh processes, all started at once (``minitf`` and ``minitf_one_thread`` share one, two
-sessions on one graph; the other variants get a process each): four warm-up steps per variant, then ``--repeat``
+Each workload runs in fresh processes, one per variant, all started at once (two sessions in one process were
+not equal: the one created first ran 2 - 20% slower on the busy machine with the same config): four warm-up steps
+per variant, then ``--repeat``
 rounds in which every variant makes one timed run of ``--steps`` calls in turn, the order rotating from round to
 round and reversed every other cycle (each variant follows each other one equally often), so that a change in the
 machine's load hits all variants alike (a waiting process sleeps on its pipe; each run starts after a pause that
@@ -100,29 +101,25 @@ def config(tf, variant):
     return None
 
 
-def serve(variants, workload):
-    """Runs in a fresh process: builds the workload and a session per variant, warms them up, prints ``ready``, then
-    for each line ``variant steps`` read from stdin runs that many steps and prints the seconds per step."""
+def serve(variant, workload):
+    """Runs in a fresh process: builds the workload and a session for ``variant``, warms it up, prints ``ready``,
+    then for each number of steps read from stdin runs that many steps and prints the seconds per step."""
     import numpy as np
-    tf = load(variants == ["tensorflow"])
+    tf = load(variant == "tensorflow")
     tf.reset_default_graph()
     tf.set_random_seed(0)
     train_op, feed = {"mlp": mlp, "convnet": convnet, "cifar": cifar}[workload](tf, np)
-    sessions = {v: tf.Session(config=config(tf, v)) for v in variants}
-    for sess in sessions.values():
+    with tf.Session(config=config(tf, variant)) as sess:
         sess.run(tf.global_variables_initializer())
         for _ in range(4):  # minitf times a plan's second and third runs and pairs heavy ops from the fourth on
             sess.run(train_op, feed)
-    print("ready", flush=True)
-    for line in sys.stdin:
-        variant, steps = line.split()
-        sess = sessions[variant]
-        start = time.perf_counter()
-        for _ in range(int(steps)):
-            sess.run(train_op, feed)
-        print((time.perf_counter() - start) / int(steps), flush=True)
-    for sess in sessions.values():
-        sess.close()
+        print("ready", flush=True)
+        for line in sys.stdin:
+            steps = int(line)
+            start = time.perf_counter()
+            for _ in range(steps):
+                sess.run(train_op, feed)
+            print((time.perf_counter() - start) / steps, flush=True)
 
 
 # the pause before each timed run: OpenBLAS's idle worker threads (the minitf_blas_threads variant's) spin for about
@@ -135,12 +132,12 @@ def measure(workload, args):
     the order rotating from round to round, so that a change in the machine's load hits all of them alike."""
     steps = args.steps or {"mlp": 50, "convnet": 5, "cifar": 2}[workload]
     servers, started = {}, []
-    for group in processes(args.variants):
-        python = args.tf_python if group == ["tensorflow"] else sys.executable
-        server = subprocess.Popen([python, os.path.abspath(__file__), "--serve", ",".join(group), workload],
+    for variant in args.variants:
+        python = args.tf_python if variant == "tensorflow" else sys.executable
+        server = subprocess.Popen([python, os.path.abspath(__file__), "--serve", variant, workload],
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         started.append(server)
-        servers.update({v: server for v in group})
+        servers[variant] = server
     try:
         for server in started:
             while server.stdout.readline().strip() != "ready":
@@ -155,7 +152,7 @@ def measure(workload, args):
                 order.reverse()
             for v in order:
                 time.sleep(_SETTLE_SECONDS)
-                servers[v].stdin.write(f"{v} {steps}\n")
+                servers[v].stdin.write(f"{steps}\n")
                 servers[v].stdin.flush()
                 times[v].append(float(servers[v].stdout.readline()))
     finally:
@@ -163,12 +160,6 @@ def measure(workload, args):
             server.stdin.close()
             server.wait()
     return {v: {"median_s": statistics.median(t), "min_s": min(t), "max_s": max(t)} for v, t in times.items()}
-
-
-def processes(variants):
-    """The variants grouped by process: minitf's default and one-thread sessions together."""
-    shared = [v for v in variants if v in ("minitf", "minitf_one_thread")]
-    return ([shared] if shared else []) + [[v] for v in variants if v not in shared]
 
 
 def phase(n_busy, args):
@@ -197,8 +188,7 @@ def main():
     busy.add_argument(parser)
     args = parser.parse_args()
     if args.serve:
-        variants, workload = args.serve
-        serve(variants.split(","), workload)
+        serve(*args.serve)
         return
     if not os.path.exists(args.tf_python):
         args.variants = [v for v in args.variants if v != "tensorflow"]

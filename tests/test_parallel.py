@@ -14,7 +14,6 @@ import threadpoolctl
 from helpers import blas_thread_counts
 import minitf as tf
 from minitf.client import parallel, threading_policy
-from minitf.ops import kernel_threads
 
 EXAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "cifar10")
 
@@ -22,7 +21,6 @@ EXAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "exampl
 @pytest.fixture
 def pair_everything(monkeypatch):
     monkeypatch.setattr(parallel, "HEAVY_SECONDS", 0.0)
-    monkeypatch.setattr(kernel_threads, "idle_cores", lambda: 1)  # forks run on two threads whatever the load
 
 
 def sessions():
@@ -160,10 +158,9 @@ def test_session_run_uses_one_blas_thread_and_restores_the_users_setting(fresh_g
     assert seen == [[1] * len(before)]
 
 
-def test_a_fork_whose_worker_has_not_started_runs_its_branch_on_the_calling_thread(monkeypatch):
+def test_a_fork_whose_worker_has_not_started_runs_its_branch_on_the_calling_thread():
     """Under load the worker may not get a core in time: the caller then runs the branch itself, not waiting."""
     import threading
-    monkeypatch.setattr(kernel_threads, "idle_cores", lambda: 1)
     pool = parallel.new_pool()
     release = threading.Event()
     pool.submit(release.wait, 30)  # the pool's only worker is busy
@@ -181,14 +178,3 @@ def test_a_fork_whose_worker_has_not_started_runs_its_branch_on_the_calling_thre
         release.set()
         pool.shutdown()
     assert threads == [threading.current_thread().name] * 2
-
-
-def test_a_fork_runs_both_branches_on_the_calling_thread_when_no_core_is_idle(monkeypatch):
-    monkeypatch.setattr(kernel_threads, "idle_cores", lambda: 0)
-
-    class NoPool:
-        def submit(self, *args):
-            raise AssertionError("no worker is asked when every core is busy")
-    step = (lambda value: value * 2, (0,), 1, (), None)
-    later = (lambda value: value + 1, (0,), 2, (), None)
-    assert parallel._Fork([step], [later], (0,), (1, 2), NoPool(), None)(10) == (20, 11)

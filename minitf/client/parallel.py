@@ -10,17 +10,16 @@ input gradients.
 
 A pair becomes one *fork* step of the plan: at the place of its first op ``a``, the fork runs ``a`` on the calling
 thread while a worker runs the later heavy op ``b`` together with the steps between them that ``b`` needs (or, if
-the worker has not started them when ``a`` is done, the calling thread runs them itself; and when no core is idle
-as the fork starts, by the count of runnable threads, the calling thread runs both, one after the other). A fork
-never crosses or contains a stateful step (variable updates, random ops, queues), so every op reads the same values
-as in sequential order, and each kernel computes the same bits (BLAS keeps one thread per product, see
+the worker has not started them when ``a`` is done, the calling thread runs them itself: a worker that a busy
+machine keeps off the cores delays the fork only when it has started). Forks run whatever the machine's load, as
+TensorFlow's inter-op pool does (see ``minitf/ops/kernel_threads.py`` for what that gains on a busy machine). A
+fork never crosses or contains a stateful step (variable updates, random ops, queues), so every op reads the same
+values as in sequential order, and each kernel computes the same bits (BLAS keeps one thread per product, see
 ``threading_policy.py``): results are identical with and without inter-op parallelism. When a kernel fails, the
 fork raises the error of its first failing op in plan order, converted as the sequential executor does.
 """
 
 import time
-
-from minitf.ops import kernel_threads
 
 HEAVY_SECONDS = 2e-3
 _WINDOW = 64  # how many later steps are searched for a partner
@@ -124,15 +123,12 @@ class _Fork:
 
     def __call__(self, *values):
         env = dict(zip(self.ins, values))
-        if kernel_threads.idle_cores() <= 0:  # no core to gain: both branches here, in plan order
-            error = _run_branch(self.first, env) or _run_branch(self.rest, env)
-        else:
-            worker = self.pool.submit(_run_branch, self.rest, env)
-            error_here = _run_branch(self.first, env)
-            # a worker that has not started yet (descheduled by a competing process) is not waited for: its branch
-            # runs here, as in sequential execution
-            error_there = _run_branch(self.rest, env) if worker.cancel() else worker.result()
-            error = error_here or error_there
+        worker = self.pool.submit(_run_branch, self.rest, env)
+        error_here = _run_branch(self.first, env)
+        # a worker that has not started yet (descheduled by a competing process) is not waited for: its branch runs
+        # here, as in sequential execution
+        error_there = _run_branch(self.rest, env) if worker.cancel() else worker.result()
+        error = error_here or error_there
         if error is not None:
             exc, op = error
             raise self.op_error(exc, op) from exc

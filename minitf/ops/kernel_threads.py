@@ -7,12 +7,13 @@ cores). The kernel fixes its blocks without looking at the thread count, and eac
 the output (or its own partial sum, which the kernel adds in block order afterwards), so every result has the same
 bits whatever the number of threads, the machine's load or the schedule.
 
-Helpers are only asked when a core is idle at the start of the kernel (by the kernel's count of runnable threads in
-``/proc/loadavg``): on a machine other processes keep busy, or while another op runs beside this one (see
-``minitf/client/parallel.py``), a helper would only compete for a core and the caller would wait at the end for
-the block a descheduled helper holds (on the 2-core machine at load 5 - 6, the CIFAR-10 step took 0.42 and 0.69 s
-against 0.37 and 0.60 s on one thread before this check, 0.78 against 0.80 s with it, medians of interleaved runs).
-And the calling thread never waits for a helper that has not started: it then simply does all the blocks itself.
+Helpers are asked whatever the machine's load. Each takes one block at a time, so a helper the kernel has
+descheduled delays the kernel by at most the block it holds, and the calling thread never waits for a helper that
+has not started (it then simply does all the blocks itself). On a machine other processes keep busy, the process's
+extra runnable thread earns it a larger share of the cores, as TensorFlow's intra-op pool does: the CIFAR-10 step
+under two spinning processes on the 2-core machine took 0.29 s (two runs) against 0.41 s when helpers were asked
+only while ``/proc/loadavg`` showed an idle core, and 0.33 - 0.46 s on one thread; under four, 0.53 s against
+0.79 s and 0.71 - 0.75 s (benchmarks/bench_steps.py, medians of interleaved runs, 2026-12-06).
 Helpers never spin: they block on a queue between kernels.
 
 How many threads a kernel may use is the session's choice (``minitf/client/threading_policy.py`` sets it while a
@@ -79,35 +80,12 @@ class _Work:
                 self.idle.wait()
 
 
-def _open_loadavg():
-    try:
-        return os.open("/proc/loadavg", os.O_RDONLY)
-    except (OSError, AttributeError):  # not on Linux: cores are taken to be idle
-        return None
-
-
 def schedulable_cores():
     """The CPUs this process may run on (its affinity mask; every CPU where the system does not say)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-_loadavg = _open_loadavg()
-_cpus = schedulable_cores()
-
-
-def idle_cores():
-    """Cores running nothing right now: the machine's cores less its runnable threads (the calling one included),
-    from the fourth field of ``/proc/loadavg`` ("runnable/total"); one read is about 2 µs."""
-    if _loadavg is None:
-        return _cpus - 1
-    try:
-        runnable = int(os.pread(_loadavg, 128, 0).split()[3].split(b"/")[0])
-    except (OSError, ValueError, IndexError):
-        return _cpus - 1
-    return _cpus - runnable
 
 
 def _helper_loop(tasks):
@@ -139,11 +117,9 @@ if hasattr(os, "register_at_fork"):
 
 def for_each(fn, items):
     """Calls ``fn(item)`` for every item of the sequence ``items`` on this thread and up to ``threads() - 1``
-    helpers (no more than there are idle cores), and returns when all calls have returned. If calls fail, raises
-    the exception of the first failed item in item order (blocks not yet started then do not run)."""
+    helpers, and returns when all calls have returned. If calls fail, raises the exception of the first failed item
+    in item order (blocks not yet started then do not run)."""
     helpers = min(_threads, len(items)) - 1
-    if helpers > 0:
-        helpers = min(helpers, idle_cores())
     if helpers <= 0:
         for item in items:
             fn(item)
