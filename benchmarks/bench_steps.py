@@ -18,7 +18,9 @@ per step over the runs. Variants:
 - ``minitf_one_thread``: ``intra_op_parallelism_threads=inter_op_parallelism_threads=1``, minitf on one thread;
 - ``minitf_blas_threads``: ``intra_op_parallelism_threads`` = the cores, products on as many BLAS threads, one op at
   a time: what minitf did before issue 17 (OpenBLAS's default);
-- ``tensorflow``: TensorFlow's default Session, with ``--tf-python`` (default ~/tfref/bin/python).
+- ``tensorflow``: TensorFlow's default Session, with ``--tf-python`` (default ~/tfref/bin/python);
+- ``minitf_again`` (only when asked for): a second process with the default Session, whose difference from
+  ``minitf`` is the benchmark's own noise (``--variants minitf minitf_again minitf_one_thread``).
 
 With ``--busy`` every measurement is repeated while CPU-bound processes compete for the cores (one per core, see
 ``busy.py``), and ``slowdown`` gives busy / quiet per variant. Each phase records its date and load average: on a
@@ -41,6 +43,7 @@ import busy  # noqa: E402
 
 WORKLOADS = ("mlp", "convnet", "cifar")
 VARIANTS = ("minitf", "minitf_one_thread", "minitf_blas_threads", "tensorflow")
+OPTIONAL_VARIANTS = ("minitf_again",)
 
 
 def load(use_tf):
@@ -130,7 +133,7 @@ _SETTLE_SECONDS = 0.3
 def measure(workload, args):
     """Every variant's process is started at once and waits; the variants then take turns, one timed run each,
     the order rotating from round to round, so that a change in the machine's load hits all of them alike."""
-    steps = args.steps or {"mlp": 50, "convnet": 5, "cifar": 2}[workload]
+    steps = args.steps or {"mlp": 200, "convnet": 10, "cifar": 4}[workload]
     servers, started = {}, []
     for variant in args.variants:
         python = args.tf_python if variant == "tensorflow" else sys.executable
@@ -180,8 +183,8 @@ def phase(n_busy, args):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS), choices=WORKLOADS)
-    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS + OPTIONAL_VARIANTS)
+    parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--steps", type=int, help="steps per timed run (default by workload)")
     parser.add_argument("--tf-python", default=os.path.expanduser("~/tfref/bin/python"))
     parser.add_argument("--serve", nargs=2, help=argparse.SUPPRESS)
