@@ -35,6 +35,13 @@ CASES = {
         _v(tf, 3, 4, low=0.5, high=2.0)),
     "gather_nd": lambda tf: (lambda x: (tf.gather_nd(x, [[1, 2], [0, 0], [1, 2]]), [x]))(_v(tf, 3, 4)),
     "gather_nd_slices": lambda tf: (lambda x: (tf.gather_nd(x, [[[1], [0]], [[2], [2]]]), [x]))(_v(tf, 3, 4, 2)),
+    "gather_axis1": lambda tf: (lambda x: (tf.gather(x, [2, 0, 2], axis=1), [x]))(_v(tf, 3, 4, 2)),
+    "gather_axis_negative": lambda tf: (lambda x: (tf.gather(x, [[1, 0], [3, 3]], axis=-1), [x]))(_v(tf, 3, 4)),
+    "gather_batch_dims": lambda tf: (lambda x: (tf.gather(x, [[0, 2], [1, 1]], batch_dims=1), [x]))(_v(tf, 2, 3, 4)),
+    "gather_batch_dims_axis2": lambda tf: (lambda x: (tf.gather(x, [[0, 3, 3], [1, 2, 0]], axis=2, batch_dims=1),
+                                                      [x]))(_v(tf, 2, 3, 4)),
+    "gather_batch_dims_negative": lambda tf: (lambda x: (tf.gather(x, [[[0], [1]], [[1], [1]]], axis=2,
+                                                                   batch_dims=-1), [x]))(_v(tf, 2, 2, 3)),
     "scatter_nd": lambda tf: (lambda u: (tf.scatter_nd([[1], [3], [1]], u, [5, 3]), [u]))(_v(tf, 3, 3)),
     "scatter_nd_scalars": lambda tf: (lambda u: (tf.scatter_nd([[0, 1], [2, 2]], u, tf.constant([3, 4])), [u]))(
         _v(tf, 2)),

@@ -14,6 +14,19 @@ CASES = {
     "tensordot_axes_mismatch": lambda tf: tf.tensordot(tf.zeros([2, 3]), tf.zeros([3, 2]), [[0], [0, 1]]),
     "einsum_rank_mismatch": lambda tf: tf.einsum("ij,jk->ik", tf.zeros([2, 3, 1]), tf.zeros([3, 2])),
     "gather_nd_depth_too_large": lambda tf: tf.gather_nd(tf.zeros([3]), [[0, 1]]),
+    # TensorFlow gathers along axis 0 without batch_dims
+    "gather_axis0_drops_batch_dims": lambda tf: tf.gather(tf.reshape(tf.range(24.0), [2, 3, 4]), [[0, 1], [1, 1]],
+                                                          axis=0, batch_dims=1),
+    "gather_batch_dims_beyond_axis": lambda tf: tf.gather(tf.zeros([2, 3, 4]), [[0, 1], [1, 1]], axis=1,
+                                                          batch_dims=2),
+    "gather_batch_dims_beyond_indices_rank": lambda tf: tf.gather(tf.zeros([2, 3, 4]), [[0, 1]], axis=2,
+                                                                  batch_dims=3),
+    "gather_axis_out_of_range": lambda tf: tf.gather(tf.zeros([2, 3]), [0], axis=-3),
+    "gather_axis_out_of_range_at_run": lambda tf: tf.gather(tf.zeros([2, 3]), [0],
+                                                            axis=tf.placeholder_with_default(2, [])),
+    "gather_grad_axis_tensor": lambda tf: (lambda x: tf.gradients(tf.reduce_sum(tf.gather(
+        x, [2, 0, 2], axis=tf.placeholder_with_default(1, [])) * [[1.0, 2.0, 3.0]]), x)[0])(
+        tf.reshape(tf.range(12.0), [4, 3])),
     "erf_of_int": lambda tf: tf.erf(tf.constant([1, 2])),
     "sort_axis_tensor": lambda tf: tf.sort([3.0, 1.0], axis=tf.placeholder(tf.int32, [])),
     # TensorFlow leaves the upper triangle of a failed factorisation uninitialised: compare the NaNs below it.

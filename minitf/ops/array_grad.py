@@ -84,16 +84,82 @@ def _fill_grad(op, grad):
 
 @RegisterGradient("GatherV2")
 def _gather_grad(op, grad):
-    """IndexedSlices: the gradient's rows at the gathered indices, as TensorFlow's _GatherV2Grad (axis 0)."""
+    """As TensorFlow's _GatherV2Grad: along axis 0 an IndexedSlices of the gradient's rows at the gathered indices;
+    along another axis (or with batch dimensions) the gathered axis is moved next to the batch dimensions, the rows
+    are summed into it (UnsortedSegmentSum) and the result is moved back."""
     params, indices, axis = op.inputs
-    axis_value = tensor_util.constant_value(axis)
-    if axis_value is None or int(axis_value) != 0:
-        raise NotImplementedError("minitf differentiates tf.gather only along axis 0")
     params_shape = array_ops.shape(params)
     indices_size = array_ops.expand_dims(array_ops.size(indices), 0)
-    values_shape = array_ops.concat([indices_size, params_shape[1:]], 0)
+    batch_dims = int(op.get_attr("batch_dims"))
+    if batch_dims < 0:
+        if indices.shape.ndims is None:
+            raise ValueError("Currently, it is unsupported to take the gradient of tf.gather when batch_dims < 0 "
+                             "and the rank of the indices is unknown. Please pass a positive batch_dims or use "
+                             "tf.ensure_shape to update the shape of indices when calling tf.gather. Got "
+                             f"batch_dims={batch_dims} and indices={indices}")
+        batch_dims += indices.shape.ndims
+    axis_static = tensor_util.constant_value(axis)
+    if axis_static is not None and int(axis_static) == 0:
+        values_shape = array_ops.concat([indices_size, params_shape[1:]], 0)
+        values = array_ops.reshape(_indexed_slices_to_tensor_no_warning(grad), values_shape)
+        return IndexedSlices(values, array_ops.reshape(indices, indices_size), params_shape), None, None
+    outer_shape = params_shape[:axis]
+    inner_shape = params_shape[axis:][1:]
+    values_shape = array_ops.concat([outer_shape, [-1], inner_shape], 0)
+    values_dims = array_ops.size(values_shape)
+    axis_dims = array_ops.size(outer_shape)
+    outer_batches_indices = math_ops.range_(batch_dims)
+    batch_axis_indices = math_ops.range_(batch_dims, axis_dims)
+    inner_axes_indices = math_ops.range_(axis_dims + 1, values_dims)
     values = array_ops.reshape(_indexed_slices_to_tensor_no_warning(grad), values_shape)
-    return IndexedSlices(values, array_ops.reshape(indices, indices_size), params_shape), None, None
+    # move values[axis] up to values[batch_dims]
+    transpose_dims = array_ops.concat([outer_batches_indices, [axis_dims], batch_axis_indices, inner_axes_indices], 0)
+    values_transpose = array_ops.transpose(values, transpose_dims)
+    params_shape_transpose = array_ops.gather(params_shape, transpose_dims)
+    params_grad = _batch_gather_grad(params_shape_transpose, values_transpose, indices, batch_dims,
+                                     params_shape[axis])
+    # and dimension batch_dims back to its place
+    invert_transpose_dims = array_ops.concat([outer_batches_indices, batch_axis_indices + 1, [batch_dims],
+                                              inner_axes_indices], 0)
+    params_grad = array_ops.transpose(params_grad, invert_transpose_dims)
+    return array_ops.reshape(params_grad, array_ops.shape(params)), None, None
+
+
+def _batch_gather_grad(params_shape, values, indices, batch_dims, gather_dim_size):
+    """TensorFlow's _BatchGatherGrad: the gradient of a gather along the first non-batch dimension."""
+    indices_size = array_ops.expand_dims(array_ops.size(indices), 0)
+    if batch_dims:
+        values_shape = array_ops.shape(values)
+        outer_shape = values_shape[:batch_dims]
+        inner_shape = values_shape[batch_dims:][1:]
+        batch_size = apply_op_1("Prod", [outer_shape, [0]], {"keep_dims": False, "T": outer_shape.dtype.base_dtype,
+                                                             "Tidx": dtypes.int32}, "Prod")
+        flat_values_shape = array_ops.concat([[-1], inner_shape], 0)
+        gather_dim_size *= batch_size
+        indices = _batch_indices(params_shape, indices, batch_dims)
+        values = array_ops.reshape(values, flat_values_shape)
+    indices = array_ops.reshape(indices, indices_size)
+    params_grad = array_ops.unsorted_segment_sum(values, indices, gather_dim_size)
+    if batch_dims:
+        params_grad = array_ops.reshape(params_grad, array_ops.concat([outer_shape, flat_values_shape], 0))
+    return params_grad
+
+
+def _batch_indices(params_shape, indices, batch_dims):
+    """TensorFlow's _GetBatchIndices: ``indices`` plus each batch entry's offset into the flattened batch."""
+    batch_indices = indices
+    dtype = indices.dtype.base_dtype
+    params_shape = math_ops.cast(params_shape, dtype)
+    accum_dim_value = array_ops.ones((), dtype=dtype)
+    for dim in range(batch_dims, 0, -1):
+        dim_value = params_shape[dim - 1]
+        accum_dim_value *= params_shape[dim]
+        dim_indices = math_ops.range_(array_ops.zeros((), dtype=dtype), dim_value, array_ops.ones((), dtype=dtype))
+        dim_indices *= accum_dim_value
+        dim_shape = array_ops.concat([array_ops.tile([1], [dim - 1]), [dim_value],
+                                      array_ops.tile([1], [array_ops.rank(indices) - dim])], axis=0)
+        batch_indices += array_ops.reshape(dim_indices, dim_shape)
+    return batch_indices
 
 
 def _indexed_slices_to_tensor_no_warning(grad):

@@ -21,21 +21,52 @@ def _gather_infer(op):
     dtype = params.dtype.base_dtype
     if params.shape.ndims is None or indices.shape.ndims is None or axis is None:
         return [(dtype, unknown_shape())]
-    a = int(axis) % builtins.max(params.shape.ndims, 1)
+    rank, axis = params.shape.ndims, int(axis)
+    if not -rank <= axis < rank:
+        raise ValueError(f"Shape must be at least rank {axis + 1 if axis >= 0 else -axis} but is rank {rank}")
+    batch_dims = _batch_dims(op.get_attr("batch_dims"), indices.shape.ndims)
+    if batch_dims > indices.shape.ndims:
+        raise ValueError(f"Shape must be at least rank {batch_dims} but is rank {indices.shape.ndims}")
+    a = axis % rank
+    if batch_dims > a:  # TensorFlow's kernel refuses it when it runs
+        return [(dtype, unknown_shape())]
     dims = params.shape.as_tuple()
-    return [(dtype, TensorShape(dims[:a] + indices.shape.as_tuple() + dims[a + 1:]))]
+    return [(dtype, TensorShape(dims[:a] + indices.shape.as_tuple()[batch_dims:] + dims[a + 1:]))]
 
 
-def _gather_kernel(params, indices, axis):
-    a = int(axis)
-    n = params.shape[a]
-    if indices.size and (indices.min() < 0 or indices.max() >= n):
-        bad = indices[(indices < 0) | (indices >= n)].reshape(-1)[0]
-        raise invalid_argument(f"indices = {bad} is not in [0, {n})")
-    return np.take(params, indices, axis=a)
+def _batch_dims(batch_dims, indices_rank):
+    return batch_dims + indices_rank if batch_dims < 0 else batch_dims
 
 
-register("GatherV2", _gather_infer, pure(_gather_kernel), input_names=("params", "indices", "axis"),
+def _gather_kernel(op):
+    def gather_v2(params, indices, axis):
+        a = int(axis)
+        if not -params.ndim <= a < builtins.max(params.ndim, 1):
+            raise invalid_argument(f"Expected axis in the range [{-params.ndim}, {params.ndim}), but got {a}")
+        a %= builtins.max(params.ndim, 1)
+        n = params.shape[a]
+        if indices.size and (indices.min() < 0 or indices.max() >= n):
+            where = tuple(int(i) for i in np.argwhere((indices < 0) | (indices >= n))[0])
+            position = f"[{','.join(str(i) for i in where)}]" if where else ""
+            raise invalid_argument(f"indices{position} = {indices[where]} is not in [0, {n})")
+        batch_dims = _batch_dims(op.get_attr("batch_dims"), indices.ndim)
+        if batch_dims > a:
+            raise invalid_argument(f"batch_dims ({batch_dims}) must be less than or equal to axis ({a}).")
+        if batch_dims == 0:
+            return np.take(params, indices, axis=a)
+        # each batch entry gathers from its own params: flatten the batch dimensions, gather per entry
+        batch = params.shape[:batch_dims]
+        flat_params = params.reshape((-1,) + params.shape[batch_dims:])
+        flat_indices = indices.reshape((-1,) + indices.shape[batch_dims:])
+        out_tail = params.shape[batch_dims:a] + indices.shape[batch_dims:] + params.shape[a + 1:]
+        out = np.empty((len(flat_params),) + out_tail, params.dtype)
+        for entry, (p, i) in enumerate(zip(flat_params, flat_indices)):
+            out[entry] = np.take(p, i, axis=a - batch_dims)
+        return out.reshape(batch + out_tail)
+    return gather_v2
+
+
+register("GatherV2", _gather_infer, pure_with_attrs(_gather_kernel), input_names=("params", "indices", "axis"),
          attr_defaults={"batch_dims": 0})
 
 
@@ -45,7 +76,9 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
         if hasattr(params, "_as_graph_element") and not isinstance(params, ops.Tensor):
             p = params.value()
         i = convert_to_tensor(indices, name="indices")
-        axis = 0 if axis is None else axis
+        axis = batch_dims if axis is None else axis
+        if tensor_util.constant_value(axis) == 0:  # as TensorFlow, which gathers along axis 0 without batch_dims
+            batch_dims = 0
         return apply_op_1("GatherV2", [p, i, axis], {"batch_dims": batch_dims, "Tparams": p.dtype.base_dtype,
                                                       "Tindices": i.dtype.base_dtype, "Taxis": dtypes.int32},
                           scope)
@@ -157,8 +190,9 @@ register("Tile", _tile_infer, pure(lambda x, m: np.tile(x, [int(v) for v in m]))
 
 
 def tile(input, multiples, name=None):  # noqa: A002
-    x = convert_to_tensor(input, name="input")
-    return apply_op_1("Tile", [x, multiples], {"T": x.dtype.base_dtype}, name, index_attrs={1: "Tmultiples"})
+    with ops.name_scope(name, "Tile", [input, multiples]) as scope:
+        x = convert_to_tensor(input, name="input")
+        return apply_op_1("Tile", [x, multiples], {"T": x.dtype.base_dtype}, scope, index_attrs={1: "Tmultiples"})
 
 
 def _pad_infer(op):

@@ -15,7 +15,7 @@ from minitf.ops.shape_ops import TensorShape, _static, convert_to_tensor, rank, 
 
 def _transpose_infer(op):
     x, perm_t = op.inputs
-    perm = _static(perm_t)
+    perm = tensor_util.evaluate_constant(perm_t)  # as TF's shape function, which evaluates a constant subgraph
     dtype = x.dtype.base_dtype
     if x.shape.ndims is None or perm is None:
         return [(dtype, unknown_shape(x.shape.ndims))]
