@@ -130,6 +130,10 @@ CASES = {
     "bias_add_2d": lambda tf: (lambda x, b: (tf.nn.bias_add(x, b), [x, b]))(_v(tf, 5, 3, seed=1), _v(tf, 3, seed=2)),
     "bias_add_4d": lambda tf: (lambda x, b: (tf.nn.bias_add(x, b), [x, b]))(_v(tf, 2, 3, 4, 5, seed=1),
                                                                              _v(tf, 5, seed=2)),
+    "bias_add_nchw_4d": lambda tf: (lambda x, b: (tf.nn.bias_add(x, b, data_format="NCHW"), [x, b]))(
+        _v(tf, 2, 3, 4, 5, seed=1), _v(tf, 3, seed=2)),
+    "bias_add_ncw_3d": lambda tf: (lambda x, b: (tf.nn.bias_add(x, b, data_format="NCW"), [x, b]))(
+        _v(tf, 2, 3, 4, seed=1), _v(tf, 3, seed=2)),
     "cifar_block": _cifar_block,
     "conv1d_s2_same": _conv1d((2, 9, 3), (3, 3, 4), 2, "SAME"),
     "conv1d_dilated_valid": _conv1d((2, 11, 2), (3, 2, 3), 1, "VALID", dilations=2),
@@ -153,7 +157,7 @@ GRAPH_OP_TYPES = ("SpaceToBatchND", "BatchToSpaceND", "ShapeN", "Shape", "Conv2D
                   "Conv2DBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter",
                   "MaxPoolGrad", "AvgPoolGrad", "LRNGrad", "BiasAddGrad")
 GRAPH_CASES = ("conv_same_s3_odd", "conv_transpose_s3_valid", "depthwise_s2_same_mult3", "max_pool_valid_s3",
-               "avg_pool_s3_same", "lrn_beta_one", "bias_add_4d", "cifar_block",
+               "avg_pool_s3_same", "lrn_beta_one", "bias_add_4d", "bias_add_nchw_4d", "bias_add_ncw_3d", "cifar_block",
                "conv1d_s2_same", "atrous_same_rate2", "separable_rate2")
 # Cases whose whole graph (node names, op types, inputs, attrs and Const values) must be TensorFlow's.
 NODE_CASES = ("conv1d_s2_same", "conv1d_dilated_valid", "atrous_same_rate2", "atrous_valid_rate2", "atrous_rate1",
@@ -192,6 +196,12 @@ SHAPE_ERRORS = {
     "depthwise_rank": lambda tf: tf.nn.depthwise_conv2d(_placeholder(tf, [2, 5, 5, 3]), _placeholder(tf, [3, 3, 3]),
                                                         [1, 1, 1, 1], "SAME"),
     "bias_add_rank_one": lambda tf: tf.nn.bias_add(_placeholder(tf, [4]), _placeholder(tf, [4])),
+    "bias_add_nchw_rank_two": lambda tf: tf.nn.bias_add(_placeholder(tf, [2, 3]), _placeholder(tf, [3]),
+                                                        data_format="NCHW"),
+    "bias_add_nchw_mismatch": lambda tf: tf.nn.bias_add(_placeholder(tf, [2, 3, 4]), _placeholder(tf, [4]),
+                                                        data_format="NCHW"),
+    "bias_add_bad_format": lambda tf: tf.nn.bias_add(_placeholder(tf, [2, 3, 4]), _placeholder(tf, [4]),
+                                                     data_format="CHWN"),
     "space_to_batch_not_divisible": lambda tf: tf.space_to_batch_nd(_placeholder(tf, [1, 5, 4, 1]), [2, 2],
                                                                     [[0, 0], [0, 0]]),
     "batch_to_space_batch_not_divisible": lambda tf: tf.batch_to_space_nd(_placeholder(tf, [3, 2, 2, 1]), [2, 1],

@@ -42,6 +42,15 @@ CASES = {
                                                       [x]))(_v(tf, 2, 3, 4)),
     "gather_batch_dims_negative": lambda tf: (lambda x: (tf.gather(x, [[[0], [1]], [[1], [1]]], axis=2,
                                                                    batch_dims=-1), [x]))(_v(tf, 2, 2, 3)),
+    # (the masked size is known only when the graph runs: reshaped to it, for the gradient's weights)
+    "boolean_mask_1d": lambda tf: (lambda x: (tf.reshape(tf.boolean_mask(x, [True, False, True, True]), [3, 2]),
+                                              [x]))(_v(tf, 4, 2)),
+    "boolean_mask_2d_mask": lambda tf: (lambda x: (tf.reshape(tf.boolean_mask(x, [[True, False, True, False],
+                                                                                  [False, False, True, True],
+                                                                                  [True, True, False, False]]),
+                                                              [6]), [x]))(_v(tf, 3, 4)),
+    "boolean_mask_axis1": lambda tf: (lambda x: (tf.reshape(tf.boolean_mask(x, [True, False, True], axis=1),
+                                                            [2, 2, 4]), [x]))(_v(tf, 2, 3, 4)),
     "scatter_nd": lambda tf: (lambda u: (tf.scatter_nd([[1], [3], [1]], u, [5, 3]), [u]))(_v(tf, 3, 3)),
     "scatter_nd_scalars": lambda tf: (lambda u: (tf.scatter_nd([[0, 1], [2, 2]], u, tf.constant([3, 4])), [u]))(
         _v(tf, 2)),

@@ -27,6 +27,10 @@ CASES = {
     "gather_grad_axis_tensor": lambda tf: (lambda x: tf.gradients(tf.reduce_sum(tf.gather(
         x, [2, 0, 2], axis=tf.placeholder_with_default(1, [])) * [[1.0, 2.0, 3.0]]), x)[0])(
         tf.reshape(tf.range(12.0), [4, 3])),
+    "boolean_mask_scalar_mask": lambda tf: tf.boolean_mask([1.0, 2.0], True),
+    "boolean_mask_unknown_rank_mask": lambda tf: tf.boolean_mask([1.0, 2.0], tf.placeholder_with_default(
+        [True, False], None)),
+    "boolean_mask_incompatible": lambda tf: tf.boolean_mask(tf.zeros([2, 3]), [True, False], axis=1),
     "erf_of_int": lambda tf: tf.erf(tf.constant([1, 2])),
     "sort_axis_tensor": lambda tf: tf.sort([3.0, 1.0], axis=tf.placeholder(tf.int32, [])),
     # TensorFlow leaves the upper triangle of a failed factorisation uninitialised: compare the NaNs below it.

@@ -96,13 +96,35 @@ def ones_like(tensor, dtype=None, name=None, optimize=True):
 
 
 def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
+    """The entries of ``tensor`` where ``mask`` is true, ``mask`` covering the dimensions from ``axis`` on: as
+    TensorFlow, those dimensions are flattened into one (Prod, Reshape) and gathered at ``where(mask)``."""
     with ops.name_scope(name, values=[tensor, mask]):
-        x = convert_to_tensor(tensor, name="tensor")
-        m = convert_to_tensor(mask, name="mask")
-        nd = m.shape.ndims
-        flat = reshape(x, concat([[-1], shape(x)[nd:]], 0)) if nd and nd > 1 else x
-        indices = squeeze(where(reshape(m, [-1]) if nd and nd > 1 else m), axis=[1])
-        return gather(flat, indices)
+        tensor = convert_to_tensor(tensor, name="tensor")
+        mask = convert_to_tensor(mask, name="mask")
+        shape_mask, shape_tensor = mask.shape, tensor.shape
+        ndims_mask = shape_mask.ndims
+        if ndims_mask == 0:
+            raise ValueError("mask cannot be scalar.")
+        if ndims_mask is None:
+            raise ValueError("Number of mask dimensions must be specified, even if some dimensions are None.  "
+                             "E.g. shape=[None] is ok, but shape=None is not.")
+        axis = 0 if axis is None else axis
+        axis_value = tensor_util.constant_value(axis)
+        if axis_value is not None:
+            axis = int(axis_value)
+            shape_tensor[axis:axis + ndims_mask].assert_is_compatible_with(shape_mask)
+        masked = shape(tensor)[axis:axis + ndims_mask]
+        leading_size = apply_op_1("Prod", [masked, [0]], {"keep_dims": False, "T": masked.dtype.base_dtype,
+                                                           "Tidx": dtypes.int32})
+        tensor = reshape(tensor, concat([shape(tensor)[:axis], [leading_size], shape(tensor)[axis + ndims_mask:]],
+                                        0))
+        if axis_value is not None:
+            first_dim = shape_tensor[axis:axis + ndims_mask].num_elements()
+            tensor.set_shape(tensor_shape.as_shape(shape_tensor[:axis]).concatenate([first_dim]).concatenate(
+                shape_tensor[axis + ndims_mask:]))
+        mask = reshape(mask, [-1])
+        indices = squeeze(where_v2(mask), axis=[1])
+        return gather(tensor, indices, axis=axis)
 
 
 newaxis = None

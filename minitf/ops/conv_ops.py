@@ -543,47 +543,76 @@ lrn = local_response_normalization
 
 # -- bias ----------------------------------------------------------------------------------------------------------
 
+def _channel_axis(op, rank):
+    """Where BiasAdd's bias goes: axis 1 for NCHW (any rank from 3), else the last axis."""
+    return 1 if op.get_attr("data_format") in (b"NCHW", "NCHW") else rank - 1
+
+
 def _bias_add_infer(op):
     x, b = op.inputs
     if b.shape.ndims not in (None, 1):
         raise ValueError(f"Shape must be rank 1 but is rank {b.shape.ndims}")
-    if x.shape.ndims is not None and x.shape.ndims < 2:
-        raise ValueError(f"Shape must be at least rank 2 but is rank {x.shape.ndims}")
     if x.shape.ndims is not None:
-        channels, bias_size = x.shape.as_tuple()[-1], b.shape.as_tuple()[0] if b.shape.ndims == 1 else None
+        least = 3 if _channel_axis(op, 3) == 1 else 2
+        if x.shape.ndims < least:
+            raise ValueError(f"Shape must be at least rank {least} but is rank {x.shape.ndims}")
+        channels = x.shape.as_tuple()[_channel_axis(op, x.shape.ndims)]
+        bias_size = b.shape.as_tuple()[0] if b.shape.ndims == 1 else None
         if channels is not None and bias_size is not None and channels != bias_size:
             raise ValueError(f"Dimensions must be equal, but are {channels} and {bias_size}")
     return [(x.dtype.base_dtype, x.shape)]
 
 
-def _bias_add_kernel(x, b):
-    if x.shape[-1] != b.shape[0]:
-        raise invalid_argument(f"Must provide as many biases as the last dimension of the input tensor: "
-                               f"{list(b.shape)} vs. {list(x.shape)}")
-    if x.nbytes < kernel_threads.ELEMENTWISE_BYTES or x.dtype != b.dtype or x.ndim < 2:
-        return x + b
-    out = np.empty(x.shape, x.dtype)  # a large input: its rows shared among threads
-    kernel_threads.for_rows(lambda v, out: np.add(v, b, out=out), out.reshape(-1, b.shape[0]),
-                            x.reshape(-1, b.shape[0]))
-    return out
+def _bias_add_kernel(op):
+    def bias_add(x, b):
+        axis = _channel_axis(op, x.ndim)
+        if x.shape[axis] != b.shape[0]:
+            raise invalid_argument(f"Must provide as many biases as the last dimension of the input tensor: "
+                                   f"{list(b.shape)} vs. {list(x.shape)}")
+        if axis != x.ndim - 1:
+            return x + b.reshape((-1,) + (1,) * (x.ndim - 2))
+        if x.nbytes < kernel_threads.ELEMENTWISE_BYTES or x.dtype != b.dtype or x.ndim < 2:
+            return x + b
+        out = np.empty(x.shape, x.dtype)  # a large input: its rows shared among threads
+        kernel_threads.for_rows(lambda v, out: np.add(v, b, out=out), out.reshape(-1, b.shape[0]),
+                                x.reshape(-1, b.shape[0]))
+        return out
+    return bias_add
 
 
 def _bias_add_grad_infer(op):
     g = op.inputs[0]
-    last = g.shape.as_tuple()[-1] if g.shape.ndims else None
-    return [(g.dtype.base_dtype, TensorShape([last]))]
+    channels = g.shape.as_tuple()[_channel_axis(op, g.shape.ndims)] if g.shape.ndims else None
+    return [(g.dtype.base_dtype, TensorShape([channels]))]
 
 
-register("BiasAdd", _bias_add_infer, lambda op, state: _bias_add_kernel, input_names=("value", "bias"),
+def _bias_add_grad_kernel(op):
+    def bias_add_grad(g):
+        axis = _channel_axis(op, g.ndim)
+        if axis == g.ndim - 1:
+            return g.reshape(-1, g.shape[-1]).sum(axis=0, dtype=g.dtype)
+        return g.sum(axis=tuple(i for i in range(g.ndim) if i != axis), dtype=g.dtype)
+    return bias_add_grad
+
+
+register("BiasAdd", _bias_add_infer, pure_with_attrs(_bias_add_kernel), input_names=("value", "bias"),
          attr_defaults={"data_format": b"NHWC"})
-register("BiasAddGrad", _bias_add_grad_infer,
-         lambda op, state: lambda g: g.reshape(-1, g.shape[-1]).sum(axis=0, dtype=g.dtype),
-         input_names=("out_backprop",), attr_defaults={"data_format": b"NHWC"})
+register("BiasAddGrad", _bias_add_grad_infer, pure_with_attrs(_bias_add_grad_kernel), input_names=("out_backprop",),
+         attr_defaults={"data_format": b"NHWC"})
 
 
 def bias_add(value, bias, data_format=None, name=None):
-    """``tf.nn.bias_add``: adds the 1-D ``bias`` along the last axis of ``value``."""
+    """``tf.nn.bias_add``: adds the 1-D ``bias`` along the last axis of ``value`` (``NC...`` formats: axis 1)."""
     with ops.name_scope(name, "BiasAdd", [value, bias]) as scope:
+        if data_format is None:
+            data_format = "NHWC"
+        elif data_format.startswith("NC"):
+            data_format = "NCHW"
+        elif data_format.startswith("N") and data_format.endswith("C"):
+            data_format = "NHWC"
+        else:
+            raise ValueError("`data_format` must be of the form `N...C` or `NC...`. "
+                             f"Received: data_format={data_format}")
         x = ops.convert_to_tensor(value, name="input")
         b = ops.convert_to_tensor(bias, dtype=x.dtype.base_dtype, name="bias")
-        return apply_op_1("BiasAdd", [x, b], {"T": x.dtype.base_dtype, "data_format": b"NHWC"}, scope)
+        return apply_op_1("BiasAdd", [x, b], {"T": x.dtype.base_dtype, "data_format": data_format.encode()}, scope)
