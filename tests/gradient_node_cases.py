@@ -23,7 +23,7 @@ LONGTAIL = ["digamma", "polygamma", "cholesky", "cholesky_batch", "unsorted_segm
             "einsum_batch_outer_transposed", "einsum_implicit", "einsum_unknown_batch", "meshgrid_xy",
             "meshgrid_ij_3d", "linspace_nd_axis", "unsorted_segment_max", "unsorted_segment_min", "gather_nd",
             "gather_axis1", "gather_axis_negative", "gather_batch_dims", "gather_batch_dims_axis2",
-            "gather_batch_dims_negative", "boolean_mask_axis1", "boolean_mask_2d_mask",
+            "gather_batch_dims_negative", "boolean_mask_axis1", "boolean_mask_2d_mask", "gather_nd_batch_dims",
             "scatter_nd", "segment_prod", "tensordot_axes", "triangular_solve",
             "triangular_solve_upper_adjoint_bcast", "einsum_ellipsis_matmul", "einsum_ellipsis_broadcast",
             "einsum_ellipsis_bcast_batch", "einsum_ellipsis_reduce", "einsum_ellipsis_implicit"]

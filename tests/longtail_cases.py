@@ -51,6 +51,10 @@ CASES = {
                                                               [6]), [x]))(_v(tf, 3, 4)),
     "boolean_mask_axis1": lambda tf: (lambda x: (tf.reshape(tf.boolean_mask(x, [True, False, True], axis=1),
                                                             [2, 2, 4]), [x]))(_v(tf, 2, 3, 4)),
+    "gather_nd_batch_dims": lambda tf: (lambda x: (tf.gather_nd(x, [[[1], [0]], [[2], [2]]], batch_dims=1), [x]))(
+        _v(tf, 2, 3, 4)),
+    "gather_nd_batch_dims2": lambda tf: (lambda x: (tf.gather_nd(x, [[[[1, 0]], [[0, 1]]], [[[1, 1]], [[0, 0]]]],
+                                                                 batch_dims=2), [x]))(_v(tf, 2, 2, 2, 2, 3)),
     "scatter_nd": lambda tf: (lambda u: (tf.scatter_nd([[1], [3], [1]], u, [5, 3]), [u]))(_v(tf, 3, 3)),
     "scatter_nd_scalars": lambda tf: (lambda u: (tf.scatter_nd([[0, 1], [2, 2]], u, tf.constant([3, 4])), [u]))(
         _v(tf, 2)),

@@ -31,6 +31,13 @@ CASES = {
     "boolean_mask_unknown_rank_mask": lambda tf: tf.boolean_mask([1.0, 2.0], tf.placeholder_with_default(
         [True, False], None)),
     "boolean_mask_incompatible": lambda tf: tf.boolean_mask(tf.zeros([2, 3]), [True, False], axis=1),
+    "gather_nd_negative_batch_dims": lambda tf: tf.gather_nd(tf.zeros([2, 3]), [[0], [1]], batch_dims=-1),
+    "gather_nd_batch_dims_beyond_indices": lambda tf: tf.gather_nd(tf.zeros([2, 3, 4]), [[0], [1]], batch_dims=2),
+    # ops with a list of outputs, given one: its value is an array, not a 1-tuple
+    "unstack_one": lambda tf: tf.unstack(tf.constant([[1, 2]]))[0],
+    "identity_n_one": lambda tf: tf.identity_n([tf.constant([1, 2])])[0],
+    "dynamic_partition_one": lambda tf: tf.dynamic_partition([1, 2], [0, 0], 1)[0],
+    "decode_csv_one_column": lambda tf: tf.decode_csv(["1", "2"], [[0]])[0],
     "erf_of_int": lambda tf: tf.erf(tf.constant([1, 2])),
     "sort_axis_tensor": lambda tf: tf.sort([3.0, 1.0], axis=tf.placeholder(tf.int32, [])),
     # TensorFlow leaves the upper triangle of a failed factorisation uninitialised: compare the NaNs below it.

@@ -59,6 +59,8 @@ def _filled(value, shape, dtype, name, default_name):
         if isinstance(shape, ops.Tensor) or (isinstance(shape, (list, tuple))
                                              and any(isinstance(d, ops.Tensor) for d in shape)):
             shape_t = convert_to_tensor(shape, dtype=dtypes.int32)  # a list holding tensors: Pack named `packed`
+            if shape_t.shape.ndims in (None, 0):  # a scalar (or unknown) shape becomes a vector, as in TensorFlow
+                shape_t = reshape(shape_t, [-1])
             return fill(shape_t, constant_op.constant(value, dtype=dtype), name=scope)
         dims = tensor_shape.as_shape(shape).as_list() if not isinstance(shape, (int, np.integer)) else [shape]
         # TensorFlow's constant() refuses a bare int shape, so ones(3) is a Fill like a large shape.

@@ -432,7 +432,7 @@ def accumulate_n(inputs, shape=None, tensor_dtype=None, name=None):
 # -- Range --------------------------------------------------------------------------------------------------------
 
 def _range_infer(op):
-    start, limit, delta = (tensor_util.constant_value(t) for t in op.inputs)
+    start, limit, delta = (tensor_util.evaluate_constant(t) for t in op.inputs)  # as TF's shape function
     dtype = op.inputs[0].dtype.base_dtype
     if start is None or limit is None or delta is None:
         return [(dtype, tensor_shape.unknown_shape(1))]

@@ -58,9 +58,17 @@ register("GatherNd", _gather_nd_infer, pure(_gather_nd), input_names=("params", 
 
 
 def gather_nd(params, indices, name=None, batch_dims=0):
-    """``tf.gather_nd``: the slices of ``params`` at the coordinate tuples in the last axis of ``indices``."""
+    """``tf.gather_nd``: the slices of ``params`` at the coordinate tuples in the last axis of ``indices`` (with
+    ``batch_dims``, within each batch entry: TensorFlow's batch_gather_nd graph)."""
+    static_batch_dims = tensor_util.constant_value(batch_dims)
+    if static_batch_dims is not None:
+        batch_dims = int(static_batch_dims)
     if batch_dims != 0:
-        raise ValueError("minitf's gather_nd supports batch_dims=0 only")
+        return _batch_gather_nd(params, indices, batch_dims, name)
+    return _gen_gather_nd(params, indices, name)
+
+
+def _gen_gather_nd(params, indices, name=None):
     graph = ops._graph_of([params, indices]) or ops.get_default_graph()
     with graph.as_default(), graph.name_scope(name or "GatherNd") as scope:
         params = convert_to_tensor(params, name="params")
@@ -68,6 +76,54 @@ def gather_nd(params, indices, name=None, batch_dims=0):
         return apply_op_1("GatherNd", [params, indices], {"Tparams": params.dtype.base_dtype,
                                                           "Tindices": indices.dtype.base_dtype,
                                                           "bad_indices_policy": ""}, scope)
+
+
+def _gen_cast(x, dtype):
+    """A Cast op even where the dtype is already ``dtype`` (TensorFlow's gen_math_ops.cast)."""
+    return apply_op_1("Cast", [x], {"SrcT": x.dtype.base_dtype, "DstT": dtype, "Truncate": False})
+
+
+def _batch_gather_nd(params, indices, batch_dims, name=None):
+    """TensorFlow's batch_gather_nd: each index tuple is prefixed with its batch entry's coordinates (a grid made
+    with meshgrid), and one GatherNd runs over the batch dimensions flattened into one."""
+    from minitf.ops import array_ops, sequence_ops  # the facade imports this module
+    with ops.name_scope(name, "BatchGatherND", [params, indices]):
+        indices = convert_to_tensor(indices, name="indices")
+        params = convert_to_tensor(params, name="params")
+        if not isinstance(batch_dims, int):
+            raise TypeError(f"Argument `batch_dims` must be an int; got {batch_dims}")
+        if batch_dims < 0:
+            raise ValueError("tf.gather_nd does not allow negative batch_dims.")
+        if indices.shape.ndims is not None and batch_dims >= indices.shape.ndims:
+            raise ValueError(f"Argument `batch_dims` = {batch_dims} must be less than rank(`indices`) = "
+                             f"{indices.shape.ndims}")
+        if params.shape.ndims is not None and batch_dims >= params.shape.ndims:
+            raise ValueError(f"Argument `batch_dims` = {batch_dims} must be less than rank(`params`) = "
+                             f"{params.shape.ndims}")
+        params_shape = array_ops.shape(params)
+        indices_shape = array_ops.shape(indices)
+        batch_shape = params_shape[:batch_dims]
+        batch_size = apply_op_1("Prod", [batch_shape, [0]], {"keep_dims": False, "T": batch_shape.dtype.base_dtype,
+                                                             "Tidx": dtypes.int32})
+        index_internal_ndims = array_ops.rank(indices) - batch_dims - 1
+        indices_internal_shape = indices_shape[batch_dims:-1]
+        dim_ranges = [_gen_cast(apply_op_1("Range", [0, _gen_cast(x, dtypes.int32), 1], {"Tidx": dtypes.int32}),
+                                indices.dtype.base_dtype)
+                      for x in array_ops.unstack(batch_shape, axis=0)]
+        mesh_list = sequence_ops.meshgrid(*dim_ranges, indexing="ij")
+        flat_list = [array_ops.reshape(x, shape=(-1,)) for x in mesh_list]
+        index_grid = array_ops.transpose(array_ops.stack(flat_list, axis=0))
+        index_grid_shape = array_ops.shape(index_grid)
+        index_grid = array_ops.reshape(index_grid, array_ops.concat([
+            index_grid_shape[:1], array_ops.ones(index_internal_ndims, dtype=index_grid_shape.dtype),
+            index_grid_shape[1:]], axis=0))
+        tile_shape = array_ops.concat(((1,), indices_internal_shape, (1,)), axis=0)
+        index_grid = array_ops.tile(index_grid, multiples=tile_shape)
+        flat_shape = array_ops.concat(([batch_size], indices_shape[batch_dims:]), axis=0)
+        flat_indices = array_ops.reshape(indices, shape=flat_shape)
+        out = _gen_gather_nd(params, array_ops.concat((index_grid, flat_indices), axis=-1))
+        out_shape = array_ops.shape(out)
+        return array_ops.reshape(out, shape=array_ops.concat((batch_shape, out_shape[1:]), axis=0))
 
 
 # -- ScatterNd -----------------------------------------------------------------------------------------------------

@@ -243,7 +243,7 @@ def _unpack_infer(op):
 
 def _unpack_kernel(op):
     axis = op.get_attr("axis")
-    return lambda x: tuple(np.moveaxis(x, axis, 0))
+    return lambda x: _outputs(list(np.moveaxis(x, axis, 0)))
 
 
 register("Unpack", _unpack_infer, pure_with_attrs(_unpack_kernel), input_names=("value",))

@@ -390,7 +390,8 @@ def _decode_csv_kernel(op, state):
     out_types = op.get_attr("OUT_TYPE")
 
     def kernel(records, *defaults):
-        return csv_parser.decode(records, defaults, out_types, delim, quote, na_value, select)
+        columns = csv_parser.decode(records, defaults, out_types, delim, quote, na_value, select)
+        return columns[0] if len(columns) == 1 else columns  # one output is its value itself
     return kernel
 
 

@@ -33,7 +33,8 @@ def _dynamic_partition_kernel(op, state):
             raise invalid_argument(f"partitions{list(np.unravel_index(bad[0], partitions.shape))} = "
                                    f"{int(flat[bad[0]])} is not in [0, {n})")
         rows = data.reshape((flat.size,) + data.shape[partitions.ndim:])
-        return tuple(rows[flat == p] for p in range(n))
+        parts = tuple(rows[flat == p] for p in range(n))
+        return parts[0] if n == 1 else parts  # one output is its value itself, as for every single-output op
     return kernel
 
 

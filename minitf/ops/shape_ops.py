@@ -43,7 +43,7 @@ def _identity_n_infer(op):
     return [(t.dtype.base_dtype, t.shape) for t in op.inputs]
 
 
-register("IdentityN", _identity_n_infer, pure(lambda *xs: xs), input_names=("input",))
+register("IdentityN", _identity_n_infer, pure(lambda *xs: xs[0] if len(xs) == 1 else xs), input_names=("input",))
 def _placeholder_kernel(op, state):
     dtype = op.get_attr("dtype")
     shape = op.get_attr("shape")
