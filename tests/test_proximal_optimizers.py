@@ -2,8 +2,11 @@
 TensorFlow 2.21 (goldens from tests/golden/make_proximal_optimizers.py, programs in
 tests/golden/proximal_optimizer_programs.py): the graph node for node, the update ops' inputs and attrs, the slot
 names, and every variable after each of four steps bit for bit: dense gradients, an embedding lookup's
-IndexedSlices with a repeated row (the SparseApply* row path) and a gather from a vector (their scalar path).
+IndexedSlices with a repeated row (the SparseApply* row path) and a gather from a vector (their scalar path);
+TensorFlow's GraphDefs of five programs (tests/fixtures/graphs/proximal_optimizers/) imported and trained.
 """
+
+import os
 
 import numpy as np
 import pytest
@@ -13,6 +16,7 @@ from golden import proximal_optimizer_programs as programs
 from helpers import golden
 
 RECORD = golden("golden/proximal_optimizers.json")
+GRAPHS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "graphs", "proximal_optimizers")
 
 
 @pytest.mark.parametrize("name", sorted(programs.OPTIMIZERS))
@@ -34,6 +38,23 @@ def test_optimizer_matches_tensorflow(name):
                 for v in variables:
                     value = np.asarray(sess.run(v)).tobytes().hex()
                     assert value == expected[v.op.name], f"{v.op.name} after step {step + 1}"
+
+
+@pytest.mark.parametrize("name", programs.GRAPH_DEFS)
+def test_tensorflow_s_graph_def_imports_and_trains_as_in_tensorflow(name):
+    """TensorFlow's GraphDef of the program (its update ops with TensorFlow's attrs) imported and run."""
+    want = RECORD["programs"][name]
+    with open(os.path.join(GRAPHS, name + ".pb"), "rb") as f:
+        graph_def = tf.GraphDef.FromString(f.read())
+    with tf.Graph().as_default() as graph:
+        tf.import_graph_def(graph_def, name="")
+        with tf.Session() as sess:
+            sess.run(want["initializers"])
+            for step, expected in enumerate(want["steps"]):
+                sess.run(want["train"])
+                for v in want["variables"]:
+                    value = np.asarray(sess.run(graph.get_tensor_by_name(v + ":0"))).tobytes().hex()
+                    assert value == expected[v], f"{v} after step {step + 1}"
 
 
 @pytest.mark.parametrize("name", sorted(programs.ERRORS))

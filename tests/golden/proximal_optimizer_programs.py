@@ -29,6 +29,9 @@ OPTIMIZERS = {
                         "l1_regularization_strength=0.01, l2_regularization_strength=0.1)",
 }
 
+# The programs whose GraphDefs TensorFlow writes (tests/fixtures/graphs/proximal_optimizers/): every update op type
+GRAPH_DEFS = ("ftrl", "ftrl_shrinkage", "proximal_gd_l1_l2", "proximal_adagrad_l1_l2", "adagrad_da_l1_l2")
+
 # Constructor errors: name -> statement
 ERRORS = {
     "ftrl_positive_power": "tf.train.FtrlOptimizer(0.1, learning_rate_power=0.5)",
