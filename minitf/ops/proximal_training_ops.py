@@ -17,17 +17,23 @@ from minitf.ops import libm, state_ops
 
 
 def _powf(x, y):
-    """``std::pow(float, float)`` (glibc's powf) elementwise: TensorFlow's scalar FTRL path."""
-    powf = libm.shared_libm().powf
-    powf.restype, powf.argtypes = ctypes.c_float, [ctypes.c_float, ctypes.c_float]
+    """``std::pow`` of C++ scalars elementwise (glibc's ``powf``, or ``pow`` for doubles): TensorFlow's scalar
+    FTRL path."""
+    double = x.dtype == np.float64
+    function = getattr(libm.shared_libm(), "pow" if double else "powf")
+    ctype = ctypes.c_double if double else ctypes.c_float
+    function.restype, function.argtypes = ctype, [ctype, ctype]
     y = float(y)
-    return np.array([powf(v, y) for v in x.ravel().tolist()], np.float32).reshape(x.shape)
+    return np.array([function(v, y) for v in x.ravel().tolist()], x.dtype).reshape(x.shape)
 
 
 def _pow(x, y):
-    """Eigen's tensor ``pow`` (FTRL with a learning_rate_power other than -0.5): the float result of the double
-    power, as TensorFlow's kernels give it (glibc's powf differs in the last bit for about one number in 2000)."""
+    """Eigen's tensor ``pow`` (FTRL with a learning_rate_power other than -0.5): for floats, the float result of
+    the double power, as TensorFlow's kernels give it (glibc's powf differs in the last bit for about one number in
+    2000)."""
     with np.errstate(all="ignore"):
+        if x.dtype == np.float64:
+            return np.power(x, y)
         return np.power(x.astype(np.float64), float(y)).astype(x.dtype)
 
 
@@ -62,15 +68,13 @@ def _ftrl_scalar(var, accum, linear, grad, lr, l1, l2, lr_power, shrinkage=None,
     new_accum = accum + grad * grad
     with np.errstate(all="ignore"):
         sigma = _powf(new_accum, -lr_power) - _powf(accum, -lr_power)
+        power = np.sqrt(new_accum) if lr_power == -0.5 else _powf(new_accum, -lr_power)
         if multiply_linear_by_lr:
             linear = linear + g * lr - sigma * var
-            power = np.sqrt(new_accum) if lr_power == -0.5 else _powf(new_accum, -lr_power)
             quadratic = power + two * l2 * lr
             bound = l1 * lr
         else:
-            sigma = sigma / lr
-            linear = linear + g - sigma * var
-            power = np.sqrt(new_accum) if lr_power == -0.5 else _powf(new_accum, -lr_power)
+            linear = linear + g - sigma / lr * var
             quadratic = power / lr + two * l2
             bound = l1
         var = (np.maximum(np.minimum(linear, bound), -bound) - linear) / quadratic
