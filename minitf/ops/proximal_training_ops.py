@@ -12,13 +12,13 @@ import ctypes
 
 import numpy as np
 
+from minitf.framework import ops
 from minitf.framework.op_def_lib import apply_op, invalid_argument, no_gradient, register
 from minitf.ops import libm, state_ops
 
 
-def _powf(x, y):
-    """``std::pow`` of C++ scalars elementwise (glibc's ``powf``, or ``pow`` for doubles): TensorFlow's scalar
-    FTRL path."""
+def _libm_pow(x, y):
+    """``std::pow`` of C++ scalars elementwise: glibc's ``powf``, or ``pow`` for doubles."""
     double = x.dtype == np.float64
     function = getattr(libm.shared_libm(), "pow" if double else "powf")
     ctype = ctypes.c_double if double else ctypes.c_float
@@ -28,12 +28,12 @@ def _powf(x, y):
 
 
 def _pow(x, y):
-    """Eigen's tensor ``pow`` (FTRL with a learning_rate_power other than -0.5): for floats, the float result of
-    the double power, as TensorFlow's kernels give it (glibc's powf differs in the last bit for about one number in
-    2000)."""
+    """Eigen's tensor ``pow`` (FTRL with a learning_rate_power other than -0.5), as TensorFlow's kernels give it:
+    for floats the float result of the double power (glibc's powf differs in the last bit for about one number in
+    2000), for doubles glibc's pow (numpy's differs in the last bit now and then)."""
+    if x.dtype == np.float64:
+        return _libm_pow(x, y)
     with np.errstate(all="ignore"):
-        if x.dtype == np.float64:
-            return np.power(x, y)
         return np.power(x.astype(np.float64), float(y)).astype(x.dtype)
 
 
@@ -67,8 +67,8 @@ def _ftrl_scalar(var, accum, linear, grad, lr, l1, l2, lr_power, shrinkage=None,
     g = grad if shrinkage is None else grad + (two * shrinkage) * var
     new_accum = accum + grad * grad
     with np.errstate(all="ignore"):
-        sigma = _powf(new_accum, -lr_power) - _powf(accum, -lr_power)
-        power = np.sqrt(new_accum) if lr_power == -0.5 else _powf(new_accum, -lr_power)
+        sigma = _libm_pow(new_accum, -lr_power) - _libm_pow(accum, -lr_power)
+        power = np.sqrt(new_accum) if lr_power == -0.5 else _libm_pow(new_accum, -lr_power)
         if multiply_linear_by_lr:
             linear = linear + g * lr - sigma * var
             quadratic = power + two * l2 * lr
@@ -351,9 +351,21 @@ for _op_type, (_n_slots, _update, _names, _attrs) in _SPARSE.items():
     no_gradient(_op_type)
 
 
+def _check_input_types(op_type, names, inputs):
+    """TypeError as TensorFlow's op wrapper raises it when a tensor's dtype is not the variable's (attr ``T``): the
+    proximal optimizers pass their float32 rates to a float64 variable's update as they are."""
+    dtype = inputs[0].dtype.base_dtype
+    for name, value in zip(names[1:], inputs[1:]):
+        if name not in ("indices", "global_step") and isinstance(value, ops.Tensor) and \
+                value.dtype.base_dtype != dtype:
+            raise TypeError(f"Input '{name}' of '{op_type}' Op has type {value.dtype.base_dtype.name} that does not "
+                            f"match type {dtype.name} of argument 'var'.")
+
+
 def training_op(op_type, inputs, use_locking, name=None, **attrs):
     """Adds one of these ops: ``inputs`` are the variables (refs) then the tensors, in TensorFlow's order."""
     names = (_DENSE.get(op_type) or _SPARSE[op_type])[2]
+    _check_input_types(op_type, names, inputs)
     grad = inputs[names.index("grad" if "grad" in names else "delta")]
     attrs = {"T": grad.dtype.base_dtype, "use_locking": use_locking, **attrs}
     if "indices" in names:

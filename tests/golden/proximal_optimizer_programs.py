@@ -28,6 +28,10 @@ OPTIMIZERS = {
     "adagrad_da_l1_l2": "tf.train.AdagradDAOptimizer(0.3, step, initial_gradient_squared_accumulator_value=0.2, "
                         "l1_regularization_strength=0.01, l2_regularization_strength=0.1)",
 }
+# The same with float64 variables (the kernels' double arithmetic: glibc's pow, double rates)
+# (the proximal optimizers pass their float32 rates uncast: a float64 variable is a TypeError, see ERRORS)
+FLOAT64 = ("ftrl_power", "adagrad_da_l1_l2")
+OPTIMIZERS.update({name + "_float64": OPTIMIZERS[name] for name in FLOAT64})
 
 # The programs whose GraphDefs TensorFlow writes (tests/fixtures/graphs/proximal_optimizers/): every update op type
 GRAPH_DEFS = ("ftrl", "ftrl_shrinkage", "proximal_gd_l1_l2", "proximal_adagrad_l1_l2", "adagrad_da_l1_l2")
@@ -43,6 +47,8 @@ ERRORS = {
     "proximal_adagrad_zero_accumulator": "tf.train.ProximalAdagradOptimizer(0.1, initial_accumulator_value=0.0)",
     "adagrad_da_zero_accumulator": "tf.train.AdagradDAOptimizer(0.1, None, "
                                    "initial_gradient_squared_accumulator_value=0.0)",
+    "proximal_gd_float64": "build(tf, 'proximal_gd', np.float64)",
+    "proximal_adagrad_float64": "build(tf, 'proximal_adagrad', np.float64)",
 }
 
 # Run-time errors of the update ops: name -> optimizer expression (trained one step on the model)
@@ -53,14 +59,14 @@ RUN_ERRORS = {
 }
 
 
-def model(tf):
-    """The loss (float32) of a weight vector, a bias, a (6, 3) embedding table and a vector of 5 row biases."""
-    x = tf.constant(np.linspace(-1, 1, 12, dtype=np.float32).reshape(4, 3))
-    target = tf.constant(np.linspace(1, -0.5, 12, dtype=np.float32).reshape(4, 3))
-    w = tf.Variable(np.array([0.1, -0.2, 0.3], np.float32), name="w")
-    b = tf.Variable(np.array([0.05], np.float32), name="b")
-    table = tf.Variable(np.arange(18, dtype=np.float32).reshape(6, 3) / 10.0 - 0.5, name="table")
-    row_bias = tf.Variable(np.array([0.3, -0.1, 0.02, 0.4, -0.25], np.float32), name="row_bias")
+def model(tf, dtype=np.float32):
+    """The loss (of ``dtype``) of a weight vector, a bias, a (6, 3) embedding table and a vector of 5 row biases."""
+    x = tf.constant(np.linspace(-1, 1, 12, dtype=dtype).reshape(4, 3))
+    target = tf.constant(np.linspace(1, -0.5, 12, dtype=dtype).reshape(4, 3))
+    w = tf.Variable(np.array([0.1, -0.2, 0.3], dtype), name="w")
+    b = tf.Variable(np.array([0.05], dtype), name="b")
+    table = tf.Variable((np.arange(18, dtype=dtype).reshape(6, 3) / 10.0 - 0.5).astype(dtype), name="table")
+    row_bias = tf.Variable(np.array([0.3, -0.1, 0.02, 0.4, -0.25], dtype), name="row_bias")
     ids = tf.constant([[1, 4], [1, 0]])
     rows = tf.nn.embedding_lookup(table, ids)
     dense = tf.reduce_mean(tf.square(x * w + b - target))
@@ -68,18 +74,20 @@ def model(tf):
     return dense + sparse
 
 
-def build(tf, name):
-    """(train op, variables) of program ``name``: its optimizer minimizing the model's loss."""
-    loss = model(tf)
+def build(tf, name, dtype=None):
+    """(train op, variables) of program ``name``: its optimizer minimizing the model's loss (float64 for the
+    ``_float64`` programs)."""
+    loss = model(tf, dtype or (np.float64 if name.endswith("_float64") else np.float32))
     step = tf.train.get_or_create_global_step()
     train = eval(OPTIMIZERS[name], {"tf": tf, "step": step}).minimize(loss, global_step=step)
     return train, tf.global_variables()
 
 
 def error_of(tf, statement):
-    """[exception class name, message] of a statement that must raise."""
+    """[exception class name, message] of a statement that must raise (in a graph of its own)."""
     try:
-        eval(statement, {"tf": tf})
+        with tf.Graph().as_default():
+            eval(statement, {"tf": tf, "np": np, "build": build})
     except Exception as e:  # noqa: BLE001 - recorded, compared as they are
         return [type(e).__name__, str(e)]
     raise AssertionError(f"{statement} did not raise")
