@@ -234,7 +234,7 @@ def test_ops_without_a_minitf_wrapper_import_from_tensorflow_and_run():
 
 # Other op families record TensorFlow-written GraphDefs (function libraries included) and their ops' attr defaults
 # in tests/fixtures/graphs/<family>/, imported by their own tests (tf.data: tests/test_data.py).
-OTHER_GRAPH_DIRS = [os.path.join(FIXTURES, d) for d in ("data",)]
+OTHER_GRAPH_DIRS = [os.path.join(FIXTURES, d) for d in ("data", "proximal_optimizers")]
 
 
 def _ops_in_other_tf_graph_defs():

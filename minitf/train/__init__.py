@@ -4,6 +4,8 @@ from minitf._missing import lazy_names as _lazy_names
 from minitf.train.optimizer import Optimizer
 from minitf.train.optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, GradientDescentOptimizer,
                                      MomentumOptimizer, RMSPropOptimizer)
+from minitf.train.proximal_optimizers import (AdagradDAOptimizer, FtrlOptimizer, ProximalAdagradOptimizer,
+                                              ProximalGradientDescentOptimizer)
 from minitf.train.training_util import (assert_global_step, create_global_step, get_global_step,
                                         get_or_create_global_step, global_step)
 from minitf.train.learning_rate_decay import (exponential_decay, inverse_time_decay, natural_exp_decay,

@@ -298,8 +298,18 @@ def optimize_rmsprop(tf, contrib):
     return feeds, tf.add_n(losses)
 
 
+def optimize_ftrl(tf, contrib):
+    """The "Ftrl" name: FtrlOptimizer on the ``learning_rate`` variable (its beta term takes the maximum of it),
+    the dense and the sparse update (a gather from the second layer's weights), the gradient summaries."""
+    feeds, loss = _regression(tf, contrib.layers, 7)
+    weights = tf.trainable_variables()[2]
+    loss += tf.reduce_sum(tf.square(tf.gather(weights, [2, 0, 2])))
+    step = contrib.framework.get_or_create_global_step()
+    return feeds, contrib.layers.optimize_loss(loss, step, 0.1, "Ftrl", summaries=["loss", "gradients"])
+
+
 OPTIMIZE = {"optimize_sgd": optimize_sgd, "optimize_adam": optimize_adam, "optimize_momentum": optimize_momentum,
-            "optimize_rmsprop": optimize_rmsprop}
+            "optimize_rmsprop": optimize_rmsprop, "optimize_ftrl": optimize_ftrl}
 
 _OPT_MODEL = "v = tf.Variable([1.0, 2.0]); loss = tf.reduce_sum(v * v); "
 

@@ -16,19 +16,13 @@ from minitf.ops import check_ops, clip_ops, constant_op, control_flow_ops, init_
 from minitf.ops import variables as variables_module
 from minitf.ops import variable_scope as vs
 from minitf.train import optimizer as optimizer_lib
-from minitf.train import optimizers, training_util
-
-
-def _ftrl(learning_rate):
-    """``tf.train.FtrlOptimizer``, looked up when asked for (minitf's tf.train says whether it has one)."""
-    import minitf.train
-    return minitf.train.FtrlOptimizer(learning_rate)
+from minitf.train import optimizers, proximal_optimizers, training_util
 
 
 OPTIMIZER_CLS_NAMES = {
     "Adagrad": optimizers.AdagradOptimizer,
     "Adam": optimizers.AdamOptimizer,
-    "Ftrl": _ftrl,
+    "Ftrl": proximal_optimizers.FtrlOptimizer,
     "Momentum": lambda learning_rate: optimizers.MomentumOptimizer(learning_rate, momentum=0.9),
     "RMSProp": optimizers.RMSPropOptimizer,
     "SGD": optimizers.GradientDescentOptimizer,
