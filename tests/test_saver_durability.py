@@ -92,8 +92,11 @@ def test_kill_during_saves_leaves_state_and_checkpoints_readable(tmp_path, shard
         assert generations[-1] in (completed, completed + 1)  # the last completed save, or one more
         generation = generations[-1]
     assert generation >= 6  # every restart saved at least once (on a loaded machine a kill may follow the first save)
+    # old checkpoints were deleted across restarts: the two the state file keeps, and at most one per kill that no
+    # saver tracks afterwards (as with TensorFlow's Saver): a save killed between writing its files and recording
+    # them, or between recording them and deleting the checkpoint that dropped out of the kept two
     complete = {p.name.split(".")[0] for p in tmp_path.iterdir() if p.name.endswith(".index")}
-    assert len(complete) <= 4  # old checkpoints were deleted across restarts
+    assert len(complete) <= min(2 + 6, generation)
 
 
 # -- hostile state files ---------------------------------------------------------------------------------------
