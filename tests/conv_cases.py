@@ -134,6 +134,18 @@ CASES = {
         _v(tf, 2, 3, 4, 5, seed=1), _v(tf, 3, seed=2)),
     "bias_add_ncw_3d": lambda tf: (lambda x, b: (tf.nn.bias_add(x, b, data_format="NCW"), [x, b]))(
         _v(tf, 2, 3, 4, seed=1), _v(tf, 3, seed=2)),
+    "conv_nchw_s2_same": lambda tf: (lambda x, w: (tf.nn.conv2d(x, w, 2, "SAME", data_format="NCHW"), [x, w]))(
+        _v(tf, 2, 3, 9, 8, seed=1), _v(tf, 3, 3, 3, 4, seed=2)),
+    "conv_nchw_dilated_valid": lambda tf: (lambda x, w: (tf.nn.conv2d(x, w, [1, 1, 1, 1], "VALID", data_format="NCHW",
+                                                                      dilations=[1, 1, 2, 1]), [x, w]))(
+        _v(tf, 2, 2, 9, 7, seed=1), _v(tf, 2, 3, 2, 3, seed=2)),
+    "conv_transpose_nchw": lambda tf: (lambda x, w: (tf.nn.conv2d_transpose(x, w, [2, 3, 9, 8], 2, "SAME",
+                                                                            data_format="NCHW"), [x, w]))(
+        _v(tf, 2, 4, 5, 4, seed=1), _v(tf, 3, 3, 3, 4, seed=2)),
+    "max_pool_nchw_s2_same": lambda tf: (lambda x: (tf.nn.max_pool(x, 3, 2, "SAME", data_format="NCHW"), [x]))(
+        _v(tf, 2, 3, 9, 8)),
+    "avg_pool_nchw_valid": lambda tf: (lambda x: (tf.nn.avg_pool(x, [1, 1, 2, 3], [1, 1, 2, 2], "VALID",
+                                                                 data_format="NCHW"), [x]))(_v(tf, 2, 3, 9, 8)),
     "cifar_block": _cifar_block,
     "conv1d_s2_same": _conv1d((2, 9, 3), (3, 3, 4), 2, "SAME"),
     "conv1d_dilated_valid": _conv1d((2, 11, 2), (3, 2, 3), 1, "VALID", dilations=2),
@@ -158,6 +170,7 @@ GRAPH_OP_TYPES = ("SpaceToBatchND", "BatchToSpaceND", "ShapeN", "Shape", "Conv2D
                   "MaxPoolGrad", "AvgPoolGrad", "LRNGrad", "BiasAddGrad")
 GRAPH_CASES = ("conv_same_s3_odd", "conv_transpose_s3_valid", "depthwise_s2_same_mult3", "max_pool_valid_s3",
                "avg_pool_s3_same", "lrn_beta_one", "bias_add_4d", "bias_add_nchw_4d", "bias_add_ncw_3d", "cifar_block",
+               "conv_nchw_s2_same", "conv_transpose_nchw", "max_pool_nchw_s2_same", "avg_pool_nchw_valid",
                "conv1d_s2_same", "atrous_same_rate2", "separable_rate2")
 # Cases whose whole graph (node names, op types, inputs, attrs and Const values) must be TensorFlow's.
 NODE_CASES = ("conv1d_s2_same", "conv1d_dilated_valid", "atrous_same_rate2", "atrous_valid_rate2", "atrous_rate1",

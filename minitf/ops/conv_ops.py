@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from minitf.framework import dtypes, ops, tensor_shape, tensor_util
 from minitf.framework.op_def_lib import apply_op_1, as_int_list, invalid_argument, pure_with_attrs, register
-from minitf.ops import kernel_threads
+from minitf.ops import channels_first, kernel_threads
 
 TensorShape = tensor_shape.TensorShape
 
@@ -167,7 +167,7 @@ def _window_of(op, input_shape, kernel_hw):
 def _check_nhwc(op):
     fmt = op.get_attr("data_format") if "data_format" in op._attrs else b"NHWC"
     if (fmt.decode() if isinstance(fmt, bytes) else fmt) != "NHWC":
-        raise ValueError("minitf implements the NHWC data format only")
+        raise ValueError(f"minitf implements {op.type} in the NHWC data format only")
 
 
 def _static_output_shape(op, input_shape, kernel_hw, out_channels):
@@ -316,11 +316,14 @@ def _backprop_filter_kernel(op):
 
 _CONV_ATTRS = ("T", "strides", "use_cudnn_on_gpu", "padding", "explicit_paddings", "data_format", "dilations")
 _CONV_DEFAULTS = {"use_cudnn_on_gpu": True, "explicit_paddings": [], "data_format": b"NHWC", "dilations": [1, 1, 1, 1]}
-register("Conv2D", _conv_infer, pure_with_attrs(_conv_kernel), input_names=("input", "filter"), attrs=_CONV_ATTRS,
+register("Conv2D", channels_first.shape_function(_conv_infer),
+         channels_first.kernel(pure_with_attrs(_conv_kernel)), input_names=("input", "filter"), attrs=_CONV_ATTRS,
          attr_defaults=_CONV_DEFAULTS)
-register("Conv2DBackpropInput", _backprop_input_infer, pure_with_attrs(_backprop_input_kernel),
+register("Conv2DBackpropInput", _backprop_input_infer,
+         channels_first.kernel(pure_with_attrs(_backprop_input_kernel), images=(2,), sizes=(0,)),
          input_names=("input_sizes", "filter", "out_backprop"), attrs=_CONV_ATTRS, attr_defaults=_CONV_DEFAULTS)
-register("Conv2DBackpropFilter", _backprop_filter_infer, pure_with_attrs(_backprop_filter_kernel),
+register("Conv2DBackpropFilter", _backprop_filter_infer,
+         channels_first.kernel(pure_with_attrs(_backprop_filter_kernel), images=(0, 2), image_output=False),
          input_names=("input", "filter_sizes", "out_backprop"), attrs=_CONV_ATTRS, attr_defaults=_CONV_DEFAULTS)
 
 
@@ -331,12 +334,13 @@ def _conv_op_attrs(x, strides, padding, dilations, data_format="NHWC", use_cudnn
             "dilations": [int(d) for d in dilations]}
 
 
-def _as_4(values, name):
+def _as_4(values, name, data_format="NHWC"):
+    """Per-axis values (strides, ksize, dilations) for the four axes, 1 on the batch and channel axes."""
     values = [values] if isinstance(values, int) else list(values)
-    if len(values) == 1:
-        return [1, values[0], values[0], 1]
-    if len(values) == 2:
-        return [1, values[0], values[1], 1]
+    if len(values) in (1, 2):
+        height, width = values * (3 - len(values))
+        nchw = (data_format.decode() if isinstance(data_format, bytes) else data_format or "NHWC").startswith("NC")
+        return [1, 1, height, width] if nchw else [1, height, width, 1]
     if len(values) != 4:
         raise ValueError(f"{name} should be of length 1, 2 or 4. Received: {name}={values}")
     return values
@@ -349,8 +353,8 @@ def conv2d(input=None, filter=None, strides=None, padding=None, use_cudnn_on_gpu
     with ops.name_scope(name, "Conv2D", [input, filter]) as scope:
         x = ops.convert_to_tensor(input, name="input")
         w = ops.convert_to_tensor(filter, name="filter", dtype=x.dtype.base_dtype)
-        attrs = _conv_op_attrs(x, _as_4(strides, "strides"), padding, _as_4(dilations, "dilations"), data_format,
-                               use_cudnn_on_gpu)
+        attrs = _conv_op_attrs(x, _as_4(strides, "strides", data_format), padding,
+                               _as_4(dilations, "dilations", data_format), data_format, use_cudnn_on_gpu)
         return apply_op_1("Conv2D", [x, w], attrs, scope)
 
 
@@ -363,8 +367,8 @@ def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None, p
         dy = ops.convert_to_tensor(value, name="value")
         w = ops.convert_to_tensor(filter, name="filter", dtype=dy.dtype.base_dtype)
         sizes = ops.convert_to_tensor(output_shape, name="output_shape", dtype=dtypes.int32)
-        attrs = _conv_op_attrs(dy, _as_4(strides, "strides"), padding, _as_4(dilations or 1, "dilations"),
-                               data_format)
+        attrs = _conv_op_attrs(dy, _as_4(strides, "strides", data_format), padding,
+                               _as_4(dilations or 1, "dilations", data_format), data_format)
         return apply_op_1("Conv2DBackpropInput", [sizes, w, dy], attrs, scope)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from minitf.framework import ops
 from minitf.framework.op_def_lib import (apply_op_1, as_int_list, invalid_argument, pure_with_attrs, register,
                                          same_as_input)
-from minitf.ops import kernel_threads
+from minitf.ops import channels_first, kernel_threads
 from minitf.ops.conv_ops import (_as_4, _blocks, _check_nhwc, _shape_from_value, _spatial, _static_output_shape,
                                  _window_of)
 
@@ -182,22 +182,27 @@ def _avg_pool_grad_infer(op):
 
 _MAX_POOL_ATTRS = ("T", "ksize", "strides", "padding", "explicit_paddings", "data_format")
 _MAX_POOL_DEFAULTS = {"explicit_paddings": [], "data_format": b"NHWC"}
-register("MaxPool", _pool_infer, pure_with_attrs(_max_pool_kernel), input_names=("input",), attrs=_MAX_POOL_ATTRS,
+register("MaxPool", channels_first.shape_function(_pool_infer),
+         channels_first.kernel(pure_with_attrs(_max_pool_kernel)), input_names=("input",), attrs=_MAX_POOL_ATTRS,
          attr_defaults=_MAX_POOL_DEFAULTS)
-register("MaxPoolGrad", same_as_input(), pure_with_attrs(_max_pool_grad_kernel),
+register("MaxPoolGrad", same_as_input(),
+         channels_first.kernel(pure_with_attrs(_max_pool_grad_kernel), images=(0, 1, 2)),
          input_names=("orig_input", "orig_output", "grad"), attrs=_MAX_POOL_ATTRS, attr_defaults=_MAX_POOL_DEFAULTS)
 _AVG_POOL_ATTRS = ("ksize", "strides", "padding", "data_format", "T")
 _AVG_POOL_DEFAULTS = {"data_format": b"NHWC"}
-register("AvgPool", _pool_infer, pure_with_attrs(_avg_pool_kernel), input_names=("value",), attrs=_AVG_POOL_ATTRS,
+register("AvgPool", channels_first.shape_function(_pool_infer),
+         channels_first.kernel(pure_with_attrs(_avg_pool_kernel)), input_names=("value",), attrs=_AVG_POOL_ATTRS,
          attr_defaults=_AVG_POOL_DEFAULTS)
-register("AvgPoolGrad", _avg_pool_grad_infer, pure_with_attrs(_avg_pool_grad_kernel),
+register("AvgPoolGrad", _avg_pool_grad_infer,
+         channels_first.kernel(pure_with_attrs(_avg_pool_grad_kernel), images=(1,), sizes=(0,)),
          input_names=("orig_input_shape", "grad"), attrs=_AVG_POOL_ATTRS, attr_defaults=_AVG_POOL_DEFAULTS)
 
 
 def _pool(op_type, default_name, value, ksize, strides, padding, data_format, name, extra=None):
     with ops.name_scope(name, default_name, [value]) as scope:
         x = ops.convert_to_tensor(value, name="input")
-        attrs = {"T": x.dtype.base_dtype, "ksize": _as_4(ksize, "ksize"), "strides": _as_4(strides, "strides"),
+        attrs = {"T": x.dtype.base_dtype, "ksize": _as_4(ksize, "ksize", data_format),
+                 "strides": _as_4(strides, "strides", data_format),
                  "padding": padding.encode() if isinstance(padding, str) else padding,
                  "data_format": data_format.encode() if isinstance(data_format, str) else data_format}
         attrs.update(extra or {})
