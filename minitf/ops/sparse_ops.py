@@ -5,12 +5,12 @@ The SparseTensor class itself lives in minitf/framework/sparse_tensor.py.
 
 import numpy as np
 
-from minitf.framework import ops, tensor_util
+from minitf.framework import ops, tensor_shape, tensor_util
 from minitf.framework.op_def_lib import invalid_argument, no_gradient, register
-from minitf.framework.sparse_tensor import SparseTensor
+from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue
 
 
-def _shape_text(dims):
+def shape_text(dims):
     return "[" + ",".join(str(int(d)) for d in dims) + "]"
 
 
@@ -32,12 +32,12 @@ def check_indices(indices, shape):
     first_bad = bad[0] if bad.size else len(rows)
     for i in range(len(rows)):
         if i == first_bad:
-            raise invalid_argument(f"indices[{i}] = {_shape_text(rows[i])} is out of bounds: need 0 <= index < "
-                                   f"{_shape_text(shape)}")
+            raise invalid_argument(f"indices[{i}] = {shape_text(rows[i])} is out of bounds: need 0 <= index < "
+                                   f"{shape_text(shape)}")
         if i and rows[i] <= rows[i - 1]:
             if rows[i] == rows[i - 1]:
-                raise invalid_argument(f"indices[{i}] = {_shape_text(rows[i])} is repeated")
-            raise invalid_argument(f"indices[{i}] = {_shape_text(rows[i])} is out of order. Many sparse ops "
+                raise invalid_argument(f"indices[{i}] = {shape_text(rows[i])} is repeated")
+            raise invalid_argument(f"indices[{i}] = {shape_text(rows[i])} is out of order. Many sparse ops "
                                    "require sorted indices.\n    Use `tf.sparse.reorder` to create a correctly "
                                    "ordered copy.\n\n")
 
@@ -48,13 +48,13 @@ def _sparse_to_dense_kernel(op, state):
     def kernel(indices, output_shape, values, default):
         if indices.ndim > 2:
             raise invalid_argument(f"sparse_indices should be a scalar, vector, or matrix, got shape "
-                                   f"{_shape_text(indices.shape)}")
+                                   f"{shape_text(indices.shape)}")
         if output_shape.ndim != 1:
-            raise invalid_argument(f"output_shape should be a vector, got shape {_shape_text(output_shape.shape)}")
+            raise invalid_argument(f"output_shape should be a vector, got shape {shape_text(output_shape.shape)}")
         count = indices.shape[0] if indices.ndim > 0 else 1
         rank = indices.shape[1] if indices.ndim > 1 else 1
         if not (values.ndim == 0 or (values.ndim == 1 and values.shape[0] == count)):
-            raise invalid_argument(f"sparse_values has incorrect shape {_shape_text(values.shape)}, should be [] or "
+            raise invalid_argument(f"sparse_values has incorrect shape {shape_text(values.shape)}, should be [] or "
                                    f"[{count}]")
         if default.ndim != 0:
             raise invalid_argument("default_value should be a scalar.")
@@ -102,3 +102,29 @@ def sparse_tensor_to_dense(sp_input, default_value=None, validate_indices=True, 
         default_value = array_ops.zeros([], dtype=sp_input.dtype)
     return sparse_to_dense(sp_input.indices, sp_input.dense_shape, sp_input.values, default_value,
                            validate_indices, name)
+
+
+def convert_to_sparse_tensor(sp_input):
+    """``sp_input`` (a SparseTensor or SparseTensorValue) as a SparseTensor; TypeError for anything else."""
+    if isinstance(sp_input, SparseTensorValue):
+        return SparseTensor.from_value(sp_input)
+    if not isinstance(sp_input, SparseTensor):
+        raise TypeError("Input must be a SparseTensor.")
+    return sp_input
+
+
+def sparse_retain(sp_input, to_retain):
+    """``tf.sparse_retain``: the values of ``sp_input`` where the bool vector ``to_retain`` is true, same shape."""
+    from minitf.ops import array_ops
+    sp_input = convert_to_sparse_tensor(sp_input)
+    to_retain = ops.convert_to_tensor(to_retain)
+    retain_shape = to_retain.shape
+    retain_shape.assert_has_rank(1)
+    count = sp_input.values.shape[0] if sp_input.values.shape.dims is not None else tensor_shape.Dimension(None)
+    retained = retain_shape[0] if retain_shape.dims is not None else tensor_shape.Dimension(None)
+    if not count.is_compatible_with(retained):
+        raise ValueError(f"Dimensions {count} and {retained} are not compatible")
+    where_true = array_ops.reshape(array_ops.where_v2(to_retain), [-1])
+    new_indices = array_ops.gather(sp_input.indices, where_true)
+    new_values = array_ops.gather(sp_input.values, where_true)
+    return SparseTensor(new_indices, new_values, array_ops.identity(sp_input.dense_shape))
