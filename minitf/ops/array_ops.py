@@ -15,7 +15,8 @@ from minitf.ops.shape_ops import (convert_to_tensor, expand_dims, identity, iden
                                   placeholder_with_default, rank, reshape, shape, shape_internal, shape_n, size,
                                   squeeze, stop_gradient, TensorShape, unknown_shape)  # noqa: F401
 from minitf.ops.join_ops import concat, split, stack, unstack  # noqa: F401
-from minitf.ops.slicing_ops import _slice_helper, matrix_transpose, slice, strided_slice, transpose  # noqa: F401
+from minitf.ops.slicing_ops import (_slice_helper, invert_permutation, matrix_transpose, slice, strided_slice,  # noqa: F401
+                                    transpose)
 from minitf.ops.selection_ops import (broadcast_to, check_numerics, dynamic_stitch, gather, one_hot, pad, tile,
                                       unsorted_segment_sum, where, where_v2)  # noqa: F401
 from minitf.ops.cwise_ops import range  # noqa: F401

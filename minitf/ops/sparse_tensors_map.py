@@ -16,7 +16,7 @@ from minitf.framework import dtypes, ops, tensor_shape
 from minitf.framework.node_def_check import dtype_string
 from minitf.framework.op_def_lib import invalid_argument, no_gradient, register
 from minitf.framework.sparse_tensor import SparseTensor
-from minitf.ops.sparse_ops import check_indices, shape_text
+from minitf.ops.sparse_ops import check_indices, check_shape_parts, shape_text
 
 
 class SparseTensorsMap:
@@ -52,15 +52,6 @@ def _the_map(op, state):
     return state.resource(op, lambda: SparseTensorsMap(name or op.name))
 
 
-def _check_parts(indices, values, shape):
-    if indices.ndim != 2:
-        raise invalid_argument(f"Input indices should be a matrix but received shape {shape_text(indices.shape)}")
-    if values.ndim != 1:
-        raise invalid_argument(f"Input values should be a vector but received shape {shape_text(values.shape)}")
-    if shape.ndim != 1:
-        raise invalid_argument(f"Input shape should be a vector but received shape {shape_text(shape.shape)}")
-
-
 def _add_infer(many):
     def infer(op):
         indices, values, shape = (t.shape for t in op.inputs)
@@ -73,7 +64,7 @@ def _add_infer(many):
 
 def _add_kernel(op, state):
     def kernel(indices, values, shape):
-        _check_parts(indices, values, shape)
+        check_shape_parts(indices, values, shape)
         return np.array(_the_map(op, state).add(indices, values, shape.astype(np.int64)), np.int64)
     return kernel
 
@@ -82,7 +73,7 @@ def _add_many_kernel(op, state):
     """Splits a minibatch along its first dimension: one handle per row ``b < N = shape[0]``, an empty SparseTensor
     for a row without values. Rows' handles are counted in the order their values come, then the empty rows'."""
     def kernel(indices, values, shape):
-        _check_parts(indices, values, shape)
+        check_shape_parts(indices, values, shape)
         if values.shape[0] != indices.shape[0]:
             raise invalid_argument(f"Number of values must match first dimension of indices. Got {values.shape[0]} "
                                    f"values, indices shape: {shape_text(indices.shape)}")

@@ -1,0 +1,327 @@
+"""Arithmetic on SparseTensors: ``tf.sparse_tensor_dense_matmul`` (``SparseTensorDenseMatMul``),
+``tf.sparse_reduce_sum`` (``SparseReduceSum``) and ``tf.sparse_add`` (``SparseAdd`` of two SparseTensors,
+``SparseTensorDenseAdd`` of a SparseTensor and a dense tensor), with ``SparseAddGrad``. Their gradients are in
+sparse_grad.py.
+
+The kernels add in TensorFlow's order: the product accumulates the nonzeros in their order, a group of values of
+SparseReduceSum is summed as Eigen sums a vector, SparseAdd merges the two sorted index lists.
+"""
+
+import numpy as np
+
+from minitf.framework import dtypes, ops, tensor_shape, tensor_util
+from minitf.framework.op_def_lib import apply_op_1, broadcast_shapes, invalid_argument, register
+from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue
+from minitf.ops import constant_op, cwise_ops, eigen_sum
+from minitf.ops.sparse_ops import check_shape_parts, convert_to_sparse_tensor, shape_text
+
+
+def _check_values_type(op, values_index, other_index, other_arg, values_arg):
+    values, other = op.inputs[values_index], op.inputs[other_index]
+    if values.dtype.base_dtype != other.dtype.base_dtype:
+        raise TypeError(f"Input '{other_arg}' of '{op.type}' Op has type {other.dtype.base_dtype.name} that does "
+                        f"not match type {values.dtype.base_dtype.name} of argument '{values_arg}'.")
+
+
+# -- SparseTensorDenseMatMul --------------------------------------------------------------------------------------
+
+def _matmul_infer(op):
+    _check_values_type(op, 1, 3, "b", "a_values")
+    a_shape_input = op.inputs[2]
+    b = op.inputs[3].shape.with_rank(2)
+    a_shape_input.shape.with_rank(1)
+    a = tensor_util.constant_value_as_shape(a_shape_input)
+    if a.ndims is not None and a.ndims != 2:
+        raise ValueError(f"Shape must be rank 2 but is rank {a.ndims}")
+    a = a if a.ndims is not None else tensor_shape.TensorShape([None, None])
+    adjoint_a, adjoint_b = op.get_attr("adjoint_a"), op.get_attr("adjoint_b")
+    rows, inner = (a[1], a[0]) if adjoint_a else (a[0], a[1])
+    b_inner, cols = (b[1], b[0]) if adjoint_b else (b[0], b[1])
+    if not inner.is_compatible_with(b_inner):
+        error = ValueError(f"Dimensions must be equal, but are {inner} and {b_inner}")
+        error.partial_shapes = f"input[2] = [{','.join('?' if d is None else str(d) for d in a.as_list())}]"
+        raise error
+    return [(op.inputs[1].dtype.base_dtype, tensor_shape.TensorShape([rows, cols]))]
+
+
+def _matmul_kernel(op, state):
+    adjoint_a, adjoint_b = op.get_attr("adjoint_a"), op.get_attr("adjoint_b")
+
+    def kernel(indices, values, a_shape, b):
+        if b.ndim != 2:
+            raise invalid_argument("Tensor 'b' is not a matrix")
+        if a_shape.ndim != 1:
+            raise invalid_argument("Tensor 'a_shape' is not a vector")
+        if a_shape.shape[0] != 2:
+            raise invalid_argument("Tensor 'a_shape' must have 2 elements")
+        if values.ndim != 1:
+            raise invalid_argument("Tensor 'a_values' is not a vector")
+        if indices.ndim != 2:
+            raise invalid_argument("Tensor 'a_indices' is not a matrix")
+        if indices.shape[0] != values.shape[0]:
+            raise invalid_argument("Number of rows of a_indices does not match number of entries in a_values")
+        if indices.shape[1] != a_shape.shape[0]:
+            raise invalid_argument("Number of columns of a_indices does not match number of entries in a_shape")
+        rows, inner = (int(a_shape[1]), int(a_shape[0])) if adjoint_a else (int(a_shape[0]), int(a_shape[1]))
+        b = np.conj(b.T) if adjoint_b else b
+        if b.shape[0] != inner:
+            raise invalid_argument(f"Cannot multiply A and B because inner dimension does not match: {inner} vs. "
+                                   f"{b.shape[0]}.  Did you forget a transpose?  Dimensions of A: "
+                                   f"[{int(a_shape[0])}, {int(a_shape[1])}).  Dimensions of B: "
+                                   f"{shape_text(b.T.shape if adjoint_b else b.shape)}")
+        m_column, k_column = (1, 0) if adjoint_a else (0, 1)
+        m, k = indices[:, m_column], indices[:, k_column]
+        for i in range(len(values)):
+            if not 0 <= k[i] < inner:
+                raise invalid_argument(f"k ({k[i]}) from index[{i},{k_column}] out of bounds (>={inner})")
+            if not 0 <= m[i] < rows:
+                raise invalid_argument(f"m ({m[i]}) from index[{i},{m_column}] out of bounds (>={rows})")
+        a_values = np.conj(values) if adjoint_a else values
+        out = np.zeros((rows, b.shape[1]), values.dtype)
+        np.add.at(out, m, a_values[:, None] * b[k])  # one nonzero after another, as the kernel adds them
+        return out
+    return kernel
+
+
+register("SparseTensorDenseMatMul", _matmul_infer, _matmul_kernel,
+         input_names=("a_indices", "a_values", "a_shape", "b"), attrs=("T", "Tindices", "adjoint_a", "adjoint_b"),
+         attr_defaults={"adjoint_a": False, "adjoint_b": False})
+
+
+def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=None):
+    """``tf.sparse_tensor_dense_matmul``: the SparseTensor ``sp_a`` (rank 2) times the dense matrix ``b``; with a
+    SparseTensor ``b`` (and dense ``sp_a``) the product is transposed around the op, as in TensorFlow."""
+    from minitf.ops import array_ops
+    if isinstance(b, (SparseTensor, SparseTensorValue)):
+        if adjoint_a != adjoint_b:
+            return array_ops.transpose(sparse_tensor_dense_matmul(b, sp_a, adjoint_a, adjoint_b))
+        return array_ops.transpose(sparse_tensor_dense_matmul(b, sp_a, adjoint_a=not adjoint_a,
+                                                              adjoint_b=not adjoint_b))
+    sp_a = convert_to_sparse_tensor(sp_a)
+    with ops.name_scope(name, "SparseTensorDenseMatMul", [sp_a.indices, sp_a.values, b]) as name:
+        b = ops.convert_to_tensor(b, name="b")
+        attrs = {"T": sp_a.values.dtype.base_dtype, "Tindices": sp_a.indices.dtype.base_dtype,
+                 "adjoint_a": bool(adjoint_a), "adjoint_b": bool(adjoint_b)}
+        return _create("SparseTensorDenseMatMul", [sp_a.indices, sp_a.values, sp_a.dense_shape, b], attrs)[0]
+
+
+def _create(op_type, inputs, attrs, name=None):
+    graph = inputs[0].graph
+    return graph.create_op(op_type, inputs, attrs, name).outputs
+
+
+# -- SparseReduceSum ----------------------------------------------------------------------------------------------
+
+def _reduce_infer(op):
+    op.inputs[0].shape.with_rank(2)
+    op.inputs[1].shape.with_rank(1)
+    op.inputs[2].shape.with_rank(1)
+    shape, axes = tensor_util.constant_value(op.inputs[2]), tensor_util.constant_value(op.inputs[3])
+    dtype = op.inputs[1].dtype.base_dtype
+    if shape is None or axes is None:
+        return [(dtype, tensor_shape.unknown_shape())]
+    ndims = len(shape)
+    if ndims == 0:
+        raise ValueError("Number of dims in shape tensor must not be 0")
+    reduced = {(int(a) + ndims) % ndims for a in np.reshape(axes, -1)}
+    keep = op.get_attr("keep_dims")
+    dims = [1 if d in reduced else int(shape[d]) for d in range(ndims) if keep or d not in reduced]
+    return [(dtype, tensor_shape.TensorShape(dims))]
+
+
+def _reduce_kernel(op, state):
+    keep_dims = op.get_attr("keep_dims")
+
+    def kernel(indices, values, shape, axes):
+        check_shape_parts(indices, values, shape)
+        ndims = len(shape)
+        axes = np.reshape(axes, -1)
+        for axis in axes.tolist():
+            if not -ndims <= axis < ndims:
+                raise invalid_argument(f"Invalid reduction dimension {axis}, for input with {ndims} dimensions.")
+        reduced = sorted({(a + ndims) % ndims for a in axes.tolist()})
+        kept = [d for d in range(ndims) if d not in reduced]
+        out = np.zeros([int(shape[d]) for d in kept], values.dtype)
+        if len(values):
+            order = np.lexsort([indices[:, d] for d in reversed(kept + reduced)])  # the kernel's Reorder
+            keys = indices[order][:, kept]
+            starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)]) if kept else np.array([0])
+            ends = list(starts[1:]) + [len(order)]
+            for start, end in zip(starts, ends):
+                group = values[order[start:end]]
+                total = eigen_sum.sum_all(group) if group.dtype.kind == "f" else group.sum(dtype=group.dtype)
+                out[tuple(keys[start])] = total
+        if keep_dims:
+            out = out.reshape([1 if d in reduced else int(shape[d]) for d in range(ndims)])
+        return out
+    return kernel
+
+
+register("SparseReduceSum", _reduce_infer, _reduce_kernel,
+         input_names=("input_indices", "input_values", "input_shape", "reduction_axes"),
+         attrs=("keep_dims", "T"), attr_defaults={"keep_dims": False})
+
+
+def _reduction_axes(sp_input, axis):
+    """TensorFlow's ``_ReductionDims`` of a SparseTensor: ``axis``, or every axis (a Const) when None."""
+    if axis is not None:
+        return axis
+    if sp_input.dense_shape.shape.is_fully_defined():
+        return constant_op.constant(np.arange(sp_input.dense_shape.shape[0].value, dtype=np.int32))
+    from minitf.ops import array_ops
+    return cwise_ops.range(0, array_ops.size(sp_input.dense_shape))
+
+
+def _sparse_reduce_sum(sp_input, axis, keepdims, name=None):
+    sp_input = convert_to_sparse_tensor(sp_input)
+    axis = _reduction_axes(sp_input, axis)
+    graph = sp_input.graph
+    with graph.as_default(), ops.name_scope(name, "SparseReduceSum") as scope:
+        axes = ops.convert_to_tensor(axis, dtype=dtypes.int32, name="reduction_axes")
+        attrs = {"keep_dims": bool(keepdims), "T": sp_input.values.dtype.base_dtype}
+        return _create("SparseReduceSum", [sp_input.indices, sp_input.values, sp_input.dense_shape, axes], attrs,
+                       scope)[0]
+
+
+def sparse_reduce_sum(sp_input, axis=None, keepdims=None, reduction_axes=None, keep_dims=None):
+    """``tf.sparse_reduce_sum``: the dense sum of ``sp_input`` over ``axis`` (all axes when None)."""
+    keepdims = _lookup("keepdims", keepdims, "keep_dims", keep_dims)
+    axis = _lookup("axis", axis, "reduction_axes", reduction_axes)
+    return _sparse_reduce_sum(sp_input, axis, bool(keepdims))
+
+
+def _lookup(new_name, new_value, old_name, old_value):
+    if new_value is not None and old_value is not None:
+        raise ValueError(f"Cannot specify both '{new_name}' and '{old_name}'")
+    return new_value if new_value is not None else old_value
+
+
+# -- SparseAdd, SparseAddGrad, SparseTensorDenseAdd ---------------------------------------------------------------
+
+def _add_infer(op):
+    for i in (0, 3):
+        op.inputs[i].shape.with_rank(2)
+    for i in (1, 2, 4, 5):
+        op.inputs[i].shape.with_rank(1)
+    op.inputs[6].shape.with_rank(0)
+    rank = op.inputs[2].shape[0]
+    return [(dtypes.int64, tensor_shape.TensorShape([None, rank])),
+            (op.inputs[1].dtype.base_dtype, tensor_shape.TensorShape([None])),
+            (dtypes.int64, op.inputs[2].shape)]
+
+
+def _add_kernel(a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh):
+    """The two sorted index lists merged; values at the same index added and kept if ``|sum| >= thresh``."""
+    check_shape_parts(a_indices, a_values, a_shape)
+    check_shape_parts(b_indices, b_values, b_shape)
+    if len(a_shape) != len(b_shape):
+        raise invalid_argument(f"Operands do not have the same ranks; got shapes: {shape_text(a_shape)} and "
+                               f"{shape_text(b_shape)}")
+    for d, (x, y) in enumerate(zip(a_shape.tolist(), b_shape.tolist())):
+        if x != y:
+            raise invalid_argument(f"Operands' shapes do not match: got {x} and {y} for dimension {d}")
+    a_rows, b_rows = [tuple(r) for r in a_indices.tolist()], [tuple(r) for r in b_indices.tolist()]
+    out_indices, out_values = [], []
+    i = j = 0
+    while i < len(a_rows) or j < len(b_rows):
+        if j == len(b_rows) or (i < len(a_rows) and a_rows[i] < b_rows[j]):
+            out_indices.append(a_rows[i])
+            out_values.append(a_values[i])
+            i += 1
+        elif i == len(a_rows) or b_rows[j] < a_rows[i]:
+            out_indices.append(b_rows[j])
+            out_values.append(b_values[j])
+            j += 1
+        else:
+            total = a_values[i] + b_values[j]
+            if thresh <= abs(total):
+                out_indices.append(a_rows[i])
+                out_values.append(total)
+            i += 1
+            j += 1
+    return (np.array(out_indices, np.int64).reshape(len(out_indices), len(a_shape)),
+            np.array(out_values, a_values.dtype), a_shape.astype(np.int64))
+
+
+register("SparseAdd", _add_infer, lambda op, state: _add_kernel,
+         input_names=("a_indices", "a_values", "a_shape", "b_indices", "b_values", "b_shape", "thresh"),
+         attrs=("T", "Treal"))
+
+
+def _add_grad_infer(op):
+    dtype = op.inputs[0].dtype.base_dtype
+    return [(dtype, tensor_shape.TensorShape([op.inputs[1].shape[0]])),
+            (dtype, tensor_shape.TensorShape([op.inputs[2].shape[0]]))]
+
+
+def _add_grad_kernel(grad, a_indices, b_indices, sum_indices):
+    """Each input value's gradient: the sum's gradient at its index (zero where the sum dropped it)."""
+    position = {tuple(row): k for k, row in enumerate(sum_indices.tolist())}
+
+    def part(indices):
+        out = np.zeros(len(indices), grad.dtype)
+        for i, row in enumerate(indices.tolist()):
+            k = position.get(tuple(row))
+            if k is not None:
+                out[i] = grad[k]
+        return out
+    return part(a_indices), part(b_indices)
+
+
+register("SparseAddGrad", _add_grad_infer, lambda op, state: _add_grad_kernel,
+         input_names=("backprop_val_grad", "a_indices", "b_indices", "sum_indices"), attrs=("T",))
+
+
+def _dense_add_infer(op):
+    _check_values_type(op, 1, 3, "b", "a_values")
+    return [(op.inputs[3].dtype.base_dtype, op.inputs[3].shape)]
+
+
+def _dense_add_kernel(indices, values, shape, b):
+    if indices.ndim != 2:
+        raise invalid_argument(f"Input a_indices should be a matrix but received shape: {shape_text(indices.shape)}")
+    if values.ndim != 1 or shape.ndim != 1:
+        raise invalid_argument(f"Inputs a_values and a_shape should be vectors but received shapes: "
+                               f"{shape_text(values.shape)} and {shape_text(shape.shape)}")
+    if len(shape) != b.ndim:
+        raise invalid_argument(f"Two operands have different ranks; received: {len(shape)} and {b.ndim}")
+    for d, (x, y) in enumerate(zip(shape.tolist(), b.shape)):
+        if x != y:
+            raise invalid_argument(f"Dimension {d} does not equal (no broadcasting is supported): sparse side {x} "
+                                   f"vs dense side {y}")
+    out = b.copy()
+    for i, row in enumerate(indices.tolist()):
+        if any(not 0 <= x < n for x, n in zip(row, b.shape)):
+            raise invalid_argument(f"Index {i} is out of bounds: {shape_text(row)} is not in {shape_text(b.shape)}")
+        out[tuple(row)] += values[i]
+    return out
+
+
+register("SparseTensorDenseAdd", _dense_add_infer, lambda op, state: _dense_add_kernel,
+         input_names=("a_indices", "a_values", "a_shape", "b"), attrs=("T", "Tindices"))
+
+
+def sparse_add(a, b, threshold=None, thresh=None):
+    """``tf.sparse_add``: the SparseTensor sum of two SparseTensors (sums smaller than ``threshold`` in magnitude
+    dropped), or the dense sum of a SparseTensor and a dense tensor."""
+    threshold = _lookup("threshold", threshold, "thresh", thresh)
+    sparse_classes = (SparseTensor, SparseTensorValue)
+    if not any(isinstance(x, sparse_classes) for x in (a, b)):
+        raise TypeError("At least one input should be SparseTensor; do you mean to use tf.add()?")
+    if not all(isinstance(x, sparse_classes) for x in (a, b)):
+        if isinstance(b, sparse_classes):
+            a, b = b, a
+        a = convert_to_sparse_tensor(a)
+        attrs = {"T": a.values.dtype.base_dtype, "Tindices": a.indices.dtype.base_dtype}
+        return apply_op_1("SparseTensorDenseAdd", [a.indices, a.values, a.dense_shape, b], attrs)
+    a, b = convert_to_sparse_tensor(a), convert_to_sparse_tensor(b)
+    threshold = ops.convert_to_tensor(0 if threshold is None else threshold,
+                                      dtype=a.values.dtype.real_dtype.base_dtype, name="threshold")
+    attrs = {"T": a.values.dtype.base_dtype, "Treal": threshold.dtype.base_dtype}
+    indices, values, shape = _create("SparseAdd", [a.indices, a.values, a.dense_shape, b.indices, b.values,
+                                                   b.dense_shape, threshold], attrs)
+    a.shape.assert_is_compatible_with(b.shape)
+    static_shape = broadcast_shapes(a.shape, b.shape)
+    if static_shape.is_fully_defined():
+        shape = static_shape.as_list()
+    return SparseTensor(indices, values, shape)

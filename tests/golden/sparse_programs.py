@@ -1,0 +1,248 @@
+"""Sparse ops (tf.sparse.* and the tf.sparse_* aliases): cases shared by tests/golden/make_sparse_ops.py
+(TensorFlow) and tests/test_sparse_ops.py (minitf), run through tests/golden/program_cases.py. Each case builds a
+graph and returns its fetches (and a feed): values, gradients, and errors at construction and at run time.
+"""
+import numpy as np
+
+
+def _sp(tf, indices=((0, 1), (1, 0), (1, 2), (3, 1)), values=(1.0, -2.0, 3.0, 0.5), shape=(4, 3)):
+    return tf.SparseTensor(indices=list(indices), values=tf.constant(values, tf.float32), dense_shape=list(shape))
+
+
+_DENSE = np.arange(12, dtype=np.float32).reshape(3, 4) / 4.0 - 1.0
+
+
+def _matmul(adjoint_a, adjoint_b):
+    """sparse_tensor_dense_matmul with the adjoints, and its gradients w.r.t. the sparse values and the matrix."""
+    def case(tf):
+        values = tf.constant([1.0, -2.0, 3.0, 0.5], name="values")
+        sp = tf.SparseTensor([[0, 1], [1, 0], [1, 2], [3, 1]], values, [4, 3])
+        b = tf.constant(_b_for(adjoint_a, adjoint_b), name="b")
+        product = tf.sparse_tensor_dense_matmul(sp, b, adjoint_a=adjoint_a, adjoint_b=adjoint_b)
+        grads = tf.gradients(tf.reduce_sum(product * product), [values, b])
+        return {"product": product, "d_values": grads[0], "d_b": grads[1]}
+    return case
+
+
+def _b_for(adjoint_a, adjoint_b):
+    """A dense operand fitting the 4x3 sparse matrix: [3, 4] (or [4, 3] with adjoint_a), transposed for adjoint_b."""
+    b = _DENSE if not adjoint_a else np.arange(8, dtype=np.float32).reshape(4, 2) - 3.0
+    return b.T.copy() if adjoint_b else b
+
+
+def matmul_sparse_dense_b(tf):
+    """A dense matrix times a SparseTensor (the sparse operand second: transposes around the op)."""
+    a = tf.constant(np.arange(8, dtype=np.float32).reshape(2, 4))
+    return {"product": tf.sparse.sparse_dense_matmul(a, _sp(tf))}
+
+
+def matmul_errors_shape(tf):
+    """Inner dimensions that do not agree, known only at run time."""
+    b = tf.placeholder(tf.float32, [None, 2])
+    return {"product": tf.sparse_tensor_dense_matmul(_sp(tf), b)}, {b: np.ones((5, 2), np.float32)}
+
+
+def matmul_errors_static(tf):
+    return {"product": tf.sparse_tensor_dense_matmul(_sp(tf), tf.ones([5, 2]))}
+
+
+def matmul_errors_out_of_range(tf):
+    sp = tf.SparseTensor([[0, 1], [2, 5]], [1.0, 2.0], [4, 3])
+    return {"product": tf.sparse_tensor_dense_matmul(sp, tf.ones([3, 2]))}
+
+
+def matmul_errors_types(tf):
+    sp = tf.SparseTensor([[0, 1]], [1], [4, 3])
+    return {"product": tf.sparse_tensor_dense_matmul(sp, tf.ones([3, 2]))}
+
+
+def reduce_sum_all(tf):
+    return {"sum": tf.sparse_reduce_sum(_sp(tf)), "sum_v2": tf.sparse.reduce_sum(_sp(tf))}
+
+
+def reduce_sum_axis(tf):
+    sp = _sp(tf)
+    return {"rows": tf.sparse_reduce_sum(sp, axis=1), "cols_kept": tf.sparse.reduce_sum(sp, axis=0, keepdims=True),
+            "neg": tf.sparse_reduce_sum(sp, axis=-1, keep_dims=True), "both": tf.sparse_reduce_sum(sp, [0, 1])}
+
+
+def reduce_sum_3d(tf):
+    sp = tf.SparseTensor([[0, 0, 1], [0, 2, 0], [1, 1, 1], [1, 2, 0]], tf.constant([1, 2, 3, 4]), [2, 3, 2])
+    return {"a0": tf.sparse_reduce_sum(sp, 0), "a12": tf.sparse_reduce_sum(sp, [1, 2], keepdims=True),
+            "reduction_axes": tf.sparse_reduce_sum(sp, reduction_axes=2)}
+
+
+def reduce_sum_gradient(tf):
+    values = tf.constant([1.0, -2.0, 3.0, 0.5], name="values")
+    sp = tf.SparseTensor([[0, 1], [1, 0], [1, 2], [3, 1]], values, [4, 3])
+    total = tf.sparse_reduce_sum(sp, axis=1)
+    return {"grad": tf.gradients(tf.reduce_sum(total * tf.constant([1.0, 2.0, 3.0, 4.0])), values)[0]}
+
+
+def reduce_sum_errors_axis(tf):
+    return {"sum": tf.sparse_reduce_sum(_sp(tf), axis=2)}
+
+
+def reorder(tf):
+    sp = tf.SparseTensor([[2, 1], [0, 3], [1, 0], [0, 1]], tf.constant([1.0, 2.0, 3.0, 4.0]), [3, 4])
+    reordered = tf.sparse_reorder(sp)
+    return {"reordered": reordered, "v2": tf.sparse.reorder(sp), "dense": tf.sparse_tensor_to_dense(reordered)}
+
+
+def reorder_unknown_shape(tf):
+    shape = tf.placeholder(tf.int64, [2], name="shape")
+    sp = tf.SparseTensor([[2, 1], [0, 3]], tf.constant([1.0, 2.0]), shape)
+    return {"reordered": tf.sparse_reorder(sp)}, {shape: [3, 4]}
+
+
+def reorder_gradient(tf):
+    values = tf.constant([1.0, 2.0, 3.0, 4.0], name="values")
+    sp = tf.SparseTensor([[2, 1], [0, 3], [1, 0], [0, 1]], values, [3, 4])
+    reordered = tf.sparse_reorder(sp)
+    loss = tf.reduce_sum(reordered.values * tf.constant([1.0, 10.0, 100.0, 1000.0]))
+    return {"grad": tf.gradients(loss, values)[0]}
+
+
+def unordered_to_dense(tf):
+    """An unordered SparseTensor made dense: SparseToDense's error, tf.sparse_reorder's advice."""
+    sp = tf.SparseTensor([[2, 1], [0, 3]], tf.constant([1.0, 2.0]), [3, 4])
+    return {"dense": tf.sparse_tensor_to_dense(sp)}
+
+
+def reshape(tf):
+    sp = _sp(tf)
+    return {"r": tf.sparse_reshape(sp, [2, 6]), "implied": tf.sparse.reshape(sp, [-1, 2, 2]),
+            "flat": tf.sparse_reshape(sp, [12])}
+
+
+def reshape_dynamic(tf):
+    shape = tf.placeholder(tf.int64, [2], name="new_shape")
+    return {"r": tf.sparse_reshape(_sp(tf), shape)}, {shape: [6, -1]}
+
+
+def reshape_errors_static(tf):
+    return {"r": tf.sparse_reshape(_sp(tf), [5, 2])}
+
+
+def reshape_errors_two_implied(tf):
+    return {"r": tf.sparse_reshape(_sp(tf), [-1, -1])}
+
+
+def reshape_errors_run(tf):
+    shape = tf.placeholder(tf.int64, [2], name="new_shape")
+    return {"r": tf.sparse_reshape(_sp(tf), shape)}, {shape: [5, -1]}
+
+
+def add_sparse(tf):
+    a = _sp(tf)
+    b = tf.SparseTensor([[0, 0], [1, 0], [2, 2], [3, 1]], tf.constant([5.0, 2.0, 0.1, 0.25]), [4, 3])
+    return {"sum": tf.sparse_add(a, b), "v2": tf.sparse.add(a, b), "thresh": tf.sparse_add(a, b, threshold=0.8),
+            "thresh_old": tf.sparse_add(a, b, thresh=0.8)}
+
+
+def add_sparse_gradient(tf):
+    va = tf.constant([1.0, -2.0, 3.0, 0.5], name="va")
+    vb = tf.constant([5.0, 2.0, 0.25], name="vb")
+    a = tf.SparseTensor([[0, 1], [1, 0], [1, 2], [3, 1]], va, [4, 3])
+    b = tf.SparseTensor([[0, 0], [1, 0], [3, 1]], vb, [4, 3])
+    total = tf.sparse_add(a, b)
+    loss = tf.reduce_sum(total.values * tf.range(1.0, 6.0))
+    grads = tf.gradients(loss, [va, vb])
+    return {"d_a": grads[0], "d_b": grads[1]}
+
+
+def add_dense(tf):
+    dense = tf.constant(_DENSE.T.copy())
+    return {"sd": tf.sparse_add(_sp(tf), dense), "ds": tf.sparse.add(dense, _sp(tf))}
+
+
+def add_dense_gradient(tf):
+    values = tf.constant([1.0, -2.0, 3.0, 0.5], name="values")
+    dense = tf.constant(_DENSE.T.copy(), name="dense")
+    total = tf.sparse_add(tf.SparseTensor([[0, 1], [1, 0], [1, 2], [3, 1]], values, [4, 3]), dense)
+    grads = tf.gradients(tf.reduce_sum(total * total), [values, dense])
+    return {"d_values": grads[0], "d_dense": grads[1]}
+
+
+def add_errors_no_sparse(tf):
+    return {"sum": tf.sparse_add(tf.ones([2]), tf.ones([2]))}
+
+
+def add_errors_shapes(tf):
+    a = tf.SparseTensor([[0, 1]], [1.0], [4, 3])
+    b = tf.SparseTensor([[0, 1]], [1.0], [3, 3])
+    return {"sum": tf.sparse_add(a, b)}
+
+
+def add_errors_run_shapes(tf):
+    shape = tf.placeholder(tf.int64, [2], name="shape")
+    a = tf.SparseTensor([[0, 1]], [1.0], [4, 3])
+    b = tf.SparseTensor([[0, 1]], [1.0], shape)
+    return {"sum": tf.sparse_add(a, b)}, {shape: [3, 3]}
+
+
+def concat(tf):
+    a = _sp(tf)
+    b = tf.SparseTensor([[0, 0], [2, 1]], tf.constant([7.0, 8.0]), [3, 3])
+    c = tf.SparseTensor([[0, 2], [3, 0]], tf.constant([9.0, 10.0]), [4, 4])
+    return {"rows": tf.sparse_concat(0, [a, b]), "cols": tf.sparse.concat(1, [a, c]),
+            "neg": tf.sparse_concat(-1, [a, c]), "one": tf.sparse_concat(1, [a])}
+
+
+def concat_expand(tf):
+    a = _sp(tf)
+    b = tf.SparseTensor([[0, 0], [4, 1]], tf.constant([7.0, 8.0]), [5, 2])
+    return {"expand": tf.sparse_concat(1, [a, b], expand_nonconcat_dim=True)}
+
+
+def concat_errors(tf):
+    a = _sp(tf)
+    b = tf.SparseTensor([[0, 0]], tf.constant([7.0]), [3, 3])
+    return {"cols": tf.sparse_concat(1, [a, b])}
+
+
+def retain(tf):
+    sp = _sp(tf)
+    return {"kept": tf.sparse_retain(sp, [True, False, True, False]),
+            "v2": tf.sparse.retain(sp, tf.constant([False, False, False, True]))}
+
+
+def retain_errors(tf):
+    return {"kept": tf.sparse_retain(_sp(tf), [True, False])}
+
+
+def fill_empty_rows(tf):
+    sp = _sp(tf, shape=(6, 3))
+    filled, empty = tf.sparse_fill_empty_rows(sp, -1.0)
+    return {"filled": filled, "empty": empty}
+
+
+def fill_empty_rows_gradient(tf):
+    values = tf.constant([1.0, -2.0, 3.0, 0.5], name="values")
+    default = tf.constant(-1.0, name="default")
+    filled, _ = tf.sparse.fill_empty_rows(tf.SparseTensor([[0, 1], [1, 0], [1, 2], [3, 1]], values, [6, 3]), default)
+    loss = tf.reduce_sum(filled.values * tf.range(1.0, 8.0))
+    grads = tf.gradients(loss, [values, default])
+    return {"d_values": grads[0], "d_default": grads[1]}
+
+
+def fill_empty_rows_errors(tf):
+    sp = tf.SparseTensor([[0, 1], [7, 0]], tf.constant([1.0, 2.0]), [6, 3])
+    return {"filled": tf.sparse_fill_empty_rows(sp, 0.0)[0]}
+
+
+def invert_permutation(tf):
+    return {"inverse": tf.invert_permutation([2, 0, 3, 1])}
+
+
+def sparse_placeholder(tf):
+    sp = tf.sparse_placeholder(tf.float32, shape=[None, 3], name="sp")
+    other = tf.sparse_placeholder(tf.int32)
+    feed = {sp: tf.SparseTensorValue([[0, 1], [2, 2]], [1.5, 2.5], [4, 3]),
+            other: tf.SparseTensorValue([[1]], [7], [3])}
+    return {"sum": tf.sparse_reduce_sum(sp, axis=1), "other": other, "sp": sp}, feed
+
+
+CASES = {name: fn for name, fn in dict(globals()).items()
+         if callable(fn) and not name.startswith("_") and fn.__module__ == __name__}
+CASES.update({f"matmul_{a}_{b}": _matmul(a, b) for a in (False, True) for b in (False, True)})
