@@ -119,3 +119,13 @@ def _SparseFillEmptyRowsGrad(op, unused_grad_output_indices, output_grad_values,
         "SparseFillEmptyRowsGrad", [reverse_index_map, output_grad_values],
         {"T": output_grad_values.dtype.base_dtype}).outputs
     return [None, d_values, None, d_default_value]
+
+
+@RegisterGradient("SparseToDense")
+def _SparseToDenseGrad(op, grad):
+    """The values' gradient where they were put; the default's the rest of the gradient's sum."""
+    sparse_indices, output_shape, _, _ = op.inputs
+    sparse_values_grad = indexing_ops.gather_nd(grad, sparse_indices)
+    default_value_grad = math_ops.reduce_sum(grad) - math_ops.reduce_sum(sparse_values_grad)
+    return [array_ops.zeros_like(sparse_indices), array_ops.zeros_like(output_shape), sparse_values_grad,
+            default_value_grad]

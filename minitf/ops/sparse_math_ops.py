@@ -28,7 +28,10 @@ def _check_values_type(op, values_index, other_index, other_arg, values_arg):
 def _matmul_infer(op):
     _check_values_type(op, 1, 3, "b", "a_values")
     a_shape_input = op.inputs[2]
-    b = op.inputs[3].shape.with_rank(2)
+    b = op.inputs[3].shape
+    if b.ndims is not None and b.ndims != 2:
+        raise ValueError(f"Shape must be rank 2 but is rank {b.ndims}")
+    b = b if b.ndims is not None else tensor_shape.TensorShape([None, None])
     a_shape_input.shape.with_rank(1)
     a = tensor_util.constant_value_as_shape(a_shape_input)
     if a.ndims is not None and a.ndims != 2:
@@ -169,7 +172,9 @@ def _reduction_axes(sp_input, axis):
     if sp_input.dense_shape.shape.is_fully_defined():
         return constant_op.constant(np.arange(sp_input.dense_shape.shape[0].value, dtype=np.int32))
     from minitf.ops import array_ops
-    return cwise_ops.range(0, array_ops.size(sp_input.dense_shape))
+    with ops.name_scope(None, "Rank", [sp_input.dense_shape]) as scope:  # tf.rank of a SparseTensor
+        rank = array_ops.size(sp_input.dense_shape, name=scope)
+    return cwise_ops.range(0, rank)
 
 
 def _sparse_reduce_sum(sp_input, axis, keepdims, name=None):

@@ -10,7 +10,7 @@ The SparseTensor class itself lives in minitf/framework/sparse_tensor.py.
 import numpy as np
 
 from minitf.framework import dtypes, ops, tensor_shape, tensor_util
-from minitf.framework.op_def_lib import invalid_argument, no_gradient, register
+from minitf.framework.op_def_lib import invalid_argument, register
 from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue
 
 
@@ -87,7 +87,6 @@ def _sparse_to_dense_kernel(op, state):
 
 register("SparseToDense", _sparse_to_dense_infer, _sparse_to_dense_kernel,
          input_names=("sparse_indices", "output_shape", "sparse_values", "default_value"))
-no_gradient("SparseToDense")
 
 
 def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0, validate_indices=True, name=None):
@@ -290,7 +289,10 @@ def _concat_infer(op):
         ix_shape = ix.shape.with_rank(2)
         v.shape.with_rank(1)
         rows = rows + ix_shape[0]
-        rank = rank.merge_with(ix_shape[1]).merge_with(shape.shape.with_rank(1)[0])
+        for dim in (ix_shape[1], shape.shape.with_rank(1)[0]):
+            if not rank.is_compatible_with(dim):
+                raise ValueError(f"Dimensions must be equal, but are {rank} and {dim}")
+            rank = rank.merge_with(dim)
     return [(dtypes.int64, tensor_shape.TensorShape([rows, rank])),
             (op.get_attr("T"), tensor_shape.TensorShape([rows])), (dtypes.int64, tensor_shape.TensorShape([rank]))]
 
@@ -414,9 +416,7 @@ def _fill_kernel(indices, values, dense_shape, default_value):
     rows, rank = int(dense_shape[0]), len(dense_shape)
     row_of = indices[:, 0].astype(np.int64) if len(indices) else np.zeros(0, np.int64)
     for i, row in enumerate(row_of.tolist()):
-        if row < 0:
-            raise invalid_argument(f"indices({i}, 0) is invalid: {row} < 0")
-        if row >= rows:
+        if not 0 <= row < rows:  # TensorFlow's message for a negative row too
             raise invalid_argument(f"indices({i}, 0) is invalid: {row} >= {rows}")
     counts = np.bincount(row_of, minlength=rows)
     empty = counts == 0

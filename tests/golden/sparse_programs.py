@@ -243,6 +243,150 @@ def sparse_placeholder(tf):
     return {"sum": tf.sparse_reduce_sum(sp, axis=1), "other": other, "sp": sp}, feed
 
 
+def matmul_unsorted_duplicates(tf):
+    """Unordered and repeated indices: each nonzero added in its turn."""
+    sp = tf.SparseTensor([[3, 1], [0, 2], [3, 1], [1, 0]], tf.constant([0.1, 0.2, 0.3, 0.4]), [4, 3])
+    big = tf.constant(np.linspace(-3, 3, 3 * 70, dtype=np.float32).reshape(3, 70))
+    return {"product": tf.sparse.matmul(sp, tf.constant(_DENSE)), "wide": tf.sparse_tensor_dense_matmul(sp, big)}
+
+
+def matmul_ints_and_unknown_shape(tf):
+    shape = tf.placeholder(tf.int64, [2], name="shape")
+    sp = tf.SparseTensor([[0, 1], [2, 0]], tf.constant([2, 3]), shape)
+    return {"product": tf.sparse_tensor_dense_matmul(sp, tf.constant([[1, 2], [3, 4]]), adjoint_a=True)}, \
+        {shape: [3, 2]}
+
+
+def matmul_errors_m_out_of_range(tf):
+    sp = tf.SparseTensor([[0, 1], [4, 2]], [1.0, 2.0], [4, 3])
+    return {"product": tf.sparse_tensor_dense_matmul(sp, tf.ones([3, 2]))}
+
+
+def matmul_errors_rank(tf):
+    return {"product": tf.sparse_tensor_dense_matmul(_sp(tf), tf.ones([3]))}
+
+
+def reduce_sum_unsorted_long(tf):
+    """Unordered indices, and a group of 40 values (Eigen's packet order)."""
+    rng = np.random.RandomState(0)
+    cols = rng.permutation(50)[:40]
+    indices = [[1, int(c)] for c in cols] + [[0, 3]]
+    values = (rng.standard_normal(41) * 10).astype(np.float32)
+    sp = tf.SparseTensor(indices, tf.constant(values), [2, 50])
+    return {"rows": tf.sparse_reduce_sum(sp, 1), "all": tf.sparse_reduce_sum(sp)}
+
+
+def reduce_sum_unknown_shape(tf):
+    shape = tf.placeholder(tf.int64, [None], name="shape")
+    sp = tf.SparseTensor(tf.constant([[0, 1, 1], [1, 0, 0]], tf.int64), tf.constant([1.5, 2.5]), shape)
+    return {"all": tf.sparse_reduce_sum(sp), "kept": tf.sparse_reduce_sum(sp, [0, 2], keepdims=True)}, \
+        {shape: [2, 2, 3]}
+
+
+def reduce_sum_3d_gradient(tf):
+    values = tf.constant([1.0, 2.0, 3.0, 4.0], name="values")
+    sp = tf.SparseTensor([[0, 0, 1], [0, 2, 0], [1, 1, 1], [1, 2, 0]], values, [2, 3, 2])
+    total = tf.sparse_reduce_sum(sp, [0, 2], keepdims=True)
+    return {"grad": tf.gradients(tf.reduce_sum(total * tf.constant([[[1.0]], [[2.0]], [[3.0]]])), values)[0]}
+
+
+def reorder_3d_ints(tf):
+    sp = tf.SparseTensor([[1, 0, 1], [0, 2, 0], [1, 0, 0], [0, 0, 3]], tf.constant([1, 2, 3, 4], tf.int64), [2, 3, 4])
+    return {"reordered": tf.sparse_reorder(sp)}
+
+
+def reshape_3d_and_zero(tf):
+    sp = tf.SparseTensor([[0, 1, 1], [1, 0, 2], [1, 1, 0]], tf.constant([1, 2, 3]), [2, 2, 3])
+    empty = tf.SparseTensor(tf.zeros([0, 2], tf.int64), tf.zeros([0]), [0, 3])
+    return {"r": tf.sparse_reshape(sp, [3, -1]), "e": tf.sparse_reshape(empty, [3, 0])}
+
+
+def reshape_errors_two_unknown_run(tf):
+    shape = tf.placeholder(tf.int64, [2], name="new_shape")
+    return {"r": tf.sparse_reshape(_sp(tf), shape)}, {shape: [-1, -1]}
+
+
+def add_sparse_3d_ints(tf):
+    a = tf.SparseTensor([[0, 0, 1], [1, 1, 0]], tf.constant([1, 2]), [2, 2, 2])
+    b = tf.SparseTensor([[0, 0, 1], [0, 1, 1], [1, 1, 0]], tf.constant([-1, 5, 3]), [2, 2, 2])
+    return {"sum": tf.sparse_add(a, b), "thresh": tf.sparse_add(a, b, 4)}
+
+
+def add_sparse_unknown_shape(tf):
+    shape = tf.placeholder(tf.int64, [2], name="shape")
+    a = tf.SparseTensor([[0, 1]], [1.0], shape)
+    b = tf.SparseTensor([[0, 0]], [2.0], [2, 3])
+    return {"sum": tf.sparse_add(a, b)}, {shape: [2, 3]}
+
+
+def add_dense_errors(tf):
+    dense = tf.placeholder(tf.float32, [None, 3], name="dense")
+    return {"sum": tf.sparse_add(_sp(tf), dense)}, {dense: np.ones((3, 3), np.float32)}
+
+
+def concat_three_unknown(tf):
+    shape = tf.placeholder(tf.int64, [2], name="shape")
+    a = _sp(tf)
+    b = tf.SparseTensor([[0, 0], [1, 1]], tf.constant([7.0, 8.0]), shape)
+    c = tf.SparseTensor([[1, 0]], tf.constant([9.0]), [4, 1])
+    return {"cols": tf.sparse_concat(1, [a, b, c]), "rows": tf.sparse_concat(0, [a, b, a])}, {shape: [4, 2]}
+
+
+def concat_errors_rank(tf):
+    a = _sp(tf)
+    b = tf.SparseTensor([[0, 0, 0]], tf.constant([7.0]), [4, 3, 1])
+    return {"cols": tf.sparse_concat(1, [a, b])}
+
+
+def retain_placeholder(tf):
+    keep = tf.placeholder(tf.bool, [None], name="keep")
+    return {"kept": tf.sparse_retain(_sp(tf), keep)}, {keep: [False, True, True, False]}
+
+
+def retain_errors_type(tf):
+    return {"kept": tf.sparse_retain(tf.ones([2]), [True])}
+
+
+def fill_empty_rows_cases(tf):
+    full = _sp(tf, indices=((0, 1), (1, 0), (2, 2), (3, 1)))
+    empty = tf.SparseTensor(tf.zeros([0, 3], tf.int64), tf.zeros([0], tf.int32), [3, 2, 2])
+    unordered = tf.SparseTensor([[3, 1], [0, 1], [3, 0]], tf.constant([1.0, 2.0, 3.0]), [5, 2])
+    a, a_empty = tf.sparse_fill_empty_rows(full, 0.0)
+    b, b_empty = tf.sparse.fill_empty_rows(empty, 7)
+    c, c_empty = tf.sparse_fill_empty_rows(unordered, -5.0)
+    return {"a": a, "a_empty": a_empty, "b": b, "b_empty": b_empty, "c": c, "c_empty": c_empty}
+
+
+def fill_empty_rows_errors_negative(tf):
+    sp = tf.SparseTensor([[0, 1], [-1, 0]], tf.constant([1.0, 2.0]), [6, 3])
+    return {"filled": tf.sparse_fill_empty_rows(sp, 0.0)[0]}
+
+
+def invert_permutation_errors_range(tf):
+    return {"inverse": tf.invert_permutation(tf.constant([0, 4, 1], tf.int64))}
+
+
+def invert_permutation_errors_duplicate(tf):
+    x = tf.placeholder(tf.int32, [None], name="x")
+    return {"inverse": tf.invert_permutation(x)}, {x: [1, 0, 1]}
+
+
+def sparse_placeholder_unknown(tf):
+    sp = tf.sparse_placeholder(tf.string, name="words")
+    ragged = tf.sparse_placeholder(tf.float32, shape=tf.constant([2, 5], tf.int64))
+    feed = {sp: ([[0, 0], [1, 2]], [b"a", b"b"], [2, 3]), ragged: ([[1, 4]], [1.0], [2, 5])}
+    return {"sp": sp, "dense": tf.sparse_tensor_to_dense(ragged)}, feed
+
+
+def to_dense_gradient(tf):
+    """SparseToDense's gradient: the values' where they were put, the default's the rest."""
+    values = tf.constant([1.0, -2.0, 3.0], name="values")
+    default = tf.constant(0.5, name="default")
+    dense = tf.sparse_to_dense([[0, 1], [1, 0], [2, 2]], [3, 3], values, default)
+    grads = tf.gradients(tf.reduce_sum(dense * tf.reshape(tf.range(9.0), [3, 3])), [values, default])
+    return {"d_values": grads[0], "d_default": grads[1]}
+
+
 CASES = {name: fn for name, fn in dict(globals()).items()
          if callable(fn) and not name.startswith("_") and fn.__module__ == __name__}
 CASES.update({f"matmul_{a}_{b}": _matmul(a, b) for a in (False, True) for b in (False, True)})
