@@ -13,7 +13,8 @@ from minitf.framework import dtypes, ops, tensor_shape, tensor_util
 from minitf.framework.op_def_lib import apply_op_1, broadcast_shapes, invalid_argument, register
 from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from minitf.ops import constant_op, cwise_ops, eigen_sum
-from minitf.ops.sparse_ops import check_shape_parts, convert_to_sparse_tensor, shape_text
+from minitf.ops.sparse_ops import (check_shape_parts, check_sparse_tensor, convert_to_sparse_tensor, shape_text,
+                                   with_rank)
 
 
 def _check_values_type(op, values_index, other_index, other_arg, values_arg):
@@ -32,7 +33,7 @@ def _matmul_infer(op):
     if b.ndims is not None and b.ndims != 2:
         raise ValueError(f"Shape must be rank 2 but is rank {b.ndims}")
     b = b if b.ndims is not None else tensor_shape.TensorShape([None, None])
-    a_shape_input.shape.with_rank(1)
+    with_rank(a_shape_input.shape, 1)
     a = tensor_util.constant_value_as_shape(a_shape_input)
     if a.ndims is not None and a.ndims != 2:
         raise ValueError(f"Shape must be rank 2 but is rank {a.ndims}")
@@ -116,9 +117,9 @@ def _create(op_type, inputs, attrs, name=None):
 # -- SparseReduceSum ----------------------------------------------------------------------------------------------
 
 def _reduce_infer(op):
-    op.inputs[0].shape.with_rank(2)
-    op.inputs[1].shape.with_rank(1)
-    op.inputs[2].shape.with_rank(1)
+    with_rank(op.inputs[0].shape, 2)
+    with_rank(op.inputs[1].shape, 1)
+    with_rank(op.inputs[2].shape, 1)
     shape, axes = tensor_util.constant_value(op.inputs[2]), tensor_util.constant_value(op.inputs[3])
     dtype = op.inputs[1].dtype.base_dtype
     if shape is None or axes is None:
@@ -142,6 +143,7 @@ def _reduce_kernel(op, state):
         for axis in axes.tolist():
             if not -ndims <= axis < ndims:
                 raise invalid_argument(f"Invalid reduction dimension {axis}, for input with {ndims} dimensions.")
+        check_sparse_tensor(indices, values, shape)
         reduced = sorted({(a + ndims) % ndims for a in axes.tolist()})
         kept = [d for d in range(ndims) if d not in reduced]
         out = np.zeros([int(shape[d]) for d in kept], values.dtype)
@@ -150,6 +152,11 @@ def _reduce_kernel(op, state):
             keys = indices[order][:, kept]
             starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)]) if kept else np.array([0])
             ends = list(starts[1:]) + [len(order)]
+            bad = (keys < 0) | (keys >= np.array([int(shape[d]) for d in kept], np.int64))
+            if bad.any():  # TensorFlow writes outside its output here
+                row = int(order[np.flatnonzero(bad.any(axis=1))[0]])
+                raise invalid_argument(f"indices[{row}] = {shape_text(indices[row])} is out of bounds: need 0 <= "
+                                       f"index < {shape_text(shape)}")
             for start, end in zip(starts, ends):
                 group = values[order[start:end]]
                 total = eigen_sum.sum_all(group) if group.dtype.kind == "f" else group.sum(dtype=group.dtype)
@@ -205,10 +212,10 @@ def _lookup(new_name, new_value, old_name, old_value):
 
 def _add_infer(op):
     for i in (0, 3):
-        op.inputs[i].shape.with_rank(2)
+        with_rank(op.inputs[i].shape, 2)
     for i in (1, 2, 4, 5):
-        op.inputs[i].shape.with_rank(1)
-    op.inputs[6].shape.with_rank(0)
+        with_rank(op.inputs[i].shape, 1)
+    with_rank(op.inputs[6].shape, 0)
     rank = op.inputs[2].shape[0]
     return [(dtypes.int64, tensor_shape.TensorShape([None, rank])),
             (op.inputs[1].dtype.base_dtype, tensor_shape.TensorShape([None])),
@@ -217,11 +224,24 @@ def _add_infer(op):
 
 def _add_kernel(a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh):
     """The two sorted index lists merged; values at the same index added and kept if ``|sum| >= thresh``."""
-    check_shape_parts(a_indices, a_values, a_shape)
-    check_shape_parts(b_indices, b_values, b_shape)
+    if a_indices.ndim != 2 or b_indices.ndim != 2:
+        raise invalid_argument(f"Input indices should be matrices but received shapes: "
+                               f"{shape_text(a_indices.shape)} and {shape_text(b_indices.shape)}")
+    if a_indices.shape[1] != b_indices.shape[1]:
+        raise invalid_argument(f"Input indices must have the same dimension, got {a_indices.shape[1]} and "
+                               f"{b_indices.shape[1]}")
+    if a_values.ndim != 1 or b_values.ndim != 1:
+        raise invalid_argument(f"Input values should be vectors but received shapes: {shape_text(a_values.shape)} "
+                               f"and {shape_text(b_values.shape)}")
+    if len(a_values) != len(a_indices) or len(b_values) != len(b_indices):
+        raise invalid_argument(f"Expected {len(a_indices)} and {len(b_indices)} non-empty input values, got "
+                               f"{len(a_values)} and {len(b_values)}")
+    if a_shape.ndim != 1 or b_shape.ndim != 1:
+        raise invalid_argument(f"Input shapes should be a vector but received shapes {shape_text(a_shape.shape)} "
+                               f"and {shape_text(b_shape.shape)}")
     if len(a_shape) != len(b_shape):
-        raise invalid_argument(f"Operands do not have the same ranks; got shapes: {shape_text(a_shape)} and "
-                               f"{shape_text(b_shape)}")
+        raise invalid_argument(f"Operands do not have the same ranks; got shapes: "
+                               f"{' '.join(map(str, a_shape.tolist()))} and {' '.join(map(str, b_shape.tolist()))}")
     for d, (x, y) in enumerate(zip(a_shape.tolist(), b_shape.tolist())):
         if x != y:
             raise invalid_argument(f"Operands' shapes do not match: got {x} and {y} for dimension {d}")
@@ -288,6 +308,9 @@ def _dense_add_kernel(indices, values, shape, b):
     if values.ndim != 1 or shape.ndim != 1:
         raise invalid_argument(f"Inputs a_values and a_shape should be vectors but received shapes: "
                                f"{shape_text(values.shape)} and {shape_text(shape.shape)}")
+    for x, y in ((indices.shape[0], values.shape[0]), (indices.shape[1], shape.shape[0])):
+        if x != y:
+            raise invalid_argument(f"Dimensions {x} and {y} are not compatible")
     if len(shape) != b.ndim:
         raise invalid_argument(f"Two operands have different ranks; received: {len(shape)} and {b.ndim}")
     for d, (x, y) in enumerate(zip(shape.tolist(), b.shape)):
@@ -296,8 +319,10 @@ def _dense_add_kernel(indices, values, shape, b):
                                    f"vs dense side {y}")
     out = b.copy()
     for i, row in enumerate(indices.tolist()):
-        if any(not 0 <= x < n for x, n in zip(row, b.shape)):
-            raise invalid_argument(f"Index {i} is out of bounds: {shape_text(row)} is not in {shape_text(b.shape)}")
+        for d, (x, n) in enumerate(zip(row, b.shape)):
+            if not 0 <= x < n:
+                raise invalid_argument(f"Sparse tensor has an invalid index on dimension {d}: a_indices({i},{d}) = "
+                                       f"{x}, dense tensor shape: {' '.join(str(n) for n in b.shape)}")
         out[tuple(row)] += values[i]
     return out
 

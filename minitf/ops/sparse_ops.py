@@ -27,6 +27,24 @@ def _sparse_to_dense_infer(op):
     return [(op.inputs[2].dtype.base_dtype, tensor_util.constant_value_as_shape(op.inputs[1]))]
 
 
+def with_rank(shape, rank):
+    """``shape`` with rank ``rank``, or the ValueError of TensorFlow's shape functions (C++ wording)."""
+    if shape.ndims is not None and shape.ndims != rank:
+        raise ValueError(f"Shape must be rank {rank} but is rank {shape.ndims}")
+    return shape if shape.ndims is not None else tensor_shape.unknown_shape(rank)
+
+
+def check_sparse_tensor(indices, values, shape):
+    """The checks of TensorFlow's ``SparseTensor::Create``: the parts' ranks, one index row per value, one index
+    column per dimension."""
+    check_shape_parts(indices, values, shape)
+    if indices.shape[0] != values.shape[0]:
+        raise invalid_argument(f"indices and values rows (indexing dimension) must match. (indices = "
+                               f"{indices.shape[0]}, values = {values.shape[0]})")
+    if indices.shape[1] != shape.shape[0]:
+        raise invalid_argument("Order length must be SparseTensor rank.")
+
+
 def check_shape_parts(indices, values, shape):
     """The ranks of a SparseTensor's parts, as TensorFlow's kernels check them."""
     if indices.ndim != 2:
@@ -145,26 +163,28 @@ def sparse_retain(sp_input, to_retain):
 
 def _sparse_parts_infer(op, rank_index=2):
     """Static shapes of a SparseTensor's indices and values: ``[?, rank]`` and ``[?]``."""
-    op.inputs[0].shape.with_rank(2)
-    op.inputs[1].shape.with_rank(1)
-    rank = op.inputs[rank_index].shape.with_rank(1)[0]
+    with_rank(op.inputs[0].shape, 2)
+    with_rank(op.inputs[1].shape, 1)
+    rank = with_rank(op.inputs[rank_index].shape, 1)[0]
     return rank
 
 
 # -- SparseReorder ------------------------------------------------------------------------------------------------
 
 def _reorder_infer(op):
-    indices = op.inputs[0].shape.with_rank(2)
-    values = op.inputs[1].shape.with_rank(1)
-    op.inputs[2].shape.with_rank(1)
+    indices = with_rank(op.inputs[0].shape, 2)
+    values = with_rank(op.inputs[1].shape, 1)
+    with_rank(op.inputs[2].shape, 1)
     return [(op.inputs[0].dtype.base_dtype, indices), (op.inputs[1].dtype.base_dtype, values)]
 
 
 def _reorder_kernel(indices, values, shape):
     check_shape_parts(indices, values, shape)
-    if indices.shape[0] != values.shape[0] or indices.shape[1] != shape.shape[0]:
-        raise invalid_argument(f"Dimension mismatch: indices {shape_text(indices.shape)}, values "
-                               f"{shape_text(values.shape)}, shape {shape_text(shape.shape)}")
+    if indices.shape[0] != values.shape[0]:
+        raise invalid_argument(f"Number of elements in indices ({indices.shape[0]}) and values ({values.shape[0]}) "
+                               "do not match")
+    if indices.shape[1] != shape.shape[0]:
+        raise invalid_argument(f"Index rank ({indices.shape[1]}) and shape rank ({shape.shape[0]}) do not match")
     order = np.lexsort(indices.T[::-1]) if indices.size else np.arange(len(values))
     return indices[order], values[order]
 
@@ -191,9 +211,9 @@ def sparse_reorder(sp_input, name=None):
 # -- SparseReshape ------------------------------------------------------------------------------------------------
 
 def _reshape_infer(op):
-    indices = op.inputs[0].shape.with_rank(2)
-    op.inputs[1].shape.with_rank(1)
-    rank = op.inputs[2].shape.with_rank(1)[0]
+    indices = with_rank(op.inputs[0].shape, 2)
+    with_rank(op.inputs[1].shape, 1)
+    rank = with_rank(op.inputs[2].shape, 1)[0]
     return [(dtypes.int64, tensor_shape.TensorShape([indices[0], rank])),
             (dtypes.int64, tensor_shape.TensorShape([rank]))]
 
@@ -204,6 +224,8 @@ def _reshape_kernel(indices, input_shape, new_shape):
         raise invalid_argument(f"Input indices should be a matrix but received shape {shape_text(indices.shape)}")
     if input_shape.ndim != 1 or new_shape.ndim != 1:
         raise invalid_argument("Input shape and new shape should be vectors")
+    if indices.shape[1] != input_shape.shape[0]:
+        raise invalid_argument("Input tensor rank must match input shape length.")
     dense_size = int(np.prod(input_shape, dtype=np.int64))
     output_shape, product, unknown = [], 1, -1
     for d, size in enumerate(new_shape.tolist()):
@@ -231,11 +253,17 @@ def _reshape_kernel(indices, input_shape, new_shape):
         raise invalid_argument(f"Input to reshape is a tensor with {dense_size} dense values, but the requested "
                                f"shape has {int(np.prod(output_shape, dtype=np.int64))}. input_shape="
                                f"{shape_text(input_shape)} output_shape={shape_text(output_shape)}")
-    flat = np.ravel_multi_index(tuple(indices.T), tuple(int(d) for d in input_shape)) if indices.size else \
-        np.zeros(len(indices), np.int64)
-    new_indices = np.stack(np.unravel_index(flat, output_shape), axis=1) if len(flat) else \
-        np.zeros((len(indices), len(output_shape)), np.int64)
-    return new_indices.astype(np.int64), np.array(output_shape, np.int64)
+    flat = indices.astype(np.int64) @ _strides(input_shape.tolist()) if indices.size else \
+        np.zeros(len(indices), np.int64)  # as the kernel, without a bounds check
+    new_indices = np.zeros((len(indices), len(output_shape)), np.int64)
+    for d, stride in enumerate(_strides(output_shape).tolist()):
+        new_indices[:, d], flat = flat // stride, flat % stride
+    return new_indices, np.array(output_shape, np.int64)
+
+
+def _strides(shape):
+    """Row-major strides of ``shape`` (in elements)."""
+    return np.array([int(np.prod(shape[d + 1:], dtype=np.int64)) for d in range(len(shape))], np.int64)
 
 
 register("SparseReshape", _reshape_infer, lambda op, state: _reshape_kernel,
@@ -286,10 +314,10 @@ def _concat_infer(op):
     indices, values, shapes = op.inputs[:n], op.inputs[n:2 * n], op.inputs[2 * n:]
     rows, rank = tensor_shape.Dimension(0), tensor_shape.Dimension(None)
     for ix, v, shape in zip(indices, values, shapes):
-        ix_shape = ix.shape.with_rank(2)
-        v.shape.with_rank(1)
+        ix_shape = with_rank(ix.shape, 2)
+        with_rank(v.shape, 1)
         rows = rows + ix_shape[0]
-        for dim in (ix_shape[1], shape.shape.with_rank(1)[0]):
+        for dim in (ix_shape[1], with_rank(shape.shape, 1)[0]):
             if not rank.is_compatible_with(dim):
                 raise ValueError(f"Dimensions must be equal, but are {rank} and {dim}")
             rank = rank.merge_with(dim)
@@ -318,6 +346,7 @@ def _concat_kernel(op, state):
                                            f"{d} but got {int(shape[d])} at position {i}")
         parts, offset = [], 0
         for ix, v, shape in zip(indices, values, shapes):
+            check_sparse_tensor(ix, v, shape)
             ix = ix.astype(np.int64)
             ix[:, dim] += offset
             parts.append((ix, v))
@@ -392,7 +421,7 @@ def _dimension_order(dim):
 
 def _fill_infer(op):
     rank = _sparse_parts_infer(op)
-    op.inputs[3].shape.with_rank(0)
+    with_rank(op.inputs[3].shape, 0)
     shape = tensor_util.constant_value(op.inputs[2])
     rows = int(shape[0]) if shape is not None and len(shape) else None
     return [(dtypes.int64, tensor_shape.TensorShape([None, rank])),
@@ -409,10 +438,16 @@ def _fill_kernel(indices, values, dense_shape, default_value):
         raise invalid_argument(f"indices must be a matrix, saw: {shape_text(indices.shape)}")
     if values.ndim != 1:
         raise invalid_argument(f"values must be a vector, saw: {shape_text(values.shape)}")
+    if indices.shape[0] != values.shape[0]:
+        raise invalid_argument(f"The length of `values` ({values.shape[0]}) must match the first dimension of "
+                               f"`indices` ({indices.shape[0]}).")
+    if indices.shape[1] != dense_shape.shape[0]:
+        raise invalid_argument(f"The length of `dense_shape` ({dense_shape.shape[0]}) must match the second "
+                               f"dimension of `indices` ({indices.shape[1]}).")
     if default_value.ndim != 0:
         raise invalid_argument(f"default_value must be a scalar, saw: {shape_text(default_value.shape)}")
     if len(dense_shape) == 0:
-        raise invalid_argument("Dense shape must have at least one dimension")
+        raise invalid_argument("Dense shape cannot be empty.")
     rows, rank = int(dense_shape[0]), len(dense_shape)
     row_of = indices[:, 0].astype(np.int64) if len(indices) else np.zeros(0, np.int64)
     for i, row in enumerate(row_of.tolist()):
@@ -441,7 +476,7 @@ register("SparseFillEmptyRows", _fill_infer, lambda op, state: _fill_kernel,
 
 def _fill_grad_infer(op):
     dtype = op.inputs[1].dtype.base_dtype
-    return [(dtype, op.inputs[0].shape.with_rank(1)), (dtype, tensor_shape.TensorShape([]))]
+    return [(dtype, with_rank(op.inputs[0].shape, 1)), (dtype, tensor_shape.TensorShape([]))]
 
 
 def _fill_grad_kernel(reverse_index_map, grad_values):

@@ -16,7 +16,7 @@ from minitf.framework import dtypes, ops, tensor_shape
 from minitf.framework.node_def_check import dtype_string
 from minitf.framework.op_def_lib import invalid_argument, no_gradient, register
 from minitf.framework.sparse_tensor import SparseTensor
-from minitf.ops.sparse_ops import check_indices, check_shape_parts, shape_text
+from minitf.ops.sparse_ops import check_indices, check_shape_parts, check_sparse_tensor, shape_text, with_rank
 
 
 class SparseTensorsMap:
@@ -55,16 +55,16 @@ def _the_map(op, state):
 def _add_infer(many):
     def infer(op):
         indices, values, shape = (t.shape for t in op.inputs)
-        indices.with_rank(2)
-        values.with_rank(1)
-        shape.with_rank(1)
+        with_rank(indices, 2)
+        with_rank(values, 1)
+        with_rank(shape, 1)
         return [(dtypes.int64, tensor_shape.TensorShape([None] if many else []))]
     return infer
 
 
 def _add_kernel(op, state):
     def kernel(indices, values, shape):
-        check_shape_parts(indices, values, shape)
+        check_sparse_tensor(indices, values, shape)
         return np.array(_the_map(op, state).add(indices, values, shape.astype(np.int64)), np.int64)
     return kernel
 
@@ -101,7 +101,7 @@ def _add_many_kernel(op, state):
 
 
 def _take_infer(op):
-    op.inputs[0].shape.with_rank(1)
+    with_rank(op.inputs[0].shape, 1)
     dtype = dtypes.as_dtype(op.get_attr("dtype"))
     unknown = tensor_shape.Dimension(None)
     return [(dtypes.int64, tensor_shape.TensorShape([unknown, unknown])), (dtype, tensor_shape.TensorShape([None])),

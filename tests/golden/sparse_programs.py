@@ -387,6 +387,68 @@ def to_dense_gradient(tf):
     return {"d_values": grads[0], "d_default": grads[1]}
 
 
+def unchecked_indices(tf):
+    """Indices the kernels do not check: out of a reduced dimension, unordered operands of SparseAdd, a column out
+    of range through fill_empty_rows, concat and reshape (TensorFlow computes on)."""
+    def sp(indices, values, shape):
+        return tf.SparseTensor(indices, tf.constant(values, tf.float32), shape)
+    return {"reduce": tf.sparse_reduce_sum(sp([[0, 5], [1, -1]], [1.0, 2.0], [2, 3]), 1),
+            "add": tf.sparse_add(sp([[1, 0], [0, 0]], [1.0, 2.0], [2, 3]), sp([[0, 0]], [1.0], [2, 3])),
+            "fill": tf.sparse_fill_empty_rows(sp([[1, 7]], [1.0], [3, 3]), 0.0)[0],
+            "concat": tf.sparse_concat(0, [sp([[1, 7]], [1.0], [2, 3]), sp([[0, 0]], [1.0], [2, 3])]),
+            "reshape": tf.sparse_reshape(sp([[1, 7]], [1.0], [2, 3]), [3, 2])}
+
+
+def dense_add_errors_out_of_range(tf):
+    return {"sum": tf.sparse_add(tf.SparseTensor([[1, 7]], [1.0], [2, 3]), tf.ones([2, 3]))}
+
+
+def matmul_errors_negative(tf):
+    return {"product": tf.sparse_tensor_dense_matmul(tf.SparseTensor([[-1, 0]], [1.0], [2, 3]), tf.ones([3, 2]))}
+
+
+# Malformed SparseTensors fed at run time: (the op applied to the fed SparseTensor, its indices, values, shape).
+_MALFORMED = {
+    "fill_columns": (lambda tf, sp: tf.sparse_fill_empty_rows(sp, 0.0)[0].indices, [[0, 1, 2]], [1.0], [3, 3]),
+    "fill_values": (lambda tf, sp: tf.sparse_fill_empty_rows(sp, 0.0)[0].indices, [[0, 1]], [1.0, 2.0], [3, 3]),
+    "fill_empty_shape": (lambda tf, sp: tf.sparse_fill_empty_rows(sp, 0.0)[0].indices, np.zeros((0, 0)), [],
+                         np.zeros(0)),
+    "reduce_values": (lambda tf, sp: tf.sparse_reduce_sum(sp, 1), [[0, 1]], [1.0, 2.0], [3, 3]),
+    "reduce_columns": (lambda tf, sp: tf.sparse_reduce_sum(sp, 1), [[0, 1, 1]], [1.0], [3, 3]),
+    "reorder_columns": (lambda tf, sp: tf.sparse_reorder(sp).indices, [[0, 1]], [1.0], [3, 3, 1]),
+    "reorder_values": (lambda tf, sp: tf.sparse_reorder(sp).indices, [[0, 1]], [1.0, 2.0], [3, 3]),
+    "add_values": (lambda tf, sp: tf.sparse_add(sp, tf.SparseTensor([[0, 0]], [1.0], [3, 3])).values, [[0, 1]],
+                   [1.0, 2.0], [3, 3]),
+    "add_columns": (lambda tf, sp: tf.sparse_add(sp, tf.SparseTensor([[0, 0]], [1.0], [3, 3])).values,
+                    [[0, 1, 1]], [1.0], [3, 3, 1]),
+    "dense_add_values": (lambda tf, sp: tf.sparse_add(sp, tf.ones([3, 3])), [[0, 1]], [1.0, 2.0], [3, 3]),
+    "dense_add_columns": (lambda tf, sp: tf.sparse_add(sp, tf.ones([3, 3])), [[0, 1, 0]], [1.0], [3, 3]),
+    "dense_add_rank": (lambda tf, sp: tf.sparse_add(sp, tf.ones([3, 3])), [[0, 1, 0]], [1.0], [3, 3, 1]),
+    "matmul_rank": (lambda tf, sp: tf.sparse_tensor_dense_matmul(sp, tf.ones([3, 2])), [[0, 1, 0]], [1.0],
+                    [3, 3, 1]),
+    "matmul_values": (lambda tf, sp: tf.sparse_tensor_dense_matmul(sp, tf.ones([3, 2])), [[0, 1]], [1.0, 2.0],
+                      [3, 3]),
+    "reshape_columns": (lambda tf, sp: tf.sparse_reshape(sp, [9]).indices, [[0, 1, 1]], [1.0], [3, 3]),
+    "concat_values": (lambda tf, sp: tf.sparse_concat(0, [sp, tf.SparseTensor([[0, 0]], [1.0], [3, 3])]).indices,
+                      [[0, 1]], [1.0, 2.0], [3, 3]),
+    "concat_columns": (lambda tf, sp: tf.sparse_concat(0, [sp, tf.SparseTensor([[0, 0]], [1.0], [3, 3])]).indices,
+                       [[0, 1, 1]], [1.0], [3, 3]),
+}
+
+
+def _malformed(apply, indices, values, shape):
+    def case(tf):
+        parts = [tf.placeholder(tf.int64, None, name="indices"), tf.placeholder(tf.float32, None, name="values"),
+                 tf.placeholder(tf.int64, None, name="shape")]
+        return {"out": apply(tf, tf.SparseTensor(*parts))}, dict(zip(parts, (indices, values, shape)))
+    return case
+
+
+def fill_empty_rows_errors_default(tf):
+    return {"filled": tf.sparse_fill_empty_rows(_sp(tf), [0.0, 1.0])[0]}
+
+
 CASES = {name: fn for name, fn in dict(globals()).items()
          if callable(fn) and not name.startswith("_") and fn.__module__ == __name__}
 CASES.update({f"matmul_{a}_{b}": _matmul(a, b) for a in (False, True) for b in (False, True)})
+CASES.update({f"malformed_{name}": _malformed(*args) for name, args in _MALFORMED.items()})
