@@ -352,7 +352,7 @@ def segment_reductions(tf):
 
 
 def sparse_ops(tf):
-    """The sparse ops and their gradients: SparseTensorDenseMatMul, SparseReduceSum, SparseAdd (SparseAddGrad),
+    """The sparse ops and their gradients: SparseTensorDenseMatMul, SparseReduceSum / Max, SparseAdd (SparseAddGrad),
     SparseTensorDenseAdd, SparseReorder, SparseReshape, SparseConcat, SparseFillEmptyRows (and its Grad)."""
     values = tf.placeholder(tf.float32, [4], name="values")
     other_values = tf.placeholder(tf.float32, [3], name="other_values")
@@ -364,7 +364,7 @@ def sparse_ops(tf):
     total = tf.sparse_add(sp, other)
     filled, empty = tf.sparse_fill_empty_rows(tf.SparseTensor(sp.indices, values, [5, 3]), -1.0)
     reordered = tf.sparse_reorder(unordered)
-    outputs = [product, tf.sparse_reduce_sum(sp, 1), total.values, tf.sparse_add(sp, tf.reshape(tf.range(12.0), [4, 3])),
+    outputs = [product, tf.sparse_reduce_sum(sp, 1), tf.sparse_reduce_max(sp, 0), total.values, tf.sparse_add(sp, tf.reshape(tf.range(12.0), [4, 3])),
                reordered.indices, reordered.values, tf.sparse_reshape(sp, [2, 6]).indices,
                tf.sparse_concat(1, [sp, other]).indices, filled.values, empty]
     row_sums = tf.sparse_reduce_sum(sp, 1)

@@ -1,7 +1,7 @@
 """Arithmetic on SparseTensors: ``tf.sparse_tensor_dense_matmul`` (``SparseTensorDenseMatMul``),
-``tf.sparse_reduce_sum`` (``SparseReduceSum``) and ``tf.sparse_add`` (``SparseAdd`` of two SparseTensors,
-``SparseTensorDenseAdd`` of a SparseTensor and a dense tensor), with ``SparseAddGrad``. Their gradients are in
-sparse_grad.py.
+``tf.sparse_reduce_sum`` / ``tf.sparse_reduce_max`` (``SparseReduceSum`` / ``SparseReduceMax``) and
+``tf.sparse_add`` (``SparseAdd`` of two SparseTensors, ``SparseTensorDenseAdd`` of a SparseTensor and a dense
+tensor), with ``SparseAddGrad``. Their gradients are in sparse_grad.py.
 
 The kernels add in TensorFlow's order: the product accumulates the nonzeros in their order, a group of values of
 SparseReduceSum is summed as Eigen sums a vector, SparseAdd merges the two sorted index lists.
@@ -114,7 +114,7 @@ def _create(op_type, inputs, attrs, name=None):
     return graph.create_op(op_type, inputs, attrs, name).outputs
 
 
-# -- SparseReduceSum ----------------------------------------------------------------------------------------------
+# -- SparseReduceSum, SparseReduceMax ----------------------------------------------------------------------------
 
 def _reduce_infer(op):
     with_rank(op.inputs[0].shape, 2)
@@ -133,8 +133,15 @@ def _reduce_infer(op):
     return [(dtype, tensor_shape.TensorShape(dims))]
 
 
+def _group_sum(group):
+    return eigen_sum.sum_all(group) if group.dtype.kind == "f" else group.sum(dtype=group.dtype)
+
+
 def _reduce_kernel(op, state):
+    """The values grouped by their index in the kept dimensions (after the kernel's reorder), each group reduced
+    into its place of a zero output."""
     keep_dims = op.get_attr("keep_dims")
+    reduce = _group_sum if op.type == "SparseReduceSum" else np.max
 
     def kernel(indices, values, shape, axes):
         check_shape_parts(indices, values, shape)
@@ -158,18 +165,17 @@ def _reduce_kernel(op, state):
                 raise invalid_argument(f"indices[{row}] = {shape_text(indices[row])} is out of bounds: need 0 <= "
                                        f"index < {shape_text(shape)}")
             for start, end in zip(starts, ends):
-                group = values[order[start:end]]
-                total = eigen_sum.sum_all(group) if group.dtype.kind == "f" else group.sum(dtype=group.dtype)
-                out[tuple(keys[start])] = total
+                out[tuple(keys[start])] = reduce(values[order[start:end]])
         if keep_dims:
             out = out.reshape([1 if d in reduced else int(shape[d]) for d in range(ndims)])
         return out
     return kernel
 
 
-register("SparseReduceSum", _reduce_infer, _reduce_kernel,
-         input_names=("input_indices", "input_values", "input_shape", "reduction_axes"),
-         attrs=("keep_dims", "T"), attr_defaults={"keep_dims": False})
+for _type in ("SparseReduceSum", "SparseReduceMax"):
+    register(_type, _reduce_infer, _reduce_kernel,
+             input_names=("input_indices", "input_values", "input_shape", "reduction_axes"),
+             attrs=("keep_dims", "T"), attr_defaults={"keep_dims": False})
 
 
 def _reduction_axes(sp_input, axis):
@@ -184,22 +190,29 @@ def _reduction_axes(sp_input, axis):
     return cwise_ops.range(0, rank)
 
 
-def _sparse_reduce_sum(sp_input, axis, keepdims, name=None):
+def _sparse_reduce(op_type, sp_input, axis, keepdims):
     sp_input = convert_to_sparse_tensor(sp_input)
     axis = _reduction_axes(sp_input, axis)
     graph = sp_input.graph
-    with graph.as_default(), ops.name_scope(name, "SparseReduceSum") as scope:
+    with graph.as_default(), ops.name_scope(None, op_type) as scope:
         axes = ops.convert_to_tensor(axis, dtype=dtypes.int32, name="reduction_axes")
         attrs = {"keep_dims": bool(keepdims), "T": sp_input.values.dtype.base_dtype}
-        return _create("SparseReduceSum", [sp_input.indices, sp_input.values, sp_input.dense_shape, axes], attrs,
-                       scope)[0]
+        return _create(op_type, [sp_input.indices, sp_input.values, sp_input.dense_shape, axes], attrs, scope)[0]
 
 
 def sparse_reduce_sum(sp_input, axis=None, keepdims=None, reduction_axes=None, keep_dims=None):
     """``tf.sparse_reduce_sum``: the dense sum of ``sp_input`` over ``axis`` (all axes when None)."""
     keepdims = _lookup("keepdims", keepdims, "keep_dims", keep_dims)
     axis = _lookup("axis", axis, "reduction_axes", reduction_axes)
-    return _sparse_reduce_sum(sp_input, axis, bool(keepdims))
+    return _sparse_reduce("SparseReduceSum", sp_input, axis, bool(keepdims))
+
+
+def sparse_reduce_max(sp_input, axis=None, keepdims=None, reduction_axes=None, keep_dims=None):
+    """``tf.sparse_reduce_max``: the dense maximum of the stored values of ``sp_input`` over ``axis`` (all axes when
+    None); 0 where no value is stored."""
+    keepdims = _lookup("keepdims", keepdims, "keep_dims", keep_dims)
+    axis = _lookup("axis", axis, "reduction_axes", reduction_axes)
+    return _sparse_reduce("SparseReduceMax", sp_input, axis, bool(keepdims))
 
 
 def _lookup(new_name, new_value, old_name, old_value):

@@ -1,8 +1,8 @@
 """Sparse tensors' structure: ``tf.sparse_to_dense`` / ``tf.sparse_tensor_to_dense`` (``SparseToDense``),
 ``tf.sparse_reorder`` (``SparseReorder``), ``tf.sparse_reshape`` (``SparseReshape``), ``tf.sparse_concat``
 (``SparseConcat``), ``tf.sparse_fill_empty_rows`` (``SparseFillEmptyRows``, and ``SparseFillEmptyRowsGrad``),
-``tf.sparse_retain`` and ``tf.sparse_placeholder``, built as TensorFlow 2.21's ``tf.compat.v1`` builds them.
-Arithmetic on SparseTensors is in sparse_math_ops.py, gradients in sparse_grad.py.
+``tf.sparse_transpose``, ``tf.sparse_retain`` and ``tf.sparse_placeholder``, built as TensorFlow 2.21's
+``tf.compat.v1`` builds them. Arithmetic on SparseTensors is in sparse_math_ops.py, gradients in sparse_grad.py.
 
 The SparseTensor class itself lives in minitf/framework/sparse_tensor.py.
 """
@@ -206,6 +206,33 @@ def sparse_reorder(sp_input, name=None):
         output = SparseTensor(indices, values, array_ops.identity(sp_input.dense_shape))
         output.set_shape(sp_input.shape)
         return output
+
+
+def sparse_transpose(sp_input, perm=None, name=None):
+    """``tf.sparse_transpose``: ``sp_input`` with its dimensions permuted by ``perm`` (reversed when None), its
+    values reordered to the new row-major order."""
+    from minitf.ops import array_ops, cwise_ops
+    with ops.name_scope(name, "SparseTranspose", [sp_input]):
+        if perm is None:
+            if sp_input.shape.ndims is not None:
+                rank = sp_input.shape.ndims
+                perm = (rank - 1) - np.arange(0, rank, 1)
+            else:
+                with ops.name_scope(None, "Rank", [sp_input.dense_shape]) as scope:  # tf.rank of a SparseTensor
+                    rank = array_ops.size(sp_input.dense_shape, name=scope)
+                perm = (rank - 1) - cwise_ops.range(0, rank, 1)
+        indices = sp_input.indices
+        transposed_indices = array_ops.transpose(array_ops.gather(array_ops.transpose(indices), perm))
+        perm_ = tensor_util.constant_value(ops.convert_to_tensor(perm))
+        if perm_ is not None and sp_input.shape.is_fully_defined():
+            old_shape_ = sp_input.shape.as_list()
+            transposed_dense_shape = list(old_shape_)
+            for i, p in enumerate(perm_):
+                transposed_dense_shape[i] = old_shape_[p]
+        else:
+            transposed_dense_shape = array_ops.gather(sp_input.dense_shape, perm)
+        transposed_st = SparseTensor(transposed_indices, sp_input.values, transposed_dense_shape)
+        return sparse_reorder(transposed_st)
 
 
 # -- SparseReshape ------------------------------------------------------------------------------------------------

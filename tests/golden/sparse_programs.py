@@ -407,6 +407,33 @@ def matmul_errors_negative(tf):
     return {"product": tf.sparse_tensor_dense_matmul(tf.SparseTensor([[-1, 0]], [1.0], [2, 3]), tf.ones([3, 2]))}
 
 
+def reduce_max(tf):
+    sp = tf.SparseTensor([[0, 0], [1, 0], [1, 1], [3, 2]], tf.constant([-7, 4, 3, -1]), [4, 3])
+    fsp = tf.SparseTensor([[0, 1, 0], [0, 1, 1], [1, 0, 0]], tf.constant([-2.5, -3.0, 1.5]), [2, 2, 2])
+    return {"rows": tf.sparse_reduce_max(sp, 1), "cols": tf.sparse.reduce_max(sp, 0, keepdims=True),
+            "all": tf.sparse_reduce_max(sp), "f": tf.sparse_reduce_max(fsp, [0, 2], keep_dims=True),
+            "neg": tf.sparse_reduce_max(fsp, reduction_axes=-1)}
+
+
+def transpose(tf):
+    sp = tf.SparseTensor([[0, 1, 0], [0, 1, 3], [1, 0, 2], [1, 2, 1]], tf.constant([1.0, 2.0, 3.0, 4.0]), [2, 3, 4])
+    return {"reversed": tf.sparse_transpose(sp), "batch": tf.sparse.transpose(sp, [0, 2, 1]),
+            "matrix": tf.sparse_transpose(_sp(tf))}
+
+
+def transpose_unknown_shape(tf):
+    shape = tf.placeholder(tf.int64, [None], name="shape")
+    sp = tf.SparseTensor(tf.constant([[0, 1, 0], [1, 0, 2]], tf.int64), tf.constant([1.0, 2.0]), shape)
+    return {"reversed": tf.sparse_transpose(sp), "perm": tf.sparse_transpose(sp, [1, 0, 2])}, {shape: [2, 3, 4]}
+
+
+def transpose_gradient(tf):
+    values = tf.constant([1.0, 2.0, 3.0, 4.0], name="values")
+    sp = tf.SparseTensor([[0, 1], [0, 2], [1, 0], [2, 1]], values, [3, 3])
+    transposed = tf.sparse_transpose(sp)
+    return {"grad": tf.gradients(tf.reduce_sum(transposed.values * tf.range(1.0, 5.0)), values)[0]}
+
+
 # Malformed SparseTensors fed at run time: (the op applied to the fed SparseTensor, its indices, values, shape).
 _MALFORMED = {
     "fill_columns": (lambda tf, sp: tf.sparse_fill_empty_rows(sp, 0.0)[0].indices, [[0, 1, 2]], [1.0], [3, 3]),
