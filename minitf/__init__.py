@@ -83,6 +83,7 @@ from minitf.ops.sparse_math_ops import sparse_add, sparse_reduce_max, sparse_red
 from minitf.ops.sparse_ops import (sparse_concat, sparse_fill_empty_rows, sparse_placeholder, sparse_reorder,
                                    sparse_reshape, sparse_retain, sparse_tensor_to_dense, sparse_to_dense,
                                    sparse_transpose)
+from minitf.ops.sparse_select_ops import sparse_merge, sparse_slice, sparse_to_indicator
 from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
 from minitf.ops.string_ops import strip as string_strip
 from minitf.ops.string_reduce_ops import reduce_join

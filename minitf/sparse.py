@@ -10,5 +10,7 @@ from minitf.ops.sparse_ops import (sparse_concat as concat, sparse_fill_empty_ro
                                    sparse_placeholder as placeholder, sparse_reorder as reorder,
                                    sparse_reshape as reshape, sparse_retain as retain,
                                    sparse_tensor_to_dense as to_dense, sparse_transpose as transpose)
+from minitf.ops.sparse_select_ops import (sparse_merge as merge, sparse_slice as slice,  # noqa: F401,A004
+                                         sparse_to_indicator as to_indicator)
 from minitf.ops.sparse_segment_ops import (sparse_segment_mean as segment_mean,  # noqa: F401
                                           sparse_segment_sqrt_n as segment_sqrt_n, sparse_segment_sum as segment_sum)

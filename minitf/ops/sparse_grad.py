@@ -1,5 +1,5 @@
-"""Gradients of the sparse ops (sparse_ops.py, sparse_math_ops.py), written as TensorFlow's sparse_grad.py: the
-gradient of a SparseTensor's values, never of its indices or shape."""
+"""Gradients of the sparse ops (sparse_ops.py, sparse_math_ops.py, sparse_select_ops.py), written as TensorFlow's
+sparse_grad.py: the gradient of a SparseTensor's values, never of its indices or shape."""
 
 import numpy as np
 
@@ -72,6 +72,19 @@ def _SparseReduceSumGrad(op, out_grad):
     out_grad_reshaped = array_ops.reshape(out_grad, output_shape_kept_dims)
     scale = sp_shape // math_ops.cast(output_shape_kept_dims, dtypes.int64)
     return (None, indexing_ops.gather_nd(out_grad_reshaped, sp_indices // scale), None, None)
+
+
+@RegisterGradient("SparseSlice")
+def _SparseSliceGrad(op, *grads):
+    """The kept values' gradients back at their input positions (zero for the values sliced off)."""
+    backprop_val_grad = grads[1]
+    input_indices = op.inputs[0]
+    input_start = op.inputs[3]
+    output_indices = op.outputs[0]
+    val_grad = op.graph.create_op("SparseSliceGrad", [backprop_val_grad, input_indices, input_start, output_indices],
+                                  {"T": backprop_val_grad.dtype.base_dtype}).outputs[0]
+    val_grad.set_shape(op.inputs[1].shape)
+    return (None, val_grad, None, None, None)
 
 
 @RegisterGradient("SparseTensorDenseMatMul")

@@ -434,6 +434,38 @@ def transpose_gradient(tf):
     return {"grad": tf.gradients(tf.reduce_sum(transposed.values * tf.range(1.0, 5.0)), values)[0]}
 
 
+def slice_cases(tf):
+    sp = tf.SparseTensor([[0, 0], [0, 3], [1, 1], [2, 4], [3, 2]], tf.constant([1.0, 2.0, 3.0, 4.0, 5.0]), [4, 5])
+    return {"inner": tf.sparse_slice(sp, [1, 1], [2, 3]), "cut": tf.sparse.slice(sp, [2, 0], [5, 10]),
+            "outside": tf.sparse_slice(sp, [5, 0], [2, 2]), "empty": tf.sparse_slice(sp, [0, 1], [1, 2])}
+
+
+def slice_gradient(tf):
+    values = tf.constant([1.0, 2.0, 3.0, 4.0, 5.0], name="values")
+    sp = tf.SparseTensor([[0, 0], [0, 3], [1, 1], [2, 4], [3, 2]], values, [4, 5])
+    part = tf.sparse_slice(sp, [0, 1], [3, 4])
+    return {"grad": tf.gradients(tf.reduce_sum(part.values * tf.range(1.0, 4.0)), values)[0]}
+
+
+def slice_errors(tf):
+    return {"part": tf.sparse_slice(_sp(tf), [1], [2, 2])}
+
+
+def merge_and_indicator(tf):
+    ids = tf.SparseTensor([[0, 0], [0, 1], [1, 0], [2, 0], [2, 1]], tf.constant([3, 1, 0, 2, 3]), [3, 2])
+    weights = tf.SparseTensor([[0, 0], [0, 1], [1, 0], [2, 0], [2, 1]], tf.constant([0.5, 1.5, 2.0, 1.0, 3.0]),
+                              [3, 2])
+    ids64 = tf.SparseTensor([[0, 0], [1, 0], [1, 1]], tf.constant([1, 0, 2], tf.int64), [2, 2])
+    return {"merged": tf.sparse_merge(ids, weights, 4), "sorted": tf.sparse_merge(ids, weights, 4,
+                                                                                    already_sorted=True),
+            "indicator": tf.sparse_to_indicator(ids, 4), "indicator64": tf.sparse.to_indicator(ids64, 3)}
+
+
+def merge_errors(tf):
+    ids = tf.SparseTensor([[0, 0]], tf.constant([3]), [1, 1])
+    return {"merged": tf.sparse_merge(ids, ids, 4.0)}
+
+
 # Malformed SparseTensors fed at run time: (the op applied to the fed SparseTensor, its indices, values, shape).
 _MALFORMED = {
     "fill_columns": (lambda tf, sp: tf.sparse_fill_empty_rows(sp, 0.0)[0].indices, [[0, 1, 2]], [1.0], [3, 3]),
