@@ -6,7 +6,8 @@ import numpy as np
 from minitf.framework import dtypes, ops, tensor_util
 from minitf.framework.op_def_lib import RegisterGradient, no_gradient
 from minitf.framework.sparse_tensor import SparseTensor
-from minitf.ops import array_ops, cwise_ops, indexing_ops, linalg_ops, math_ops, slicing_ops, sparse_ops
+from minitf.ops import (array_ops, cwise_ops, indexing_ops, linalg_ops, math_ops, slicing_ops, sparse_math_ops,
+                        sparse_ops)
 
 no_gradient("SparseAddGrad")
 no_gradient("SparseConcat")
@@ -121,6 +122,39 @@ def _SparseTensorDenseMatMulGrad(op, grad):
         a_values_grad = linalg_ops.matmul(array_ops.expand_dims(parts_a, -1), array_ops.expand_dims(parts_b, -2),
                                           adjoint_a=True, adjoint_b=True)
     return (None, array_ops.squeeze(a_values_grad, axis=[-2, -1]), None, b_grad)
+
+
+def _SparseDenseCwiseMulOrDivGrad(op, grad, is_mul):
+    """The values' gradient through the gathered dense elements; the dense operand's the values' summed back onto
+    its (broadcast) positions with sparse_add."""
+    x_indices = op.inputs[0]
+    x_shape = op.inputs[2]
+    y = op.inputs[3]
+    y_shape = math_ops.cast(array_ops.shape(y), dtypes.int64)
+    num_added_dims = array_ops.expand_dims(array_ops.size(x_shape) - array_ops.size(y_shape), 0)
+    augmented_y_shape = array_ops.concat([array_ops.ones(num_added_dims, dtypes.int64), y_shape], 0)
+    scaling = x_shape // augmented_y_shape
+    scaled_indices = x_indices // scaling
+    scaled_indices = array_ops.slice(scaled_indices, array_ops.concat([[0], num_added_dims], 0), [-1, -1])
+    dense_vals = indexing_ops.gather_nd(y, scaled_indices)
+    if is_mul:
+        dx = grad * dense_vals
+        dy_val = grad * op.inputs[1]
+    else:
+        dx = grad / dense_vals
+        dy_val = grad * (-op.inputs[1] / math_ops.square(dense_vals))
+    dy = sparse_math_ops.sparse_add(array_ops.zeros_like(y), SparseTensor(scaled_indices, dy_val, y_shape))
+    return (None, dx, None, dy)
+
+
+@RegisterGradient("SparseDenseCwiseMul")
+def _SparseDenseCwiseMulGrad(op, grad):
+    return _SparseDenseCwiseMulOrDivGrad(op, grad, True)
+
+
+@RegisterGradient("SparseDenseCwiseDiv")
+def _SparseDenseCwiseDivGrad(op, grad):
+    return _SparseDenseCwiseMulOrDivGrad(op, grad, False)
 
 
 @RegisterGradient("SparseFillEmptyRows")

@@ -368,3 +368,92 @@ def sparse_add(a, b, threshold=None, thresh=None):
     if static_shape.is_fully_defined():
         shape = static_shape.as_list()
     return SparseTensor(indices, values, shape)
+
+
+# -- SparseDenseCwiseMul / Div: the ``*`` and ``/`` of a SparseTensor and a dense tensor ------------------------------
+
+def _cwise_infer(op):
+    with_rank(op.inputs[0].shape, 2)
+    values = with_rank(op.inputs[1].shape, 1)
+    with_rank(op.inputs[2].shape, 1)
+    _check_values_type(op, 1, 3, "dense", "sp_values")
+    return [(op.inputs[1].dtype.base_dtype, values)]
+
+
+def _cwise_kernel(op, state):
+    """Each stored value with the dense operand's element at its index, the dense side broadcast to the sparse
+    side's shape (never the other way)."""
+    divide = op.type == "SparseDenseCwiseDiv"
+
+    def kernel(indices, values, shape, dense):
+        if indices.ndim != 2:
+            raise invalid_argument(f"Input sp_indices should be a matrix but received shape: "
+                                   f"{shape_text(indices.shape)}")
+        if values.ndim != 1 or shape.ndim != 1:
+            raise invalid_argument(f"Inputs sp_values and sp_shape should be vectors but received shapes: "
+                                   f"{shape_text(values.shape)} and {shape_text(shape.shape)}")
+        if indices.shape[0] != values.shape[0]:
+            raise invalid_argument(f"The first dimension of values and indices should match. ({values.shape[0]} vs. "
+                                   f"{indices.shape[0]})")
+        lhs, rhs = shape.tolist(), list(dense.shape)
+        padded = [1] * (len(lhs) - len(rhs)) + rhs
+        if len(lhs) < len(rhs) or any(r not in (1, d) for d, r in zip(lhs, padded)):
+            raise invalid_argument(f"SparseDenseBinaryOpShared broadcasts dense to sparse only; got incompatible "
+                                   f"shapes: [{','.join(map(str, lhs))}] vs. [{','.join(map(str, rhs))}]")
+        if indices.shape[1] != len(lhs):
+            raise invalid_argument(f"Number of dimensions must match second dimension of indices. Got {len(lhs)} "
+                                   f"dimensions, indices shape: {shape_text(indices.shape)}")
+        positions = np.where(np.array(padded) == 1, 0, indices)
+        if np.any((indices < 0) | (indices >= np.array(lhs, np.int64))):
+            raise invalid_argument("Provided indices are out-of-bounds w.r.t. dense side with broadcasted shape")
+        gathered = dense.reshape(padded)[tuple(positions.T)] if len(values) else np.zeros(0, dense.dtype)
+        if not divide:
+            return values * gathered
+        if values.dtype.kind in "iu":
+            return (np.sign(values) * np.sign(gathered) * (np.abs(values) // np.abs(gathered))).astype(values.dtype)
+        return values / gathered
+    return kernel
+
+
+for _type in ("SparseDenseCwiseMul", "SparseDenseCwiseDiv"):
+    register(_type, _cwise_infer, _cwise_kernel, input_names=("sp_indices", "sp_values", "sp_shape", "dense"),
+             attrs=("T",))
+
+
+def _sparse_dense_cwise(op_type, sp_indices, sp_values, sp_shape, dense, name):
+    return apply_op_1(op_type, [sp_indices, sp_values, sp_shape, dense], {"T": sp_values.dtype.base_dtype}, name)
+
+
+def _sparse_dense_truediv(sp_indices, sp_values, sp_shape, y, name=None):
+    """``sp / y``: integers divided as floats (float32 up to 16 bits, else float64), as TensorFlow's ``/``."""
+    with ops.name_scope(name, "truediv", [sp_indices, sp_values, sp_shape, y]) as name:
+        sp_values = ops.convert_to_tensor(sp_values, name="sp_values")
+        y = ops.convert_to_tensor(y, name="y")
+        x_dtype, y_dtype = sp_values.dtype.base_dtype, y.dtype.base_dtype
+        if x_dtype != y_dtype:
+            raise TypeError(f"`x` and `y` must have the same dtype, got {x_dtype!r} != {y_dtype!r}.")
+        if x_dtype.is_integer:
+            target = dtypes.float32 if x_dtype.size <= 2 else dtypes.float64
+            sp_values = cwise_ops.cast(sp_values, target)
+            y = cwise_ops.cast(y, target)
+        return _sparse_dense_cwise("SparseDenseCwiseDiv", sp_indices, sp_values, sp_shape, y, name)
+
+
+def _sparse_operator(op_name, func):
+    """The ``SparseTensor`` operator ``op_name``: the values combined with the dense ``y``, same indices."""
+    def operator(sp_x, y):
+        with ops.name_scope(None, op_name, [sp_x, y]) as name:
+            try:
+                y = ops.convert_to_tensor(y, dtype=sp_x.dtype.base_dtype, name="y")
+            except ValueError as e:  # TensorFlow's conversion names the argument
+                raise ValueError(f"y: {e}") from None
+            return SparseTensor(sp_x.indices, func(sp_x.indices, sp_x.values, sp_x.dense_shape, y, name),
+                                sp_x.dense_shape)
+    return operator
+
+
+SparseTensor.__mul__ = _sparse_operator(
+    "mul", lambda *args: _sparse_dense_cwise("SparseDenseCwiseMul", *args))
+SparseTensor.__div__ = _sparse_operator(
+    "div", lambda *args: _sparse_dense_cwise("SparseDenseCwiseDiv", *args))
+SparseTensor.__truediv__ = _sparse_operator("truediv", _sparse_dense_truediv)

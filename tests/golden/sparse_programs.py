@@ -466,6 +466,34 @@ def merge_errors(tf):
     return {"merged": tf.sparse_merge(ids, ids, 4.0)}
 
 
+def cwise_operators(tf):
+    """SparseTensor * dense, / dense (true division: integers as floats), the dense side broadcast."""
+    sp = _sp(tf)
+    ints = tf.SparseTensor([[0, 1], [2, 0]], tf.constant([7, -9]), [3, 2])
+    return {"mul_row": sp * tf.constant([1.0, 2.0, -3.0]), "mul_scalar": sp * 2.0, "div_col": sp / [[2.0], [4.0],
+                                                                                                  [8.0], [1.0]],
+            "div_matrix": sp / tf.constant(_DENSE.T + 5.0), "int_div": ints / 2, "int_mul": ints * [[1, 10]]}
+
+
+def cwise_gradients(tf):
+    values = tf.constant([1.0, -2.0, 3.0, 0.5], name="values")
+    row = tf.constant([1.0, 2.0, -3.0], name="row")
+    column = tf.constant([[2.0], [4.0], [8.0], [1.0]], name="column")
+    sp = tf.SparseTensor([[0, 1], [1, 0], [1, 2], [3, 1]], values, [4, 3])
+    loss = tf.reduce_sum((sp * row).values * tf.range(1.0, 5.0)) + tf.reduce_sum((sp / column).values)
+    grads = tf.gradients(loss, [values, row, column])
+    return {"d_values": grads[0], "d_row": grads[1], "d_column": grads[2]}
+
+
+def cwise_errors_broadcast(tf):
+    dense = tf.placeholder(tf.float32, None, name="dense")
+    return {"out": (_sp(tf) * dense).values}, {dense: np.ones((2, 3), np.float32)}
+
+
+def cwise_errors_types(tf):
+    return {"out": (tf.SparseTensor([[0, 1]], [1], [2, 2]) / tf.constant(2.0)).values}
+
+
 # Malformed SparseTensors fed at run time: (the op applied to the fed SparseTensor, its indices, values, shape).
 _MALFORMED = {
     "fill_columns": (lambda tf, sp: tf.sparse_fill_empty_rows(sp, 0.0)[0].indices, [[0, 1, 2]], [1.0], [3, 3]),
@@ -488,6 +516,9 @@ _MALFORMED = {
     "matmul_values": (lambda tf, sp: tf.sparse_tensor_dense_matmul(sp, tf.ones([3, 2])), [[0, 1]], [1.0, 2.0],
                       [3, 3]),
     "reshape_columns": (lambda tf, sp: tf.sparse_reshape(sp, [9]).indices, [[0, 1, 1]], [1.0], [3, 3]),
+    "cwise_out_of_range": (lambda tf, sp: (sp * tf.ones([3, 3])).values, [[0, 5]], [1.0], [3, 3]),
+    "cwise_values": (lambda tf, sp: (sp * tf.ones([3, 3])).values, [[0, 1]], [1.0, 2.0], [3, 3]),
+    "cwise_columns": (lambda tf, sp: (sp / tf.ones([3])).values, [[0, 1, 1]], [1.0], [3, 3]),
     "concat_values": (lambda tf, sp: tf.sparse_concat(0, [sp, tf.SparseTensor([[0, 0]], [1.0], [3, 3])]).indices,
                       [[0, 1]], [1.0, 2.0], [3, 3]),
     "concat_columns": (lambda tf, sp: tf.sparse_concat(0, [sp, tf.SparseTensor([[0, 0]], [1.0], [3, 3])]).indices,
