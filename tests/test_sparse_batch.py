@@ -30,14 +30,6 @@ def test_matches_tensorflow(name, records):
     assert programs.run(tf, programs.PROGRAMS[name], records) == RECORD[name]
 
 
-def _take_after(add, sp, handles_of=lambda h: [h]):
-    with tf.Graph().as_default():
-        handle = add(sp)
-        taken = sparse_tensors_map.take_many_sparse_from_tensors_map(handle.op, tf.stack(handles_of(handle)))
-        with tf.Session() as sess:
-            return sess.run(taken)
-
-
 def test_take_stacks_along_a_new_first_dimension_with_the_largest_shape():
     sp = tf.SparseTensorValue([[0, 1], [1, 0]], np.array([1, 2], np.int32), [2, 4])
     with tf.Graph().as_default():

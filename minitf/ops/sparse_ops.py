@@ -161,14 +161,6 @@ def sparse_retain(sp_input, to_retain):
     return SparseTensor(new_indices, new_values, array_ops.identity(sp_input.dense_shape))
 
 
-def _sparse_parts_infer(op, rank_index=2):
-    """Static shapes of a SparseTensor's indices and values: ``[?, rank]`` and ``[?]``."""
-    with_rank(op.inputs[0].shape, 2)
-    with_rank(op.inputs[1].shape, 1)
-    rank = with_rank(op.inputs[rank_index].shape, 1)[0]
-    return rank
-
-
 # -- SparseReorder ------------------------------------------------------------------------------------------------
 
 def _reorder_infer(op):
@@ -447,7 +439,9 @@ def _dimension_order(dim):
 # -- SparseFillEmptyRows ------------------------------------------------------------------------------------------
 
 def _fill_infer(op):
-    rank = _sparse_parts_infer(op)
+    with_rank(op.inputs[0].shape, 2)
+    with_rank(op.inputs[1].shape, 1)
+    rank = with_rank(op.inputs[2].shape, 1)[0]
     with_rank(op.inputs[3].shape, 0)
     shape = tensor_util.constant_value(op.inputs[2])
     rows = int(shape[0]) if shape is not None and len(shape) else None
