@@ -79,7 +79,8 @@ from minitf.ops.segment_ops import (argsort, segment_max, segment_mean, segment_
 from minitf.ops.space_to_batch_ops import batch_to_space_nd, space_to_batch_nd
 from minitf.ops.sparse_segment_ops import sparse_segment_mean, sparse_segment_sqrt_n, sparse_segment_sum
 from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lgamma, polygamma
-from minitf.ops.sparse_math_ops import sparse_add, sparse_reduce_max, sparse_reduce_sum, sparse_tensor_dense_matmul
+from minitf.ops.sparse_math_ops import (sparse_add, sparse_maximum, sparse_minimum, sparse_reduce_max,
+                                        sparse_reduce_sum, sparse_softmax, sparse_tensor_dense_matmul)
 from minitf.ops.sparse_ops import (sparse_concat, sparse_fill_empty_rows, sparse_placeholder, sparse_reorder,
                                    sparse_reshape, sparse_retain, sparse_tensor_to_dense, sparse_to_dense,
                                    sparse_transpose)

@@ -1,9 +1,9 @@
 """``tf.sparse``: sparse tensors under their TensorFlow 2 style names."""
 
 from minitf.framework.sparse_tensor import SparseTensor
-from minitf.ops.sparse_math_ops import sparse_add as add  # noqa: F401
-from minitf.ops.sparse_math_ops import sparse_reduce_max as reduce_max  # noqa: F401
-from minitf.ops.sparse_math_ops import sparse_reduce_sum as reduce_sum  # noqa: F401
+from minitf.ops.sparse_math_ops import (sparse_add as add, sparse_maximum as maximum,  # noqa: F401
+                                        sparse_minimum as minimum, sparse_reduce_max as reduce_max,
+                                        sparse_reduce_sum as reduce_sum, sparse_softmax as softmax)
 from minitf.ops.sparse_math_ops import sparse_tensor_dense_matmul as matmul  # noqa: F401
 from minitf.ops.sparse_math_ops import sparse_tensor_dense_matmul as sparse_dense_matmul  # noqa: F401
 from minitf.ops.sparse_ops import (sparse_concat as concat, sparse_fill_empty_rows as fill_empty_rows,  # noqa: F401

@@ -354,7 +354,8 @@ def segment_reductions(tf):
 def sparse_ops(tf):
     """The sparse ops and their gradients: SparseTensorDenseMatMul, SparseReduceSum / Max, SparseAdd (SparseAddGrad),
     SparseTensorDenseAdd, SparseReorder, SparseReshape, SparseConcat, SparseFillEmptyRows and SparseSlice (and their
-    Grads), a SparseTensor times and over a dense tensor (SparseDenseCwiseMul / Div)."""
+    Grads), a SparseTensor times and over a dense tensor (SparseDenseCwiseMul / Div), SparseSoftmax (its gradient
+    uses SparseDenseCwiseAdd) and SparseSparseMaximum / Minimum."""
     values = tf.placeholder(tf.float32, [4], name="values")
     other_values = tf.placeholder(tf.float32, [3], name="other_values")
     dense = tf.placeholder(tf.float32, [3, 2], name="dense")
@@ -369,14 +370,16 @@ def sparse_ops(tf):
     row = tf.placeholder(tf.float32, [None], name="row")  # unknown: zeros_like in the gradient is an op
     column = tf.placeholder(tf.float32, [None, 1], name="column")
     scaled = (sp * row) / column
+    soft = tf.sparse_softmax(sp)
+    extremes = [tf.sparse_maximum(sp, other).values, tf.sparse_minimum(sp, other).indices]
     outputs = [product, tf.sparse_reduce_sum(sp, 1), tf.sparse_reduce_max(sp, 0), total.values, tf.sparse_add(sp, tf.reshape(tf.range(12.0), [4, 3])),
                reordered.indices, reordered.values, tf.sparse_reshape(sp, [2, 6]).indices,
-               tf.sparse_concat(1, [sp, other]).indices, filled.values, empty, part.indices, scaled.values]
+               tf.sparse_concat(1, [sp, other]).indices, filled.values, empty, part.indices, scaled.values, soft.values] + extremes
     row_sums = tf.sparse_reduce_sum(sp, 1)
     loss = (tf.reduce_sum(product * product) + tf.reduce_sum(row_sums * row_sums)
             + tf.reduce_sum(total.values * total.values) + tf.reduce_sum(reordered.values * tf.range(4.0))
             + tf.reduce_sum(filled.values * filled.values) + tf.reduce_sum(part.values * part.values)
-            + tf.reduce_sum(scaled.values))
+            + tf.reduce_sum(scaled.values) + tf.reduce_sum(soft.values * tf.range(4.0)))
     grads = tf.gradients(loss, [values, other_values, dense, row, column])
     return Run([o.name for o in outputs + grads], feeds={"values:0": _rng_data([4], 17),
                                                          "other_values:0": _rng_data([3], 19),

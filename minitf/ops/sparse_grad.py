@@ -157,6 +157,36 @@ def _SparseDenseCwiseDivGrad(op, grad):
     return _SparseDenseCwiseMulOrDivGrad(op, grad, False)
 
 
+@RegisterGradient("SparseSoftmax")
+def _SparseSoftmaxGrad(op, grad):
+    """SoftmaxGrad on the stored values: ``(grad - sum(grad * softmax)) * softmax`` per innermost row."""
+    indices, shape = op.inputs[0], op.inputs[2]
+    out_vals = op.outputs[0]
+    sp_output = SparseTensor(indices, out_vals, shape)
+    sp_grad = SparseTensor(indices, grad, shape)
+    sp_product = SparseTensor(indices, sp_output.values * sp_grad.values, shape)
+    sum_reduced = -sparse_math_ops.sparse_reduce_sum(sp_product, [-1], keepdims=True)
+    sp_sum = sparse_math_ops.sparse_dense_cwise_add(sp_grad, sum_reduced)
+    grad_x = sp_sum.values * sp_output.values
+    return [None, grad_x, None]
+
+
+# TensorFlow registers these two gradients to raise, so that tf.gradients through them fails loudly.
+@RegisterGradient("SparseSparseMaximum")
+def _SparseSparseMaximumGrad(unused_op, unused_grad):
+    raise NotImplementedError("Gradient for SparseSparseMaximum is not implemented.")
+
+
+@RegisterGradient("SparseSparseMinimum")
+def _SparseSparseMinimumGrad(unused_op, unused_grad):
+    raise NotImplementedError("Gradient for SparseSparseMinimum is not implemented.")
+
+
+@RegisterGradient("SparseDenseCwiseAdd")
+def _SparseDenseCwiseAddGrad(unused_op, unused_grad):
+    raise NotImplementedError("Gradient for SparseDenseCwiseAdd is not implemented.")
+
+
 @RegisterGradient("SparseFillEmptyRows")
 def _SparseFillEmptyRowsGrad(op, unused_grad_output_indices, output_grad_values, unused_grad_empty_row_indicator,
                              unused_grad_reverse_index_map):

@@ -235,6 +235,15 @@ def _add_infer(op):
             (dtypes.int64, op.inputs[2].shape)]
 
 
+def _check_same_shape(a_shape, b_shape):
+    if len(a_shape) != len(b_shape):
+        raise invalid_argument(f"Operands do not have the same ranks; got shapes: "
+                               f"{' '.join(map(str, a_shape.tolist()))} and {' '.join(map(str, b_shape.tolist()))}")
+    for d, (x, y) in enumerate(zip(a_shape.tolist(), b_shape.tolist())):
+        if x != y:
+            raise invalid_argument(f"Operands' shapes do not match: got {x} and {y} for dimension {d}")
+
+
 def _add_kernel(a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh):
     """The two sorted index lists merged; values at the same index added and kept if ``|sum| >= thresh``."""
     if a_indices.ndim != 2 or b_indices.ndim != 2:
@@ -252,12 +261,7 @@ def _add_kernel(a_indices, a_values, a_shape, b_indices, b_values, b_shape, thre
     if a_shape.ndim != 1 or b_shape.ndim != 1:
         raise invalid_argument(f"Input shapes should be a vector but received shapes {shape_text(a_shape.shape)} "
                                f"and {shape_text(b_shape.shape)}")
-    if len(a_shape) != len(b_shape):
-        raise invalid_argument(f"Operands do not have the same ranks; got shapes: "
-                               f"{' '.join(map(str, a_shape.tolist()))} and {' '.join(map(str, b_shape.tolist()))}")
-    for d, (x, y) in enumerate(zip(a_shape.tolist(), b_shape.tolist())):
-        if x != y:
-            raise invalid_argument(f"Operands' shapes do not match: got {x} and {y} for dimension {d}")
+    _check_same_shape(a_shape, b_shape)
     a_rows, b_rows = [tuple(r) for r in a_indices.tolist()], [tuple(r) for r in b_indices.tolist()]
     out_indices, out_values = [], []
     i = j = 0
@@ -370,7 +374,7 @@ def sparse_add(a, b, threshold=None, thresh=None):
     return SparseTensor(indices, values, shape)
 
 
-# -- SparseDenseCwiseMul / Div: the ``*`` and ``/`` of a SparseTensor and a dense tensor ------------------------------
+# -- SparseDenseCwiseMul / Div / Add: the ``*`` and ``/`` of a SparseTensor and a dense tensor ------------------------
 
 def _cwise_infer(op):
     with_rank(op.inputs[0].shape, 2)
@@ -383,7 +387,7 @@ def _cwise_infer(op):
 def _cwise_kernel(op, state):
     """Each stored value with the dense operand's element at its index, the dense side broadcast to the sparse
     side's shape (never the other way)."""
-    divide = op.type == "SparseDenseCwiseDiv"
+    kind = op.type[len("SparseDenseCwise"):]
 
     def kernel(indices, values, shape, dense):
         if indices.ndim != 2:
@@ -407,15 +411,17 @@ def _cwise_kernel(op, state):
         if np.any((indices < 0) | (indices >= np.array(lhs, np.int64))):
             raise invalid_argument("Provided indices are out-of-bounds w.r.t. dense side with broadcasted shape")
         gathered = dense.reshape(padded)[tuple(positions.T)] if len(values) else np.zeros(0, dense.dtype)
-        if not divide:
+        if kind == "Mul":
             return values * gathered
+        if kind == "Add":
+            return values + gathered
         if values.dtype.kind in "iu":
             return (np.sign(values) * np.sign(gathered) * (np.abs(values) // np.abs(gathered))).astype(values.dtype)
         return values / gathered
     return kernel
 
 
-for _type in ("SparseDenseCwiseMul", "SparseDenseCwiseDiv"):
+for _type in ("SparseDenseCwiseMul", "SparseDenseCwiseDiv", "SparseDenseCwiseAdd"):
     register(_type, _cwise_infer, _cwise_kernel, input_names=("sp_indices", "sp_values", "sp_shape", "dense"),
              attrs=("T",))
 
@@ -457,3 +463,122 @@ SparseTensor.__mul__ = _sparse_operator(
 SparseTensor.__div__ = _sparse_operator(
     "div", lambda *args: _sparse_dense_cwise("SparseDenseCwiseDiv", *args))
 SparseTensor.__truediv__ = _sparse_operator("truediv", _sparse_dense_truediv)
+
+
+def sparse_dense_cwise_add(sp_t, dense_t):
+    """The stored values of ``sp_t`` plus the dense elements at their indices (``dense_t`` broadcast to its shape),
+    as a SparseTensor (SparseSoftmax's gradient uses it)."""
+    result = _sparse_dense_cwise("SparseDenseCwiseAdd", sp_t.indices, sp_t.values, sp_t.dense_shape, dense_t, None)
+    return SparseTensor(sp_t.indices, result, sp_t.dense_shape)
+
+
+# -- SparseSoftmax, SparseSparseMaximum / Minimum -----------------------------------------------------------------
+
+def _softmax_infer(op):
+    with_rank(op.inputs[0].shape, 2)
+    values = with_rank(op.inputs[1].shape, 1)
+    with_rank(op.inputs[2].shape, 1)
+    return [(op.inputs[1].dtype.base_dtype, values)]
+
+
+def _softmax_kernel(indices, values, shape):
+    """A softmax over each innermost row's stored values (shifted by their maximum), in the order of the sorted
+    indices, as the kernel's reorder leaves them."""
+    if indices.ndim != 2:
+        raise invalid_argument(f"Input should be a matrix but received shape: {shape_text(indices.shape)}")
+    if values.ndim != 1 or shape.ndim != 1:
+        raise invalid_argument(f"Inputs values and shape should be vectors but received shapes: "
+                               f"{shape_text(values.shape)} and {shape_text(shape.shape)}")
+    if len(shape) < 2:
+        raise invalid_argument(f"Input should have rank >= 2, but received shape: "
+                               f"{' '.join(map(str, shape.tolist()))}")
+    check_sparse_tensor(indices, values, shape)
+    out = np.zeros(len(values), values.dtype)
+    if not len(values):
+        return out
+    order = np.lexsort(indices.T[::-1])
+    rows = indices[order][:, :-1]
+    starts = np.flatnonzero(np.r_[True, np.any(rows[1:] != rows[:-1], axis=1)])
+    for start, end in zip(starts, list(starts[1:]) + [len(order)]):
+        group = values[order[start:end]]
+        exps = np.exp(group - group.max())
+        out[start:end] = exps * (values.dtype.type(1) / _group_sum(exps))
+    return out
+
+
+register("SparseSoftmax", _softmax_infer, lambda op, state: _softmax_kernel,
+         input_names=("sp_indices", "sp_values", "sp_shape"), attrs=("T",))
+
+
+def sparse_softmax(sp_input, name=None):
+    """``tf.sparse_softmax``: a softmax over the stored values of each innermost row of ``sp_input`` (rank >= 2)."""
+    with ops.name_scope(name, "SparseSoftmax", [sp_input.indices, sp_input.values]):
+        out_vals = _create("SparseSoftmax", [sp_input.indices, sp_input.values, sp_input.dense_shape],
+                           {"T": sp_input.values.dtype.base_dtype})[0]
+        return SparseTensor(sp_input.indices, out_vals, sp_input.dense_shape)
+
+
+def _sparse_sparse_kernel(op, state):
+    """The union of the two index lists (sorted inputs merged), each value combined with the other's (0 where the
+    other stores none)."""
+    combine = np.maximum if op.type == "SparseSparseMaximum" else np.minimum
+
+    def kernel(a_indices, a_values, a_shape, b_indices, b_values, b_shape):
+        check_sparse_tensor(a_indices, a_values, a_shape)
+        check_sparse_tensor(b_indices, b_values, b_shape)
+        _check_same_shape(a_shape, b_shape)
+        indices, (a, b) = _union(a_indices, a_values, b_indices, b_values)
+        return indices.reshape(-1, len(a_shape)), combine(a, b).astype(a_values.dtype)
+    return kernel
+
+
+def _union(a_indices, a_values, b_indices, b_values):
+    """The merged index rows of two sorted lists, and each list's values on them (0 where it has none)."""
+    a_rows, b_rows = [tuple(r) for r in a_indices.tolist()], [tuple(r) for r in b_indices.tolist()]
+    rows, a, b = [], [], []
+    i = j = 0
+    zero = a_values.dtype.type(0)
+    while i < len(a_rows) or j < len(b_rows):
+        if j == len(b_rows) or (i < len(a_rows) and a_rows[i] < b_rows[j]):
+            rows.append(a_rows[i]), a.append(a_values[i]), b.append(zero)
+            i += 1
+        elif i == len(a_rows) or b_rows[j] < a_rows[i]:
+            rows.append(b_rows[j]), a.append(zero), b.append(b_values[j])
+            j += 1
+        else:
+            rows.append(a_rows[i]), a.append(a_values[i]), b.append(b_values[j])
+            i += 1
+            j += 1
+    return np.array(rows, np.int64), (np.array(a, a_values.dtype), np.array(b, a_values.dtype))
+
+
+def _sparse_sparse_infer(op):
+    for i in (0, 3):
+        with_rank(op.inputs[i].shape, 2)
+    for i in (1, 2, 4, 5):
+        with_rank(op.inputs[i].shape, 1)
+    return [(dtypes.int64, tensor_shape.TensorShape([None, None])),
+            (op.inputs[1].dtype.base_dtype, tensor_shape.TensorShape([None]))]
+
+
+for _type in ("SparseSparseMaximum", "SparseSparseMinimum"):
+    register(_type, _sparse_sparse_infer, _sparse_sparse_kernel,
+             input_names=("a_indices", "a_values", "a_shape", "b_indices", "b_values", "b_shape"), attrs=("T",))
+
+
+def _sparse_sparse(op_type, sp_a, sp_b, name):
+    with ops.name_scope(name, op_type, [sp_a.indices, sp_a.values, sp_b.indices, sp_b.values]) as name:
+        out_indices, out_values = _create(op_type, [sp_a.indices, sp_a.values, sp_a.dense_shape, sp_b.indices,
+                                                    sp_b.values, sp_b.dense_shape],
+                                          {"T": sp_a.values.dtype.base_dtype}, name)
+    return SparseTensor(out_indices, out_values, sp_a.dense_shape)
+
+
+def sparse_maximum(sp_a, sp_b, name=None):
+    """``tf.sparse_maximum``: the element-wise maximum of two SparseTensors of one shape (a missing value is 0)."""
+    return _sparse_sparse("SparseSparseMaximum", sp_a, sp_b, name)
+
+
+def sparse_minimum(sp_a, sp_b, name=None):
+    """``tf.sparse_minimum``: the element-wise minimum of two SparseTensors of one shape (a missing value is 0)."""
+    return _sparse_sparse("SparseSparseMinimum", sp_a, sp_b, name)

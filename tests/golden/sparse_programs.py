@@ -494,6 +494,47 @@ def cwise_errors_types(tf):
     return {"out": (tf.SparseTensor([[0, 1]], [1], [2, 2]) / tf.constant(2.0)).values}
 
 
+def softmax(tf):
+    """sparse_softmax over each innermost row's stored values; unordered indices keep their order, the values are
+    the sorted ones' (as TensorFlow's kernel)."""
+    sp = tf.SparseTensor([[0, 0], [0, 2], [1, 1], [3, 0], [3, 1], [3, 2]],
+                         tf.constant([1.0, 2.0, -3.0, 0.5, 0.25, 4.0]), [4, 3])
+    unordered = tf.SparseTensor([[1, 0], [0, 1], [0, 0]], tf.constant([1.0, 3.0, 2.0]), [2, 2])
+    cube = tf.SparseTensor([[0, 0, 1], [0, 0, 2], [1, 1, 0]], tf.constant([0.1, 0.2, 0.3], tf.float64), [2, 2, 3])
+    return {"rows": tf.sparse_softmax(sp), "unordered": tf.sparse.softmax(unordered), "cube": tf.sparse_softmax(cube)}
+
+
+def softmax_gradient(tf):
+    values = tf.constant([1.0, 2.0, -3.0, 0.5, 0.25, 4.0], name="values")
+    sp = tf.SparseTensor([[0, 0], [0, 2], [1, 1], [3, 0], [3, 1], [3, 2]], values, [4, 3])
+    out = tf.sparse_softmax(sp)
+    return {"grad": tf.gradients(tf.reduce_sum(out.values * tf.range(1.0, 7.0)), values)[0]}
+
+
+def softmax_errors(tf):
+    shape = tf.placeholder(tf.int64, [1], name="shape")
+    sp = tf.SparseTensor([[0]], [1.0], shape)
+    return {"out": tf.sparse_softmax(sp).values}, {shape: [3]}
+
+
+def maximum_minimum(tf):
+    a = tf.SparseTensor([[0, 0], [0, 2], [1, 1], [2, 0]], tf.constant([1, -2, 3, -4]), [3, 3])
+    b = tf.SparseTensor([[0, 0], [1, 1], [1, 2], [2, 2]], tf.constant([5, -1, -6, 7]), [3, 3])
+    return {"max": tf.sparse_maximum(a, b), "min": tf.sparse.minimum(a, b), "max_v1": tf.sparse.maximum(b, a)}
+
+
+def maximum_gradient_errors(tf):
+    values = tf.constant([1.0, 2.0], name="values")
+    a = tf.SparseTensor([[0, 0], [1, 1]], values, [2, 2])
+    return {"grad": tf.gradients(tf.reduce_sum(tf.sparse_maximum(a, a).values), values)[0]}
+
+
+def maximum_errors(tf):
+    shape = tf.placeholder(tf.int64, [2], name="shape")
+    a = tf.SparseTensor([[0, 0]], [1.0], [2, 2])
+    return {"max": tf.sparse_maximum(a, tf.SparseTensor([[0, 1]], [2.0], shape))}, {shape: [2, 3]}
+
+
 # Malformed SparseTensors fed at run time: (the op applied to the fed SparseTensor, its indices, values, shape).
 _MALFORMED = {
     "fill_columns": (lambda tf, sp: tf.sparse_fill_empty_rows(sp, 0.0)[0].indices, [[0, 1, 2]], [1.0], [3, 3]),
