@@ -6,6 +6,7 @@ from minitf.ops.sparse_math_ops import (sparse_add as add, sparse_maximum as max
                                         sparse_reduce_sum as reduce_sum, sparse_softmax as softmax)
 from minitf.ops.sparse_math_ops import sparse_tensor_dense_matmul as matmul  # noqa: F401
 from minitf.ops.sparse_math_ops import sparse_tensor_dense_matmul as sparse_dense_matmul  # noqa: F401
+from minitf.ops.sparse_ops import from_dense  # noqa: F401
 from minitf.ops.sparse_ops import (sparse_concat as concat, sparse_fill_empty_rows as fill_empty_rows,  # noqa: F401
                                    sparse_placeholder as placeholder, sparse_reorder as reorder,
                                    sparse_reshape as reshape, sparse_retain as retain,

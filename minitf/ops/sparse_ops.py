@@ -200,6 +200,17 @@ def sparse_reorder(sp_input, name=None):
         return output
 
 
+def from_dense(tensor, name=None):
+    """``tf.sparse.from_dense``: the SparseTensor of the nonzero elements of ``tensor``."""
+    from minitf.ops import array_ops, cwise_ops, indexing_ops
+    with ops.name_scope(name, "dense_to_sparse"):
+        tensor = ops.convert_to_tensor(tensor)
+        indices = array_ops.where_v2(cwise_ops.not_equal(tensor, array_ops.zeros_like(tensor)))
+        values = indexing_ops.gather_nd(tensor, indices)
+        shape = array_ops.shape(tensor, out_type=dtypes.int64)
+        return SparseTensor(indices, values, shape)
+
+
 def sparse_transpose(sp_input, perm=None, name=None):
     """``tf.sparse_transpose``: ``sp_input`` with its dimensions permuted by ``perm`` (reversed when None), its
     values reordered to the new row-major order."""

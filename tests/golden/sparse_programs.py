@@ -535,6 +535,13 @@ def maximum_errors(tf):
     return {"max": tf.sparse_maximum(a, tf.SparseTensor([[0, 1]], [2.0], shape))}, {shape: [2, 3]}
 
 
+def from_dense(tf):
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    return {"sp": tf.sparse.from_dense(tf.constant([[0, 3, 0], [-1, 0, 2]])), "fed": tf.sparse.from_dense(x),
+            "strings": tf.sparse.from_dense(tf.constant([b"", b"a", b"b"]))}, \
+        {x: np.array([[0.0, 1.5, 0.0], [0.0, 0.0, 0.0], [2.0, 0.0, -0.0]], np.float32)}
+
+
 # Malformed SparseTensors fed at run time: (the op applied to the fed SparseTensor, its indices, values, shape).
 _MALFORMED = {
     "fill_columns": (lambda tf, sp: tf.sparse_fill_empty_rows(sp, 0.0)[0].indices, [[0, 1, 2]], [1.0], [3, 3]),
