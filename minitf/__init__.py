@@ -65,6 +65,7 @@ from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, Va
                                     parse_example, parse_single_example, parse_single_sequence_example,
                                     string_to_number)
 from minitf.ops.partition_ops import dynamic_partition
+from minitf.ops.slicing_ops import invert_permutation
 from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
                                    random_uniform, truncated_normal)
 from minitf.ops.reader_ops import (FixedLengthRecordReader, IdentityReader, ReaderBase, TextLineReader,
@@ -78,7 +79,12 @@ from minitf.ops.segment_ops import (argsort, segment_max, segment_mean, segment_
 from minitf.ops.space_to_batch_ops import batch_to_space_nd, space_to_batch_nd
 from minitf.ops.sparse_segment_ops import sparse_segment_mean, sparse_segment_sqrt_n, sparse_segment_sum
 from minitf.ops.special_math_ops import cumprod, cumsum, digamma, erf, erfc, lgamma, polygamma
-from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
+from minitf.ops.sparse_math_ops import (sparse_add, sparse_maximum, sparse_minimum, sparse_reduce_max,
+                                        sparse_reduce_sum, sparse_softmax, sparse_tensor_dense_matmul)
+from minitf.ops.sparse_ops import (sparse_concat, sparse_fill_empty_rows, sparse_placeholder, sparse_reorder,
+                                   sparse_reshape, sparse_retain, sparse_tensor_to_dense, sparse_to_dense,
+                                   sparse_transpose)
+from minitf.ops.sparse_select_ops import sparse_merge, sparse_slice, sparse_to_indicator
 from minitf.ops.string_ops import as_string, regex_replace, string_join, string_split, substr
 from minitf.ops.string_ops import strip as string_strip
 from minitf.ops.string_reduce_ops import reduce_join

@@ -351,6 +351,43 @@ def segment_reductions(tf):
                feeds={"data:0": _rng_data([5, 2], 16)})
 
 
+def sparse_ops(tf):
+    """The sparse ops and their gradients: SparseTensorDenseMatMul, SparseReduceSum / Max, SparseAdd (SparseAddGrad),
+    SparseTensorDenseAdd, SparseReorder, SparseReshape, SparseConcat, SparseFillEmptyRows and SparseSlice (and their
+    Grads), a SparseTensor times and over a dense tensor (SparseDenseCwiseMul / Div), SparseSoftmax (its gradient
+    uses SparseDenseCwiseAdd) and SparseSparseMaximum / Minimum."""
+    values = tf.placeholder(tf.float32, [4], name="values")
+    other_values = tf.placeholder(tf.float32, [3], name="other_values")
+    dense = tf.placeholder(tf.float32, [3, 2], name="dense")
+    sp = tf.SparseTensor([[0, 1], [1, 0], [1, 2], [3, 1]], values, [4, 3])
+    other = tf.SparseTensor([[0, 0], [1, 0], [3, 1]], other_values, [4, 3])
+    unordered = tf.SparseTensor([[3, 1], [0, 2], [1, 0], [0, 1]], values, [4, 3])
+    product = tf.sparse_tensor_dense_matmul(sp, dense)
+    total = tf.sparse_add(sp, other)
+    filled, empty = tf.sparse_fill_empty_rows(tf.SparseTensor(sp.indices, values, [5, 3]), -1.0)
+    reordered = tf.sparse_reorder(unordered)
+    part = tf.sparse_slice(sp, [1, 0], [3, 2])
+    row = tf.placeholder(tf.float32, [None], name="row")  # unknown: zeros_like in the gradient is an op
+    column = tf.placeholder(tf.float32, [None, 1], name="column")
+    scaled = (sp * row) / column
+    soft = tf.sparse_softmax(sp)
+    extremes = [tf.sparse_maximum(sp, other).values, tf.sparse_minimum(sp, other).indices]
+    outputs = [product, tf.sparse_reduce_sum(sp, 1), tf.sparse_reduce_max(sp, 0), total.values, tf.sparse_add(sp, tf.reshape(tf.range(12.0), [4, 3])),
+               reordered.indices, reordered.values, tf.sparse_reshape(sp, [2, 6]).indices,
+               tf.sparse_concat(1, [sp, other]).indices, filled.values, empty, part.indices, scaled.values, soft.values] + extremes
+    row_sums = tf.sparse_reduce_sum(sp, 1)
+    loss = (tf.reduce_sum(product * product) + tf.reduce_sum(row_sums * row_sums)
+            + tf.reduce_sum(total.values * total.values) + tf.reduce_sum(reordered.values * tf.range(4.0))
+            + tf.reduce_sum(filled.values * filled.values) + tf.reduce_sum(part.values * part.values)
+            + tf.reduce_sum(scaled.values) + tf.reduce_sum(soft.values * tf.range(4.0)))
+    grads = tf.gradients(loss, [values, other_values, dense, row, column])
+    return Run([o.name for o in outputs + grads], feeds={"values:0": _rng_data([4], 17),
+                                                         "other_values:0": _rng_data([3], 19),
+                                                         "dense:0": _rng_data([3, 2], 18),
+                                                         "row:0": _rng_data([3], 20),
+                                                         "column:0": _rng_data([4, 1], 21, 1.0, 2.0)})
+
+
 def unigram_samplers(tf):
     """The fixed (from unigrams) and learned unigram samplers, seeded."""
     tf.set_random_seed(6)
@@ -373,7 +410,7 @@ PROGRAMS = {"small": small, "seed000": seed000, "variable_scopes": variable_scop
             "training_nodes": training_nodes, "assorted_ops": assorted_ops, "optimizers": optimizers,
             "input_ops": input_ops, "queue_ops": queue_ops, "sparse_optimizers": sparse_optimizers,
             "sampled_losses": sampled_losses, "tensor_arrays": tensor_arrays,
-            "segment_reductions": segment_reductions, "unigram_samplers": unigram_samplers,
+            "segment_reductions": segment_reductions, "sparse_ops": sparse_ops, "unigram_samplers": unigram_samplers,
             "sharded_saver": sharded_saver}
 
 

@@ -100,6 +100,7 @@ KNOWN_GAPS = [
     (r": missing attr _has_manual_control_dependencies$",
      "TF's Graph.control_dependencies marks each control input op with _has_manual_control_dependencies=true"),
     (r"\(MatMul\): missing attr grad_[ab]$", "TF 2.21's MatMul has grad_a/grad_b attrs (True in _MatMulGrad)"),
+    (r"\(BatchMatMulV2\): missing attr grad_[xy]$", "TF 2.21's BatchMatMulV2 has grad_x/grad_y attrs"),
     (r"_grad/Sum \(Sum\): attr (keep_dims|_output_shapes): ", "TF's _AddGrad/_SubGrad reduce with keepdims=True"),
     (r"/Initializer/(zeros|ones|Const) \(Const\): attr value: tensor \{ dtype: DT_FLOAT tensor_shape \{ .*\} "
      r"float_val: [0-9.]+ \}", "tf.constant(scalar, shape=...) is one value plus a shape in TF's TensorProto"),

@@ -56,6 +56,8 @@ class SessionState:
         """The per-session object behind a resource op (a queue, a reader, an iterator): made by ``make()`` on
         first use and shared by the ops with the same ``shared_name``, as in TensorFlow. Safe across threads."""
         key = op._attrs.get("shared_name") or op.name
+        if isinstance(key, bytes):  # a name, as the op name an unshared resource is keyed by
+            key = key.decode()
         with self._lock:
             resource = self.resources.get(key)
             if resource is None:

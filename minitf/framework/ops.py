@@ -401,7 +401,9 @@ class Graph(control_flow_graph.GraphControlFlow):
                              + ", ".join(f"[{','.join('?' if d is None else str(d) for d in t.shape.as_tuple())}]"
                                          if t.shape.as_tuple() is not None else "?" for t in inputs)
                              + (f" and with computed input tensors: {e.computed_inputs}"
-                                if getattr(e, "computed_inputs", None) else "") + ".") from None
+                                if getattr(e, "computed_inputs", None) else "")
+                             + (f" and with input tensors computed as partial shapes: {e.partial_shapes}"
+                                if getattr(e, "partial_shapes", None) else "") + ".") from None
         op._outputs = tuple(Tensor(op, i, dt, shape) for i, (dt, shape) in enumerate(specs))
         op._device = self._current_device(op)
         self._add_op(op)

@@ -7,7 +7,7 @@ accepts one (or a 3-tuple) as the feed of a SparseTensor, as TensorFlow does.
 
 import collections
 
-from minitf.framework import dtypes, ops, tensor_util
+from minitf.framework import dtypes, ops, tensor_shape, tensor_util
 
 SparseTensorValue = collections.namedtuple("SparseTensorValue", ["indices", "values", "dense_shape"])
 
@@ -36,6 +36,7 @@ class SparseTensor:
         self._indices = indices
         self._values = values
         self._dense_shape = dense_shape
+        self._dense_shape_default = None  # a static shape given by set_shape
 
     @property
     def indices(self):
@@ -55,8 +56,17 @@ class SparseTensor:
 
     @property
     def shape(self):
-        """The static dense shape, as far as ``dense_shape`` is known at graph construction."""
-        return tensor_util.constant_value_as_shape(self._dense_shape)
+        """The static dense shape, as far as ``dense_shape`` is known at graph construction (and ``set_shape``
+        says)."""
+        shape = tensor_util.constant_value_as_shape(self._dense_shape)
+        return shape if self._dense_shape_default is None else shape.merge_with(self._dense_shape_default)
+
+    def set_shape(self, shape):
+        """Narrows the static dense shape (``dense_shape`` itself is unchanged)."""
+        shape = tensor_shape.as_shape(shape)
+        if not self.shape.is_compatible_with(shape):
+            raise ValueError(f"Tensor's shape {self.shape} is not compatible with supplied shape {shape}.")
+        self._dense_shape_default = self.shape.merge_with(shape)
 
     def get_shape(self):
         return self.shape

@@ -69,6 +69,9 @@ class Dimension:
     def __add__(self, other):
         return self._arith(other, lambda a, b: a + b)
 
+    def __sub__(self, other):
+        return self._arith(other, lambda a, b: a - b)
+
     def __mul__(self, other):
         return self._arith(other, lambda a, b: a * b)
 

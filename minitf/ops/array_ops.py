@@ -15,7 +15,8 @@ from minitf.ops.shape_ops import (convert_to_tensor, expand_dims, identity, iden
                                   placeholder_with_default, rank, reshape, shape, shape_internal, shape_n, size,
                                   squeeze, stop_gradient, TensorShape, unknown_shape)  # noqa: F401
 from minitf.ops.join_ops import concat, split, stack, unstack  # noqa: F401
-from minitf.ops.slicing_ops import _slice_helper, matrix_transpose, slice, strided_slice, transpose  # noqa: F401
+from minitf.ops.slicing_ops import (_slice_helper, invert_permutation, matrix_transpose, slice, strided_slice,  # noqa: F401
+                                    transpose)
 from minitf.ops.selection_ops import (broadcast_to, check_numerics, dynamic_stitch, gather, one_hot, pad, tile,
                                       unsorted_segment_sum, where, where_v2)  # noqa: F401
 from minitf.ops.cwise_ops import range  # noqa: F401
@@ -39,8 +40,13 @@ register("Fill", _fill_infer, pure(_fill_kernel), input_names=("dims", "value"))
 
 
 def fill(dims, value, name=None):
-    value = convert_to_tensor(value, name="value")
-    return apply_op_1("Fill", [dims, value], {"T": value.dtype.base_dtype}, name, index_attrs={0: "index_type"})
+    """``tf.fill``: its arguments converted inside the op's name scope (``Fill/dims``, ``Fill/value``)."""
+    with ops.name_scope(name, "Fill", [dims, value]) as scope:
+        if not isinstance(dims, ops.Tensor):  # a list of ints is int32, one holding tensors keeps their dtype
+            holds_tensor = isinstance(dims, (list, tuple)) and any(isinstance(d, ops.Tensor) for d in dims)
+            dims = convert_to_tensor(dims, name="dims", preferred_dtype=None if holds_tensor else dtypes.int32)
+        value = convert_to_tensor(value, name="value")
+        return apply_op_1("Fill", [dims, value], {"T": value.dtype.base_dtype}, scope, index_attrs={0: "index_type"})
 
 
 def _like_kernel(fn):

@@ -11,7 +11,7 @@ from minitf.framework import dtypes, ops, op_registry
 from minitf.framework.indexed_slices import IndexedSlices
 from minitf.ops import array_ops, control_flow_ops, control_flow_state, control_flow_util, math_ops
 from minitf.ops import (array_grad, control_flow_grad, indexing_grad, math_grad, matrix_grad,  # noqa: F401 -- gradients
-                        nn_grad, scatter_nd_grad, segment_grad, sparse_segment_grad, special_math_grad)
+                        nn_grad, scatter_nd_grad, segment_grad, sparse_grad, sparse_segment_grad, special_math_grad)
 
 _TRAINABLE = {dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex128,
               dtypes.bfloat16, dtypes.resource, dtypes.variant}

@@ -30,8 +30,29 @@ register("Transpose", _transpose_infer, pure(lambda x, perm: np.transpose(x, [in
          input_names=("x", "perm"))
 
 
-register("InvertPermutation", same_as_input(), pure(lambda p: np.argsort(p).astype(p.dtype)), input_names=("x",))
+def _invert_permutation(x):
+    """``y[x[i]] = i``, with TensorFlow's errors for a vector that is not a permutation of ``0 .. n-1``."""
+    if x.ndim != 1:
+        raise invalid_argument("invert_permutation expects a 1D vector.")
+    n = len(x)
+    bad = np.flatnonzero((x < 0) | (x >= n))
+    seen = np.zeros(n, bool)
+    for i, d in enumerate(x[:bad[0] + 1 if bad.size else n].tolist()):
+        if not 0 <= d < n:
+            raise invalid_argument(f"{d} is not between 0 and {n}")
+        if seen[d]:
+            raise invalid_argument(f"{d} is duplicated in the input.")
+        seen[d] = True
+    return np.argsort(x).astype(x.dtype)
+
+
+register("InvertPermutation", same_as_input(), pure(_invert_permutation), input_names=("x",))
 no_gradient("InvertPermutation")
+
+
+def invert_permutation(x, name=None):
+    """``tf.invert_permutation``: the inverse of the permutation ``x`` (int32 or int64)."""
+    return apply_op_1("InvertPermutation", [x], {}, name, index_attrs={0: "T"})
 
 
 def transpose(a, perm=None, name="transpose", conjugate=False):

@@ -7,10 +7,11 @@ plus the summary TensorFlow adds for how full the queue is. Node names, op types
 """
 
 from minitf.framework import dtypes, ops, tensor_shape, tensor_util
+from minitf.framework.sparse_tensor import SparseTensor
 from minitf.ops import (array_ops, cond, control_flow_assert, control_flow_ops, data_flow_ops, math_ops,
                         partition_ops, random_ops, reader_ops, variables)
 from minitf.summary import summary
-from minitf.train import queue_runner
+from minitf.train import queue_runner, sparse_batching
 
 
 def match_filenames_once(pattern, name=None):
@@ -123,7 +124,7 @@ def _as_original_type(original_tensors, tensor_list):
 
 
 def _validate(tensor_list, what="batch()"):
-    tensor_list = ops.convert_n_to_tensor(tensor_list)
+    tensor_list = [t if isinstance(t, SparseTensor) else ops.convert_to_tensor(t) for t in tensor_list]
     if not tensor_list:
         raise ValueError(f"Expected at least one tensor in {what}.")
     return tensor_list
@@ -184,10 +185,15 @@ def _enqueue_ops(queue, tensor_list_list, enqueue_many, keep_input):
     enqueue_fn = queue.enqueue_many if enqueue_many else queue.enqueue
     if keep_input.shape.ndims == 1:
         return [enqueue_fn(_select_which_to_enqueue(tl, keep_input)) for tl in tensor_list_list]
-    keep = tensor_util.constant_value(keep_input)
-    if keep is not None:
-        return [enqueue_fn(tl) if keep else control_flow_ops.no_op() for tl in tensor_list_list]
-    return [cond.cond(keep_input, lambda tl=tl: enqueue_fn(tl), control_flow_ops.no_op) for tl in tensor_list_list]
+    return [_smart_cond(keep_input, lambda tl=tl: enqueue_fn(tl), control_flow_ops.no_op) for tl in tensor_list_list]
+
+
+def _smart_cond(pred, true_fn, false_fn):
+    """``true_fn()`` or ``false_fn()`` when ``pred``'s value is known at graph construction, else a ``cond``."""
+    value = tensor_util.constant_value(pred)
+    if value is None:
+        return cond.cond(pred, true_fn, false_fn)
+    return true_fn() if value else false_fn()
 
 
 def _dequeue(queue, batch_size, allow_smaller_final_batch, name):
@@ -205,6 +211,8 @@ def _fifo_batch(tensors_list, join, batch_size, num_threads, capacity, enqueue_m
     with ops.name_scope(name, "batch_join" if join else "batch", flat) as name:
         tensor_list_list = [_validate(tl, "batch_join()" if join else "batch()") for tl in tensor_list_list]
         keep_input = _validate_keep_input(keep_input, enqueue_many)
+        tensor_list_list, sparse_info = sparse_batching.store_sparse_tensors_join(tensor_list_list, enqueue_many,
+                                                                                  keep_input, _smart_cond)
         types = _dtypes(tensor_list_list)
         shapes = _shapes(tensor_list_list, shapes, enqueue_many)
         queue_class = data_flow_ops.PaddingFIFOQueue if dynamic_pad else data_flow_ops.FIFOQueue
@@ -213,7 +221,8 @@ def _fifo_batch(tensors_list, join, batch_size, num_threads, capacity, enqueue_m
         queue_runner.add_queue_runner(queue_runner.QueueRunner(queue, enqueue_ops * (1 if join else num_threads)))
         summary.scalar("fraction_of_%d_full" % capacity, math_ops.cast(queue.size(), dtypes.float32) *
                        (1.0 / capacity))
-        return _as_original_type(tensors_list[0], _dequeue(queue, batch_size, allow_smaller_final_batch, name))
+        dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, name)
+        return _as_original_type(tensors_list[0], sparse_batching.restore_sparse_tensors(dequeued, sparse_info))
 
 
 def _shuffle_batch(tensors_list, join, batch_size, capacity, min_after_dequeue, num_threads, seed, enqueue_many,
@@ -226,6 +235,8 @@ def _shuffle_batch(tensors_list, join, batch_size, capacity, min_after_dequeue, 
             raise ValueError("capacity %d must be bigger than min_after_dequeue %d." % (capacity, min_after_dequeue))
         tensor_list_list = [_validate(tl, "batch_join()" if join else "batch()") for tl in tensor_list_list]
         keep_input = _validate_keep_input(keep_input, enqueue_many)
+        tensor_list_list, sparse_info = sparse_batching.store_sparse_tensors_join(tensor_list_list, enqueue_many,
+                                                                                  keep_input, _smart_cond)
         types = _dtypes(tensor_list_list)
         shapes = _shapes(tensor_list_list, shapes, enqueue_many)
         queue = data_flow_ops.RandomShuffleQueue(capacity=capacity, min_after_dequeue=min_after_dequeue, seed=seed,
@@ -235,7 +246,8 @@ def _shuffle_batch(tensors_list, join, batch_size, capacity, min_after_dequeue, 
         full = math_ops.cast(math_ops.maximum(0, queue.size() - min_after_dequeue), dtypes.float32) * \
             (1.0 / (capacity - min_after_dequeue))
         summary.scalar("fraction_over_%d_of_%d_full" % (min_after_dequeue, capacity - min_after_dequeue), full)
-        return _as_original_type(tensors_list[0], _dequeue(queue, batch_size, allow_smaller_final_batch, name))
+        dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, name)
+        return _as_original_type(tensors_list[0], sparse_batching.restore_sparse_tensors(dequeued, sparse_info))
 
 
 def batch(tensors, batch_size, num_threads=1, capacity=32, enqueue_many=False, shapes=None, dynamic_pad=False,

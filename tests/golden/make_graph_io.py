@@ -55,6 +55,15 @@ def raw_ops_graph():
                     raw.PreventGradient(input=a, message="no"), raw.SoftplusGrad(gradients=a, features=b)]
         outputs += list(raw.DenseToDenseSetOperation(set1=tf.constant([[1, 2, 3], [4, 4, 5]]),
                                                      set2=tf.constant([[2, 0, 7], [5, 1, 1]]), set_operation="a-b"))
+        handle = raw.AddSparseToTensorsMap(sparse_indices=tf.constant([[1]], tf.int64), sparse_values=[2.5],
+                                           sparse_shape=tf.constant([3], tf.int64))
+        with tf.control_dependencies([handle]):  # the map's handles in a fixed order: 0, then 1 2 3
+            many = raw.AddManySparseToTensorsMap(sparse_indices=tf.constant([[0, 1], [2, 0], [2, 3]], tf.int64),
+                                                 sparse_values=[1.0, -1.0, 4.0],
+                                                 sparse_shape=tf.constant([3, 4], tf.int64),
+                                                 shared_name=handle.op.name)
+        outputs += list(raw.TakeManySparseFromTensorsMap(sparse_handles=tf.concat([many, [handle]], 0),
+                                                         dtype=tf.float32, shared_name=handle.op.name))
     return graph, outputs
 
 
