@@ -156,6 +156,72 @@ def meta_graph_round_trip(tf):
 FACTS = {"facts": facts, "meta_graph_round_trip": meta_graph_round_trip}
 
 
+# -- checkpoints ------------------------------------------------------------------------------------------------
+
+CHECKPOINT_STEPS = 2
+
+
+def saver_model(tf, shards=3):
+    """The checkpointed model: two partitioned tables (one of 200 rows, whose slice keys take two-byte offsets), a
+    plain variable and their Adagrad slots; returns its train op. ``shards=None``: the tables unpartitioned."""
+    partitioner = tf.fixed_size_partitioner(shards) if shards else None
+    with tf.variable_scope("model", partitioner=partitioner):
+        emb = tf.get_variable("emb", [5, 2], initializer=tf.random_uniform_initializer(seed=1))
+        big = tf.get_variable("big", [200, 3], initializer=tf.random_uniform_initializer(seed=2))
+    w = tf.get_variable("w", [2], initializer=tf.ones_initializer())
+    loss = tf.reduce_sum(tf.square(tf.nn.embedding_lookup(emb, [1, 4, 4]))) + tf.reduce_sum(
+        tf.nn.embedding_lookup(big, [0, 70, 199, 134]) * 2.0) + tf.reduce_sum(w * w)
+    return tf.train.AdagradOptimizer(0.1).minimize(loss)
+
+
+def train_and_save(tf, prefix):
+    """Trains saver_model for CHECKPOINT_STEPS steps and saves it at ``prefix``."""
+    with tf.Graph().as_default():
+        train = saver_model(tf)
+        saver = tf.train.Saver()
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(CHECKPOINT_STEPS):
+                sess.run(train)
+            saver.save(sess, prefix, write_meta_graph=False)
+
+
+def saver_nodes(tf):
+    """The nodes a Saver adds for saver_model and the keys and slice specs of its SaveV2 and RestoreV2."""
+    def texts(op):
+        value = op.get_attr("value")  # minitf gives the array, TensorFlow the TensorProto
+        value = value if isinstance(value, np.ndarray) else tf.make_ndarray(value)
+        return [v.decode() for v in value.tolist()]
+    with tf.Graph().as_default() as graph:
+        saver_model(tf)
+        tf.train.Saver()
+        nodes = [[op.name, op.type] for op in graph.get_operations() if op.name.startswith("save/")]
+        assigns = [[op.name, op.inputs[0].op.name, op.inputs[1].value_index] for op in graph.get_operations()
+                   if op.name.startswith("save/Assign")]
+        return {"nodes": nodes, "assigns": assigns,
+                "save": [texts(graph.get_operation_by_name(f"save/SaveV2/{n}")) for n in
+                         ("tensor_names", "shape_and_slices")],
+                "restore": [texts(graph.get_operation_by_name(f"save/RestoreV2/{n}")) for n in
+                            ("tensor_names", "shape_and_slices")]}
+
+
+FACTS["saver_nodes"] = saver_nodes
+
+
+def restore(tf, prefix, shards):
+    """{variable name: value} of saver_model (partitioned into ``shards``, None: not at all) restored from
+    ``prefix``."""
+    with tf.Graph().as_default():
+        saver_model(tf, shards)
+        saver = tf.train.Saver()
+        with tf.Session() as sess:
+            saver.restore(sess, prefix)
+            return {v.op.name: sess.run(v).tolist() for v in tf.global_variables()}
+
+
+RESTORE_SHARDS = {"three": 3, "two": 2, "whole": None}
+
+
 # -- construction errors ------------------------------------------------------------------------------------------
 
 def _then(tf, first, second):
