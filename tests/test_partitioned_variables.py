@@ -72,6 +72,11 @@ def test_restores_tensorflows_checkpoint_partitioned_otherwise(name):
     _assert_values(programs.restore(tf, FIXTURE, programs.RESTORE_SHARDS[name]), RECORD["restores"][name])
 
 
+@pytest.mark.parametrize("case", programs.INIT_FROM_CHECKPOINT)
+def test_init_from_checkpoint_loads_each_parts_slice(case):
+    _assert_values(programs.init_from_checkpoint(tf, FIXTURE, case), RECORD["init_from_checkpoint"][case])
+
+
 def test_restore_of_a_slice_missing_from_the_checkpoint_names_it(tmp_path):
     prefix = str(tmp_path / "half")
     with tf.Graph().as_default():

@@ -3,7 +3,8 @@
 Run:  ~/tfref/bin/python tests/golden/make_partitioned_variables.py
 Writes tests/golden/partitioned_variables.json: the runs of the programs of tests/golden/partitioned_programs.py
 (see program_runs.py), their facts and construction errors, the tensors of the checkpoint below as TensorFlow's
-reader gives them, and what TensorFlow restores from it into the model partitioned otherwise (RESTORE_SHARDS).
+reader gives them, what TensorFlow restores from it into the model partitioned otherwise (RESTORE_SHARDS) and what
+tf.train.init_from_checkpoint loads from it (INIT_FROM_CHECKPOINT).
 Writes tests/fixtures/partitioned/model.{index,data-00000-of-00001}: saver_model's checkpoint after
 CHECKPOINT_STEPS training steps (one key per partitioned variable, its parts as slices).
 """
@@ -30,6 +31,8 @@ if __name__ == "__main__":
     result["checkpoint"] = {name: reader.get_tensor(name).tolist() for name in sorted(reader.get_variable_to_shape_map())}
     result["restores"] = {name: programs.restore(tf, CHECKPOINT, shards)
                           for name, shards in programs.RESTORE_SHARDS.items()}
+    result["init_from_checkpoint"] = {case: programs.init_from_checkpoint(tf, CHECKPOINT, case)
+                                      for case in programs.INIT_FROM_CHECKPOINT}
     with open(OUT, "w") as f:
         json.dump(result, f, indent=0)
         f.write("\n")

@@ -52,7 +52,8 @@ def partitioners(tf):
 
 
 def reuse_and_assign(tf):
-    """reuse=True and AUTO_REUSE give the same PartitionedVariable (and build nothing); assign splits a value."""
+    """reuse=True and AUTO_REUSE give the same PartitionedVariable (and build nothing); assign splits a value;
+    tf.assign / tf.assign_sub call the PartitionedVariable's own."""
     emb = _embedding(tf)
     with tf.variable_scope("model", reuse=True):
         again = tf.get_variable("emb")
@@ -61,7 +62,10 @@ def reuse_and_assign(tf):
     assert again is emb and auto is emb
     assign = emb.assign(tf.reshape(tf.range(40.0), [10, 4]))
     add = emb.assign_add([tf.ones([4, 4]), tf.ones([3, 4]), tf.ones([3, 4])])
-    return {"init": tf.global_variables_initializer(), "assign": assign, "add": add, "value": emb.as_tensor()}
+    plain_assign = tf.assign(emb, tf.zeros([10, 4]), name="zero")
+    plain_sub = tf.assign_sub(emb, tf.ones([10, 4]))
+    return {"init": tf.global_variables_initializer(), "assign": assign, "add": add, "value": emb.as_tensor(),
+            "plain_assign": plain_assign, "plain_sub": plain_sub}
 
 
 def _lookup_program(strategy, make_optimizer, steps=3):
@@ -220,6 +224,26 @@ def restore(tf, prefix, shards):
 
 
 RESTORE_SHARDS = {"three": 3, "two": 2, "whole": None}
+
+
+def init_from_checkpoint(tf, prefix, case):
+    """{variable name: initial value} of two-part tables loaded by tf.train.init_from_checkpoint from ``prefix``,
+    named by full name, by scope or as lists of parts."""
+    with tf.Graph().as_default():
+        with tf.variable_scope("model", partitioner=tf.fixed_size_partitioner(2)):
+            emb = tf.get_variable("emb", [5, 2])
+            big = tf.get_variable("big", [200, 3])
+        w = tf.get_variable("w", [2], initializer=tf.zeros_initializer())
+        assignment_map = {"names": {"model/emb": "model/emb", "model/big": "model/big"},
+                          "scopes": {"/": "/"},
+                          "lists": {"model/emb": list(emb), "model/big": list(big), "w": w}}[case]
+        tf.train.init_from_checkpoint(prefix, assignment_map)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            return {v.op.name: sess.run(v).tolist() for v in tf.global_variables()}
+
+
+INIT_FROM_CHECKPOINT = ("names", "scopes", "lists")
 
 
 # -- construction errors ------------------------------------------------------------------------------------------
