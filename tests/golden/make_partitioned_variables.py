@@ -1,5 +1,6 @@
 """Records TensorFlow 2.21's tf.compat.v1 partitioned variables for tests/test_partitioned_variables.py.
 
+Needs tf_keras in the reference venv (for tf.layers), as make_layers.py.
 Run:  ~/tfref/bin/python tests/golden/make_partitioned_variables.py
 Writes tests/golden/partitioned_variables.json: the runs of the programs of tests/golden/partitioned_programs.py
 (see program_runs.py), their facts and construction errors, the tensors of the checkpoint below as TensorFlow's
@@ -10,11 +11,12 @@ CHECKPOINT_STEPS training steps (one key per partitioned variable, its parts as 
 """
 import json
 import os
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # tf.compat.v1.layers needs Keras 2 (tf_keras)
 
-import tensorflow.compat.v1 as tf
+import tensorflow.compat.v1 as tf  # noqa: E402
 
-import partitioned_programs as programs
-import program_runs
+import partitioned_programs as programs  # noqa: E402
+import program_runs  # noqa: E402
 
 tf.disable_v2_behavior()
 HERE = os.path.dirname(os.path.abspath(__file__))

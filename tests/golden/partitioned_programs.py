@@ -92,8 +92,21 @@ def _lookup_program(strategy, make_optimizer, steps=3):
     return program
 
 
+def dense_layer(tf):
+    """tf.layers.dense in a partitioned scope: kernel and bias in parts, the layer on their concatenation, and a
+    training step through it."""
+    tf.set_random_seed(1)
+    x = tf.constant(np.arange(12, dtype=np.float32).reshape(2, 6) / 10.0)
+    with tf.variable_scope("net", partitioner=tf.fixed_size_partitioner(2)):
+        y = tf.layers.dense(x, 3)
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(y * y))
+    return {"init": tf.global_variables_initializer(), "y": y, "train": train,
+            "variables": tf.global_variables()}
+
+
 PROGRAMS = {
     "initial_values": initial_values,
+    "dense_layer": dense_layer,
     "partitioners": partitioners,
     "reuse_and_assign": reuse_and_assign,
     "lookup_mod_sgd": _lookup_program("mod", lambda tf: tf.train.GradientDescentOptimizer(0.1)),
