@@ -12,7 +12,6 @@ variable collections hold; the ``PartitionedVariable`` wraps them: it iterates o
 """
 
 import collections.abc
-import inspect
 import math
 
 from minitf.framework import dtypes, ops, tensor_shape
@@ -129,13 +128,6 @@ def _iter_slices(full_shape, num_slices, slice_dim):
         offset[slice_dim] += shape[slice_dim]
 
 
-def _takes_partition_info(initializer):
-    try:
-        return "partition_info" in inspect.signature(initializer).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def get_partitioned_variable(store, name, partitioner, shape=None, dtype=dtypes.float32, initializer=None,
                              regularizer=None, reuse=None, trainable=None, collections=None, validate_shape=True,
                              constraint=None):
@@ -183,11 +175,11 @@ def get_partitioned_variable(store, name, partitioner, shape=None, dtype=dtypes.
         partition_info = _PartitionInfo(full_shape=shape.as_list(), var_offset=var_offset)
         part_name = f"{name}/part_{i}"
         with ops.name_scope(part_name + "/PartitionedInitializer"):
-            if initializer is None or callable(initializer) and not isinstance(initializer, ops.Tensor):
-                init, init_shape = initializer, var_shape  # None: the store's default initializer, per part
-            elif isinstance(initializer, ops.Tensor):
+            if isinstance(initializer, ops.Tensor):
                 init, init_shape = array_ops.slice(initializer, var_offset, var_shape), None
                 dtype = init.dtype.base_dtype
+            elif initializer is None or callable(initializer):
+                init, init_shape = initializer, var_shape  # None: the store's default initializer, per part
             else:
                 init = array_ops.slice(ops.convert_to_tensor(initializer, dtype=dtype), var_offset, var_shape)
                 init_shape = None
@@ -202,14 +194,6 @@ def get_partitioned_variable(store, name, partitioner, shape=None, dtype=dtypes.
                                       partitions=partitions)
     store.partitioned_vars[name] = partitioned
     return partitioned
-
-
-def initializer_call(initializer, shape, dtype, partition_info):
-    """The zero-argument function that makes a variable's initial value from ``initializer``: TensorFlow passes
-    ``partition_info`` only to initializers that take it."""
-    if partition_info is not None and _takes_partition_info(initializer):
-        return lambda: initializer(shape, dtype=dtype, partition_info=partition_info)
-    return lambda: initializer(shape, dtype=dtype)
 
 
 # -- the partitioned variable -----------------------------------------------------------------------------------

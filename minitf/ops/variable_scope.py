@@ -3,6 +3,7 @@
 import collections.abc as collections_abc
 import contextlib
 import enum
+import inspect
 
 from minitf.framework import dtypes, ops, tensor_shape
 from minitf.ops import init_ops, partitioned_variables, variables
@@ -200,7 +201,7 @@ class _VariableStore:
             if not shape.is_fully_defined() and validate_shape:
                 raise ValueError(f"Shape of a new variable ({name}) must be fully defined, but instead was "
                                  f"{shape}.")
-            init_val = partitioned_variables.initializer_call(initializer, shape.as_list(), dtype, partition_info)
+            init_val = _initializer_call(initializer, shape.as_list(), dtype, partition_info)
             variable_dtype = dtype.base_dtype
         else:
             if shape is not None and isinstance(initializer, ops.Tensor) and \
@@ -220,6 +221,21 @@ class _VariableStore:
                 with ops.name_scope(name + "/Regularizer/"):
                     ops.add_to_collection(ops.GraphKeys.REGULARIZATION_LOSSES, regularizer(v))
         return v
+
+
+def _initializer_call(initializer, shape, dtype, partition_info):
+    """The zero-argument function that makes a variable's initial value from ``initializer``: TensorFlow passes
+    ``partition_info`` only to initializers that take it."""
+    if partition_info is not None and _takes_partition_info(initializer):
+        return lambda: initializer(shape, dtype=dtype, partition_info=partition_info)
+    return lambda: initializer(shape, dtype=dtype)
+
+
+def _takes_partition_info(initializer):
+    try:
+        return "partition_info" in inspect.signature(initializer).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _format_traceback(op):
