@@ -30,12 +30,13 @@ if __name__ == "__main__":
     programs.train_and_save(tf, CHECKPOINT)
     os.remove(os.path.join(os.path.dirname(CHECKPOINT), "checkpoint"))  # the state file names a local path
     reader = tf.train.load_checkpoint(CHECKPOINT)
-    result["checkpoint"] = {name: reader.get_tensor(name).tolist() for name in sorted(reader.get_variable_to_shape_map())}
+    result["checkpoint"] = {name: reader.get_tensor(name).tolist()
+                            for name in sorted(reader.get_variable_to_shape_map())}
     result["restores"] = {name: programs.restore(tf, CHECKPOINT, shards)
                           for name, shards in programs.RESTORE_SHARDS.items()}
     result["init_from_checkpoint"] = {case: programs.init_from_checkpoint(tf, CHECKPOINT, case)
                                       for case in programs.INIT_FROM_CHECKPOINT}
     with open(OUT, "w") as f:
-        json.dump(result, f, indent=0)
+        json.dump(result, f, separators=(",", ":"))
         f.write("\n")
     print("recorded", len(result["programs"]), "programs,", len(result["errors"]), "errors")

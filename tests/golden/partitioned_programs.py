@@ -205,10 +205,6 @@ def train_and_save(tf, prefix):
 
 def saver_nodes(tf):
     """The nodes a Saver adds for saver_model and the keys and slice specs of its SaveV2 and RestoreV2."""
-    def texts(op):
-        value = op.get_attr("value")  # minitf gives the array, TensorFlow the TensorProto
-        value = value if isinstance(value, np.ndarray) else tf.make_ndarray(value)
-        return [v.decode() for v in value.tolist()]
     with tf.Graph().as_default() as graph:
         saver_model(tf)
         tf.train.Saver()
@@ -216,13 +212,36 @@ def saver_nodes(tf):
         assigns = [[op.name, op.inputs[0].op.name, op.inputs[1].value_index] for op in graph.get_operations()
                    if op.name.startswith("save/Assign")]
         return {"nodes": nodes, "assigns": assigns,
-                "save": [texts(graph.get_operation_by_name(f"save/SaveV2/{n}")) for n in
+                "save": [_constant_texts(tf, graph.get_operation_by_name(f"save/SaveV2/{n}")) for n in
                          ("tensor_names", "shape_and_slices")],
-                "restore": [texts(graph.get_operation_by_name(f"save/RestoreV2/{n}")) for n in
+                "restore": [_constant_texts(tf, graph.get_operation_by_name(f"save/RestoreV2/{n}")) for n in
                             ("tensor_names", "shape_and_slices")]}
 
 
+def _constant_texts(tf, op):
+    value = op.get_attr("value")  # minitf gives the array, TensorFlow the TensorProto
+    value = value if isinstance(value, np.ndarray) else tf.make_ndarray(value)
+    return [v.decode() for v in value.tolist()]
+
+
+def slot_slices(tf):
+    """Adam's and ExponentialMovingAverage's slots of parts, made inside the partitioned scope (never partitioned
+    themselves): the checkpoint keys and slice specs a Saver gives them, and variables_to_restore."""
+    with tf.Graph().as_default() as graph:
+        with tf.variable_scope("m", partitioner=tf.fixed_size_partitioner(2)):
+            v = tf.get_variable("v", [5, 2], initializer=tf.ones_initializer())
+            ema = tf.train.ExponentialMovingAverage(0.9)
+            ema.apply(list(v))
+            tf.train.AdamOptimizer(0.1).minimize(tf.reduce_sum(tf.nn.embedding_lookup(v, [1, 3])))
+        tf.train.Saver()
+        return {"save": [_constant_texts(tf, graph.get_operation_by_name(f"save/SaveV2/{n}"))
+                         for n in ("tensor_names", "shape_and_slices")],
+                "variables": [v.name for v in tf.global_variables()],
+                "to_restore": sorted(ema.variables_to_restore())}
+
+
 FACTS["saver_nodes"] = saver_nodes
+FACTS["slot_slices"] = slot_slices
 
 
 def restore(tf, prefix, shards):
