@@ -104,9 +104,38 @@ def dense_layer(tf):
             "variables": tf.global_variables()}
 
 
+def sampled_losses(tf):
+    """nce_loss with partitioned class weights and biases ("div"), and its gradients to each part.
+    (minitf's softmax_cross_entropy_with_logits, in sampled_softmax_loss, has no Reshape nodes around the op.)"""
+    tf.set_random_seed(11)
+    with tf.variable_scope("softmax", partitioner=tf.fixed_size_partitioner(3)):
+        weights = tf.get_variable("weights", [20, 4], initializer=tf.random_normal_initializer(seed=1))
+        biases = tf.get_variable("biases", [20], initializer=tf.random_uniform_initializer(seed=2))
+    inputs = tf.constant(np.linspace(-1.0, 1.0, 12, dtype=np.float32).reshape(3, 4))
+    labels = tf.constant([[1], [7], [19]], dtype=tf.int64)
+    nce = tf.nn.nce_loss(weights, biases, labels, inputs, num_sampled=5, num_classes=20, partition_strategy="div")
+    grads = tf.gradients(tf.reduce_sum(nce), list(weights) + list(biases))
+    return {"init": tf.global_variables_initializer(), "nce": nce,
+            "grads": [tf.convert_to_tensor(g) for g in grads]}
+
+
+def sparse_lookup(tf):
+    """embedding_lookup_sparse over a PartitionedVariable ("div", weighted mean), with gradients to each part."""
+    emb = _embedding(tf)
+    ids = tf.Variable(np.array([3, 9, 0, 3], np.int64), name="ids")  # not constant: TensorFlow's shape inference
+    sp_ids = tf.SparseTensor([[0, 0], [0, 1], [1, 0], [2, 2]], ids, [3, 4])  # would fold the lookup's shapes
+    sp_weights = tf.SparseTensor([[0, 0], [0, 1], [1, 0], [2, 2]], [1.0, 2.0, 0.5, 3.0], [3, 4])
+    rows = tf.nn.embedding_lookup_sparse(emb, sp_ids, sp_weights, partition_strategy="div")
+    grads = tf.gradients(tf.reduce_sum(rows * rows), list(emb))
+    return {"init": tf.global_variables_initializer(), "rows": rows,
+            "grads": [tf.convert_to_tensor(g) for g in grads]}
+
+
 PROGRAMS = {
     "initial_values": initial_values,
     "dense_layer": dense_layer,
+    "sampled_losses": sampled_losses,
+    "sparse_lookup": sparse_lookup,
     "partitioners": partitioners,
     "reuse_and_assign": reuse_and_assign,
     "lookup_mod_sgd": _lookup_program("mod", lambda tf: tf.train.GradientDescentOptimizer(0.1)),
