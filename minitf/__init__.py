@@ -65,6 +65,8 @@ from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, Va
                                     parse_example, parse_single_example, parse_single_sequence_example,
                                     string_to_number)
 from minitf.ops.partition_ops import dynamic_partition
+from minitf.ops.partitioned_variables import (create_partitioned_variables, fixed_size_partitioner,
+                                              min_max_variable_partitioner, variable_axis_size_partitioner)
 from minitf.ops.slicing_ops import invert_permutation
 from minitf.ops.random_ops import (multinomial, random_gamma, random_normal, random_poisson, random_shuffle,
                                    random_uniform, truncated_normal)

@@ -394,13 +394,19 @@ def test_hostile_entries_fail_without_big_allocations(tmp_path):
             assert tracemalloc.get_traced_memory()[1] < 1 << 20, name
         finally:
             tracemalloc.stop()
-    unsupported = {"bf16": dict(dtype=14, dims=[2], size=4), "sliced": dict(dtype=1, dims=[1], size=4, slices=[{}])}
-    Path(prefix + ".index").write_bytes(hostile_index(unsupported))
+    # A partitioned tensor's slice must lie inside it, and its data must be there.
+    Path(prefix + ".index").write_bytes(hostile_index({"sliced": dict(dtype=1, dims=[1], size=4, slices=[{}])}))
+    with pytest.raises(errors.DataLossError, match="Invalid slice in bundle entry for key sliced"):
+        BundleReader(prefix)
+    missing = {"extent": [{"start": 0, "length": 1}]}
+    Path(prefix + ".index").write_bytes(hostile_index({"sliced": dict(dtype=1, dims=[1], size=0, slices=[missing])}))
+    with pytest.raises(errors.DataLossError, match="the data of slice"):
+        BundleReader(prefix).get_tensor("sliced")
+    Path(prefix + ".index").write_bytes(hostile_index({"bf16": dict(dtype=14, dims=[2], size=4)}))
     reader = BundleReader(prefix)
     assert reader.variable_to_dtype_map()["bf16"] == dtypes.bfloat16
-    for name in unsupported:
-        with pytest.raises(errors.UnimplementedError):
-            reader.get_tensor(name)
+    with pytest.raises(errors.UnimplementedError):
+        reader.get_tensor("bf16")
     for header in [tensor_bundle_pb2.BundleHeaderProto(num_shards=0),
                    tensor_bundle_pb2.BundleHeaderProto(num_shards=1, endianness=1)]:
         Path(prefix + ".index").write_bytes(hostile_index({}, header=header))

@@ -206,22 +206,63 @@ def write_bundle(prefix, tensors):
     beside the old index, which the reader reports as ``DataLossError`` (the new index is then complete in its
     temporary file). A crash can also leave ``*.tempstate*`` files behind, as TensorFlow's writer does.
     """
-    prefix = os.fspath(prefix)
-    for name in tensors:
+    _check_names(tensors)
+    names = sorted(tensors)  # code point order, which is the byte order of the UTF-8 keys
+    _write_files(os.fspath(prefix), [(name.encode("utf-8"), _prepare(name, tensors[name])) for name in names], {})
+
+
+def write_sliced_bundle(prefix, items):
+    """Saves ``items``, (name, slice, array) triples in the order ``SaveV2`` gets them, as the checkpoint ``prefix``.
+
+    ``slice`` is None for a whole tensor, else (full shape, extents) (see ``tensor_slices``): the array is then
+    stored under its slice key and listed in the full tensor's entry, as TensorFlow's ``BundleWriter::AddSlice``.
+    The data file holds the tensors in the given order.
+    """
+    from minitf.io import tensor_slices
+    from minitf.proto import tensor_bundle_pb2
+    _check_names(dict.fromkeys(name for name, _, _ in items))
+    adds, full_entries, taken = [], {}, set()
+    for name, sliced, value in items:
+        prepared = _prepare(name, value)
+        key = name.encode("utf-8")
+        if key in taken or sliced is None and key in full_entries:
+            raise errors.InvalidArgumentError(None, None, "Adding duplicate key: %s" % name)
+        if sliced is not None:
+            full_shape, extents = sliced
+            entry = full_entries.setdefault(name.encode("utf-8"), tensor_bundle_pb2.BundleEntryProto())
+            entry.dtype = prepared[0]
+            entry.shape.Clear()
+            for dim in full_shape:
+                entry.shape.dim.add(size=dim)
+            tensor_slices.to_proto(extents, entry.slices.add())
+            key = tensor_slices.encode_tensor_name_slice(name, extents)
+            if key in taken:
+                raise errors.InvalidArgumentError(None, None, "Adding duplicate key: %s" % name)
+        taken.add(key)
+        adds.append((key, prepared))
+    _write_files(os.fspath(prefix), adds, full_entries)
+
+
+def _check_names(names):
+    for name in names:
         if not isinstance(name, str) or not name:
             raise errors.InvalidArgumentError(
                 None, None, "Tensor names must be non-empty strings (\"\" holds the header), got %r" % (name,))
-    names = sorted(tensors)  # code point order, which is the byte order of the UTF-8 keys
-    prepared = [_prepare(name, tensors[name]) for name in names]
 
-    entries = [(b"", _header_bytes())]
+
+def _write_files(prefix, adds, full_entries):
+    """Writes the data file (the ``adds``' payloads in order) and the index (their entries and ``full_entries``,
+    the entries of sliced tensors, by key)."""
+    entries = {}
     offset = 0
-    for name, (dtype_enum, shape, payload, crc) in zip(names, prepared):
-        entries.append((name.encode("utf-8"), _entry_bytes(dtype_enum, shape, offset, len(payload), crc)))
+    for key, (dtype_enum, shape, payload, crc) in adds:
+        entries[key] = _entry_bytes(dtype_enum, shape, offset, len(payload), crc)
         offset += len(payload)
+    entries.update((key, entry.SerializeToString(deterministic=True)) for key, entry in full_entries.items())
+    entries = [(b"", _header_bytes())] + sorted(entries.items())
 
     def write_data(out):
-        for _, _, payload, _ in prepared:
+        for _, (_, _, payload, _) in adds:
             out.write(payload)
 
     directory = os.path.dirname(prefix) or "."
@@ -310,9 +351,14 @@ class BundleReader:
             raise errors.UnimplementedError(None, None, "Big-endian checkpoint %s is not supported" % self._prefix)
         _check_versions(header.version)
         self._num_shards = header.num_shards
-        self._entries = {}
-        for key, value in items:
-            self._entries[self._parse_name(key)] = self._parse_entry(key, value)
+        entries = {key: self._parse_entry(key, value) for key, value in items}
+        # The data of a partitioned tensor's slices sits under binary keys, listed by the full tensor's entry.
+        from minitf.io import tensor_slices
+        slice_keys = {tensor_slices.encode_tensor_name_slice(key.decode("utf-8", "replace"),
+                                                             _valid_slice(key, proto, dims))
+                      for key, (entry, dims) in entries.items() for proto in entry.slices}
+        self._slices = {key: entries.pop(key) for key in slice_keys if key in entries}
+        self._entries = {self._parse_name(key): entry for key, entry in entries.items()}
 
     @staticmethod
     def _parse_name(key):
@@ -379,7 +425,39 @@ class BundleReader:
         """
         entry, dims = self._lookup(name)
         if len(entry.slices):
-            raise errors.UnimplementedError(None, None, "Partitioned tensor %s is not supported" % name)
+            from minitf.io import tensor_slices
+            return self.get_slice(name, [(0, tensor_slices.FULL_EXTENT)] * len(dims))
+        return self._read(name, entry, dims)
+
+    def get_slice(self, name, extents):
+        """The slice ``extents`` (see ``tensor_slices``) of tensor ``name``, which is stored whole or as slices
+        (TensorFlow's ``BundleReader::LookupSlice``): each stored slice that overlaps it is read and copied in."""
+        from minitf.io import tensor_slices
+        entry, dims = self._lookup(name)
+        if not len(entry.slices):
+            whole = np.asarray(self._read(name, entry, dims))
+            return whole[tensor_slices.index(extents, dims)]
+        pieces = {}  # slice key -> (common extents, stored extents, values): read before the result is allocated
+        for proto in entry.slices:
+            stored = tensor_slices.from_proto(proto)
+            common = tensor_slices.intersect(stored, extents, dims)
+            key = tensor_slices.encode_tensor_name_slice(name, stored)
+            if common is None or key in pieces:
+                continue
+            if key not in self._slices:
+                raise _data_loss("Tensor %s: the data of slice %s is missing" % (name, _slice_text(stored)))
+            pieces[key] = common, stored, np.asarray(self._read(name, *self._slices[key]))
+        shape = tensor_slices.slice_shape(extents, dims)
+        if sum(math.prod(n for _, n in common) for common, _, _ in pieces.values()) != math.prod(shape):
+            raise errors.NotFoundError(None, None, "Does not have sufficient slices for partitioned tensor %s to "
+                                       "restore in slice_spec: %s" % (name, _slice_text(extents)))
+        result = np.empty(shape, dtype=_NUMPY_DATA_TYPES[entry.dtype].as_numpy_dtype)
+        for common, stored, values in pieces.values():
+            result[_relative(common, extents)] = values[_relative(common, stored)]
+        return result
+
+    def _read(self, name, entry, dims):
+        """The tensor of one entry that holds data (a whole tensor or one slice)."""
         dtype = _NUMPY_DATA_TYPES.get(entry.dtype)
         if dtype is None:
             raise errors.UnimplementedError(
@@ -451,3 +529,24 @@ class BundleReader:
             elements[i] = stored[pos:pos + length]
             pos += length
         return elements
+
+
+def _valid_slice(key, proto, dims):
+    """The extents of a slice listed by the entry of tensor ``key`` of shape ``dims``, if they lie inside it."""
+    from minitf.io import tensor_slices
+    extents = tensor_slices.from_proto(proto)
+    if len(extents) != len(dims) or any(
+            start < 0 or length != tensor_slices.FULL_EXTENT and (length < 0 or start + length > size)
+            for (start, length), size in zip(extents, dims)):
+        raise _data_loss("Invalid slice in bundle entry for key %s" % key.decode("utf-8", "replace"))
+    return extents
+
+
+def _relative(extents, within):
+    """The numpy index of the slice ``extents`` inside the slice ``within`` (both fully specified)."""
+    return tuple(slice(start - outer, start - outer + length)
+                 for (start, length), (outer, _) in zip(extents, within))
+
+
+def _slice_text(extents):
+    return ":".join("-" if length < 0 else "%d,%d" % (start, length) for start, length in extents)

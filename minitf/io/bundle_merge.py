@@ -53,6 +53,13 @@ def merge_bundles(prefixes, merged_prefix, delete_old_dirs=True):
                 raise errors.InvalidArgumentError(
                     None, None, "Duplicate tensor keyed by %s encountered, when merging prefix: %s"
                     % (key.decode("utf-8", "replace"), prefix))
+            if key in entries:  # a partitioned tensor with slices in several shards: one entry lists them all
+                if not len(entry.slices):
+                    raise errors.InternalError(
+                        None, None, "Duplicate tensor keyed by %s; attempting to merge in a non-slice bundle entry"
+                        % key.decode("utf-8", "replace"))
+                entries[key].slices.extend(entry.slices)
+                continue
             data_file = bundle.data_filename(prefix, entry.shard_id, header.num_shards)
             entry.shard_id = shard_ids.setdefault(data_file, len(shard_ids))
             entries[key] = entry

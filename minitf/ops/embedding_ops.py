@@ -15,6 +15,7 @@ from minitf.framework.sparse_tensor import SparseTensor
 from minitf.ops import array_ops, clip_ops, math_ops, segment_ops, sparse_segment_ops
 from minitf.ops.segment_ops import unique
 from minitf.ops.partition_ops import dynamic_partition, parallel_dynamic_stitch
+from minitf.ops.partitioned_variables import PartitionedVariable
 
 
 def _clip(params, ids, max_norm):
@@ -36,7 +37,7 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
     if isinstance(params, (list, tuple)) and not params:
         raise ValueError("Length of params is currently 0. Need at least one param.")
     if not isinstance(params, list):
-        params = list(params) if isinstance(params, tuple) else [params]
+        params = list(params) if isinstance(params, (tuple, PartitionedVariable)) else [params]
     with ops.name_scope(name, "embedding_lookup", params + [ids]) as name:
         n = len(params)
         params = [convert_to_tensor_or_indexed_slices(p, name=f"params_{i}" if n > 1 else "params")
@@ -93,7 +94,7 @@ def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod"
     if combiner not in ("mean", "sqrtn", "sum"):
         raise ValueError(f"combiner must be one of 'mean', 'sqrtn' or 'sum', got {combiner}")
     if not isinstance(params, list):
-        params = list(params) if isinstance(params, tuple) else [params]
+        params = list(params) if isinstance(params, (tuple, PartitionedVariable)) else [params]
     if not isinstance(sp_ids, SparseTensor):
         raise TypeError(f"sp_ids must be SparseTensor, got {type(sp_ids)}")
     ignore_weights = sp_weights is None

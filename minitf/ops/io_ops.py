@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 
-from minitf.framework import dtypes, errors, ops, tensor_shape
+from minitf.framework import dtypes, ops, tensor_shape
 from minitf.framework.op_def_lib import apply_op, invalid_argument, no_gradient, register
 
 # TensorFlow's DataTypeString, as its kernels print dtypes in error messages.
@@ -56,12 +56,13 @@ def _check_run_inputs(names, slices, count):
                                f"{list(names.shape)}")
     if slices.shape != names.shape:
         raise invalid_argument(f"Expected {names.size} elements in shapes_and_slices, but got {slices.size}")
-    partitioned = [_as_text(s) for s in slices.reshape(-1).tolist() if s]
-    if partitioned:
-        raise errors.UnimplementedError(
-            None, None, f"Partitioned (sliced) variables are not supported by minitf: shape_and_slice "
-            f"'{partitioned[0]}'")
     return [_as_text(name) for name in names.reshape(-1).tolist()]
+
+
+def _parsed_slices(slices):
+    """Each ``shape_and_slices`` entry parsed to (full shape, extents), or None where it is empty (whole)."""
+    from minitf.io import tensor_slices
+    return [tensor_slices.parse_shape_and_slice(_as_text(s)) if s else None for s in slices.reshape(-1).tolist()]
 
 
 # -- SaveV2 --------------------------------------------------------------------------------------------------------
@@ -72,16 +73,30 @@ def _save_v2_infer(op):
 
 
 def _save_v2_kernel(op, state):
-    from minitf.io.bundle import write_bundle  # the checkpoint format loads when a plan first saves
+    from minitf.io.bundle import write_bundle, write_sliced_bundle  # loads when a plan first saves
 
     def kernel(prefix, names, slices, *tensors):
         keys = _check_run_inputs(names, slices, len(tensors))
+        parsed = _parsed_slices(slices)
+        if any(parsed):
+            _check_slice_shapes(slices, parsed, tensors)
+            write_sliced_bundle(_prefix_text(prefix), list(zip(keys, parsed, tensors)))
+            return ()
         if len(set(keys)) != len(keys):
             duplicate = next(k for k in keys if keys.count(k) > 1)
             raise invalid_argument(f"Adding duplicate key: {duplicate}")
         write_bundle(_prefix_text(prefix), dict(zip(keys, tensors)))
         return ()
     return kernel
+
+
+def _check_slice_shapes(slices, parsed, tensors):
+    from minitf.io import tensor_slices
+    for spec, sliced, tensor in zip(slices.reshape(-1).tolist(), parsed, tensors):
+        if sliced is not None and list(np.shape(tensor)) != tensor_slices.slice_shape(sliced[1], sliced[0]):
+            raise invalid_argument(f"Slice in shape_and_slice specification does not match the shape of the "
+                                   f"tensor to  save: {_as_text(spec)}, tensor: "
+                                   f"{tensor_slices.shape_text(np.shape(tensor))}")
 
 
 register("SaveV2", _save_v2_infer, _save_v2_kernel, stateful=True,
@@ -114,6 +129,7 @@ def _as_array(value, dtype):
 
 
 def _restore_v2_kernel(op, state):
+    from minitf.io import tensor_slices
     from minitf.io.bundle import BundleReader  # the checkpoint format loads when a plan first restores
     restored_dtypes = op.get_attr("dtypes")
 
@@ -121,12 +137,19 @@ def _restore_v2_kernel(op, state):
         keys = _check_run_inputs(names, slices, len(restored_dtypes))
         reader = BundleReader(_prefix_text(prefix))
         values = []
-        for key, dtype in zip(keys, restored_dtypes):
-            stored_dtype, _ = reader.dtype_and_shape(key)
+        for key, sliced, dtype in zip(keys, _parsed_slices(slices), restored_dtypes):
+            stored_dtype, stored_shape = reader.dtype_and_shape(key)
             if stored_dtype != dtype:
                 raise invalid_argument(f"tensor_name = {key}; expected dtype {dtype_string(dtype)} does not equal "
                                        f"original dtype {dtype_string(stored_dtype)}")
-            values.append(_as_array(reader.get_tensor(key), dtype))
+            if sliced is None:
+                values.append(_as_array(reader.get_tensor(key), dtype))
+                continue
+            if sliced[0] != stored_shape:
+                raise invalid_argument(f"tensor_name = {key}; shape in shape_and_slice spec "
+                                       f"{tensor_slices.shape_text(sliced[0])} does not match the shape stored in "
+                                       f"checkpoint: {tensor_slices.shape_text(stored_shape)}")
+            values.append(_as_array(reader.get_slice(key, sliced[1]), dtype))
         return values[0] if len(values) == 1 else tuple(values)
     return kernel
 

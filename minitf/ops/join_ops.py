@@ -359,8 +359,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     if isinstance(num_or_size_splits, (int, np.integer)):
         return apply_op("Split", [axis, x], {"num_split": int(num_or_size_splits), "T": x.dtype.base_dtype},
                         name).outputs
-    sizes = num_or_size_splits
-    n = num if num is not None else len(tensor_util.to_numpy(sizes)) if not isinstance(sizes, ops.Tensor) \
-        else sizes.shape.as_list()[0]
+    sizes = convert_to_tensor(num_or_size_splits)  # outside the op's scope, as TensorFlow: a top-level Const
+    n = num if num is not None else sizes.shape.as_list()[0]
     return apply_op("SplitV", [x, sizes, axis], {"num_split": n, "T": x.dtype.base_dtype,
-                                                 "Tlen": dtypes.int32}, name).outputs
+                                                 "Tlen": sizes.dtype.base_dtype}, name).outputs

@@ -8,6 +8,7 @@ softmax cross-entropy per example.
 from minitf.framework import dtypes, ops
 from minitf.ops import array_ops, candidate_sampling_ops, constant_op, math_ops, nn_ops, sparse_ops
 from minitf.ops.embedding_ops import embedding_lookup
+from minitf.ops.partitioned_variables import PartitionedVariable
 
 
 def _ones_like(x):
@@ -40,7 +41,7 @@ def _compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_cl
                             partition_strategy="mod", name=None, seed=None):
     """(logits ``[batch, num_true + num_sampled]``, labels of the same shape: 1/num_true for the true classes)."""
     if not isinstance(weights, list):
-        weights = list(weights) if isinstance(weights, tuple) else [weights]
+        weights = list(weights) if isinstance(weights, (tuple, PartitionedVariable)) else [weights]
     with ops.name_scope(name, "compute_sampled_logits", weights + [biases, inputs, labels]):
         labels = ops.convert_to_tensor(labels)
         inputs = ops.convert_to_tensor(inputs)

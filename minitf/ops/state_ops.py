@@ -209,17 +209,28 @@ def _assign_op(op_type, ref, value, attrs, name):
         return _ref_op(op_type, ref_t, [value], {"T": ref_t.dtype.base_dtype, **attrs}, scope)
 
 
+def _is_container(ref):
+    """A variable object without a reference tensor (a PartitionedVariable): TensorFlow calls its own assign."""
+    return hasattr(ref, "assign") and not hasattr(ref, "_ref")
+
+
 def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+    if _is_container(ref):
+        return ref.assign(value, name=name)
     attrs = {"validate_shape": True if validate_shape is None else validate_shape,
              "use_locking": True if use_locking is None else use_locking}
     return _assign_op("Assign", ref, value, attrs, name)
 
 
 def assign_add(ref, value, use_locking=None, name=None):
+    if _is_container(ref):
+        return ref.assign_add(value)
     return _assign_op("AssignAdd", ref, value, {"use_locking": bool(use_locking)}, name)
 
 
 def assign_sub(ref, value, use_locking=None, name=None):
+    if _is_container(ref):
+        return ref.assign_sub(value)
     return _assign_op("AssignSub", ref, value, {"use_locking": bool(use_locking)}, name)
 
 

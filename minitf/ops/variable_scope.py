@@ -1,10 +1,12 @@
 """``tf.variable_scope`` and ``tf.get_variable``: named, shareable variables, with TensorFlow's reuse rules."""
 
+import collections.abc as collections_abc
 import contextlib
 import enum
+import inspect
 
 from minitf.framework import dtypes, ops, tensor_shape
-from minitf.ops import init_ops, variables
+from minitf.ops import init_ops, partitioned_variables, variables
 
 
 class _ReuseMode(enum.Enum):
@@ -89,21 +91,25 @@ class VariableScope:
             regularizer = self._regularizer
         if dtype is None:
             dtype = self._dtype
+        if partitioner is None:
+            partitioner = self._partitioner
         if reuse is None:
             reuse = self._reuse
         custom_getter = custom_getter or self._custom_getter
         with ops.name_scope(None):
             return var_store.get_variable(full_name, shape=shape, dtype=dtype, initializer=initializer,
                                           regularizer=regularizer, reuse=reuse, trainable=trainable,
-                                          collections=collections, validate_shape=validate_shape,
-                                          custom_getter=custom_getter, constraint=constraint)
+                                          collections=collections, partitioner=partitioner,
+                                          validate_shape=validate_shape, custom_getter=custom_getter,
+                                          constraint=constraint)
 
 
 class _VariableStore:
-    """All variables made by ``get_variable`` in one graph, by full name."""
+    """All variables made by ``get_variable`` in one graph, by full name, and the partitioned ones."""
 
     def __init__(self):
         self.vars = {}
+        self.partitioned_vars = {}
         self.variable_scopes_count = {}
 
     def open_variable_scope(self, scope_name):
@@ -119,22 +125,47 @@ class _VariableStore:
         return self.variable_scopes_count.get(scope_name, 0)
 
     def get_variable(self, name, shape=None, dtype=dtypes.float32, initializer=None, regularizer=None,
-                     reuse=None, trainable=None, collections=None, validate_shape=True, custom_getter=None,
-                     constraint=None):
+                     reuse=None, trainable=None, collections=None, partitioner=None, validate_shape=True,
+                     custom_getter=None, constraint=None):
         if custom_getter is not None:
             def true_getter(name, shape=None, dtype=dtypes.float32, initializer=None, regularizer=None,
-                            reuse=None, trainable=None, collections=None, validate_shape=True, constraint=None,
-                            **kwargs):
+                            reuse=None, trainable=None, collections=None, partitioner=None, validate_shape=True,
+                            constraint=None, **kwargs):
                 return self._true_getter(name, shape, dtype, initializer, regularizer, reuse, trainable,
-                                         collections, validate_shape, constraint)
+                                         collections, partitioner, validate_shape, constraint)
             return custom_getter(true_getter, name, shape=shape, dtype=dtype, initializer=initializer,
                                  regularizer=regularizer, reuse=reuse, trainable=trainable,
-                                 collections=collections, validate_shape=validate_shape, constraint=constraint)
+                                 collections=collections, partitioner=partitioner, validate_shape=validate_shape,
+                                 constraint=constraint)
         return self._true_getter(name, shape, dtype, initializer, regularizer, reuse, trainable, collections,
-                                 validate_shape, constraint)
+                                 partitioner, validate_shape, constraint)
 
     def _true_getter(self, name, shape, dtype, initializer, regularizer, reuse, trainable, collections,
-                     validate_shape, constraint):
+                     partitioner, validate_shape, constraint):
+        """A partitioned variable when there is a partitioner (and the shape is not a scalar's), else one."""
+        dtype = dtypes.as_dtype(dtype)
+        is_scalar = shape is not None and isinstance(shape, collections_abc.Sequence) and not shape
+        kwargs = dict(shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer, reuse=reuse,
+                      trainable=trainable, collections=collections, validate_shape=validate_shape,
+                      constraint=constraint)
+        if partitioner is not None and not is_scalar:
+            if not callable(partitioner):
+                raise ValueError(f"Partitioner must be callable, but received: {partitioner}")
+            with ops.name_scope(None):
+                return partitioned_variables.get_partitioned_variable(self, name, partitioner, **kwargs)
+        if reuse is True and partitioner is None and name in self.partitioned_vars:
+            return partitioned_variables.get_partitioned_variable(self, name, None, **kwargs)
+        if f"{name}/part_0" in self.vars:
+            raise ValueError(f"No partitioner was provided, but a partitioned version of the variable was found: "
+                             f"{name}/part_0. Perhaps a variable of the same name was already created with "
+                             f"partitioning?")
+        return self.get_single_variable(name, **kwargs)
+
+    def get_single_variable(self, name, shape=None, dtype=dtypes.float32, initializer=None, regularizer=None,
+                            reuse=None, trainable=None, collections=None, validate_shape=True, constraint=None,
+                            partition_info=None):
+        """The variable ``name``: shared under reuse, else made with ``initializer`` (given the shape and, if it
+        takes it, the ``partition_info`` of the part it initializes)."""
         dtype = dtypes.as_dtype(dtype)
         shape = tensor_shape.as_shape(shape) if shape is not None else None
         if name in self.vars:
@@ -170,10 +201,7 @@ class _VariableStore:
             if not shape.is_fully_defined() and validate_shape:
                 raise ValueError(f"Shape of a new variable ({name}) must be fully defined, but instead was "
                                  f"{shape}.")
-            dims = shape.as_list()
-
-            def init_val():
-                return initializer(dims, dtype=dtype)
+            init_val = _initializer_call(initializer, shape.as_list(), dtype, partition_info)
             variable_dtype = dtype.base_dtype
         else:
             if shape is not None and isinstance(initializer, ops.Tensor) and \
@@ -193,6 +221,21 @@ class _VariableStore:
                 with ops.name_scope(name + "/Regularizer/"):
                     ops.add_to_collection(ops.GraphKeys.REGULARIZATION_LOSSES, regularizer(v))
         return v
+
+
+def _initializer_call(initializer, shape, dtype, partition_info):
+    """The zero-argument function that makes a variable's initial value from ``initializer``: TensorFlow passes
+    ``partition_info`` only to initializers that take it."""
+    if partition_info is not None and _takes_partition_info(initializer):
+        return lambda: initializer(shape, dtype=dtype, partition_info=partition_info)
+    return lambda: initializer(shape, dtype=dtype)
+
+
+def _takes_partition_info(initializer):
+    try:
+        return "partition_info" in inspect.signature(initializer).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _format_traceback(op):

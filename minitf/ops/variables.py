@@ -6,11 +6,48 @@ from minitf.framework import dtypes, meta_graph, ops, tensor_shape
 from minitf.ops import array_ops, cond, control_flow_ops, math_ops, state_ops
 
 
+class SaveSliceInfo:
+    """Where a variable sits in a larger one it is a slice (a partition) of: the checkpoint holds the larger one
+    under ``full_name``, this variable as the slice ``spec``."""
+
+    def __init__(self, full_name=None, full_shape=None, var_offset=None, var_shape=None, save_slice_info_def=None,
+                 import_scope=None):
+        if save_slice_info_def:
+            self.full_name = meta_graph.prepend_name_scope(save_slice_info_def.full_name, import_scope)
+            self.full_shape = list(save_slice_info_def.full_shape)
+            self.var_offset = list(save_slice_info_def.var_offset)
+            self.var_shape = list(save_slice_info_def.var_shape)
+        else:
+            self.full_name = full_name
+            self.full_shape = full_shape
+            self.var_offset = var_offset
+            self.var_shape = var_shape
+
+    @property
+    def spec(self):
+        """The slice spec a Saver writes: the full shape, then offset,length per axis ("10 4 0,4:0,4")."""
+        return " ".join(f"{d}" for d in self.full_shape) + " " + ":".join(
+            f"{o},{s}" for o, s in zip(self.var_offset, self.var_shape))
+
+    def to_proto(self, export_scope=None):
+        from minitf.proto import variable_pb2
+        if export_scope is None or self.full_name.startswith(export_scope):
+            proto = variable_pb2.SaveSliceInfoDef()
+            proto.full_name = meta_graph.strip_name_scope(self.full_name, export_scope)
+            proto.full_shape.extend(self.full_shape)
+            proto.var_offset.extend(self.var_offset)
+            proto.var_shape.extend(self.var_shape)
+            return proto
+        return None
+
+
 class Variable:
     """A TF1 ``tf.Variable``: a ``VariableV2`` op, its ``Assign`` initializer and a ``read`` snapshot.
 
     Its value lives in each Session separately; ``v.initializer`` sets it there.
     """
+
+    SaveSliceInfo = SaveSliceInfo
 
     def __init__(self, initial_value=None, trainable=None, collections=None, validate_shape=True,
                  caching_device=None, name=None, variable_def=None, dtype=None, expected_shape=None,
@@ -79,7 +116,9 @@ class Variable:
         self._trainable = variable_def.trainable
         self._snapshot = element(variable_def.snapshot_name)
         self._constraint = None
-        self._save_slice_info = None
+        self._save_slice_info = SaveSliceInfo(save_slice_info_def=variable_def.save_slice_info_def,
+                                              import_scope=import_scope) \
+            if variable_def.HasField("save_slice_info_def") else None
         self._caching_device = None
         self._graph = graph
 
@@ -194,6 +233,8 @@ class Variable:
         if self._initial_value is not None:
             proto.initial_value_name = strip(self._initial_value.name)
         proto.trainable = self._trainable
+        if self._save_slice_info:
+            proto.save_slice_info_def.MergeFrom(self._save_slice_info.to_proto(export_scope=export_scope))
         return proto
 
     @staticmethod

@@ -92,10 +92,35 @@ def _is_variable(value):
     return isinstance(value, variables.Variable)
 
 
-def _set_checkpoint_initializer(variable, ckpt_file, tensor_name, name="checkpoint_initializer"):
-    """Makes ``variable``'s initializer assign ``tensor_name`` read from ``ckpt_file`` (a RestoreV2 on the CPU)."""
+def _collect_partitioned_variable(name, all_vars):
+    """The parts ``name/part_0``, ``name/part_1``, ... of the store's variables, or None."""
+    parts = []
+    while f"{name}/part_{len(parts)}" in all_vars:
+        parts.append(all_vars[f"{name}/part_{len(parts)}"])
+    return parts or None
+
+
+def _set_variable_or_list_initializer(variable_or_list, ckpt_file, tensor_name):
+    """Loads a variable, or each of a list of parts of one partitioned variable (its slice of the tensor)."""
+    if not isinstance(variable_or_list, (list, tuple)):
+        _set_checkpoint_initializer(variable_or_list, ckpt_file, tensor_name, "")
+        return
+    slice_name = None
+    for v in variable_or_list:
+        slice_info = v._save_slice_info
+        if slice_name is None:
+            slice_name = slice_info.full_name
+        elif slice_name != slice_info.full_name:
+            raise ValueError(f"Slices must all be from the same tensor: {slice_name} != {slice_info.full_name}")
+        _set_checkpoint_initializer(v, ckpt_file, tensor_name, slice_info.spec)
+
+
+def _set_checkpoint_initializer(variable, ckpt_file, tensor_name, slice_spec, name="checkpoint_initializer"):
+    """Makes ``variable``'s initializer assign ``tensor_name`` (its slice ``slice_spec`` when not "") read from
+    ``ckpt_file`` (a RestoreV2 on the CPU)."""
     with ops.device("/device:CPU:0"):
-        restored = io_ops.restore_v2(ckpt_file, [tensor_name], [""], [variable.dtype.base_dtype], name=name)[0]
+        restored = io_ops.restore_v2(ckpt_file, [tensor_name], [slice_spec], [variable.dtype.base_dtype],
+                                     name=name)[0]
     ref = variable._ref()
     init_op = state_ops.assign(ref, restored, validate_shape=ref.shape.is_fully_defined())
     init_op.op._set_attr("_class", [b"loc:@" + ref.op.name.encode("utf-8")])
@@ -109,8 +134,9 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
 
     ``assignment_map`` (dict or list of pairs) maps checkpoint names to variables: ``'ckpt/name': variable``,
     ``'ckpt/name': 'scope/var_name'`` (a ``get_variable`` name), or whole scopes ``'ckpt_scope/': 'scope/'``
-    (``'/'`` is the root on either side). Values are loaded when the initializers run. Raises ValueError for names
-    missing from the graph or the checkpoint and for shape mismatches.
+    (``'/'`` is the root on either side). A partitioned variable (its name, or the list of its parts) loads each
+    part's slice of the checkpoint's tensor. Values are loaded when the initializers run. Raises ValueError for
+    names missing from the graph or the checkpoint and for shape mismatches.
     """
     ckpt_file = _get_checkpoint_filename(ckpt_dir_or_file)
     reader = load_checkpoint(ckpt_dir_or_file)
@@ -119,19 +145,22 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
         assignment_map = assignment_map.items()
     store_vars = variable_scope._store().vars
     for tensor_name_in_ckpt, current_var_or_name in sorted(assignment_map, key=lambda pair: pair[0]):
-        if _is_variable(current_var_or_name):
+        if _is_variable(current_var_or_name) or (isinstance(current_var_or_name, list)
+                                                 and all(_is_variable(v) for v in current_var_or_name)):
             var = current_var_or_name
         else:
             var = store_vars.get(current_var_or_name)
+            if var is None:
+                var = _collect_partitioned_variable(current_var_or_name, store_vars)
         if var is not None:
             if tensor_name_in_ckpt not in variable_map:
                 raise ValueError("Tensor %s is not found in %s checkpoint %s"
                                  % (tensor_name_in_ckpt, ckpt_dir_or_file, variable_map))
-            if not var.get_shape().is_compatible_with(variable_map[tensor_name_in_ckpt]):
+            if _is_variable(var) and not var.get_shape().is_compatible_with(variable_map[tensor_name_in_ckpt]):
                 raise ValueError("Shape of variable %s (%s) doesn't match with shape of tensor %s (%s) from "
                                  "checkpoint reader." % (var.name, str(var.get_shape()), tensor_name_in_ckpt,
                                                          str(variable_map[tensor_name_in_ckpt])))
-            _set_checkpoint_initializer(var, ckpt_file, tensor_name_in_ckpt)
+            _set_variable_or_list_initializer(var, ckpt_file, tensor_name_in_ckpt)
             continue
         scopes = ""
         if "/" in current_var_or_name:
@@ -139,7 +168,8 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
         if not tensor_name_in_ckpt.endswith("/"):
             raise ValueError("Assignment map with scope only name {} should map to scope only {}. Should be "
                              "'scope/': 'other_scope/'.".format(scopes, tensor_name_in_ckpt))
-        scope_variables = sorted(name for name in store_vars if not scopes or name.startswith(scopes + "/"))
+        scope_variables = sorted({name[:name.index("/part_")] if "/part_" in name else name  # a partitioned one
+                                  for name in store_vars if not scopes or name.startswith(scopes + "/")})
         for var_name in scope_variables:
             full_tensor_name = var_name[len(scopes):]
             if current_var_or_name != "/":
@@ -152,5 +182,8 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
                 raise ValueError("Tensor %s (%s in %s) is not found in %s checkpoint"
                                  % (full_tensor_name, var_name[len(scopes) + 1:], tensor_name_in_ckpt,
                                     ckpt_dir_or_file))
-            _set_checkpoint_initializer(store_vars[var_name], ckpt_file, full_tensor_name)
+            var = store_vars.get(var_name)
+            if var is None:
+                var = _collect_partitioned_variable(var_name, store_vars)
+            _set_variable_or_list_initializer(var, ckpt_file, full_tensor_name)
 

@@ -183,12 +183,24 @@ class Optimizer:
 
 
 def create_slot(primary, initializer, name, dtype=None):
-    """A slot variable ``<primary>/<name>`` (uniquified, e.g. ``w/Adam_1``), not trainable."""
+    """A slot variable ``<primary>/<name>`` (uniquified, e.g. ``w/Adam_1``), not trainable, never partitioned
+    itself; the slot of a part of a partitioned variable is the same slice of the full slot
+    ``<full name>/<slot name>``, as in TensorFlow's slot_creator."""
     dtype = dtype or primary.dtype.base_dtype
     shape = primary.shape
-    with variable_scope.variable_scope(None, primary.op.name + "/" + name):
-        return variable_scope.get_variable("", shape=shape, dtype=dtype, initializer=initializer,
+    with variable_scope.variable_scope(None, primary.op.name + "/" + name) as scope:
+        scope.set_partitioner(None)
+        slot = variable_scope.get_variable("", shape=shape, dtype=dtype, initializer=initializer,
                                            trainable=False)
+    slice_info = getattr(primary, "_save_slice_info", None)
+    if slice_info:
+        real_slot_name = slot.name[len(primary.op.name + "/"):-2]
+        n = slot.shape.ndims
+        if n is None or n > 0:
+            slot._set_save_slice_info(variables.Variable.SaveSliceInfo(
+                slice_info.full_name + "/" + real_slot_name, slice_info.full_shape[:n], slice_info.var_offset[:n],
+                slice_info.var_shape[:n]))
+    return slot
 
 
 def create_zeros_slot(primary, name, dtype=None, colocate_with_primary=True):

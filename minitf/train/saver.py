@@ -24,6 +24,7 @@ import numpy as np
 from minitf.client import session as session_lib
 from minitf.framework import errors, meta_graph, ops
 from minitf.ops import array_ops, constant_op, control_flow_ops, io_ops, state_ops, string_ops
+from minitf.ops.partitioned_variables import PartitionedVariable
 from minitf.platform import tf_logging as logging
 from minitf.train import checkpoint_management, training_util
 
@@ -74,11 +75,13 @@ def _colocate(op, with_op):
 # -- what a Saver saves -----------------------------------------------------------------------------------------
 
 class _VariableSaveable:
-    """One reference variable saved under ``name`` (TensorFlow's ReferenceVariableSaveable, without slices)."""
+    """One reference variable saved under ``name`` (TensorFlow's ReferenceVariableSaveable); a part of a
+    partitioned variable is saved as the slice ``slice_spec`` of the full variable ``name``."""
 
-    def __init__(self, tensor, name):
+    def __init__(self, tensor, name, slice_spec=""):
         self.op = tensor  # the VariableV2 output: what SaveV2 reads and Assign writes
         self.name = name
+        self.slice_spec = slice_spec
         self.dtype = tensor.dtype.base_dtype
 
     def restore(self, restored_tensor, restored_shape):
@@ -103,11 +106,24 @@ def _flatten(items):
 
 
 def op_list_to_dict(op_list):
-    """Names (the variables' op names) to variable tensors, for a list of variables."""
+    """Names (the variables' op names) to variable tensors, for a list of variables; the parts of a partitioned
+    variable go under its full name, as a PartitionedVariable or the list of the parts given."""
     if not isinstance(op_list, (list, tuple, set)):
         raise TypeError(f"Variables to save should be passed in a dict or a list. Got {op_list}")
     names_to_saveables = {}
     for var in sorted(_flatten(op_list), key=lambda x: x.name):
+        if isinstance(var, PartitionedVariable):
+            if var.name in names_to_saveables:
+                raise ValueError(f"At least two variables have the same name: {var.name}")
+            names_to_saveables[var.name] = var
+            continue
+        slice_info = getattr(var, "_save_slice_info", None)
+        if slice_info:
+            slices = names_to_saveables.setdefault(slice_info.full_name, [])
+            if not isinstance(slices, list):
+                raise ValueError(f"Mixing slices and non-slices with the same name: {slice_info.full_name}")
+            slices.append(var)
+            continue
         tensor = ops.convert_to_tensor(var, as_ref=True)
         if not _comes_from_variable(tensor):
             raise TypeError(f"Variable to save is not a Variable: {var}")
@@ -126,15 +142,32 @@ def validate_and_slice_inputs(names_to_saveables):
         if not isinstance(name, str):
             raise TypeError("names_to_saveables must be a dict mapping string names to trackable operations. "
                             f"Name is not a string: {name}")
-        tensor = ops.convert_to_tensor(var, as_ref=True)
-        if not _comes_from_variable(tensor):
-            raise TypeError("names_to_saveables must be a dict mapping string names to Tensors/Variables. Not a "
-                            f"variable: {tensor}")
-        if tensor in seen:
-            raise ValueError(f"The same saveable will be restored with two names: {name}")
-        seen.add(tensor)
-        saveables.append(_VariableSaveable(tensor, name))
+        for tensor, spec in _slices(var) if isinstance(var, (list, tuple, PartitionedVariable)) else [(var, "")]:
+            tensor = ops.convert_to_tensor(tensor, as_ref=True)
+            if not _comes_from_variable(tensor):
+                raise TypeError("names_to_saveables must be a dict mapping string names to Tensors/Variables. "
+                                f"Not a variable: {tensor}")
+            if tensor in seen:
+                raise ValueError(f"The same saveable will be restored with two names: {name}")
+            seen.add(tensor)
+            saveables.append(_VariableSaveable(tensor, name, spec))
     return saveables
+
+
+def _slices(variables):
+    """(variable, slice spec) of each part of one partitioned variable, checked as TensorFlow checks them."""
+    full_name = None
+    for variable in variables:
+        info = getattr(variable, "_save_slice_info", None)
+        if not hasattr(variable, "_save_slice_info"):
+            raise ValueError(f"Slices must all be Variables: {variable}")
+        if not info:
+            raise ValueError(f"Slices must all be slices: {variable}")
+        if full_name is None:
+            full_name = info.full_name
+        elif full_name != info.full_name:
+            raise ValueError(f"Slices must all be from the same tensor: {full_name} != {info.full_name}")
+        yield variable, info.spec
 
 
 def _all_saveable_objects(scope=None):
@@ -161,7 +194,7 @@ class BulkSaverBuilder:
         self._write_version = write_version
 
     def _add_save_ops(self, filename_tensor, saveables):
-        save = io_ops.save_v2(filename_tensor, [s.name for s in saveables], [""] * len(saveables),
+        save = io_ops.save_v2(filename_tensor, [s.name for s in saveables], [s.slice_spec for s in saveables],
                               [s.op for s in saveables])
         save_tensor = control_flow_ops.with_dependencies([save], filename_tensor)
         _colocate(save_tensor.op, filename_tensor.op)
@@ -206,8 +239,8 @@ class BulkSaverBuilder:
 
     def _add_restore_ops(self, filename_tensor, saveables, reshape, name="restore_all"):
         with ops.device(_RESTORE_DEVICE):
-            restored = io_ops.restore_v2(filename_tensor, [s.name for s in saveables], [""] * len(saveables),
-                                         [s.dtype for s in saveables])
+            restored = io_ops.restore_v2(filename_tensor, [s.name for s in saveables],
+                                         [s.slice_spec for s in saveables], [s.dtype for s in saveables])
         assign_ops = []
         for saveable, tensor in zip(saveables, restored):
             shape = None
