@@ -4,7 +4,7 @@ max_pooling1d/2d, average_pooling1d/2d, flatten, dropout, batch_normalization.
 Each call builds one layer as TensorFlow's legacy layers do (tf_keras 2.21's ``legacy_tf_layers``): its variables
 come from ``get_variable`` in the layer's variable scope (``dense/kernel``, ``dense_1/bias``, or ``<name>/...``),
 with glorot-uniform kernels and zero biases by default, and its ops live in the name scope that scope opened first.
-Data format: channels_last only. Differences from TensorFlow: some layers give TensorFlow's values
+Data format: channels_last, and channels_first in conv2d, 2-D pooling and flatten. Differences from TensorFlow: some layers give TensorFlow's values
 from other ops: ``dense`` on an input of rank above 2 whose shape is not fully known (a Shape-based reshape, not
 TensorFlow's general ``tensordot`` graph) and dilated convolutions of inputs whose spatial size is not known
 statically (one convolution op with dilations, not TensorFlow's run-time SpaceToBatchND paddings; see
@@ -137,13 +137,21 @@ def _padding(value):
     return padding.upper()
 
 
-def _channels_last(value):
+def _data_format(value):
+    """``value`` checked as tf_keras checks it: "channels_first" or "channels_last"."""
     data_format = value.lower()
     if data_format not in ("channels_first", "channels_last"):
         raise ValueError('The `data_format` argument must be one of "channels_first", "channels_last". '
                          f"Received: {value}")
-    if data_format == "channels_first":
-        raise NotImplementedError("minitf's tf.layers support data_format='channels_last' only")
+    return data_format
+
+
+def _channels_last(value):
+    """For the layers minitf builds in channels_last only (1-D, transposed and separable convolutions, 1-D
+    pooling)."""
+    if _data_format(value) == "channels_first":
+        raise NotImplementedError("minitf's tf.layers support data_format='channels_first' in conv2d, "
+                                  "max_pooling2d, average_pooling2d and flatten only")
 
 
 # -- layers --------------------------------------------------------------------------------------------------------
@@ -188,11 +196,11 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
         return _finish(outputs, activation, activity_regularizer)
 
 
-def _channels(inputs):
-    channels = inputs.shape.as_list()[-1] if inputs.shape.ndims else None
+def _channels(inputs, axis=-1):
+    channels = inputs.shape.as_list()[axis] if inputs.shape.ndims else None
     if channels is None:
         raise ValueError("The channel dimension of the inputs should be defined. The input_shape received is "
-                         f"{inputs.shape}, where axis -1 (0-based) is the channel dimension, which found to be "
+                         f"{inputs.shape}, where axis {axis} (0-based) is the channel dimension, which found to be "
                          "`None`.")
     return channels
 
@@ -210,10 +218,13 @@ def _conv(rank, inputs, filters, kernel_size, strides, padding, data_format, dil
     padding = _padding(padding)
     if padding == "CAUSAL" and rank != 1:
         raise ValueError("Causal padding is only supported for `Conv1D`and `SeparableConv1D`.")
-    _channels_last(data_format)
+    channels_first = _data_format(data_format) == "channels_first"
+    if channels_first and rank != 2:
+        _channels_last(data_format)
     inputs = ops.convert_to_tensor(inputs)
-    channels = _channels(inputs)
+    channels = _channels(inputs, 1 if channels_first else -1)
     dtype = inputs.dtype.base_dtype
+    tf_data_format = "NCHW" if channels_first else "NHWC"
     with _layer_scope(name, f"conv{rank}d", reuse):
         kernel = _add_weight("kernel", list(kernel_size) + [channels, filters], dtype, kernel_initializer,
                              kernel_regularizer, kernel_constraint, trainable)
@@ -222,9 +233,10 @@ def _conv(rank, inputs, filters, kernel_size, strides, padding, data_format, dil
         if padding == "CAUSAL":
             inputs = array_ops.pad(inputs, [[0, 0], [(kernel_size[0] - 1) * dilation_rate[0], 0], [0, 0]])
             padding = "VALID"
-        outputs = conv_variants.convolution(inputs, kernel, padding, strides, dilation_rate, name=f"Conv{rank}D")
+        outputs = conv_variants.convolution(inputs, kernel, padding, strides, dilation_rate, name=f"Conv{rank}D",
+                                            data_format="NCHW" if channels_first else None)
         if bias is not None:
-            outputs = conv_ops.bias_add(outputs, bias, data_format="NHWC")
+            outputs = conv_ops.bias_add(outputs, bias, data_format=tf_data_format)
         return _finish(outputs, activation, activity_regularizer)
 
 
@@ -333,9 +345,10 @@ def _pooling(pool, default_name, inputs, pool_size, strides, padding, data_forma
         raise ValueError("Argument `strides` must not be None.")
     strides = _pair(strides, "strides")
     padding = _padding(padding)
-    _channels_last(data_format)
     inputs = ops.convert_to_tensor(inputs)
     with _layer_scope(name, default_name):
+        if _data_format(data_format) == "channels_first":
+            return pool(inputs, [1, 1, *pool_size], [1, 1, *strides], padding, data_format="NCHW")
         return pool(inputs, [1, *pool_size, 1], [1, *strides, 1], padding)
 
 
@@ -373,9 +386,11 @@ def average_pooling2d(inputs, pool_size, strides, padding="valid", data_format="
 
 def flatten(inputs, name=None, data_format="channels_last"):
     """``tf.layers.flatten``: ``inputs`` as [batch, everything else], keeping as much static shape as is known."""
-    _channels_last(data_format)
+    channels_first = _data_format(data_format) == "channels_first"
     inputs = ops.convert_to_tensor(inputs)
     with _layer_scope(name, "flatten"):
+        if channels_first and inputs.shape.ndims and inputs.shape.ndims > 1:  # channels last, as tf_keras
+            inputs = array_ops.transpose(inputs, [0, *range(2, inputs.shape.ndims), 1])
         shape = inputs.shape
         if shape.ndims == 1:
             return array_ops.expand_dims(inputs, axis=1)

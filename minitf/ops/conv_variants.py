@@ -84,8 +84,9 @@ def convolution(input, filter=None, padding=None, strides=None, dilation_rate=No
     or, for a dilation rate above 1, TensorFlow's space-to-batch form of it (stride 1)."""
     w = filters if filter is None else filter
     rate = dilations if dilation_rate is None else dilation_rate
-    if data_format not in (None, "NWC", "NHWC"):
-        raise ValueError("minitf implements the channels-last data formats (NWC, NHWC) only")
+    if data_format not in (None, "NWC", "NHWC", "NCHW"):
+        raise ValueError("minitf implements tf.nn.convolution in the data formats NWC, NHWC and NCHW")
+    nchw = data_format == "NCHW"
     with ops.name_scope(name, "convolution", [input, w]) as scope:
         x = ops.convert_to_tensor(input, name="input")
         w = ops.convert_to_tensor(w, name="filters", dtype=x.dtype.base_dtype)
@@ -101,7 +102,12 @@ def convolution(input, filter=None, padding=None, strides=None, dilation_rate=No
         def conv(t, p, dilations=(1,) * rank):
             if rank == 1:
                 return conv1d(t, w, strides, p, dilations=list(dilations), name=scope)
+            if nchw:
+                return conv_ops.conv2d(t, w, [1, 1, *strides], p, dilations=[1, 1, *dilations], name=scope,
+                                       data_format="NCHW")
             return conv_ops.conv2d(t, w, [1, *strides, 1], p, dilations=[1, *dilations, 1], name=scope)
+        if nchw and any(r > 1 for r in rate):
+            raise ValueError("minitf implements dilated tf.nn.convolution in NWC and NHWC only")
         if all(r == 1 for r in rate) or not _static_enough(x, w.shape, rank):
             return conv(x, padding, rate)
         return _with_space_to_batch(x, rate, padding, conv, w.shape.as_list())

@@ -66,6 +66,23 @@ def conv_layers(tf):
     return [x], out
 
 
+def channels_first_layers(tf):
+    """conv2d, max_pooling2d, average_pooling2d and flatten on NCHW images (data_format="channels_first"), then
+    dense."""
+    tf.set_random_seed(5)
+    x = tf.constant(_data([2, 3, 9, 8], 6), name="x")
+    out = {"conv_same": tf.layers.conv2d(x, 4, 3, padding="same", activation=tf.nn.relu,
+                                         data_format="channels_first")}
+    out["max_pool"] = tf.layers.max_pooling2d(out["conv_same"], 2, 2, data_format="channels_first")
+    out["conv_strided"] = tf.layers.conv2d(out["max_pool"], 5, (2, 3), strides=(1, 2), padding="valid",
+                                           data_format="channels_first", bias_initializer=tf.ones_initializer())
+    out["avg_pool_same"] = tf.layers.average_pooling2d(out["conv_same"], 3, 2, padding="same",
+                                                       data_format="channels_first")
+    out["flat"] = tf.layers.flatten(out["avg_pool_same"], data_format="channels_first")
+    out["logits"] = tf.layers.dense(out["flat"], 3)
+    return [x], out
+
+
 def flatten_shapes(tf):
     """flatten of inputs whose batch size, or spatial size, or both, are known only at run time, and of a vector."""
     images = tf.constant(_data([2, 3, 4, 2], 3), name="images")
@@ -260,7 +277,8 @@ def configuration(tf):
             "dense_units": tf.layers.Dense(7).units}
 
 
-PROGRAMS = {"dense_layers": dense_layers, "conv_layers": conv_layers, "flatten_shapes": flatten_shapes,
+PROGRAMS = {"dense_layers": dense_layers, "conv_layers": conv_layers, "channels_first_layers": channels_first_layers,
+            "flatten_shapes": flatten_shapes,
             "dense_rank3": dense_rank3, "graph_differs": graph_differs,
             "dropout_training_tensor": dropout_training_tensor, "batch_norm_layers": batch_norm_layers,
             "conv_family_layers": conv_family_layers, "layer_objects": layer_objects}
