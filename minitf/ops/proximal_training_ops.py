@@ -15,6 +15,7 @@ import numpy as np
 from minitf.framework import ops
 from minitf.framework.op_def_lib import apply_op, invalid_argument, no_gradient, register
 from minitf.ops import libm, state_ops
+from minitf.ops.sparse_training_ops import check_rows
 
 
 def _libm_pow(x, y):
@@ -321,11 +322,7 @@ def _sparse_kernel(op, state):
                     raise invalid_argument(f"var and grad must match in dimension {d}")
             if grad.shape[0] != indices.shape[0]:
                 raise invalid_argument("grad must be the same size as indices in the first dimension.")
-            n = values[0].shape[0]
-            bad = np.flatnonzero((indices < 0) | (indices >= n))
-            if bad.size:
-                raise invalid_argument(f"Index {int(indices[bad[0]])} at offset {int(bad[0])} in indices is out of "
-                                       f"range")
+            check_rows(indices, values[0].shape[0])
             scalar_path = int(np.prod(values[0].shape[1:])) == 1
             batches = [slice(None)] if np.unique(indices).size == indices.size else \
                 [slice(i, i + 1) for i in range(indices.size)]

@@ -22,6 +22,13 @@ _SPARSE_APPLY_OPS = {
 }
 
 
+def check_rows(indices, rows):
+    """A SparseApply* kernel's check that every index names one of the variable's ``rows`` (TF's message)."""
+    bad = np.flatnonzero((indices < 0) | (indices >= rows))
+    if bad.size:
+        raise invalid_argument(f"Index {int(indices[bad[0]])} at offset {int(bad[0])} in indices is out of range")
+
+
 def _sparse_apply_infer(op):
     var = op.inputs[0]
     if not var.dtype.is_ref_dtype:
@@ -52,11 +59,7 @@ def _sparse_apply_kernel(n_slots, update, names):
                                            "var and grad do not have the same shape")
                 if indices.shape[0] != grad.shape[0]:
                     raise invalid_argument("grad must be the same size as indices in the first dimension.")
-                n = values[0].shape[0]
-                bad = np.flatnonzero((indices < 0) | (indices >= n))
-                if bad.size:
-                    raise invalid_argument(f"Index {int(indices[bad[0]])} at offset {int(bad[0])} in indices is "
-                                           f"out of range")
+                check_rows(indices, values[0].shape[0])
                 rows = update(op, *[v[indices] for v in values], *inputs)
                 for cell, value, new_rows in zip(cells, values, rows):
                     value[indices] = new_rows
