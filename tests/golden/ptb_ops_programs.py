@@ -19,11 +19,58 @@ def xw_plus_b(tf, contrib):
                        "lists": tf.nn.xw_plus_b([[1.0, 2.0]], [[3.0], [4.0]], [0.5])}
 
 
-PROGRAMS = {"xw_plus_b": xw_plus_b}
+def _sequence(tf):
+    logits = tf.constant(_data([2, 3, 5], 4, -2.0, 2.0), name="logits")
+    targets = tf.constant([[1, 4, 0], [2, 2, 3]], name="targets")
+    weights = tf.constant([[1.0, 0.5, 0.0], [1.0, 1.0, 2.0]], name="weights")
+    return logits, targets, weights
+
+
+def sequence_loss(tf, contrib):
+    """Every reduction of ``tf.contrib.seq2seq.sequence_loss``; the PTB tutorial's is ``per_step``."""
+    logits, targets, weights = _sequence(tf)
+    loss = contrib.seq2seq.sequence_loss
+    zero = tf.zeros([2, 3])
+    return [logits, weights], {
+        "default": loss(logits, targets, weights),
+        "per_step": loss(logits, targets, weights, average_across_timesteps=False, average_across_batch=True),
+        "per_example": loss(logits, targets, weights, average_across_batch=False),
+        "none": loss(logits, targets, weights, average_across_timesteps=False, average_across_batch=False),
+        "sum_both": loss(logits, targets, weights, average_across_timesteps=False, average_across_batch=False,
+                         sum_over_timesteps=True, sum_over_batch=True),
+        "sum_time": loss(logits, targets, weights, average_across_timesteps=False, average_across_batch=False,
+                         sum_over_timesteps=True),
+        "sum_batch": loss(logits, targets, weights, average_across_timesteps=False, average_across_batch=False,
+                          sum_over_batch=True),
+        "zero_weights": loss(logits, targets, zero, name="masked"),
+        "custom": loss(logits, targets, weights,
+                       softmax_loss_function=lambda labels, logits: tf.reduce_max(logits, 1) * 0.0 + 1.0)}
+
+
+def sequence_loss_errors(tf, contrib):
+    """The ValueErrors ``sequence_loss`` raises at graph construction: (name, message) pairs."""
+    logits, targets, weights = _sequence(tf)
+    loss = contrib.seq2seq.sequence_loss
+    cases = {"logits_rank": lambda: loss(logits[0], targets, weights),
+             "targets_rank": lambda: loss(logits, targets[0], weights),
+             "weights_rank": lambda: loss(logits, targets, weights[0]),
+             "both_time": lambda: loss(logits, targets, weights, sum_over_timesteps=True),
+             "both_batch": lambda: loss(logits, targets, weights, average_across_timesteps=False,
+                                        sum_over_batch=True)}
+    errors = {}
+    for name, build in cases.items():
+        try:
+            build()
+        except ValueError as e:
+            errors[name] = str(e)
+    return errors
+
+
+PROGRAMS = {"xw_plus_b": xw_plus_b, "sequence_loss": sequence_loss}
 
 
 def record(tf, contrib, session_config=None):
-    """{program: {"nodes": [[name, type]], "outputs": {name: value}, "gradients": [value]}}."""
+    """{program: {"nodes": [[name, type]], "outputs": {name: value}, "gradients": [value]}} and the errors."""
     result = {}
     for name, program in PROGRAMS.items():
         with tf.Graph().as_default() as graph:
@@ -35,4 +82,6 @@ def record(tf, contrib, session_config=None):
                 values, grad_values = sess.run([outputs, grads])
         result[name] = {"nodes": nodes, "outputs": {k: np.asarray(v).tolist() for k, v in values.items()},
                         "gradients": [np.asarray(g).tolist() for g in grad_values]}
+    with tf.Graph().as_default():
+        result["sequence_loss_errors"] = sequence_loss_errors(tf, contrib)
     return result
