@@ -66,16 +66,39 @@ def sequence_loss_errors(tf, contrib):
     return errors
 
 
-PROGRAMS = {"xw_plus_b": xw_plus_b, "sequence_loss": sequence_loss}
+def reductions(tf, contrib):
+    """Gradients of reductions whose input shape and axes are static, which sequence_loss's graph has: TensorFlow's
+    ``reduced_shape`` folds the kept shape to a constant, and ``constant_value`` knows a Range of constants (the
+    axes of a scalar's reduction), so the gradients reshape by Consts."""
+    x = tf.constant(_data([2, 3], 5), name="x")
+    s = tf.constant(1.5, name="s")
+    return [x, s], {"max": tf.reduce_max(x, 1), "min_keep": tf.reduce_min(x, -1, keepdims=True),
+                    "max_scalar": tf.reduce_max(s), "min_scalar": tf.reduce_min(s * x),
+                    "mean": tf.reduce_mean(x, [0, 1])}
 
 
-def record(tf, contrib, session_config=None):
-    """{program: {"nodes": [[name, type]], "outputs": {name: value}, "gradients": [value]}} and the errors."""
+def range_values(tf, constant_value):
+    """``constant_value`` of Ranges: of constants (int, float, empty), and of a placeholder limit (None)."""
+    ranges = {"int": tf.range(3), "steps": tf.range(1, 7, 2), "empty": tf.range(0), "down": tf.range(5, 1, -2),
+              "float": tf.range(0.5, 2.0, 0.5), "placeholder": tf.range(tf.placeholder(tf.int32))}
+    values = {}
+    for name, t in ranges.items():
+        value = constant_value(t)
+        values[name] = None if value is None else [value.tolist(), str(value.dtype)]
+    return values
+
+
+PROGRAMS = {"xw_plus_b": xw_plus_b, "sequence_loss": sequence_loss, "reductions": reductions}
+
+
+def record(tf, contrib, constant_value, session_config=None):
+    """{program: {"nodes": [[name, type]], "outputs": {name: value}, "gradients": [value]}}, the errors and the
+    Range values."""
     result = {}
     for name, program in PROGRAMS.items():
         with tf.Graph().as_default() as graph:
             inputs, outputs = program(tf, contrib)
-            total = tf.add_n([tf.reduce_sum(t) for t in outputs.values()])
+            total = tf.add_n([tf.reduce_sum(tf.reshape(t, [-1])) for t in outputs.values()])
             grads = tf.gradients(total, inputs)
             nodes = [[op.name, op.type] for op in graph.get_operations()]
             with tf.Session(config=session_config) as sess:
@@ -84,4 +107,6 @@ def record(tf, contrib, session_config=None):
                         "gradients": [np.asarray(g).tolist() for g in grad_values]}
     with tf.Graph().as_default():
         result["sequence_loss_errors"] = sequence_loss_errors(tf, contrib)
+    with tf.Graph().as_default():
+        result["range_values"] = range_values(tf, constant_value)
     return result
