@@ -31,10 +31,9 @@ def ops_record():
 
 # Nodes of other functions that sequence_loss calls, where minitf's graph is not yet TensorFlow's (their values and
 # gradients are): sparse_softmax_cross_entropy_with_logits lacks the labels-shape Const (``.../Shape``) TensorFlow
-# adds (and its gradient a PreventGradient TensorFlow's lacks), count_nonzero names its zero ``Const`` where
-# TensorFlow's says ``zeros``, and TensorFlow converts an empty shape list (``reshape(grad, [])`` in the gradient of
+# adds (and its gradient a PreventGradient TensorFlow's lacks), and TensorFlow converts an empty shape list (``reshape(grad, [])`` in the gradient of
 # a scalar's reduction) twice, leaving a float32 ``Reshape/shape`` before the int32 ``Reshape/shape_1``.
-_NOT_YET_TENSORFLOWS = ("/SparseSoftmaxCrossEntropyWithLogits/", "/count_nonzero/", "gradients/")
+_NOT_YET_TENSORFLOWS = ("/SparseSoftmaxCrossEntropyWithLogits/", "gradients/")
 
 
 def _own_nodes(record, name):

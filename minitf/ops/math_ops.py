@@ -203,14 +203,12 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None, reducti
 
 
 def count_nonzero(input_tensor, axis=None, keepdims=False, dtype=dtypes.int64, name=None):
+    """``tf.count_nonzero``: as TensorFlow's (count_nonzero_v2), the input converted as ``input`` and compared with
+    a scalar ``zeros``."""
     with ops.name_scope(name, "count_nonzero", [input_tensor]):
-        x = convert_to_tensor(input_tensor, name="input_tensor")
-        zero = array_ops_zeros_scalar(x.dtype)
+        x = convert_to_tensor(input_tensor, name="input")
+        zero = array_ops.zeros([], dtype=x.dtype)
         return cast(reduce_sum(cast(not_equal(x, zero), dtypes.int64), axis=axis, keepdims=keepdims), dtype=dtype)
-
-
-def array_ops_zeros_scalar(dtype):
-    return constant_op.constant(np.zeros([], dtype.as_numpy_dtype), dtype=dtype)
 
 
 # -- arg max, arg min ---------------------------------------------------------------------------------------------

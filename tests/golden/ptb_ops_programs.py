@@ -88,7 +88,16 @@ def range_values(tf, constant_value):
     return values
 
 
-PROGRAMS = {"xw_plus_b": xw_plus_b, "sequence_loss": sequence_loss, "reductions": reductions}
+def count_nonzero(tf, contrib):
+    """``tf.count_nonzero``, which sequence_loss's summing reductions call: its ``zeros`` and ``input`` nodes."""
+    x = tf.constant(_data([2, 3], 6) * (np.arange(6).reshape(2, 3) % 2), name="x")
+    return [x], {"all": tf.count_nonzero(x), "rows": tf.count_nonzero(x, 1, keepdims=True, dtype=tf.int32, name="nz"),
+                 "list": tf.count_nonzero([[1, 0, 3]]), "math": tf.math.count_nonzero(x, 0),
+                 "float": tf.count_nonzero(x, dtype=tf.float32), "float_rows": tf.count_nonzero(x, 1, dtype=tf.float32)}
+
+
+PROGRAMS = {"xw_plus_b": xw_plus_b, "sequence_loss": sequence_loss, "reductions": reductions,
+            "count_nonzero": count_nonzero}
 
 
 def record(tf, contrib, constant_value, session_config=None):
@@ -98,8 +107,8 @@ def record(tf, contrib, constant_value, session_config=None):
     for name, program in PROGRAMS.items():
         with tf.Graph().as_default() as graph:
             inputs, outputs = program(tf, contrib)
-            total = tf.add_n([tf.reduce_sum(tf.reshape(t, [-1])) for t in outputs.values()])
-            grads = tf.gradients(total, inputs)
+            total = tf.add_n([tf.reduce_sum(tf.reshape(t, [-1])) for t in outputs.values() if t.dtype.is_floating])
+            grads = [g for g in tf.gradients(total, inputs) if g is not None]
             nodes = [[op.name, op.type] for op in graph.get_operations()]
             with tf.Session(config=session_config) as sess:
                 values, grad_values = sess.run([outputs, grads])
