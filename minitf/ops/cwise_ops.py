@@ -420,8 +420,8 @@ def add_n(inputs, name=None):
             inputs = [convert_to_tensor(t, name=f"inputs_{i}") for i, t in enumerate(inputs)]
             return apply_op_1("AddN", inputs, {"N": len(inputs), "T": inputs[0].dtype.base_dtype}, scope)
     inputs = [convert_to_tensor(t) for t in inputs]
-    if len(inputs) == 1:
-        return identity(inputs[0], name=name or "Identity")
+    if len(inputs) == 1:  # the tensor itself, as in TensorFlow; an Identity only to carry a given name
+        return identity(inputs[0], name=name) if name else inputs[0]
     return apply_op_1("AddN", inputs, {"N": len(inputs), "T": inputs[0].dtype.base_dtype}, name)
 
 

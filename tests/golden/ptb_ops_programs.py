@@ -96,8 +96,14 @@ def count_nonzero(tf, contrib):
                  "float": tf.count_nonzero(x, dtype=tf.float32), "float_rows": tf.count_nonzero(x, 1, dtype=tf.float32)}
 
 
+def add_n_of_one(tf, contrib):
+    """``tf.add_n`` of one tensor is that tensor (no node), or an Identity carrying the name given."""
+    x = tf.constant(_data([3], 7), name="x")
+    return [x], {"one": tf.identity(tf.add_n([x]), name="one"), "named": tf.add_n([x * 2.0], name="total_x")}
+
+
 PROGRAMS = {"xw_plus_b": xw_plus_b, "sequence_loss": sequence_loss, "reductions": reductions,
-            "count_nonzero": count_nonzero}
+            "count_nonzero": count_nonzero, "add_n_of_one": add_n_of_one}
 
 
 def record(tf, contrib, constant_value, session_config=None):
