@@ -11,6 +11,7 @@ its sessions run (the ``cost`` of a fetch dict, through the ``run`` of the Super
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -155,8 +156,8 @@ def saved_files(setup, list_variables, python=sys.executable):
         save = os.path.join(root, "save")
         lines, _ = run(root, ["--data_path", data, "--model", "tiny", "--save_path", save], setup, python, seed=None)
 
-        def name(file):
-            return "events" if file.startswith("events.out") else file
+        def name(file):  # the Supervisor's first checkpoint races the training for the global step, also in TF
+            return "events" if file.startswith("events.out") else re.sub(r"^model\.ckpt-\d+", "model.ckpt-N", file)
         return {"last_line": lines[-1].replace(root, "ROOT"),
                 "logdir": sorted(name(f) for f in os.listdir(save)),
                 "saved": sorted(f for f in os.listdir(root) if f.startswith("save")),
