@@ -14,7 +14,7 @@ from minitf.ops.nn_ops import (batch_normalization, elu, fused_batch_norm, in_to
                                sigmoid_cross_entropy_with_logits, softmax, softmax_cross_entropy_with_logits,
                                softmax_cross_entropy_with_logits_v2, softplus, softsign,
                                sparse_softmax_cross_entropy_with_logits, top_k, weighted_cross_entropy_with_logits,
-                               zero_fraction)
+                               xw_plus_b, zero_fraction)
 from minitf.ops.pooling_ops import avg_pool, max_pool
 from minitf.ops.random_ops import dropout
 from minitf.ops.sampled_losses import nce_loss, sampled_softmax_loss  # noqa: F401

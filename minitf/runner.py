@@ -3,8 +3,9 @@
 For the one process that runs the script, an import hook on ``sys.meta_path`` answers the ``tensorflow`` imports with
 minitf's modules: ``tensorflow`` and ``tensorflow.compat.v1`` are minitf itself, ``tensorflow.contrib.layers`` is
 ``minitf.contrib.layers``, ``tensorflow.examples.tutorials.mnist`` is ``minitf.examples.tutorials.mnist``,
-``tensorflow.python.framework.ops`` is ``minitf.framework.ops`` and so on. No package named ``tensorflow`` is
-installed, so TensorFlow proper stays importable everywhere else.
+``tensorflow.python.framework.ops`` is ``minitf.framework.ops``, ``tensorflow.core.framework.graph_pb2`` is
+``minitf.proto.graph_pb2`` and so on. No package named ``tensorflow`` is installed, so TensorFlow proper stays
+importable everywhere else.
 
 The script runs as ``python SCRIPT`` would run it: it is the ``__main__`` module, ``sys.argv`` is
 ``[SCRIPT, ARGS...]``, ``sys.path[0]`` is its directory (so it imports its sibling modules), and a missing file, a
@@ -22,6 +23,9 @@ import types
 
 # ``tensorflow.python.<package>`` names that minitf spells differently.
 _PYTHON_PACKAGES = {"training": "train"}
+# TensorFlow's packages of generated protocol buffer modules (``tensorflow.core.framework.graph_pb2``, ...): minitf
+# keeps all of them in ``minitf.proto``.
+_PROTO_PACKAGES = ("example", "framework", "protobuf", "util")
 
 
 def _target(fullname):
@@ -34,6 +38,8 @@ def _target(fullname):
         rest = rest[2:]
     elif rest[:1] == ["python"]:
         rest = [_PYTHON_PACKAGES.get(rest[1], rest[1])] + rest[2:] if len(rest) > 1 else []
+    elif rest[:1] == ["core"] and (len(rest) == 1 or rest[1] in _PROTO_PACKAGES):
+        rest = ["proto"] + rest[2:]
     return ".".join(["minitf"] + rest)
 
 

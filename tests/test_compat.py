@@ -3,6 +3,7 @@ TensorFlow 2.21 (goldens from tests/golden/make_compat.py, programs in tests/gol
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -15,6 +16,8 @@ sys.path.insert(0, os.path.join(HERE, "golden"))
 from compat_programs import PROGRAMS  # noqa: E402
 
 GOLDEN = json.load(open(os.path.join(HERE, "golden", "compat.json")))
+# distutils.version.StrictVersion's version_re (distutils is gone from Python 3.12's standard library)
+STRICT_VERSION = r"(\d+)\.(\d+)(\.(\d+))?([ab](\d+))?"
 
 
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
@@ -28,9 +31,11 @@ def test_compat_v1_is_minitf():
 
 
 def test_version_names_tensorflow_1_and_minitf():
-    major, minor = tf.__version__.split(".")[:2]
-    assert (major, minor) == ("1", "15") and tf.VERSION == tf.__version__
-    assert tf.__version__.endswith("+minitf." + tf.MINITF_VERSION)
+    """TensorFlow 1.15's version string: StrictVersion parses it (TensorFlow's PTB tutorial compares
+    ``StrictVersion(tf.__version__)``, which rejects a ``+minitf`` suffix); minitf's release is its own name."""
+    assert tf.__version__ == tf.VERSION == "1.15.0"
+    assert re.fullmatch(STRICT_VERSION, tf.__version__) and tf.__version__.split(".")[:2] == ["1", "15"]
+    assert tf.MINITF_VERSION.count(".") == 2
 
 
 def test_enable_eager_execution_is_not_pretended():

@@ -420,8 +420,8 @@ def add_n(inputs, name=None):
             inputs = [convert_to_tensor(t, name=f"inputs_{i}") for i, t in enumerate(inputs)]
             return apply_op_1("AddN", inputs, {"N": len(inputs), "T": inputs[0].dtype.base_dtype}, scope)
     inputs = [convert_to_tensor(t) for t in inputs]
-    if len(inputs) == 1:
-        return identity(inputs[0], name=name or "Identity")
+    if len(inputs) == 1:  # the tensor itself, as in TensorFlow; an Identity only to carry a given name
+        return identity(inputs[0], name=name) if name else inputs[0]
     return apply_op_1("AddN", inputs, {"N": len(inputs), "T": inputs[0].dtype.base_dtype}, name)
 
 
@@ -459,7 +459,17 @@ def _range_kernel(start, limit, delta):
         if start.dtype.kind in "iu" else np.arange(start, limit, delta, dtype=start.dtype)[:n]
 
 
-register("Range", _range_infer, pure(_range_kernel), input_names=("start", "limit", "delta"))
+def _range_static_value(op):
+    """A Range of constants, as TensorFlow's ``constant_value`` computes it (``np.arange``): the reductions of a
+    scalar (whose axes are ``range(0, rank(x))``) then take their gradients' static-shape path, as in TensorFlow."""
+    start, limit, delta = (tensor_util.constant_value(t) for t in op.inputs)
+    if start is None or limit is None or delta is None:
+        return None
+    return np.arange(start, limit, delta, dtype=op.outputs[0].dtype.as_numpy_dtype)
+
+
+register("Range", _range_infer, pure(_range_kernel), input_names=("start", "limit", "delta"),
+         static_value=_range_static_value)
 no_gradient("Range")
 
 

@@ -203,14 +203,12 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None, reducti
 
 
 def count_nonzero(input_tensor, axis=None, keepdims=False, dtype=dtypes.int64, name=None):
+    """``tf.count_nonzero``: as TensorFlow's (count_nonzero_v2), the input converted as ``input`` and compared with
+    a scalar ``zeros``."""
     with ops.name_scope(name, "count_nonzero", [input_tensor]):
-        x = convert_to_tensor(input_tensor, name="input_tensor")
-        zero = array_ops_zeros_scalar(x.dtype)
+        x = convert_to_tensor(input_tensor, name="input")
+        zero = array_ops.zeros([], dtype=x.dtype)
         return cast(reduce_sum(cast(not_equal(x, zero), dtypes.int64), axis=axis, keepdims=keepdims), dtype=dtype)
-
-
-def array_ops_zeros_scalar(dtype):
-    return constant_op.constant(np.zeros([], dtype.as_numpy_dtype), dtype=dtype)
 
 
 # -- arg max, arg min ---------------------------------------------------------------------------------------------
@@ -270,12 +268,21 @@ def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64
 # -- the reduced shape (for gradients) ----------------------------------------------------------------------------
 
 def reduced_shape(input_shape, axes):
-    """The shape of a reduction's result with ``keepdims=True``: a list for a static shape, else a tensor."""
+    """The shape of a reduction's result with ``keepdims=True``: a list for a static shape; an int32 array when the
+    shape tensor and the axes have constant values (TensorFlow folds them so, and the gradients that reshape by it
+    then make a Const, not a DynamicStitch); else a tensor."""
     if not isinstance(input_shape, ops.Tensor):
         input_shape = list(input_shape)
         for a in np.asarray(axes).reshape(-1):
             input_shape[int(a)] = 1
         return input_shape
+    constant_shape = tensor_util.constant_value(input_shape)
+    if constant_shape is not None:
+        constant_axes = tensor_util.constant_value(axes)
+        if constant_axes is not None:
+            constant_shape = np.array(constant_shape, dtype=np.int32)
+            constant_shape[np.array(constant_axes, dtype=np.int32)] = 1
+            return constant_shape
     input_shape = cast(input_shape, dtypes.int32)
     axes = cast(axes, dtypes.int32)
     input_rank = array_ops.size(input_shape)

@@ -8,7 +8,7 @@ import numpy as np
 from minitf.framework import dtypes, ops, tensor_shape, tensor_util
 from minitf.framework.op_def_lib import (apply_op, apply_op_1, invalid_argument, no_gradient, pure, pure_with_attrs,
                                          register, same_as_input)
-from minitf.ops import array_ops, kernel_threads, math_ops
+from minitf.ops import array_ops, conv_ops, kernel_threads, math_ops
 
 TensorShape = tensor_shape.TensorShape
 
@@ -410,6 +410,17 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
         square_sum = math_ops.reduce_sum(math_ops.square(x), axis, keepdims=True)
         x_inv_norm = math_ops.rsqrt(math_ops.maximum(square_sum, epsilon))
         return math_ops.multiply(x, x_inv_norm, name=scope)
+
+
+def xw_plus_b(x, weights, biases, name=None):
+    """``tf.nn.xw_plus_b``: ``matmul(x, weights)`` then ``bias_add`` of ``biases``, the BiasAdd named after the
+    scope (``xw_plus_b``) as in TensorFlow."""
+    with ops.name_scope(name, "xw_plus_b", [x, weights, biases]) as name:
+        x = ops.convert_to_tensor(x, name="x")
+        weights = ops.convert_to_tensor(weights, name="weights")
+        biases = ops.convert_to_tensor(biases, name="biases")
+        mm = math_ops.matmul(x, weights)
+        return conv_ops.bias_add(mm, biases, name=name)
 
 
 def _count_nonzero(input_tensor, dtype=dtypes.int64):

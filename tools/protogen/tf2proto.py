@@ -67,6 +67,9 @@ FILES = [
      "// ConfigProto.Experimental.coordination_config (23); and the messages TensorConnection, CallableOptions,\n"
      "// BatchingOptions. Bytes of dropped fields survive a parse/serialize round trip as unknown fields."),
     ("tensorboard.plugins.projector.projector_config_pb2", "projector_config", None, {}, None),
+    ("tensorflow.core.protobuf.verifier_config_pb2", "verifier_config", None, {}, None),
+    ("tensorflow.core.protobuf.rewriter_config_pb2", "rewriter_config", None, {}, None),
+    ("tensorflow.core.framework.device_attributes_pb2", "device_attributes", None, {}, None),
 ]
 
 
