@@ -18,7 +18,6 @@ The order reproduced is that of TensorFlow 2.21's x86-64 wheel with up to two in
 """
 
 import functools
-from array import array
 
 import numpy as np
 
@@ -69,33 +68,30 @@ def _leaf_rows(rows, lanes):
 
 
 def _leaf_row(row, lanes):
-    """``_leaf_rows`` for one row, with few numpy calls: the last additions are done on Python floats.
-
-    Python adds in double precision; storing each result into an ``array('f')`` rounds it to float32, and double
-    then float rounding of a sum of two float32 values equals the float32 sum (53 >= 2 * 24 + 2 bits).
-    """
+    """``_leaf_rows`` for one row, with few numpy calls: the four accumulators' lanes and the leftover packets are
+    added into one packet in order, its lanes pairwise, and the scalar tail one element after another (numpy
+    scalars of the row's dtype round each addition as Eigen's do)."""
     width = len(row)
     vectorized = width - width % lanes
     unrolled = width - width % (4 * lanes)
-    packets = row[:vectorized]
-    if unrolled:
-        packets = np.add.reduce(row[:unrolled].reshape(-1, 4 * lanes), axis=0)
-        if unrolled < vectorized:
-            packets = np.concatenate((packets, row[unrolled:vectorized]))
-    packets = packets.reshape(-1, lanes)
-    rounded = array("f" if lanes == 8 else "d", [0.0])
     if vectorized:
-        lane = np.add.reduce(packets, axis=0).tolist()
+        if unrolled:
+            accumulators = np.add.reduce(row[:unrolled].reshape(-1, 4 * lanes), axis=0).reshape(4, lanes)
+            lane = np.add.reduce(accumulators, axis=0)
+            for start in range(unrolled, vectorized, lanes):
+                lane += row[start:start + lanes]
+        else:
+            lane = np.add.reduce(row[:vectorized].reshape(-1, lanes), axis=0)
         while len(lane) > 1:
             half = len(lane) // 2
-            lane = array(rounded.typecode, [a + b for a, b in zip(lane[:half], lane[half:])])
+            lane = lane[:half] + lane[half:]
         total = lane[0]
     else:
-        total = 0.0
-    for value in row[vectorized:].tolist():
-        rounded[0] += value
-    rounded[0] += total
-    return row.dtype.type(rounded[0])
+        total = row.dtype.type(0.0)
+    tail = row.dtype.type(0.0)
+    for value in row[vectorized:]:
+        tail = tail + value
+    return tail + total
 
 
 def _tree_row(row, first_index, lanes):
