@@ -85,9 +85,11 @@ class BlasThreads:
             _active += 1
             libs = _blas_controllers()
             if _active == 1 and _saved is None:  # else the user's setting is still owed (see _restore)
-                _saved = [lib.get_num_threads() for lib in libs]
-            for lib in libs:  # on every entry: a setting a worker thread could not make, the main thread makes
-                if lib.get_num_threads() != self._threads:
+                _saved = current = [lib.get_num_threads() for lib in libs]
+            else:
+                current = [lib.get_num_threads() for lib in libs]
+            for lib, threads in zip(libs, current):  # on every entry: what a worker thread could not set
+                if threads != self._threads:
                     lib.set_num_threads(self._threads)
             _kernels.set_threads(self._kernel_threads)
         return self
@@ -105,13 +107,15 @@ class BlasThreads:
 def _restore():
     """Gives back the user's BLAS setting. Once the main thread has set OpenBLAS's thread count, other threads (a
     queue runner's) cannot change it, so after a run that ended in a worker thread the setting stays owed until a
-    run ends on the main thread or a session closes there."""
+    run ends on the main thread or a session closes there (the main thread's setting always holds: it is not
+    read back there)."""
     global _saved
     if _saved is None:
         return
     for lib, saved in zip(_controllers, _saved):
         lib.set_num_threads(saved)
-    if all(lib.get_num_threads() == saved for lib, saved in zip(_controllers, _saved)):
+    if threading.current_thread() is threading.main_thread() or all(
+            lib.get_num_threads() == saved for lib, saved in zip(_controllers, _saved)):
         _saved = None
 
 
