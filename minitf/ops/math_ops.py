@@ -283,9 +283,8 @@ def reduced_shape(input_shape, axes):
             constant_shape = np.array(constant_shape, dtype=np.int32)
             constant_shape[np.array(constant_axes, dtype=np.int32)] = 1
             return constant_shape
-    input_shape = cast(input_shape, dtypes.int32)
-    axes = cast(axes, dtypes.int32)
-    input_rank = array_ops.size(input_shape)
+    axes = convert_to_tensor(axes)
+    input_rank = array_ops.size(input_shape, out_type=axes.dtype)
     axes = (axes + input_rank) % input_rank
     axes_shape = array_ops.shape(axes)
     return array_ops.dynamic_stitch([range_(input_rank), axes],

@@ -1,9 +1,7 @@
 """Gradients of ``matrix_ops`` and DiagPart, written like TensorFlow's ``python/ops/array_grad.py`` (diagonals,
 band part) and ``linalg_grad.py`` (inverse, determinant, solve, triangular solve, Cholesky, einsum)."""
 
-import numpy as np
-
-from minitf.framework import dtypes, ops, tensor_util
+from minitf.framework import dtypes, ops
 from minitf.framework.op_def_lib import RegisterGradient, apply_op, apply_op_1
 from minitf.ops import array_ops, linalg_ops, math_ops, matrix_ops
 
@@ -165,13 +163,7 @@ def _einsum_grad_reduced(output_grad, output_subs, input_subs, input_shape, redu
     has_repeated_labels = len(set(input_subs)) + len(set(output_subs)) < len(input_subs) + len(output_subs)
     input_subs_without_reduced_labels = "".join(s for s in input_subs if s not in reduced_label_set)
     if not has_repeated_labels and input_subs_without_reduced_labels == output_subs:
-        axes = ops.convert_to_tensor(reduced_axes)
-        static_shape, static_axes = tensor_util.constant_value(input_shape), tensor_util.constant_value(axes)
-        if static_shape is not None and static_axes is not None:  # TensorFlow's reduced_shape folds it
-            reduced_shape = np.array(static_shape, dtype=np.int32)
-            reduced_shape[np.array(static_axes, dtype=np.int32)] = 1
-        else:
-            reduced_shape = math_ops.reduced_shape(input_shape, axes)
+        reduced_shape = math_ops.reduced_shape(input_shape, ops.convert_to_tensor(reduced_axes))
         return array_ops.broadcast_to(array_ops.reshape(output_grad, reduced_shape), input_shape)
     grad_shape_with_reduced_labels = array_ops.concat([reduced_dims, array_ops.shape(output_grad)], axis=0)
     reduced_shape = array_ops.concat([array_ops.ones(len(reduced_label_set), dtype=dtypes.int32),

@@ -1,9 +1,7 @@
 """Gradients of the sparse ops (sparse_ops.py, sparse_math_ops.py, sparse_select_ops.py), written as TensorFlow's
 sparse_grad.py: the gradient of a SparseTensor's values, never of its indices or shape."""
 
-import numpy as np
-
-from minitf.framework import dtypes, ops, tensor_util
+from minitf.framework import dtypes
 from minitf.framework.op_def_lib import RegisterGradient, no_gradient
 from minitf.framework.sparse_tensor import SparseTensor
 from minitf.ops import (array_ops, cwise_ops, indexing_ops, linalg_ops, math_ops, slicing_ops, sparse_math_ops,
@@ -46,30 +44,12 @@ def _SparseTensorDenseAddGrad(op, out_grad):
     return (None, indexing_ops.gather_nd(out_grad, sp_indices), None, out_grad)
 
 
-def _reduced_shape(input_shape, axes):
-    """TensorFlow's ``math_ops.reduced_shape``: the shape with the reduced axes 1 (a numpy array when both are
-    known at graph construction)."""
-    constant_input_shape = tensor_util.constant_value(input_shape)
-    if constant_input_shape is not None:
-        constant_axes = tensor_util.constant_value(axes)
-        if constant_axes is not None:
-            shape = np.array(constant_input_shape, dtype=np.int32)
-            shape[np.array(constant_axes, dtype=np.int32)] = 1
-            return shape
-    axes = ops.convert_to_tensor(axes)
-    input_rank = array_ops.size(input_shape, out_type=axes.dtype)
-    axes = (axes + input_rank) % input_rank
-    axes_shape = array_ops.shape(axes)
-    return array_ops.dynamic_stitch([cwise_ops.range(input_rank), axes],
-                                    [input_shape, array_ops.ones(axes_shape, dtype=input_shape.dtype)])
-
-
 @RegisterGradient("SparseReduceSum")
 def _SparseReduceSumGrad(op, out_grad):
     """Each value's gradient: the output gradient at the value's position in the reduced shape."""
     sp_indices = op.inputs[0]
     sp_shape = op.inputs[2]
-    output_shape_kept_dims = _reduced_shape(sp_shape, op.inputs[3])
+    output_shape_kept_dims = math_ops.reduced_shape(sp_shape, op.inputs[3])
     out_grad_reshaped = array_ops.reshape(out_grad, output_shape_kept_dims)
     scale = sp_shape // math_ops.cast(output_shape_kept_dims, dtypes.int64)
     return (None, indexing_ops.gather_nd(out_grad_reshaped, sp_indices // scale), None, None)
