@@ -4,11 +4,11 @@ max_pooling1d/2d, average_pooling1d/2d, flatten, dropout, batch_normalization.
 Each call builds one layer as TensorFlow's legacy layers do (tf_keras 2.21's ``legacy_tf_layers``): its variables
 come from ``get_variable`` in the layer's variable scope (``dense/kernel``, ``dense_1/bias``, or ``<name>/...``),
 with glorot-uniform kernels and zero biases by default, and its ops live in the name scope that scope opened first.
-Data format: channels_last, and channels_first in conv2d, 2-D pooling and flatten. Differences from TensorFlow: some layers give TensorFlow's values
-from other ops: ``dense`` on an input of rank above 2 whose shape is not fully known (a Shape-based reshape, not
-TensorFlow's general ``tensordot`` graph) and dilated convolutions of inputs whose spatial size is not known
-statically (one convolution op with dilations, not TensorFlow's run-time SpaceToBatchND paddings; see
-ops/conv_variants.py).
+Data format: channels_last, and channels_first in conv2d, 2-D pooling and flatten. Differences from TensorFlow: some
+layers give TensorFlow's values from other ops: ``dense`` on an input of rank above 2 whose shape is not fully known
+(a Shape-based reshape, not TensorFlow's general ``tensordot`` graph) and dilated convolutions of inputs whose
+spatial size is not known statically (one convolution op with dilations, not TensorFlow's run-time SpaceToBatchND
+paddings; see ops/conv_variants.py).
 """
 
 import contextlib
@@ -345,9 +345,10 @@ def _pooling(pool, default_name, inputs, pool_size, strides, padding, data_forma
         raise ValueError("Argument `strides` must not be None.")
     strides = _pair(strides, "strides")
     padding = _padding(padding)
+    channels_first = _data_format(data_format) == "channels_first"
     inputs = ops.convert_to_tensor(inputs)
     with _layer_scope(name, default_name):
-        if _data_format(data_format) == "channels_first":
+        if channels_first:
             return pool(inputs, [1, 1, *pool_size], [1, 1, *strides], padding, data_format="NCHW")
         return pool(inputs, [1, *pool_size, 1], [1, *strides, 1], padding)
 
