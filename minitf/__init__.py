@@ -22,7 +22,7 @@ from minitf.framework.v2_compat import (control_flow_v2_enabled, disable_control
                                         executing_eagerly_outside_functions, resource_variables_enabled)
 from minitf.client.session import InteractiveSession, Session, get_default_session
 from minitf.ops.constant_op import constant
-from minitf.ops.math_ops import (abs, add, add_n, argmax, argmin, cast, ceil, cos, count_nonzero, div, divide,
+from minitf.ops.math_ops import (abs, add, add_n, argmax, argmin, cast, ceil, conj, cos, count_nonzero, div, divide,
                                  equal, exp, expm1, floor, floordiv, floormod, greater, greater_equal, is_finite,
                                  is_inf, is_nan, less, less_equal, log, log1p, logical_and, logical_not,
                                  logical_or, logical_xor, matmul, maximum, minimum, mod, multiply, negative,

@@ -1,11 +1,11 @@
 """``tf.math``: TensorFlow 1.x's element-wise, reduction and segment functions under their ``tf.math`` names."""
 
 from minitf.ops.bincount_ops import bincount
-from minitf.ops.cwise_ops import (abs, add, add_n, ceil, cos, divide, equal, exp, expm1, floor, floordiv, floormod,
-                                  greater, greater_equal, is_finite, is_inf, is_nan, less, less_equal, log, log1p,
-                                  logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply,
-                                  negative, not_equal, pow, reciprocal, rint, round, rsqrt, scalar_mul, sigmoid, sign,
-                                  sin, sqrt, square, squared_difference, subtract, tan, tanh, truediv)
+from minitf.ops.cwise_ops import (abs, add, add_n, ceil, conj, cos, divide, equal, exp, expm1, floor, floordiv,
+                                  floormod, greater, greater_equal, is_finite, is_inf, is_nan, less, less_equal, log,
+                                  log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod,
+                                  multiply, negative, not_equal, pow, reciprocal, rint, round, rsqrt, scalar_mul,
+                                  sigmoid, sign, sin, sqrt, square, squared_difference, subtract, tan, tanh, truediv)
 from minitf.ops.confusion_matrix import confusion_matrix
 from minitf.ops.cwise_ops import div_no_nan as divide_no_nan
 from minitf.ops.math_ops import (argmax, argmin, count_nonzero, reduce_all, reduce_any, reduce_logsumexp, reduce_max,

@@ -55,6 +55,12 @@ CASES = {
         _v(tf, 2, 3, 4)),
     "gather_nd_batch_dims2": lambda tf: (lambda x: (tf.gather_nd(x, [[[[1, 0]], [[0, 1]]], [[[1, 1]], [[0, 0]]]],
                                                                  batch_dims=2), [x]))(_v(tf, 2, 2, 2, 2, 3)),
+    "transpose_conjugate": lambda tf: (tf.transpose(tf.constant(np.array([[1 + 2j, 3 - 1j], [0.5j, -2]],
+                                                                         np.complex64)), conjugate=True), []),
+    "matrix_transpose_conjugate": lambda tf: (tf.matrix_transpose(tf.constant(np.array(
+        [[[1 + 2j, 3 - 1j, 2j]], [[0.5j, -2, 1]]], np.complex64)), conjugate=True), []),
+    "transpose_conjugate_real": lambda tf: (lambda x: (tf.transpose(x, [1, 0], conjugate=True), [x]))(_v(tf, 2, 3)),
+    "conj_complex": lambda tf: (tf.conj(tf.constant(np.array([1 + 2j, -3j], np.complex64))), []),
     "scatter_nd": lambda tf: (lambda u: (tf.scatter_nd([[1], [3], [1]], u, [5, 3]), [u]))(_v(tf, 3, 3)),
     "scatter_nd_scalars": lambda tf: (lambda u: (tf.scatter_nd([[0, 1], [2, 2]], u, tf.constant([3, 4])), [u]))(
         _v(tf, 2)),

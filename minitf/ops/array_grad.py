@@ -211,6 +211,13 @@ def _transpose_grad(op, grad):
     return array_ops.transpose(grad, apply_op_1("InvertPermutation", [perm], {"T": dtypes.int32})), None
 
 
+@RegisterGradient("ConjugateTranspose")
+def _conjugate_transpose_grad(op, grad):
+    perm = op.inputs[1]
+    return array_ops.transpose(grad, apply_op_1("InvertPermutation", [perm], {"T": dtypes.int32}),
+                               conjugate=True), None
+
+
 @RegisterGradient("Tile")
 def _tile_grad(op, grad):
     input_shape = array_ops.shape(op.inputs[0])

@@ -133,10 +133,16 @@ def tanh(x, name=None):
 
 
 def conj(x, name=None):
-    x = convert_to_tensor(x, name="x")
-    if x.dtype.is_complex:
-        return apply_op_1("Conj", [x], {"T": x.dtype}, name)
-    return x
+    """``tf.conj``: the complex conjugate; a real tensor itself (no op), as TensorFlow's."""
+    if isinstance(x, ops.Tensor) and (x.dtype.is_floating or x.dtype.is_integer):
+        return x
+    with ops.name_scope(name, "Conj", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        if x.dtype.is_complex:
+            return apply_op_1("Conj", [x], {"T": x.dtype.base_dtype}, scope)
+        if x.dtype.is_floating or x.dtype.is_integer:
+            return x
+        raise TypeError(f"{x} is expected to be of type complex, float or int. Received {x.dtype}.")
 
 
 # -- gradient kernels of unary ops --------------------------------------------------------------------------------

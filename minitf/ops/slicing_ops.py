@@ -28,6 +28,8 @@ def _transpose_infer(op):
 
 register("Transpose", _transpose_infer, pure(lambda x, perm: np.transpose(x, [int(p) for p in perm])),
          input_names=("x", "perm"))
+register("ConjugateTranspose", _transpose_infer,
+         pure(lambda x, perm: np.conj(np.transpose(x, [int(p) for p in perm]))), input_names=("x", "perm"))
 
 
 def _invert_permutation(x):
@@ -56,15 +58,17 @@ def invert_permutation(x, name=None):
 
 
 def transpose(a, perm=None, name="transpose", conjugate=False):
+    """``tf.transpose``; with ``conjugate`` a complex ``a`` is also conjugated (ConjugateTranspose), as TF's."""
     with ops.name_scope(name, "transpose", [a]) as scope:
         x = convert_to_tensor(a, name="a")
+        op_type = "ConjugateTranspose" if conjugate and x.dtype.is_complex else "Transpose"
         if perm is None:
             if x.shape.ndims is not None:
                 perm = np.arange(x.shape.ndims - 1, -1, -1, dtype=np.int32)
             else:
                 r = rank(x)
                 perm = cwise_ops.subtract(cwise_ops.subtract(r, 1), cwise_ops.range(0, r, 1))
-        return apply_op_1("Transpose", [x, perm], {"T": x.dtype.base_dtype}, scope, index_attrs={1: "Tperm"})
+        return apply_op_1(op_type, [x, perm], {"T": x.dtype.base_dtype}, scope, index_attrs={1: "Tperm"})
 
 
 def matrix_transpose(a, name="matrix_transpose", conjugate=False):
@@ -73,7 +77,7 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False):
         nd = x.shape.ndims
         if nd is None:
             raise ValueError("matrix_transpose needs a known rank")
-        return transpose(x, list(builtins.range(nd - 2)) + [nd - 1, nd - 2])
+        return transpose(x, list(builtins.range(nd - 2)) + [nd - 1, nd - 2], conjugate=conjugate)
 
 
 def _slice_infer(op):
