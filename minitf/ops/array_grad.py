@@ -4,7 +4,7 @@ named and ordered like TensorFlow's ``python/ops/array_grad.py``."""
 from minitf.framework import dtypes, tensor_util
 from minitf.framework.indexed_slices import IndexedSlices
 from minitf.framework.op_def_lib import RegisterGradient, apply_op, apply_op_1, declared_attrs
-from minitf.ops import array_ops, constant_op, math_ops
+from minitf.ops import array_ops, constant_op, math_ops, shape_ops
 
 
 @RegisterGradient("Pack")
@@ -132,8 +132,7 @@ def _batch_gather_grad(params_shape, values, indices, batch_dims, gather_dim_siz
         values_shape = array_ops.shape(values)
         outer_shape = values_shape[:batch_dims]
         inner_shape = values_shape[batch_dims:][1:]
-        batch_size = apply_op_1("Prod", [outer_shape, [0]], {"keep_dims": False, "T": outer_shape.dtype.base_dtype,
-                                                             "Tidx": dtypes.int32}, "Prod")
+        batch_size = shape_ops.elements_of(outer_shape)
         flat_values_shape = array_ops.concat([[-1], inner_shape], 0)
         gather_dim_size *= batch_size
         indices = _batch_indices(params_shape, indices, batch_dims)

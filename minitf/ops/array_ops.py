@@ -11,7 +11,7 @@ import numpy as np
 from minitf.framework import dtypes, ops, tensor_shape, tensor_util
 from minitf.framework.op_def_lib import apply_op_1, invalid_argument, no_gradient, pure, register, same_as_input
 from minitf.ops import constant_op
-from minitf.ops.shape_ops import (convert_to_tensor, expand_dims, identity, identity_n, placeholder,
+from minitf.ops.shape_ops import (convert_to_tensor, elements_of, expand_dims, identity, identity_n, placeholder,
                                   placeholder_with_default, rank, reshape, shape, shape_internal, shape_n, size,
                                   squeeze, stop_gradient, TensorShape, unknown_shape)  # noqa: F401
 from minitf.ops.join_ops import concat, split, stack, unstack  # noqa: F401
@@ -122,8 +122,7 @@ def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
             axis = int(axis_value)
             shape_tensor[axis:axis + ndims_mask].assert_is_compatible_with(shape_mask)
         masked = shape(tensor)[axis:axis + ndims_mask]
-        leading_size = apply_op_1("Prod", [masked, [0]], {"keep_dims": False, "T": masked.dtype.base_dtype,
-                                                           "Tidx": dtypes.int32})
+        leading_size = elements_of(masked)
         tensor = reshape(tensor, concat([shape(tensor)[:axis], [leading_size], shape(tensor)[axis + ndims_mask:]],
                                         0))
         if axis_value is not None:

@@ -549,7 +549,7 @@ lrn = local_response_normalization
 
 def _channel_axis(op, rank):
     """Where BiasAdd's bias goes: axis 1 for NCHW (any rank from 3), else the last axis."""
-    return 1 if op.get_attr("data_format") in (b"NCHW", "NCHW") else rank - 1
+    return 1 if channels_first.is_nchw(op) else rank - 1
 
 
 def _bias_add_infer(op):
@@ -557,7 +557,7 @@ def _bias_add_infer(op):
     if b.shape.ndims not in (None, 1):
         raise ValueError(f"Shape must be rank 1 but is rank {b.shape.ndims}")
     if x.shape.ndims is not None:
-        least = 3 if _channel_axis(op, 3) == 1 else 2
+        least = 3 if channels_first.is_nchw(op) else 2
         if x.shape.ndims < least:
             raise ValueError(f"Shape must be at least rank {least} but is rank {x.shape.ndims}")
         channels = x.shape.as_tuple()[_channel_axis(op, x.shape.ndims)]

@@ -103,8 +103,7 @@ def _batch_gather_nd(params, indices, batch_dims, name=None):
         params_shape = array_ops.shape(params)
         indices_shape = array_ops.shape(indices)
         batch_shape = params_shape[:batch_dims]
-        batch_size = apply_op_1("Prod", [batch_shape, [0]], {"keep_dims": False, "T": batch_shape.dtype.base_dtype,
-                                                             "Tidx": dtypes.int32})
+        batch_size = shape_ops.elements_of(batch_shape)
         index_internal_ndims = array_ops.rank(indices) - batch_dims - 1
         indices_internal_shape = indices_shape[batch_dims:-1]
         dim_ranges = [_gen_cast(apply_op_1("Range", [0, _gen_cast(x, dtypes.int32), 1], {"Tidx": dtypes.int32}),

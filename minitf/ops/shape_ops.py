@@ -197,6 +197,12 @@ def size(input, name=None, out_type=dtypes.int32):  # noqa: A002
         return apply_op_1("Size", [x], {"T": x.dtype.base_dtype, "out_type": out_type}, scope)
 
 
+def elements_of(shape):
+    """The product of a 1-D shape tensor's entries: how many elements those dimensions hold (TensorFlow's
+    ``gen_math_ops.prod(shape, [0])``, a Prod node)."""
+    return apply_op_1("Prod", [shape, [0]], {"keep_dims": False, "T": shape.dtype.base_dtype, "Tidx": dtypes.int32})
+
+
 def rank(input, name=None):  # noqa: A002
     with ops.name_scope(name, "Rank", [input]) as scope:
         x = convert_to_tensor(input)
