@@ -39,6 +39,8 @@ def _batch_dims(batch_dims, indices_rank):
 
 
 def _gather_kernel(op):
+    attr_batch_dims = op.get_attr("batch_dims")
+
     def gather_v2(params, indices, axis):
         a = int(axis)
         if not -params.ndim <= a < builtins.max(params.ndim, 1):
@@ -49,7 +51,7 @@ def _gather_kernel(op):
             where = tuple(int(i) for i in np.argwhere((indices < 0) | (indices >= n))[0])
             position = f"[{','.join(str(i) for i in where)}]" if where else ""
             raise invalid_argument(f"indices{position} = {indices[where]} is not in [0, {n})")
-        batch_dims = _batch_dims(op.get_attr("batch_dims"), indices.ndim)
+        batch_dims = _batch_dims(attr_batch_dims, indices.ndim)
         if batch_dims > a:
             raise invalid_argument(f"batch_dims ({batch_dims}) must be less than or equal to axis ({a}).")
         if batch_dims == 0:
