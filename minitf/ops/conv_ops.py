@@ -568,12 +568,14 @@ def _bias_add_infer(op):
 
 
 def _bias_add_kernel(op):
+    nchw = channels_first.is_nchw(op)  # read once, not on every call
+
     def bias_add(x, b):
-        axis = _channel_axis(op, x.ndim)
+        axis = 1 if nchw else x.ndim - 1
         if x.shape[axis] != b.shape[0]:
             raise invalid_argument(f"Must provide as many biases as the last dimension of the input tensor: "
                                    f"{list(b.shape)} vs. {list(x.shape)}")
-        if axis != x.ndim - 1:
+        if nchw:
             return x + b.reshape((-1,) + (1,) * (x.ndim - 2))
         if x.nbytes < kernel_threads.ELEMENTWISE_BYTES or x.dtype != b.dtype or x.ndim < 2:
             return x + b
@@ -591,11 +593,12 @@ def _bias_add_grad_infer(op):
 
 
 def _bias_add_grad_kernel(op):
+    nchw = channels_first.is_nchw(op)
+
     def bias_add_grad(g):
-        axis = _channel_axis(op, g.ndim)
-        if axis == g.ndim - 1:
-            return g.reshape(-1, g.shape[-1]).sum(axis=0, dtype=g.dtype)
-        return g.sum(axis=tuple(i for i in range(g.ndim) if i != axis), dtype=g.dtype)
+        if nchw:
+            return g.sum(axis=(0, *range(2, g.ndim)), dtype=g.dtype)
+        return g.reshape(-1, g.shape[-1]).sum(axis=0, dtype=g.dtype)
     return bias_add_grad
 
 
